@@ -1,0 +1,51 @@
+"""Named exceptions for everything a user can cause or hit.
+
+Each carries a one-line, user-facing message. ``permanent`` says whether retrying the
+same input can ever succeed: a 404 or a corrupt file is permanent, a timeout or a
+truncated download is transient, and the runner retries only transient failures.
+"""
+
+from __future__ import annotations
+
+
+class ArgmapError(Exception):
+    """Base class: ``str(err)`` is the one line shown to the user."""
+
+    permanent = False
+
+    def __init__(self, message: str, *, permanent: bool | None = None):
+        super().__init__(message)
+        if permanent is not None:
+            self.permanent = permanent
+
+
+class SourceError(ArgmapError):
+    """A source or entry could not be resolved or downloaded (dead URL, private video...)."""
+
+
+class MediaError(ArgmapError):
+    """Media exists but cannot be decoded, or holds no audio."""
+
+    permanent = True
+
+
+class TruncatedMedia(MediaError):
+    """Decoded audio is much shorter than the source said: likely a partial download."""
+
+    permanent = False
+
+
+class ModelError(ArgmapError):
+    """A model name or path could not be loaded (offline without the package, bad path)."""
+
+    permanent = True
+
+
+class ExtractionError(ArgmapError):
+    """An extractor could not produce arguments or a summary for a transcript."""
+
+
+class ConfigError(ArgmapError):
+    """A bad option value or combination."""
+
+    permanent = True

@@ -1,0 +1,58 @@
+"""argmap.store: SQLite persistence for argmap (records, migrations, queries).
+
+This package must stay free of heavy or pipeline imports so that anything can open a
+database cheaply: only the standard library and sqlite-utils.
+"""
+
+from .database import DB_ENV, NotFound, Store, StoreError, default_data_dir, resolve_db_path
+from .records import (
+    ARGUMENT_TYPES,
+    RELATIONS,
+    STAGES,
+    Argument,
+    ArgumentRelation,
+    Commentator,
+    Embedding,
+    KeyPoint,
+    KeyPointMember,
+    Passage,
+    Prompt,
+    Segment,
+    StageStatus,
+    Summary,
+    Transcript,
+    Video,
+    Word,
+    content_hash,
+    make_id,
+    to_row,
+)
+
+__all__ = [
+    "ARGUMENT_TYPES",
+    "DB_ENV",
+    "RELATIONS",
+    "STAGES",
+    "Argument",
+    "ArgumentRelation",
+    "Commentator",
+    "Embedding",
+    "KeyPoint",
+    "KeyPointMember",
+    "NotFound",
+    "Passage",
+    "Prompt",
+    "Segment",
+    "StageStatus",
+    "Store",
+    "StoreError",
+    "Summary",
+    "Transcript",
+    "Video",
+    "Word",
+    "content_hash",
+    "default_data_dir",
+    "make_id",
+    "resolve_db_path",
+    "to_row",
+]

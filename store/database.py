@@ -1,0 +1,330 @@
+"""The Store: argmap's one door to SQLite.
+
+It opens (or creates) the database file, applies migrations, and offers upserts on
+deterministic ids plus the few queries the pipeline needs. It knows SQLite and nothing
+else: no whisper, no yt-dlp, no torch, no click.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .migrations import migrations
+from .records import (
+    STAGES,
+    Argument,
+    Commentator,
+    Prompt,
+    Segment,
+    StageStatus,
+    Summary,
+    Transcript,
+    Video,
+    to_row,
+)
+
+DB_ENV = "ARGMAP_DB"
+
+
+class StoreError(Exception):
+    """A problem with the database itself (unreadable file, unknown record)."""
+
+
+class NotFound(StoreError):
+    """A record asked for by id does not exist."""
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder (XDG on Linux, the usual places elsewhere)."""
+    if sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "argmap"
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` beats ``$ARGMAP_DB`` beats the user data directory."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV])
+    return default_data_dir() / "argmap.db"
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """A migrated argmap database. Use :meth:`open` for a file, :meth:`memory` for tests."""
+
+    def __init__(self, db: Database, path: Path | None = None):
+        self.db = db
+        self.path = path
+        self.db.execute("PRAGMA foreign_keys = ON")
+        migrations.apply(self.db)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, readonly: bool = False) -> Store:
+        resolved = resolve_db_path(path)
+        if readonly:
+            return cls._open_readonly(resolved)
+        resolved.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(resolved)
+        # WAL lets a reader (argmap serve, a second terminal) work while a batch writes.
+        db.enable_wal()
+        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute("PRAGMA synchronous = NORMAL")
+        return cls(db, resolved)
+
+    @classmethod
+    def _open_readonly(cls, path: Path) -> Store:
+        if not path.exists():
+            raise StoreError(f"no database at {path}")
+        from sqlite_utils.utils import sqlite3
+
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        store = cls.__new__(cls)
+        store.db = Database(conn)
+        store.path = path
+        pending = migrations.pending(store.db)
+        if pending:
+            raise StoreError(f"{path} needs migrating; open it once read-write (e.g. `argmap info`)")
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        return cls(Database(memory=True))
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One atomic unit; nests as a savepoint."""
+        with self.db.atomic() as db:
+            yield db
+
+    # -- generic helpers -------------------------------------------------------------
+
+    def upsert(self, table: str, records: Iterable[Any], pk: str | tuple[str, ...] = "id") -> None:
+        rows = [to_row(r) if not isinstance(r, dict) else r for r in records]
+        if rows:
+            self.db[table].upsert_all(rows, pk=pk)  # type: ignore[union-attr]
+
+    def rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.query(sql, params)]  # type: ignore[arg-type]
+
+    def counts(self) -> dict[str, int]:
+        tables = [
+            "commentators",
+            "videos",
+            "transcripts",
+            "segments",
+            "arguments",
+            "summaries",
+            "prompts",
+            "passages",
+            "embeddings",
+            "key_points",
+            "argument_relations",
+        ]
+        return {t: self.db[t].count for t in tables}
+
+    # -- commentators and videos ----------------------------------------------------
+
+    def upsert_commentator(self, commentator: Commentator) -> Commentator:
+        self.upsert("commentators", [commentator])
+        return commentator
+
+    def commentator(self, commentator_id: str) -> Commentator:
+        rows = self.rows("select * from commentators where id = ?", [commentator_id])
+        if not rows:
+            raise NotFound(f"no commentator {commentator_id!r}")
+        return Commentator(**rows[0])
+
+    def find_commentators(self, name: str) -> list[Commentator]:
+        """Case-insensitive match on name or id."""
+        rows = self.rows(
+            "select * from commentators where lower(name) = lower(?) or id = ? order by name",
+            [name, name],
+        )
+        return [Commentator(**r) for r in rows]
+
+    def upsert_video(self, video: Video) -> Video:
+        self.upsert("videos", [video])
+        return video
+
+    def video(self, video_id: str) -> Video:
+        rows = self.rows("select * from videos where id = ?", [video_id])
+        if not rows:
+            raise NotFound(f"no video {video_id!r}")
+        return Video(**rows[0])
+
+    def resolve_video(self, ref: str) -> Video:
+        """A video by id, by unique id prefix, or by source URL."""
+        rows = self.rows(
+            "select * from videos where id = ? or source_url = ? or webpage_url = ?", [ref, ref, ref]
+        )
+        if not rows:
+            rows = self.rows("select * from videos where id like ? || '%' escape '\\'", [_like_escape(ref)])
+        if len(rows) != 1:
+            raise NotFound(f"no video {ref!r}" if not rows else f"{ref!r} matches {len(rows)} videos")
+        return Video(**rows[0])
+
+    # -- transcripts ----------------------------------------------------------------
+
+    def save_transcript(
+        self, transcript: Transcript, segments: list[Segment], *, stage: str = "transcribe"
+    ) -> None:
+        """Replace the transcript's segments and mark the stage done, atomically."""
+        with self.transaction():
+            self.upsert("transcripts", [transcript])
+            self.db.execute("delete from segments where transcript_id = ?", [transcript.id])
+            if segments:
+                self.db["segments"].insert_all([to_row(s) for s in segments])  # type: ignore[union-attr]
+            self.mark(transcript.video_id, stage, "done")
+
+    def transcript(self, video_id: str) -> Transcript | None:
+        """The video's preferred transcript: speech recognition, then captions, then import."""
+        rows = self.rows(
+            """select * from transcripts where video_id = ?
+               order by case source when 'asr' then 0 when 'captions' then 1 else 2 end limit 1""",
+            [video_id],
+        )
+        return Transcript(**rows[0]) if rows else None
+
+    def segments(self, transcript_id: str) -> list[Segment]:
+        rows = self.rows("select * from segments where transcript_id = ? order by idx", [transcript_id])
+        for r in rows:
+            r["words"] = json.loads(r["words"]) if r["words"] else None
+        return [Segment(**r) for r in rows]
+
+    # -- stage status -----------------------------------------------------------------
+
+    def mark(
+        self,
+        video_id: str,
+        stage: str,
+        status: str,
+        reason: str | None = None,
+        *,
+        permanent: bool = False,
+    ) -> StageStatus:
+        """Record a stage outcome. Failures count attempts; ``done`` keeps the count it had."""
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}")
+        previous = self.status(video_id, stage)
+        attempts = previous.attempts if previous else 0
+        if status == "failed":
+            attempts += 1
+        if previous and previous.status == status == "done" and previous.reason == reason:
+            return previous  # re-running finished work leaves the row untouched
+        record = StageStatus(
+            video_id=video_id,
+            stage=stage,
+            status=status,
+            reason=reason,
+            attempts=attempts,
+            permanent=permanent,
+            updated_at=_now(),
+        )
+        self.upsert("stage_status", [record], pk=("video_id", "stage"))
+        return record
+
+    def status(self, video_id: str, stage: str) -> StageStatus | None:
+        rows = self.rows("select * from stage_status where video_id = ? and stage = ?", [video_id, stage])
+        if not rows:
+            return None
+        row = rows[0]
+        row["permanent"] = bool(row["permanent"])
+        return StageStatus(**row)
+
+    def statuses(self, video_id: str) -> dict[str, StageStatus]:
+        rows = self.rows("select * from stage_status where video_id = ?", [video_id])
+        out = {}
+        for row in rows:
+            row["permanent"] = bool(row["permanent"])
+            out[row["stage"]] = StageStatus(**row)
+        return out
+
+    def is_done(self, video_id: str, stage: str) -> bool:
+        s = self.status(video_id, stage)
+        return bool(s and s.status == "done")
+
+    def videos_needing(self, stage: str, *, retry_permanent: bool = False) -> list[Video]:
+        """Videos whose ``stage`` is not done (and, unless asked, not permanently failed)."""
+        rows = self.rows(
+            """select v.* from videos v
+               left join stage_status s on s.video_id = v.id and s.stage = ?
+               where s.status is null or s.status = 'pending'
+                  or (s.status = 'failed' and (s.permanent = 0 or ?))
+               order by v.id""",
+            [stage, int(retry_permanent)],
+        )
+        return [Video(**r) for r in rows]
+
+    # -- arguments, summaries, prompts -------------------------------------------------
+
+    def save_prompt(self, prompt: Prompt) -> None:
+        self.upsert("prompts", [prompt], pk="hash")
+
+    def save_arguments(
+        self,
+        video_id: str,
+        extractor: str,
+        version: str,
+        arguments: list[Argument],
+        *,
+        stage: str = "extract",
+    ) -> None:
+        """Replace one extractor version's arguments for a video; other versions are kept."""
+        with self.transaction():
+            self.db.execute(
+                "delete from arguments where video_id = ? and extractor = ? and extractor_version = ?",
+                [video_id, extractor, version],
+            )
+            if arguments:
+                self.db["arguments"].insert_all([to_row(a) for a in arguments])  # type: ignore[union-attr]
+            self.mark(video_id, stage, "done")
+
+    def arguments(self, video_id: str | None = None) -> list[Argument]:
+        if video_id is None:
+            rows = self.rows("select * from arguments order by video_id, start, id")
+        else:
+            rows = self.rows("select * from arguments where video_id = ? order by start, id", [video_id])
+        return [Argument(**r) for r in rows]
+
+    def save_summary(self, summary: Summary, *, stage: str = "summarise") -> None:
+        with self.transaction():
+            self.upsert("summaries", [summary])
+            self.mark(summary.video_id, stage, "done")
+
+    def summary(self, video_id: str, extractor: str | None = None) -> Summary | None:
+        sql = "select * from summaries where video_id = ?"
+        params: list[Any] = [video_id]
+        if extractor:
+            sql += " and extractor = ?"
+            params.append(extractor)
+        rows = self.rows(sql + " order by extractor_version desc limit 1", params)
+        if not rows:
+            return None
+        row = rows[0]
+        row["key_points"] = json.loads(row["key_points"])
+        return Summary(**row)
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

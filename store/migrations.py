@@ -1,0 +1,192 @@
+"""The schema, built only by append-only migrations.
+
+Never edit a migration that has shipped: add a new function at the end instead. Each one
+runs in a transaction together with the record that it was applied (sqlite-utils
+``Migrations``), so a database is always at a known schema version.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("argmap")
+
+
+def _run(db: Database, sql: str) -> None:
+    # executescript() would commit the migration's transaction half way; run statements one by one.
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_ingest(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE commentators (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            url TEXT,
+            kind TEXT NOT NULL DEFAULT 'person'
+        );
+        CREATE TABLE videos (
+            id TEXT PRIMARY KEY,
+            source_url TEXT NOT NULL,
+            title TEXT NOT NULL,
+            commentator_id TEXT REFERENCES commentators(id),
+            webpage_url TEXT,
+            extractor TEXT,
+            published TEXT,
+            duration REAL,
+            media_path TEXT,
+            description TEXT
+        );
+        CREATE INDEX idx_videos_commentator ON videos(commentator_id);
+        CREATE TABLE transcripts (
+            id TEXT PRIMARY KEY,
+            video_id TEXT NOT NULL REFERENCES videos(id),
+            source TEXT NOT NULL CHECK (source IN ('asr', 'captions', 'import')),
+            model TEXT,
+            language TEXT,
+            language_probability REAL,
+            duration REAL
+        );
+        CREATE INDEX idx_transcripts_video ON transcripts(video_id);
+        CREATE TABLE segments (
+            id TEXT PRIMARY KEY,
+            transcript_id TEXT NOT NULL REFERENCES transcripts(id),
+            video_id TEXT NOT NULL REFERENCES videos(id),
+            idx INTEGER NOT NULL,
+            start REAL NOT NULL,
+            "end" REAL NOT NULL,
+            text TEXT NOT NULL,
+            avg_logprob REAL,
+            no_speech_prob REAL,
+            words TEXT
+        );
+        CREATE UNIQUE INDEX idx_segments_transcript_idx ON segments(transcript_id, idx);
+        CREATE INDEX idx_segments_video ON segments(video_id);
+        CREATE TABLE stage_status (
+            video_id TEXT NOT NULL REFERENCES videos(id),
+            stage TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+            reason TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            permanent INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT,
+            PRIMARY KEY (video_id, stage)
+        );
+        CREATE INDEX idx_stage_status_stage ON stage_status(stage, status)
+        """,
+    )
+    db.table("segments").enable_fts(["text"], create_triggers=True, tokenize="porter")
+
+
+@migrations()
+def m002_arguments(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE prompts (
+            hash TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            version TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE TABLE arguments (
+            id TEXT PRIMARY KEY,
+            video_id TEXT NOT NULL REFERENCES videos(id),
+            transcript_id TEXT NOT NULL REFERENCES transcripts(id),
+            type TEXT NOT NULL CHECK (type IN ('claim', 'critique', 'call_to_action')),
+            text TEXT NOT NULL,
+            quote TEXT NOT NULL,
+            start REAL NOT NULL,
+            "end" REAL NOT NULL,
+            seg_first INTEGER NOT NULL,
+            seg_last INTEGER NOT NULL,
+            extractor TEXT NOT NULL,
+            extractor_version TEXT NOT NULL,
+            target TEXT,
+            confidence REAL,
+            prompt_hash TEXT REFERENCES prompts(hash)
+        );
+        CREATE INDEX idx_arguments_video ON arguments(video_id, extractor, extractor_version);
+        CREATE INDEX idx_arguments_type ON arguments(type);
+        CREATE TABLE summaries (
+            id TEXT PRIMARY KEY,
+            video_id TEXT NOT NULL REFERENCES videos(id),
+            transcript_id TEXT NOT NULL REFERENCES transcripts(id),
+            extractor TEXT NOT NULL,
+            extractor_version TEXT NOT NULL,
+            gist TEXT NOT NULL,
+            paragraph TEXT NOT NULL,
+            key_points TEXT NOT NULL DEFAULT '[]',
+            prompt_hash TEXT REFERENCES prompts(hash)
+        );
+        CREATE INDEX idx_summaries_video ON summaries(video_id)
+        """,
+    )
+    db.table("arguments").enable_fts(["text", "quote"], create_triggers=True, tokenize="porter")
+
+
+@migrations()
+def m003_embeddings_and_comparison(db: Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE passages (
+            id TEXT PRIMARY KEY,
+            video_id TEXT NOT NULL REFERENCES videos(id),
+            transcript_id TEXT NOT NULL REFERENCES transcripts(id),
+            start REAL NOT NULL,
+            "end" REAL NOT NULL,
+            seg_first INTEGER NOT NULL,
+            seg_last INTEGER NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX idx_passages_video ON passages(video_id);
+        CREATE TABLE embeddings (
+            id TEXT PRIMARY KEY,
+            item_type TEXT NOT NULL CHECK (item_type IN ('argument', 'passage')),
+            item_id TEXT NOT NULL,
+            model TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL
+        );
+        CREATE UNIQUE INDEX idx_embeddings_item ON embeddings(model, item_type, item_id);
+        CREATE TABLE key_points (
+            id TEXT PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            label_argument_id TEXT NOT NULL REFERENCES arguments(id),
+            size INTEGER NOT NULL,
+            commentators INTEGER NOT NULL,
+            topic TEXT,
+            prevalence TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX idx_key_points_run ON key_points(run_id);
+        CREATE TABLE key_point_members (
+            key_point_id TEXT NOT NULL REFERENCES key_points(id),
+            argument_id TEXT NOT NULL REFERENCES arguments(id),
+            similarity REAL NOT NULL,
+            stance TEXT NOT NULL,
+            PRIMARY KEY (key_point_id, argument_id)
+        );
+        CREATE TABLE argument_relations (
+            id TEXT PRIMARY KEY,
+            source_argument_id TEXT NOT NULL REFERENCES arguments(id),
+            target_argument_id TEXT NOT NULL REFERENCES arguments(id),
+            relation TEXT NOT NULL
+                CHECK (relation IN ('supports', 'attacks', 'agrees', 'contrasts', 'same_key_point')),
+            method TEXT NOT NULL,
+            key_point_id TEXT REFERENCES key_points(id),
+            score REAL
+        );
+        CREATE INDEX idx_relations_source ON argument_relations(source_argument_id);
+        CREATE INDEX idx_relations_target ON argument_relations(target_argument_id)
+        """,
+    )
+    db.table("passages").enable_fts(["text"], create_triggers=True, tokenize="porter")

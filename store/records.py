@@ -1,0 +1,232 @@
+"""Record dataclasses: the shapes that stages pass around and the store persists.
+
+Every record has a deterministic ``id`` derived from what it is (its source, its position,
+its content) rather than when it was made, so that re-running a stage upserts the same rows
+instead of adding new ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+STAGES = ("download", "transcribe", "extract", "summarise", "embed")
+STATUSES = ("pending", "done", "failed")
+ARGUMENT_TYPES = ("claim", "critique", "call_to_action")
+RELATIONS = ("supports", "attacks", "agrees", "contrasts", "same_key_point")
+
+
+def make_id(*parts: object, length: int = 16) -> str:
+    """A short stable id from the given parts (joined unambiguously, then hashed)."""
+    joined = json.dumps([str(p) for p in parts], ensure_ascii=False)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()[:length]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def to_row(record: Any) -> dict[str, Any]:
+    """Dataclass to a flat dict ready for sqlite-utils; lists and dicts become JSON text."""
+    row = dataclasses.asdict(record)
+    for key, value in row.items():
+        if isinstance(value, (list, dict)):
+            row[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return row
+
+
+@dataclass
+class Commentator:
+    id: str
+    name: str
+    url: str | None = None
+    kind: str = "person"  # channel | feed | person
+
+    @staticmethod
+    def make_id(name: str) -> str:
+        return "c-" + make_id(name.strip().casefold(), length=12)
+
+
+@dataclass
+class Video:
+    id: str  # canonical, e.g. "youtube:dQw4w9WgXcQ", "generic:<hash>", "file:<hash>"
+    source_url: str
+    title: str
+    commentator_id: str | None = None
+    webpage_url: str | None = None
+    extractor: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    duration: float | None = None  # seconds, as the source reported it
+    media_path: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class Transcript:
+    id: str
+    video_id: str
+    source: str  # asr | captions | import
+    model: str | None = None
+    language: str | None = None
+    language_probability: float | None = None
+    duration: float | None = None  # decoded media length in seconds
+
+    @staticmethod
+    def make_id(video_id: str, source: str) -> str:
+        # One transcript per video and source: a re-transcription replaces the old one.
+        return f"{video_id}/{source}"
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    word: str
+    probability: float | None = None
+
+
+@dataclass
+class Segment:
+    id: str
+    transcript_id: str
+    video_id: str
+    idx: int
+    start: float
+    end: float
+    text: str
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    words: list[dict[str, Any]] | None = None
+
+    @staticmethod
+    def make_id(transcript_id: str, idx: int) -> str:
+        return f"{transcript_id}/{idx:05d}"
+
+
+@dataclass
+class StageStatus:
+    video_id: str
+    stage: str
+    status: str
+    reason: str | None = None
+    attempts: int = 0
+    permanent: bool = False
+    updated_at: str | None = None
+
+
+@dataclass
+class Argument:
+    id: str
+    video_id: str
+    transcript_id: str
+    type: str  # one of ARGUMENT_TYPES
+    text: str  # the argument as a self-contained sentence
+    quote: str  # exact transcript words it rests on
+    start: float
+    end: float
+    seg_first: int
+    seg_last: int
+    extractor: str
+    extractor_version: str
+    target: str | None = None
+    confidence: float | None = None
+    prompt_hash: str | None = None
+
+    @staticmethod
+    def make_id(video_id: str, extractor: str, version: str, seg_first: int, quote: str) -> str:
+        return "a-" + make_id(video_id, extractor, version, seg_first, quote)
+
+
+@dataclass
+class KeyPointRef:
+    text: str
+    start: float
+    end: float | None = None
+
+
+@dataclass
+class Summary:
+    id: str
+    video_id: str
+    transcript_id: str
+    extractor: str
+    extractor_version: str
+    gist: str
+    paragraph: str
+    key_points: list[dict[str, Any]] = field(default_factory=list)  # [{text, start, end}]
+    prompt_hash: str | None = None
+
+    @staticmethod
+    def make_id(video_id: str, extractor: str, version: str) -> str:
+        return "s-" + make_id(video_id, extractor, version)
+
+
+@dataclass
+class Prompt:
+    hash: str
+    name: str
+    version: str
+    text: str
+
+
+@dataclass
+class Passage:
+    """A ~30 second window of consecutive segments, the unit of passage search."""
+
+    id: str
+    video_id: str
+    transcript_id: str
+    start: float
+    end: float
+    seg_first: int
+    seg_last: int
+    text: str
+
+
+@dataclass
+class Embedding:
+    id: str
+    item_type: str  # argument | passage
+    item_id: str
+    model: str
+    content_hash: str
+    dim: int
+    vector: bytes  # normalised float32, little-endian
+
+    @staticmethod
+    def make_id(model: str, item_type: str, item_id: str) -> str:
+        return "e-" + make_id(model, item_type, item_id)
+
+
+@dataclass
+class KeyPoint:
+    id: str
+    run_id: str
+    label: str
+    label_argument_id: str
+    size: int
+    commentators: int
+    topic: str | None = None
+    prevalence: dict[str, int] = field(default_factory=dict)  # commentator id -> member count
+
+
+@dataclass
+class KeyPointMember:
+    key_point_id: str
+    argument_id: str
+    similarity: float
+    stance: str  # asserts | criticises | calls_for_action
+
+
+@dataclass
+class ArgumentRelation:
+    id: str
+    source_argument_id: str
+    target_argument_id: str
+    relation: str  # one of RELATIONS
+    method: str  # the rule or model that decided it
+    key_point_id: str | None = None
+    score: float | None = None

@@ -1,0 +1,85 @@
+"""The store: migrations, deterministic upserts, atomic stage outputs, status bookkeeping."""
+
+from __future__ import annotations
+
+import pytest
+from sqlite_utils.utils import sqlite3
+
+from argmap.store import Commentator, Segment, Store, Transcript, Video, resolve_db_path
+
+
+def _video(store: Store, vid: str = "generic:abc") -> Video:
+    c = store.upsert_commentator(Commentator(id=Commentator.make_id("Ann"), name="Ann"))
+    return store.upsert_video(Video(id=vid, source_url=f"http://x/{vid}", title="T", commentator_id=c.id))
+
+
+def _segments(tid: str, vid: str, n: int) -> list[Segment]:
+    return [
+        Segment(
+            id=Segment.make_id(tid, i),
+            transcript_id=tid,
+            video_id=vid,
+            idx=i,
+            start=i,
+            end=i + 1,
+            text=f"s{i}",
+        )
+        for i in range(n)
+    ]
+
+
+def test_migrations_are_recorded_and_idempotent(tmp_path):
+    path = tmp_path / "a.db"
+    Store.open(path).close()
+    again = Store.open(path)
+    names = [r["name"] for r in again.rows("select name from _sqlite_migrations order by rowid")]
+    assert names == sorted(names) and names[0] == "m001_ingest"
+    assert again.db.journal_mode == "wal"
+
+
+def test_save_transcript_replaces_segments_and_marks_done(store):
+    v = _video(store)
+    t = Transcript(id=Transcript.make_id(v.id, "asr"), video_id=v.id, source="asr", model="tiny.en")
+    store.save_transcript(t, _segments(t.id, v.id, 3))
+    store.save_transcript(t, _segments(t.id, v.id, 2))
+    assert [s.text for s in store.segments(t.id)] == ["s0", "s1"]
+    assert store.is_done(v.id, "transcribe")
+    hits = store.rows("select rowid from segments_fts where segments_fts match 's1'")
+    assert len(hits) == 1
+
+
+def test_failed_stage_output_leaves_nothing_behind(store):
+    v = _video(store)
+    t = Transcript(id=Transcript.make_id(v.id, "asr"), video_id=v.id, source="asr")
+    bad = _segments(t.id, v.id, 2)
+    bad[1].idx = 0  # violates the unique (transcript, idx) index half way through
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_transcript(t, bad)
+    assert store.counts()["segments"] == 0 and store.counts()["transcripts"] == 0
+    assert not store.is_done(v.id, "transcribe")
+
+
+def test_status_attempts_and_needing(store):
+    a = _video(store, "generic:a")
+    b = _video(store, "generic:b")
+    store.mark(a.id, "download", "failed", "HTTP 503", permanent=False)
+    store.mark(a.id, "download", "failed", "HTTP 503", permanent=False)
+    store.mark(b.id, "download", "failed", "HTTP 404", permanent=True)
+    assert store.status(a.id, "download").attempts == 2
+    assert [v.id for v in store.videos_needing("download")] == ["generic:a"]
+    assert {v.id for v in store.videos_needing("download", retry_permanent=True)} == {a.id, b.id}
+
+
+def test_db_path_precedence(monkeypatch, tmp_path):
+    monkeypatch.setenv("ARGMAP_DB", str(tmp_path / "env.db"))
+    assert resolve_db_path("x.db").name == "x.db"
+    assert resolve_db_path(None).name == "env.db"
+    monkeypatch.delenv("ARGMAP_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert resolve_db_path(None) == tmp_path / "argmap" / "argmap.db"
+
+
+def test_resolve_video_by_prefix_and_url(store):
+    v = _video(store, "youtube:abcdef")
+    assert store.resolve_video("youtube:abc").id == v.id
+    assert store.resolve_video(v.source_url).id == v.id
