@@ -1,0 +1,18 @@
+from argmap.pipeline.links import timestamp_url
+from argmap.store import Video
+
+
+def _v(url: str) -> Video:
+    return Video(id="x", source_url=url, title="t")
+
+
+def test_youtube_gets_t_parameter():
+    assert timestamp_url(_v("https://www.youtube.com/watch?v=abc&t=5"), 83.9) == (
+        "https://www.youtube.com/watch?v=abc&t=83s"
+    )
+    assert timestamp_url(_v("https://youtu.be/abc"), 12) == "https://youtu.be/abc?t=12s"
+
+
+def test_other_urls_get_media_fragment():
+    assert timestamp_url(_v("http://127.0.0.1:8000/a.m4a"), 7.2) == "http://127.0.0.1:8000/a.m4a#t=7"
+    assert timestamp_url(_v("/home/me/talk.mp3"), 0) == "/home/me/talk.mp3#t=0"
