@@ -1,0 +1,259 @@
+"""Caption and transcript files (WebVTT, SRT, plain text) turned into segments.
+
+Captions are the cheap path to a transcript: a source that offers subtitles needs no
+speech recognition, and a user with a transcript file can import it directly. Each format
+needs its own care:
+
+- WebVTT from YouTube's automatic captions "rolls": every cue repeats the line shown
+  before it and adds the next, and between them sit 10 ms cues that repeat the text once
+  more, with inline ``<00:00:01.520><c> word</c>`` timing tags. Read naively, every sentence
+  would appear two or three times. Rolling files are detected by those tags and reduced to
+  each new line once, starting when it first appeared.
+- SRT is simple blocks of index, time range and text, sometimes with ``<i>`` or ``{\\an8}``.
+- Plain text has no times. It is split into sentences and each sentence is given a time
+  from a speaking-rate estimate of 2.5 words per second (about 150 words per minute,
+  typical for commentary), so links and ordering work; those times are estimates. Lines
+  that start with a timestamp (``[01:02] text`` or ``00:01:02 text``, as
+  ``argmap transcript --format txt`` writes) keep their real start times instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from argmap.store import Segment
+
+from .errors import MediaError
+
+#: speaking rate used to give untimed text plausible times (words per second)
+WORDS_PER_SECOND = 2.5
+CAPTION_SUFFIXES = {".vtt": "vtt", ".srt": "srt", ".txt": "txt"}
+
+
+@dataclass
+class Cue:
+    start: float
+    end: float
+    text: str
+
+
+_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
+_RANGE_RE = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
+_TAG_RE = re.compile(r"<[^>]*>")
+_ASS_RE = re.compile(r"\{\\[^}]*\}")
+_INLINE_TIME_RE = re.compile(r"<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}>")
+_LEADING_TIME_RE = re.compile(
+    r"^\s*\[?\s*(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?\s*(?:-{1,2}>?\s*[\d:.,]+\s*)?\]?\s*[-–:]?\s+"
+)
+
+
+def _seconds(h: str | None, m: str, s: str, frac: str | None) -> float:
+    value = float(int(h or 0) * 3600 + int(m) * 60 + int(s))
+    if frac:
+        value += int(frac.ljust(3, "0")) / 1000
+    return value
+
+
+def _clean(line: str) -> str:
+    line = _ASS_RE.sub("", _TAG_RE.sub("", line))
+    line = line.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return " ".join(line.split())
+
+
+def _lines(text: str) -> list[str]:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+_SKIP_BLOCKS = ("NOTE", "STYLE", "REGION", "WEBVTT")
+
+
+def _timed_blocks(text: str) -> list[tuple[float, float, list[str]]]:
+    """(start, end, raw text lines) for every cue, in file order.
+
+    Read line by line rather than by blank-line blocks, because YouTube puts
+    whitespace-only lines inside cues. A line right after a blank line and right before a
+    time line is a cue identifier (an SRT index or a VTT cue id), not text.
+    """
+    out: list[tuple[float, float, list[str]]] = []
+    current: list[str] | None = None
+    after_blank = True
+    skipping = False
+    ident_candidate = False  # the last appended line came right after a blank line
+    for line in _lines(text):
+        m = _RANGE_RE.match(line)
+        if m:
+            if current is not None and ident_candidate and current:
+                current.pop()
+            g = m.groups()
+            start, end = _seconds(*g[:4]), _seconds(*g[4:])
+            current = []
+            out.append((start, max(start, end), current))
+            after_blank = skipping = ident_candidate = False
+            continue
+        if not line.strip():
+            after_blank = True
+            ident_candidate = False
+            continue
+        if after_blank and line.lstrip().startswith(_SKIP_BLOCKS):
+            skipping = True
+        ident_candidate = after_blank and not skipping
+        after_blank = False
+        if skipping or current is None:
+            continue
+        current.append(line)
+    return out
+
+
+def parse_vtt(text: str) -> list[Cue]:
+    blocks = _timed_blocks(text)
+    rolling = bool(_INLINE_TIME_RE.search(text))
+    if not rolling:
+        plain = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in blocks]
+        return [c for c in plain if c.text]
+
+    # Rolling captions: emit each line the first time it appears, timed by that cue;
+    # later repeats of a recent line are the roll, not new speech.
+    cues: list[Cue] = []
+    recent: list[str] = []
+    for start, end, lines in blocks:
+        for line in (_clean(raw) for raw in lines):
+            if not line:
+                continue
+            if line in recent:
+                continue
+            cues.append(Cue(start, end, line))
+            recent = (recent + [line])[-3:]
+    # A rolled line stays on screen while the next one is written; it was said until then.
+    for prev, nxt in zip(cues, cues[1:], strict=False):
+        if prev.end > nxt.start:
+            prev.end = max(prev.start, nxt.start)
+    return cues
+
+
+def parse_srt(text: str) -> list[Cue]:
+    cues = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in _timed_blocks(text)]
+    return [c for c in cues if c.text]
+
+
+_SENTENCE_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
+
+
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "no"}
+    | {"fig", "approx", "gen", "gov", "sen", "rep", "inc", "ltd", "co", "corp"}
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences: break after . ! ? followed by a space and a capital or digit.
+
+    Paragraph breaks always end a sentence; a period after a common abbreviation
+    ("Dr.", "U.S.", "vs.") does not.
+    """
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        flat = " ".join(paragraph.split())
+        pieces = [p.strip() for p in _SENTENCE_RE.split(flat) if p.strip()]
+        merged: list[str] = []
+        for piece in pieces:
+            last_word = merged[-1].rsplit(" ", 1)[-1].rstrip(".").casefold() if merged else ""
+            if merged and merged[-1].endswith(".") and last_word in _ABBREVIATIONS:
+                merged[-1] = f"{merged[-1]} {piece}"
+            else:
+                merged.append(piece)
+        out.extend(merged)
+    return out
+
+
+def _duration_of(text: str) -> float:
+    return max(1, len(text.split())) / WORDS_PER_SECOND
+
+
+def parse_txt(text: str) -> list[Cue]:
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line for line in text.split("\n") if line.strip()]
+    stamped = [(_LEADING_TIME_RE.match(line), line) for line in lines]
+    if lines and sum(1 for m, _ in stamped if m) >= max(1, len(lines) // 2):
+        return _parse_stamped_lines(stamped)
+    cues = []
+    clock = 0.0
+    for sentence in split_sentences(text):
+        length = _duration_of(sentence)
+        cues.append(Cue(round(clock, 3), round(clock + length, 3), sentence))
+        clock += length
+    return cues
+
+
+def _parse_stamped_lines(stamped: list[tuple[re.Match[str] | None, str]]) -> list[Cue]:
+    cues: list[Cue] = []
+    for m, line in stamped:
+        if m is None:
+            # An unstamped continuation line belongs to the cue before it.
+            if cues:
+                cues[-1].text = f"{cues[-1].text} {_clean(line)}".strip()
+            continue
+        body = _clean(line[m.end() :])
+        if body:
+            cues.append(Cue(_seconds(*m.groups()), 0.0, body))
+    for cue, nxt in zip(cues, [*cues[1:], None], strict=True):
+        estimate = cue.start + _duration_of(cue.text)
+        cue.end = round(min(estimate, nxt.start) if nxt and nxt.start >= cue.start else estimate, 3)
+    return cues
+
+
+def parse_captions(text: str, fmt: str) -> list[Cue]:
+    """Cues of a caption text in ``fmt`` (vtt, srt or txt); empty when it holds no text."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "vtt":
+        return parse_vtt(text)
+    if fmt == "srt":
+        return parse_srt(text)
+    if fmt == "txt":
+        return parse_txt(text)
+    raise MediaError(f"unknown caption format {fmt!r} (expected vtt, srt or txt)")
+
+
+def read_caption_file(path: str | Path) -> list[Cue]:
+    """Cues of a .vtt, .srt or .txt file; a MediaError line when unreadable or empty."""
+    path = Path(path)
+    fmt = CAPTION_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise MediaError(f"{path.name}: not a caption file (expected .vtt, .srt or .txt)")
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise MediaError(f"cannot read {path}: {err.strerror or err}") from err
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Old subtitle files are often Latin-1 / Windows-1252; every byte decodes there.
+        text = raw.decode("cp1252", errors="replace")
+    cues = parse_captions(text, fmt)
+    if not cues:
+        raise MediaError(f"{path.name}: no caption text found in the file")
+    return cues
+
+
+def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> list[Segment]:
+    """Segments in time order with monotonic starts and end >= start; empty cues dropped."""
+    ordered = sorted((c for c in cues if c.text.strip()), key=lambda c: c.start)
+    segments = []
+    prev_start = 0.0
+    for idx, cue in enumerate(ordered):
+        start = max(0.0, cue.start, prev_start)
+        end = max(start, cue.end)
+        segments.append(
+            Segment(
+                id=Segment.make_id(transcript_id, idx),
+                transcript_id=transcript_id,
+                video_id=video_id,
+                idx=idx,
+                start=round(start, 3),
+                end=round(end, 3),
+                text=cue.text.strip(),
+            )
+        )
+        prev_start = start
+    return segments
