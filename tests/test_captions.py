@@ -1,0 +1,194 @@
+"""Caption parsing: WebVTT (plain and YouTube rolling), SRT, plain text, and import into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from argmap.pipeline.captions import (
+    WORDS_PER_SECOND,
+    Cue,
+    cues_to_segments,
+    parse_captions,
+    read_caption_file,
+    split_sentences,
+)
+from argmap.pipeline.errors import MediaError
+from argmap.store import Transcript
+
+PLAIN_VTT = """WEBVTT
+Kind: captions
+
+NOTE written by hand
+00:00:09.000 --> 00:00:10.000 is not a cue
+
+STYLE
+::cue { color: yellow }
+
+intro
+00:00:01.000 --> 00:00:03.500 align:middle line:90%
+<v Alice>The budget is <b>too</b> small.</v>
+
+00:03.500 --> 00:06.250
+We should fund
+the schools first.
+
+01:00:00.000 --> 01:00:02.000
+An hour &amp; later.
+"""
+
+# Shaped like YouTube automatic captions: each cue repeats the line before it, inline
+# word timings, 10 ms cues that repeat the text, whitespace-only lines (~) inside cues.
+ROLLING_VTT = """WEBVTT
+Kind: captions
+Language: en
+
+00:00:00.000 --> 00:00:02.350 align:start position:0%
+~
+so<00:00:00.320><c> today</c><00:00:00.640><c> we</c><00:00:01.200><c> talk</c>
+
+00:00:02.350 --> 00:00:02.360 align:start position:0%
+so today we talk
+~
+
+00:00:02.360 --> 00:00:05.000 align:start position:0%
+so today we talk
+about<00:00:02.800><c> the</c><00:00:03.100><c> new</c><00:00:03.500><c> tax</c>
+
+00:00:05.000 --> 00:00:05.010 align:start position:0%
+about the new tax
+~
+
+00:00:05.010 --> 00:00:07.000 align:start position:0%
+about the new tax
+plan<00:00:05.500><c> and</c><00:00:06.000><c> why</c><00:00:06.500><c> it</c><00:00:06.800><c> fails</c>
+
+00:00:07.000 --> 00:00:07.010 align:start position:0%
+plan and why it fails
+~
+""".replace("\n~\n", "\n \n")
+
+SRT = (
+    "\ufeff1\r\n00:00:01,000 --> 00:00:03,500\r\n<i>Hello</i> world,\r\n\r\n"
+    "2\r\n00:00:03,600 --> 00:00:06,000\r\n{\\an8}this is a test\r\nof two lines.\r\n\r\n"
+    "3\r\n00:00:06,000 --> 00:00:07,000\r\n42\r\n\r\n"
+)
+
+
+def texts(cues: list[Cue]) -> list[str]:
+    return [c.text for c in cues]
+
+
+def test_plain_vtt_cues_tags_and_times() -> None:
+    cues = parse_captions(PLAIN_VTT, "vtt")
+    assert texts(cues) == [
+        "The budget is too small.",
+        "We should fund the schools first.",
+        "An hour & later.",
+    ]
+    assert [(c.start, c.end) for c in cues] == [(1.0, 3.5), (3.5, 6.25), (3600.0, 3602.0)]
+
+
+def test_youtube_rolling_captions_are_deduplicated() -> None:
+    cues = parse_captions(ROLLING_VTT, "vtt")
+    assert texts(cues) == ["so today we talk", "about the new tax", "plan and why it fails"]
+    assert [c.start for c in cues] == [0.0, 2.36, 5.01]
+    joined = " ".join(texts(cues))
+    assert joined.count("today") == 1 and joined.count("tax") == 1
+    for prev, nxt in zip(cues, cues[1:], strict=False):
+        assert prev.end <= nxt.start
+
+
+def test_srt_with_bom_crlf_and_formatting() -> None:
+    cues = parse_captions(SRT, "srt")
+    assert texts(cues) == ["Hello world,", "this is a test of two lines.", "42"]
+    assert [(c.start, c.end) for c in cues] == [(1.0, 3.5), (3.6, 6.0), (6.0, 7.0)]
+
+
+def test_txt_sentences_get_speaking_rate_times() -> None:
+    text = "Taxes are too high. Dr. Smith disagrees with that!\n\nIs the U.S. economy growing? Yes"
+    cues = parse_captions(text, "txt")
+    assert texts(cues) == [
+        "Taxes are too high.",
+        "Dr. Smith disagrees with that!",
+        "Is the U.S. economy growing?",
+        "Yes",
+    ]
+    assert cues[0].start == 0.0
+    assert cues[0].end == pytest.approx(4 / WORDS_PER_SECOND)
+    assert cues[1].start == cues[0].end
+    assert cues[1].end - cues[1].start == pytest.approx(5 / WORDS_PER_SECOND)
+    assert cues[-1].end == pytest.approx(sum(len(c.text.split()) for c in cues) / WORDS_PER_SECOND)
+
+
+def test_txt_with_leading_timestamps_keeps_them() -> None:
+    text = "[00:00:01] Hello there.\n[00:00:04] A second line\nthat continues.\n[01:02] Later on.\n"
+    cues = parse_captions(text, "txt")
+    assert texts(cues) == ["Hello there.", "A second line that continues.", "Later on."]
+    assert [c.start for c in cues] == [1.0, 4.0, 62.0]
+    assert cues[0].end == pytest.approx(1.0 + 2 / WORDS_PER_SECOND)
+    assert all(c.end >= c.start for c in cues)
+
+
+def test_split_sentences_keeps_numbers_and_abbreviations() -> None:
+    assert split_sentences("It costs 3.5 billion. That is e.g. a lot vs. last year.") == [
+        "It costs 3.5 billion.",
+        "That is e.g. a lot vs. last year.",
+    ]
+
+
+def test_unknown_format_and_files(tmp_path: Path) -> None:
+    with pytest.raises(MediaError, match="unknown caption format"):
+        parse_captions("x", "ass")
+    bad = tmp_path / "notes.docx"
+    bad.write_text("x")
+    with pytest.raises(MediaError, match="not a caption file"):
+        read_caption_file(bad)
+    empty = tmp_path / "empty.vtt"
+    empty.write_text("WEBVTT\n\n")
+    with pytest.raises(MediaError, match="no caption text"):
+        read_caption_file(empty)
+    with pytest.raises(MediaError, match="cannot read"):
+        read_caption_file(tmp_path / "missing.srt")
+
+
+def test_read_caption_file_by_suffix_and_legacy_encoding(tmp_path: Path) -> None:
+    srt = tmp_path / "old.SRT"
+    srt.write_bytes("1\n00:00:01,000 --> 00:00:02,000\nCaf\u00e9 cr\u00e8me\n".encode("cp1252"))
+    assert texts(read_caption_file(srt)) == ["Café crème"]
+    vtt = tmp_path / "auto.en.vtt"
+    vtt.write_text(ROLLING_VTT, encoding="utf-8")
+    assert len(read_caption_file(vtt)) == 3
+
+
+def test_cues_to_segments_orders_and_ids() -> None:
+    cues = [Cue(5.0, 6.0, "second"), Cue(1.0, 2.0, " first "), Cue(7.0, 6.5, "third"), Cue(8.0, 9.0, "  ")]
+    segments = cues_to_segments(cues, transcript_id="file:x/captions", video_id="file:x")
+    assert [s.text for s in segments] == ["first", "second", "third"]
+    assert [s.idx for s in segments] == [0, 1, 2]
+    assert segments[0].id == "file:x/captions/00000"
+    assert segments[2].end == segments[2].start == 7.0
+    assert all(s.avg_logprob is None and s.words is None for s in segments)
+
+
+def test_vtt_import_is_stored_with_times_and_rerun_is_identical(store, tmp_path: Path) -> None:
+    from argmap.store import Video
+
+    path = tmp_path / "talk.vtt"
+    path.write_text(PLAIN_VTT, encoding="utf-8")
+    video = Video(id="file:talk", source_url=str(path), title="talk")
+    store.upsert_video(video)
+    transcript = Transcript(id=Transcript.make_id(video.id, "import"), video_id=video.id, source="import")
+    for _ in range(2):
+        segments = cues_to_segments(read_caption_file(path), transcript_id=transcript.id, video_id=video.id)
+        store.save_transcript(transcript, segments)
+    stored = store.segments(transcript.id)
+    assert [(s.start, s.end, s.text) for s in stored] == [
+        (1.0, 3.5, "The budget is too small."),
+        (3.5, 6.25, "We should fund the schools first."),
+        (3600.0, 3602.0, "An hour & later."),
+    ]
+    assert store.counts()["segments"] == 3
+    hits = store.rows("select rowid from segments_fts where segments_fts match 'schools'")
+    assert len(hits) == 1
