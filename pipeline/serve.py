@@ -1,0 +1,395 @@
+"""``argmap serve``: a local, read-only web view over the store.
+
+A person looks rather than reads: commentators and their videos, a video page with its
+summary and the transcript with the arguments highlighted where they were said (each moment a
+link into the player), search through the same engine as ``argmap search``, the stored
+comparison for a topic, and the interactive map that ``argmap export --format html`` writes.
+
+It is the standard library's threaded HTTP server: nothing to install, and the pages are plain
+HTML. Every request opens its own read-only connection with a time limit (a SQLite progress
+handler), every value is HTML-escaped, and it binds to loopback unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+from argmap.store import NotFound, Store, StoreError
+
+from .errors import ArgmapError
+from .links import timestamp_url
+
+QUERY_SECONDS = 5.0
+TYPE_COLOURS = {"claim": "#2f6fdf", "critique": "#d2452f", "call_to_action": "#2e9b4f"}
+
+# argmap's own pages run no script at all; the map page carries its own, stricter-than-network policy.
+PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'"
+MAP_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+)
+
+
+class QueryTimeout(ArgmapError):
+    """A page's queries ran past the time limit."""
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def clock(seconds: float | None) -> str:
+    s = max(0, int(seconds or 0))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def safe_href(url: str | None) -> str | None:
+    """Only web and file links become hrefs: a stored ``javascript:`` URL stays text."""
+    if url and urlsplit(url).scheme.lower() in ("http", "https", "file"):
+        return url
+    return None
+
+
+def player_link(url: str | None, text: str) -> str:
+    href = safe_href(url)
+    if not href:
+        return esc(text)
+    return f'<a class="play" href="{esc(href)}" target="_blank" rel="noopener noreferrer">{esc(text)}</a>'
+
+
+_STYLE = """
+body { font: 15px/1.5 system-ui, sans-serif; color: #222; margin: 0; }
+nav { background: #23395d; padding: 8px 16px; }
+nav a { color: #fff; margin-right: 16px; text-decoration: none; }
+main { max-width: 980px; margin: 0 auto; padding: 12px 16px 40px; }
+h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 28px; }
+.meta { color: #666; font-size: 13px; }
+.arg { border-left: 4px solid #999; padding: 4px 10px; margin: 8px 0; background: #fafafa; }
+.arg.claim { border-color: #2f6fdf; } .arg.critique { border-color: #d2452f; }
+.arg.call_to_action { border-color: #2e9b4f; }
+.seg { display: flex; gap: 10px; padding: 2px 0; }
+.seg .t { min-width: 56px; }
+.seg.hl { background: #fff6d6; }
+mark { background: #ffe58a; }
+blockquote { margin: 4px 0; color: #444; font-style: italic; }
+table { border-collapse: collapse; width: 100%; }
+td, th { border: 1px solid #ddd; padding: 4px 8px; vertical-align: top; }
+form input[type=search], form input[type=text] { padding: 4px 6px; width: 320px; }
+.tag { font-size: 12px; padding: 1px 6px; border-radius: 8px; color: #fff; }
+"""
+
+
+def _page(title: str, body: str) -> str:
+    nav = (
+        '<nav><a href="/">argmap</a><a href="/search">search</a>'
+        '<a href="/compare">compare</a><a href="/map">map</a></nav>'
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+        f"<style>{_STYLE}</style></head><body>{nav}<main>{body}</main></body></html>"
+    )
+
+
+def _tag(type_: str) -> str:
+    colour = TYPE_COLOURS.get(type_, "#777")
+    return f'<span class="tag" style="background:{colour}">{esc(type_.replace("_", " "))}</span>'
+
+
+class Response:
+    def __init__(self, body: str, status: int = 200, *, csp: str = PAGE_CSP, content_type: str = "text/html"):
+        self.body = body
+        self.status = status
+        self.csp = csp
+        self.content_type = content_type
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+
+def home(store: Store, q: dict[str, str]) -> Response:
+    commentators = store.rows("select * from commentators order by name, id")
+    videos = store.rows(
+        """select v.*, (select count(*) from arguments a where a.video_id = v.id) as n_args
+           from videos v order by v.published desc, v.title"""
+    )
+    parts = ["<h1>Commentators and their videos</h1>"]
+    by_commentator: dict[str | None, list[dict[str, Any]]] = {}
+    for v in videos:
+        by_commentator.setdefault(v["commentator_id"], []).append(v)
+    groups: list[tuple[str, str | None]] = [(c["name"], c["id"]) for c in commentators]
+    if None in by_commentator:
+        groups.append(("(no commentator)", None))
+    for name, cid in groups:
+        vids = by_commentator.get(cid, [])
+        parts.append(
+            f'<h2 class="commentator">{esc(name)} <span class="meta">{len(vids)} videos</span></h2><ul>'
+        )
+        for v in vids:
+            parts.append(
+                f'<li><a href="/video?{urlencode({"id": v["id"]})}">{esc(v["title"])}</a> '
+                f'<span class="meta">{esc(v["published"] or "")} · {v["n_args"]} arguments</span></li>'
+            )
+        parts.append("</ul>")
+    if not videos:
+        parts.append("<p>The store has no videos yet: run <code>argmap ingest</code>.</p>")
+    return Response(_page("argmap", "".join(parts)))
+
+
+def video_page(store: Store, q: dict[str, str]) -> Response:
+    video_id = q.get("id", "")
+    try:
+        video = store.video(video_id)
+    except NotFound:
+        return Response(_page("not found", f"<h1>No video {esc(video_id)}</h1>"), 404)
+    who = store.rows("select name from commentators where id = ?", [video.commentator_id or ""])
+    summary = store.summary(video.id)
+    transcript = store.transcript(video.id)
+    segments = store.segments(transcript.id) if transcript else []
+    arguments = _video_arguments(store, video.id)
+
+    parts = [
+        f"<h1>{esc(video.title)}</h1>",
+        f'<p class="meta">{esc(who[0]["name"] if who else "")} · {esc(video.published or "")} · '
+        f"{player_link(timestamp_url(video, None), 'open the video')}</p>",
+    ]
+    if summary:
+        parts.append(f'<h2>Summary</h2><p class="gist"><strong>{esc(summary.gist)}</strong></p>')
+        parts.append(f'<p class="summary">{esc(summary.paragraph)}</p>')
+        if summary.key_points:
+            parts.append("<ul>")
+            for kp in summary.key_points:
+                start = kp.get("start")
+                parts.append(
+                    f"<li>{player_link(timestamp_url(video, start), clock(start))} {esc(kp.get('text'))}</li>"
+                )
+            parts.append("</ul>")
+    if arguments:
+        parts.append(f"<h2>Arguments ({len(arguments)})</h2>")
+        for a in arguments:
+            parts.append(
+                f'<div class="arg {esc(a["type"])}" id="arg-{esc(a["id"])}">{_tag(a["type"])} '
+                f"{player_link(timestamp_url(video, a['start']), clock(a['start']))} {esc(a['text'])}"
+                f"<blockquote>{esc(a['quote'])}</blockquote></div>"
+            )
+    if segments:
+        parts.append("<h2>Transcript</h2>")
+        for seg in segments:
+            hits = [a for a in arguments if a["seg_first"] <= seg.idx <= a["seg_last"]]
+            cls = "seg hl" if hits else "seg"
+            marks = "".join(f' <a href="#arg-{esc(a["id"])}">{_tag(a["type"])}</a>' for a in hits)
+            text = esc(seg.text)
+            if hits:
+                text = f"<mark>{text}</mark>"
+            play = player_link(timestamp_url(video, seg.start), clock(seg.start))
+            parts.append(f'<div class="{cls}"><span class="t">{play}</span><span>{text}{marks}</span></div>')
+    else:
+        parts.append('<p class="meta">No transcript yet.</p>')
+    return Response(_page(video.title, "".join(parts)))
+
+
+def _video_arguments(store: Store, video_id: str) -> list[dict[str, Any]]:
+    from .export import _preferred_arguments
+
+    return _preferred_arguments(store, video_id)
+
+
+def search_page(store: Store, q: dict[str, str]) -> Response:
+    from .search import search
+
+    query = q.get("q", "").strip()
+    scope = q.get("scope", "arguments") if q.get("scope") in ("arguments", "passages", "all") else "arguments"
+    form = (
+        '<h1>Search</h1><form action="/search" method="get">'
+        f'<input type="search" name="q" value="{esc(query)}" placeholder="who said what about…" autofocus> '
+        '<select name="scope">'
+        + "".join(
+            f'<option value="{s}"{" selected" if s == scope else ""}>{s}</option>'
+            for s in ("arguments", "passages", "all")
+        )
+        + '</select> <button type="submit">Search</button></form>'
+    )
+    if not query:
+        return Response(_page("search", form))
+    hits = search(store, query, scope=scope, limit=25)
+    parts = [form, f'<p class="meta" id="hit-count">{len(hits)} results for “{esc(query)}”</p>']
+    for h in hits:
+        parts.append(
+            f'<div class="arg hit {esc(h.type)}">{_tag(h.type)} '
+            f"<strong>{esc(h.commentator or '')}</strong> · "
+            f'<a href="/video?{urlencode({"id": h.video_id})}">{esc(h.video_title)}</a> · '
+            f"{player_link(h.url, h.timestamp)}<div>{esc(h.text)}</div>"
+            + (f"<blockquote>{esc(h.quote)}</blockquote>" if h.quote != h.text else "")
+            + "</div>"
+        )
+    return Response(_page(f"search: {query}", "".join(parts)))
+
+
+def compare_page(store: Store, q: dict[str, str]) -> Response:
+    from .export import load_map
+
+    topic = q.get("topic", "").strip()
+    form = (
+        '<h1>Compare commentators</h1><form action="/compare" method="get">'
+        f'<input type="search" name="topic" value="{esc(topic)}" placeholder="a topic"> '
+        '<button type="submit">Compare</button></form>'
+    )
+    if not topic:
+        return Response(_page("compare", form))
+    m = load_map(store, topic=topic)
+    names = [c["name"] for c in m.commentators]
+    ids = [c["id"] for c in m.commentators]
+    parts = [
+        form,
+        f'<p class="meta">{len(m.arguments)} arguments about “{esc(topic)}”, '
+        f"{len(m.key_points)} key points</p>",
+    ]
+    parts.append(f'<p><a href="/map?{urlencode({"topic": topic})}">see this topic as a map</a></p>')
+    if m.key_points:
+        parts.append("<table><tr><th>key point</th>" + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr>")
+        for kp in m.key_points:
+            cells = []
+            for cid in ids:
+                said = [
+                    (member, m.argument(member["argument_id"]))
+                    for member in kp.members
+                    if m.argument(member["argument_id"]).commentator_id == cid
+                ]
+                cells.append(
+                    "<td>"
+                    + "".join(
+                        f"<div>{_tag(a.type)} <span class=meta>{esc(member['stance'])}</span> {esc(a.text)} "
+                        f"{player_link(a.url, clock(a.start))}</div>"
+                        for member, a in said
+                    )
+                    + "</td>"
+                )
+            parts.append(f"<tr><td><strong>{esc(kp.label)}</strong></td>{''.join(cells)}</tr>")
+        parts.append("</table>")
+    else:
+        parts.append(
+            "<p>No stored comparison covers these arguments yet: run <code>argmap compare</code>.</p>"
+        )
+    for name, cid in zip(names, ids, strict=True):
+        own = [a for a in m.arguments if a.commentator_id == cid]
+        parts.append(f"<h2>{esc(name)} ({len(own)})</h2>")
+        for a in own:
+            parts.append(
+                f'<div class="arg {esc(a.type)}">{_tag(a.type)} {player_link(a.url, clock(a.start))} '
+                f"{esc(a.text)}</div>"
+            )
+    return Response(_page(f"compare: {topic}", "".join(parts)))
+
+
+def map_page(store: Store, q: dict[str, str], multi: dict[str, list[str]]) -> Response:
+    from .export import load_map, to_html
+
+    m = load_map(
+        store,
+        topic=q.get("topic") or None,
+        commentators=multi.get("commentator", []),
+        videos=multi.get("video", []),
+    )
+    return Response(to_html(m), csp=MAP_CSP)
+
+
+ROUTES: dict[str, Callable[..., Response]] = {
+    "/": home,
+    "/video": video_page,
+    "/search": search_page,
+    "/compare": compare_page,
+}
+
+
+# -- the server ---------------------------------------------------------------------------------
+
+
+class ArgmapServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, db_path: Path, host: str, port: int, query_seconds: float = QUERY_SECONDS):
+        self.db_path = db_path
+        self.query_seconds = query_seconds
+        super().__init__((host, port), Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{name}]" if ":" in name else name
+        return f"http://{shown}:{port}/"
+
+    def open_store(self) -> Store:
+        store = Store.open(self.db_path, readonly=True)
+        deadline = time.monotonic() + self.query_seconds
+        # SQLite calls this every N virtual-machine steps; a non-zero return aborts the query.
+        store.db.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        return store
+
+
+def make_server(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8000) -> ArgmapServer:
+    """A server over the database at ``db_path``; checks the file opens read-only first."""
+    path = Path(db_path)
+    Store.open(path, readonly=True).close()  # fail now, with the store's own message
+    return ArgmapServer(path, host, port)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: ArgmapServer
+    server_version = "argmap"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass  # a local viewer: the terminal stays quiet
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        parts = urlsplit(self.path)
+        multi = parse_qs(parts.query, keep_blank_values=False, max_num_fields=50)
+        q = {k: v[0] for k, v in multi.items()}
+        try:
+            response = self._dispatch(parts.path, q, multi)
+        except QueryTimeout as err:
+            response = Response(_page("too slow", f"<h1>{esc(err)}</h1>"), 503)
+        except NotFound as err:
+            response = Response(_page("not found", f"<h1>{esc(err)}</h1>"), 404)
+        except (ArgmapError, StoreError) as err:
+            response = Response(_page("error", f"<h1>{esc(err)}</h1>"), 400)
+        self._send(response)
+
+    def _dispatch(self, path: str, q: dict[str, str], multi: dict[str, list[str]]) -> Response:
+        if path == "/favicon.ico":
+            return Response("", 204, content_type="text/plain")
+        if path != "/map" and path not in ROUTES:
+            return Response(_page("not found", f"<h1>No page {esc(quote(path))}</h1>"), 404)
+        store = self.server.open_store()
+        try:
+            if path == "/map":
+                return map_page(store, q, multi)
+            return ROUTES[path](store, q)
+        except Exception as err:
+            if "interrupted" in str(err).lower():
+                raise QueryTimeout(f"the query took longer than {self.server.query_seconds:g} s") from err
+            raise
+        finally:
+            store.close()
+
+    def _send(self, response: Response) -> None:
+        body = response.body.encode("utf-8")
+        self.send_response(response.status if response.status in HTTPStatus._value2member_map_ else 500)
+        self.send_header("Content-Type", f"{response.content_type}; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Security-Policy", response.csp)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+        self.do_GET()
