@@ -1,0 +1,161 @@
+"""Sentences over timed segments: the unit that arguments and summaries are built from.
+
+Speech recognisers and caption files cut text where the audio pauses, not where sentences end:
+one segment may hold two sentences and one sentence may run over three segments. Extraction
+needs whole sentences, and every argument must still say *when* it was said, so this module
+re-cuts the text into sentences while keeping, for each one, its time span (interpolated by
+character position inside a segment) and the range of segments it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class TimedText(Protocol):
+    idx: int
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    idx: int  # position in the transcript, 0-based
+    text: str
+    start: float
+    end: float
+    seg_first: int  # Segment.idx of the first and last segment it draws on
+    seg_last: int
+
+
+# Words after which a full stop does not end a sentence ("Mr. Smith", "e.g. this", "U.S. policy").
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co",
+    "corp", "gov", "sen", "rep", "gen", "no", "approx", "fig", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "a.m", "p.m",
+}  # fmt: skip
+
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+# Unpunctuated ASR output can run on for minutes; past this many words a segment edge ends it.
+MAX_WORDS = 45
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    m = re.search(r"([A-Za-z.]+)$", text[:dot])
+    if not m:
+        return False
+    word = m.group(1).lower().strip(".")
+    if word in _ABBREVIATIONS:
+        return True
+    # Single initials ("J. F. Kennedy") are not sentence ends.
+    return len(word) == 1 and word.isalpha()
+
+
+def _next_starts_sentence(text: str, pos: int) -> bool:
+    rest = text[pos:].lstrip()
+    if not rest:
+        return True
+    first = rest[0]
+    return first.isupper() or first.isdigit() or first in "\"'“‘([-—"
+
+
+def split_sentences(segments: Sequence[TimedText]) -> list[Sentence]:
+    """Cut ``segments`` (in order) into sentences with times and segment ranges."""
+    # Join segments into one string, remembering which character range each segment covers.
+    pieces: list[str] = []
+    spans: list[tuple[int, int, TimedText]] = []
+    pos = 0
+    for seg in segments:
+        text = " ".join(seg.text.split())
+        if not text:
+            continue
+        if pieces:
+            pieces.append(" ")
+            pos += 1
+        spans.append((pos, pos + len(text), seg))
+        pieces.append(text)
+        pos += len(text)
+    full = "".join(pieces)
+    if not full:
+        return []
+
+    cuts = _cut_points(full, spans)
+    sentences: list[Sentence] = []
+    begin = 0
+    for cut in [*cuts, len(full)]:
+        chunk = full[begin:cut]
+        stripped = chunk.strip()
+        if stripped:
+            lead = begin + (len(chunk) - len(chunk.lstrip()))
+            tail = lead + len(stripped)
+            first, start = _time_at(spans, lead, is_end=False)
+            last, end = _time_at(spans, tail, is_end=True)
+            sentences.append(
+                Sentence(
+                    idx=len(sentences),
+                    text=stripped,
+                    start=round(start, 3),
+                    end=round(max(end, start), 3),
+                    seg_first=first,
+                    seg_last=max(last, first),
+                )
+            )
+        begin = cut
+    return sentences
+
+
+def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]:
+    seg_ends = {e for _, e, _ in spans}
+    cuts: list[int] = []
+    for m in _BOUNDARY.finditer(full):
+        end = m.end()
+        mark = m.group().rstrip("\"'”’)]")
+        if mark == "." and _is_abbreviation(full, m.start()):
+            continue
+        # "?" and "!" always end a sentence; a lone "." needs a capital after it, unless a
+        # segment ends there too (ASR lower-cases after a full stop now and then).
+        if mark == "." and not _next_starts_sentence(full, end) and end not in seg_ends:
+            continue
+        cuts.append(end)
+    # Long unpunctuated runs: also cut at segment edges once a sentence grows past MAX_WORDS.
+    seg_edges = [e for _, e, _ in spans[:-1]]
+    out: list[int] = []
+    last = 0
+    for cut in [*cuts, len(full)]:
+        while len(full[last:cut].split()) > MAX_WORDS:
+            inside = [e for e in seg_edges if last < e < cut and len(full[last:e].split()) >= 8]
+            if not inside:
+                break
+            # the edge closest to MAX_WORDS words in
+            edge = min(inside, key=lambda e: abs(len(full[last:e].split()) - MAX_WORDS))
+            out.append(edge)
+            last = edge
+        if cut < len(full):
+            out.append(cut)
+        last = cut
+    return out
+
+
+def _time_at(spans: list[tuple[int, int, TimedText]], offset: int, *, is_end: bool) -> tuple[int, float]:
+    """The segment index and interpolated time of a character offset in the joined text."""
+    for lo, hi, seg in spans:
+        inside = lo <= offset < hi or (is_end and lo < offset <= hi)
+        if inside:
+            width = max(hi - lo, 1)
+            frac = min(max((offset - lo) / width, 0.0), 1.0)
+            return seg.idx, seg.start + (seg.end - seg.start) * frac
+    # Offsets on the joining spaces belong to the next segment (start) or the previous (end).
+    if is_end:
+        before = [s for s in spans if s[1] <= offset]
+        lo, hi, seg = before[-1] if before else spans[0]
+        return seg.idx, seg.end
+    after = [s for s in spans if s[0] >= offset]
+    lo, hi, seg = after[0] if after else spans[-1]
+    return seg.idx, seg.start

@@ -1,0 +1,313 @@
+"""The default extractor, the extractor registry, ExtractStage and the extract/arguments commands."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from argmap.pipeline import extract as extract_mod
+from argmap.pipeline.cli import cli
+from argmap.pipeline.errors import ConfigError, ExtractionError
+from argmap.pipeline.extract import (
+    ExtractionInput,
+    ExtractionResult,
+    ExtractStage,
+    RuleExtractor,
+    extract_videos,
+    get_extractor,
+    list_arguments,
+    make_argument,
+)
+from argmap.pipeline.rules import classify
+from argmap.store import Commentator, Segment, Store, Transcript, Video
+
+
+def seed_video(
+    store: Store,
+    lines: list[str],
+    *,
+    video_id: str = "youtube:abc123",
+    commentator: str | None = "Dana Reyes",
+    url: str = "https://www.youtube.com/watch?v=abc123",
+    source: str = "import",
+) -> Video:
+    """A video whose transcript has one segment per line, timed at 2.5 words a second."""
+    cid = None
+    if commentator:
+        cid = store.upsert_commentator(Commentator(id=Commentator.make_id(commentator), name=commentator)).id
+    video = store.upsert_video(Video(id=video_id, source_url=url, title="Test video", commentator_id=cid))
+    transcript = Transcript(id=Transcript.make_id(video_id, source), video_id=video_id, source=source)
+    segments, t = [], 0.0
+    for i, line in enumerate(lines):
+        d = max(1.0, len(line.split()) / 2.5)
+        segments.append(
+            Segment(
+                Segment.make_id(transcript.id, i),
+                transcript.id,
+                video_id,
+                i,
+                round(t, 2),
+                round(t + d, 2),
+                line,
+            )
+        )
+        t += d
+    store.save_transcript(transcript, segments)
+    return video
+
+
+COMMENTARY = [
+    "Hey guys, welcome back to the channel.",
+    "So yesterday the city council approved the new parking rules.",
+    "Honestly, I think this plan is a disaster for small shops.",
+    "And it makes no sense to charge residents for their own street.",
+    "The council should scrap it and start over.",
+    "Anyway, let me know what you think in the comments below.",
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("He criticizes the export ban on chips.", "critique"),
+        ("Dana argues that open models help everyone.", "claim"),
+        ("Senator Brown argues that open models help everyone.", "other"),
+        ("She urges viewers to call their representatives.", "call_to_action"),
+        ("In this video, Dana discusses the history of the league.", "other"),
+        ("The minister said the budget is balanced.", "other"),
+        ("I think electric buses are going to win in the end.", "claim"),
+        ("This policy is a complete joke and a waste of money.", "critique"),
+        ("You should absolutely go vote on Tuesday.", "call_to_action"),
+        ("Make sure you subscribe and hit the bell.", "call_to_action"),
+        ("Ask not what your country can do for you, ask what you can do for your country.", "call_to_action"),
+        ("What do you think happens next?", "other"),
+        ("The match started at seven.", "other"),
+        ("They should have fixed the bridge years ago.", "critique"),
+        ("The new phone is not bad at all for the price.", "claim"),
+    ],
+)
+def test_classify(sentence: str, expected: str):
+    assert classify(sentence, "Dana Reyes").type == expected
+
+
+def test_attribution_rewrites_the_pronoun_and_finds_the_target():
+    verdict = classify("He criticizes US policies on chip exports, calling them short-sighted.", "Eli")
+    assert verdict.type == "critique" and verdict.attributed
+    assert verdict.target == "US policies on chip exports"
+    seg = Segment("v/import/0", "v/import", "v", 0, 0.0, 5.0, "He criticizes US policies on chip exports.")
+    doc = ExtractionInput("v", "v/import", [seg], "Eli")
+    (arg,) = RuleExtractor().extract(doc).arguments
+    assert arg.text.startswith("Eli criticizes US policies")
+    assert arg.quote == "He criticizes US policies on chip exports."
+
+
+def test_extracts_types_times_and_merges_continuations(store: Store):
+    video = seed_video(store, COMMENTARY)
+    (outcome,) = extract_videos(store)
+    assert outcome.status == "extracted"
+    args = store.arguments(video.id)
+    by_type = {a.type: a for a in args}
+    assert set(by_type) == {"critique", "call_to_action"}
+    critique = by_type["critique"]
+    # "I think this plan is a disaster" + "And it makes no sense..." are one argument
+    assert (critique.seg_first, critique.seg_last) == (2, 3)
+    assert "disaster" in critique.quote and "makes no sense" in critique.quote
+    assert not critique.text.lower().startswith("honestly")
+    segs = store.segments(store.transcript(video.id).id)
+    assert critique.start == segs[2].start and critique.end == segs[3].end
+    ctas = [a for a in args if a.type == "call_to_action"]
+    assert any("scrap it" in a.quote and a.target == "The council" for a in ctas)
+    assert all(a.extractor == "default" and a.extractor_version == RuleExtractor.version for a in args)
+    assert all(0 < (a.confidence or 0) <= 1 for a in args)
+
+
+def test_rerun_changes_nothing_and_new_version_adds_rows(store: Store, monkeypatch: pytest.MonkeyPatch):
+    video = seed_video(store, COMMENTARY)
+    extract_videos(store)
+    first = store.arguments(video.id)
+    stamp = store.status(video.id, "extract")
+    (again,) = extract_videos(store)
+    assert again.status == "unchanged"
+    assert store.arguments(video.id) == first
+    assert store.status(video.id, "extract") == stamp
+    (forced,) = extract_videos(store, force=True)
+    assert forced.status == "extracted" and store.arguments(video.id) == first
+
+    monkeypatch.setattr(RuleExtractor, "version", "2")
+    extract_videos(store)
+    rows = store.arguments(video.id)
+    assert len(rows) == 2 * len(first)
+    assert {a.extractor_version for a in rows} == {"1", "2"}
+
+
+def test_bad_inputs_are_reported_and_the_batch_goes_on(store: Store):
+    good = seed_video(store, COMMENTARY)
+    store.upsert_video(Video(id="file:notranscript", source_url="/tmp/x.mp4", title="x"))
+    outcomes = extract_videos(store, ["nope:missing", "file:notranscript", good.id])
+    status = {o.video_id: o.status for o in outcomes}
+    assert status == {"nope:missing": "failed", "file:notranscript": "failed", good.id: "extracted"}
+    failed = next(o for o in outcomes if o.video_id == "file:notranscript")
+    assert "no transcript" in (failed.message or "") and "\n" not in (failed.message or "")
+    assert store.status("file:notranscript", "extract").status == "failed"
+    assert store.arguments(good.id)
+
+
+def test_extract_stage_is_no_arg_and_raises_a_named_error(store: Store):
+    stage = ExtractStage()
+    assert stage.name == "extract" and stage.requires == ("transcribe",)
+    video = seed_video(store, COMMENTARY)
+    stage.open()
+    stage.run(store, video)
+    assert store.is_done(video.id, "extract") and store.arguments(video.id)
+    orphan = store.upsert_video(Video(id="file:x", source_url="/tmp/x", title="x"))
+    with pytest.raises(ExtractionError):
+        stage.run(store, orphan)
+    stage.close()
+
+
+class ShoutExtractor:
+    """A third-party extractor: every sentence is a claim (stands in for a plugin package)."""
+
+    name = "shout"
+    version = "0.1"
+
+    def extract(self, doc: ExtractionInput) -> ExtractionResult:
+        args = [
+            make_argument(doc, [s], type="claim", text=s.text.upper(), quote=s.text, extractor=self.name,
+                          version=self.version)
+            for s in doc.sentences
+        ]  # fmt: skip
+        return ExtractionResult(args, self.name, self.version)
+
+
+def test_registry_finds_builtins_and_entry_point_plugins(store: Store, monkeypatch: pytest.MonkeyPatch):
+    from importlib import metadata
+
+    assert isinstance(get_extractor("default"), RuleExtractor)
+    with pytest.raises(ConfigError, match="unknown extractor"):
+        get_extractor("nosuch")
+    ep = metadata.EntryPoint(name="shout", value="test_extract:ShoutExtractor", group="argmap.extractors")
+    monkeypatch.setattr(extract_mod, "_entry_points", lambda: {"shout": ep})
+    assert "shout" in extract_mod.available_extractors()
+    video = seed_video(store, COMMENTARY)
+    (outcome,) = extract_videos(store, extractor="shout")
+    assert outcome.extractor == "shout" and outcome.count == len(COMMENTARY)
+    assert {a.extractor for a in store.arguments(video.id)} == {"shout"}
+
+
+def test_arguments_json_contract_via_cli(db_path: Path):
+    store = Store.open(db_path)
+    seed_video(store, COMMENTARY)
+    store.close()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["extract", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "extracted" in result.output
+    result = runner.invoke(cli, ["arguments", "--db", str(db_path), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    keys = {
+        "id",
+        "video_id",
+        "commentator",
+        "type",
+        "text",
+        "quote",
+        "start",
+        "end",
+        "confidence",
+        "extractor",
+        "url",
+    }
+    assert rows and all(keys <= set(r) for r in rows)
+    assert all(r["commentator"] == "Dana Reyes" for r in rows)
+    first = rows[0]
+    assert first["url"] == f"https://www.youtube.com/watch?v=abc123&t={int(first['start'])}s"
+    only = json.loads(
+        runner.invoke(cli, ["arguments", "--db", str(db_path), "--type", "critique", "--json"]).output
+    )
+    assert only and {r["type"] for r in only} == {"critique"}
+    nobody = runner.invoke(cli, ["arguments", "--db", str(db_path), "--commentator", "Nobody", "--json"])
+    assert json.loads(nobody.output) == []
+    text = runner.invoke(cli, ["arguments", "--db", str(db_path)])
+    assert "critique" in text.output and "&t=" in text.output
+    bad = runner.invoke(cli, ["extract", "--db", str(db_path), "no-such-video"])
+    assert bad.exit_code == 1 and "no video" in bad.output
+
+
+def test_eli_summary_yields_critiques_of_us_policy_and_calls_to_action(store: Store, shared_dir: Path):
+    from argmap.pipeline.captions import cues_to_segments, parse_captions
+
+    text = (shared_dir / "seeds" / "eli_video_summary.txt").read_text(encoding="utf-8")
+    cid = store.upsert_commentator(
+        Commentator(Commentator.make_id("Eli the Computer Guy"), "Eli the Computer Guy")
+    ).id
+    video = store.upsert_video(
+        Video(id="file:eli", source_url="/media/eli.mp4", title="Eli", commentator_id=cid)
+    )
+    transcript = Transcript(Transcript.make_id(video.id, "import"), video.id, "import")
+    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id=transcript.id, video_id=video.id)
+    store.save_transcript(transcript, segments)
+    extract_videos(store)
+    args = store.arguments(video.id)
+    critiques = [a for a in args if a.type == "critique"]
+    assert any("US polic" in a.text or "US polic" in (a.target or "") for a in critiques)
+    assert all(a.text.startswith("Eli") for a in critiques)
+    calls = [a for a in args if a.type == "call_to_action"]
+    assert any("donation" in a.quote for a in calls)
+    # narration ("In this video, Eli ... discusses") is not stored
+    assert not any("discusses the evolving dynamics" in a.quote for a in args)
+    last_end = segments[-1].end
+    assert all(0 <= a.start <= a.end <= last_end for a in args)
+
+
+@pytest.mark.slow
+def test_jfk_recording_yields_a_timed_call_to_action(store: Store, shared_dir: Path):
+    audio = shared_dir / "audio" / "jfk.flac"
+    video = store.upsert_video(
+        Video(id="file:jfk", source_url=str(audio), title="JFK", media_path=str(audio))
+    )
+    try:
+        from argmap.pipeline.transcribe import Transcriber
+    except ImportError:  # pragma: no cover - A1's stage not present
+        pytest.skip("transcriber missing")
+    transcriber = Transcriber()
+    transcriber.open()
+    try:
+        transcriber.run(store, video)
+    finally:
+        transcriber.close()
+    extract_videos(store, [video.id])
+    calls = [a for a in store.arguments(video.id) if a.type == "call_to_action"]
+    assert calls, [a.quote for a in store.arguments(video.id)]
+    call = calls[0]
+    assert "ask not" in call.quote.lower() or "what you can do" in call.quote.lower()
+    # the words are spoken between about 3 s and 11 s into the clip
+    assert 0.0 <= call.start < 6.0 and 6.0 < call.end <= 11.5
+    (row,) = [r for r in list_arguments(store, [video.id]) if r["id"] == call.id]
+    assert row["url"].endswith(f"#t={int(call.start)}")
+
+
+def test_one_hour_transcript_extracts_in_under_ten_seconds():
+    # ~9,000 words of varied commentary, built by cycling sentences of several kinds.
+    base = [
+        *COMMENTARY,
+        "He criticizes the board for ignoring the fans.",
+        "Eli argues that prices will fall.",
+        "We need to talk about the numbers, because they are worse than last year.",
+    ]
+    lines, words = [], 0
+    while words < 9000:
+        line = base[len(lines) % len(base)]
+        lines.append(line)
+        words += len(line.split())
+    segments = [Segment(f"t/{i}", "t", "v", i, i * 4.0, i * 4.0 + 4.0, line) for i, line in enumerate(lines)]
+    doc = ExtractionInput("v", "t", segments, "Dana Reyes")
+    started = time.perf_counter()
+    result = RuleExtractor().extract(doc)
+    elapsed = time.perf_counter() - started
+    assert result.arguments and elapsed < 10.0
