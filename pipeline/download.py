@@ -1,0 +1,330 @@
+"""The download stage: an entry's media (or its captions) onto disk, named by id.
+
+Files are saved as ``<media dir>/<safe id>.<ext>``, never by title: titles change, repeat
+and carry characters no file system likes, while the canonical id is what the database
+knows the video by. With ``--captions prefer`` or ``only`` the entry is resolved first and,
+when the source offers subtitles or automatic captions, those are stored as the transcript
+(``source = captions``) and the media is not fetched at all.
+
+yt-dlp reports every failure as one long ``DownloadError`` string. :func:`classify` turns
+it into one line for the user and decides whether it is permanent (404, private, deleted,
+not media: retrying cannot help) or transient (timeouts, 5xx, rate limits: the next run
+retries it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from argmap.store import Store, Transcript, Video
+
+from .errors import ConfigError, MediaError, SourceError
+from .sources import Entry, base_params, published_date, safe_name
+
+CAPTION_MODES = ("prefer", "only", "never")
+# Caption formats we can parse, best first.
+_CAPTION_EXTS = ("vtt", "srt")
+
+_PERMANENT_PATTERNS = [
+    (r"HTTP Error (?:400|401|403|404|410|451)\b[^\n(]*", None),
+    (r"Unsupported URL", "not a media page or file (no audio or video found)"),
+    (r"[Pp]rivate video", "private video"),
+    (r"[Vv]ideo unavailable|no longer available|has been removed|been terminated", "video unavailable"),
+    (r"members[- ]only|[Jj]oin this channel", "members-only video"),
+    (r"confirm your age|age[- ]restricted", "age-restricted video (try --cookies)"),
+    (r"is not a valid URL", "not a valid URL"),
+    (r"No video formats found|Requested format is not available", "no downloadable audio or video"),
+    (r"[Nn]ot a media file|Invalid data found", "not a media file"),
+]
+_TRANSIENT_PATTERNS = [
+    (r"HTTP Error (?:408|425|429|5\d\d)\b[^\n(]*", None),
+    (r"timed out|[Tt]imeout", "network timeout"),
+    (r"[Cc]onnection (?:refused|reset|aborted)|Remote end closed|Connection error", "connection failed"),
+    (r"[Tt]emporary failure in name resolution|Name or service not known|getaddrinfo", "host not reachable"),
+    (r"not a bot|[Ss]ign in to confirm", "the site asks to sign in (try --cookies, or later)"),
+    (r"[Ii]ncomplete|ContentTooShort|fewer bytes|did not get any data", "download incomplete"),
+]
+
+
+def classify(message: str) -> tuple[str, bool]:
+    """``(one-line reason, permanent)`` for a yt-dlp error message."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", message)
+    for patterns, permanent in ((_PERMANENT_PATTERNS, True), (_TRANSIENT_PATTERNS, False)):
+        for pattern, reason in patterns:
+            m = re.search(pattern, text)
+            if m:
+                return (reason or m.group(0).strip().rstrip(":;,")), permanent
+    # Unknown failures are retried: a later run costs little, losing a video costs more.
+    line = text.strip().splitlines()[0] if text.strip() else "download failed"
+    line = re.sub(r"^ERROR:\s*", "", line)
+    line = re.sub(r"^\[[^\]]+\]\s*(?:[^:]{1,80}:\s*)?", "", line)
+    line = line.split("; please report")[0].split(" (caused by")[0]
+    return line[:200], False
+
+
+ProgressFn = Callable[[str, float, float | None], None]
+
+
+@dataclass
+class DownloadOptions:
+    media_dir: Path
+    captions: str = "prefer"  # prefer | only | never
+    language: str | None = None  # caption language to look for; None = the video's or English
+    cookies: str | None = None
+    sleep: float = 0.0  # seconds between media downloads (be polite to one host)
+
+    def __post_init__(self) -> None:
+        if self.captions not in CAPTION_MODES:
+            raise ConfigError(f"--captions {self.captions!r}: expected one of {', '.join(CAPTION_MODES)}")
+
+
+@dataclass
+class Fetched:
+    """What one download produced: the updated video, and a captions transcript if any."""
+
+    media_path: Path | None
+    info: dict[str, Any]
+    captions: tuple[Transcript, list[Any]] | None = None
+
+
+@dataclass
+class Downloader:
+    """The ``download`` stage (see :class:`argmap.pipeline.stages.Stage`).
+
+    The runner hands it the expanded entries (``entries``), because what it takes to fetch
+    a video (the yt-dlp entry, a local path) is not part of the video row.
+    """
+
+    options: DownloadOptions
+    progress: ProgressFn | None = None
+    entries: dict[str, Entry] = field(default_factory=dict)
+    name: str = "download"
+    requires: tuple[str, ...] = ()
+    downloads: int = 0  # media files actually fetched in this run
+
+    def open(self) -> None:
+        self.options.media_dir.mkdir(parents=True, exist_ok=True)
+
+    def close(self) -> None:
+        pass
+
+    def run(self, store: Store, video: Video) -> None:
+        entry = self.entries.get(video.id)
+        if entry is None:
+            raise SourceError("this video was not part of the sources given", permanent=False)
+        if entry.kind == "import":
+            import_transcript(store, entry)
+            return
+        if entry.kind == "file":
+            assert entry.path is not None
+            if not entry.path.is_file():
+                raise MediaError(f"{entry.path}: file has gone", permanent=False)
+            with store.transaction():
+                _merge_video(store, video.id, {"media_path": str(entry.path)}, overwrite=("media_path",))
+                store.mark(video.id, "download", "done")
+            return
+        self._run_remote(store, video, entry)
+
+    def _run_remote(self, store: Store, video: Video, entry: Entry) -> None:
+        import yt_dlp
+
+        if self.options.sleep and self.downloads:
+            import time
+
+            time.sleep(self.options.sleep)
+        stem = safe_name(video.id)
+        params = base_params(self.options.cookies)
+        params.update(
+            {
+                "format": "bestaudio/best",
+                "outtmpl": {"default": str(self.options.media_dir / f"{stem}.%(ext)s")},
+                "paths": {},
+                "restrictfilenames": True,
+                "continuedl": True,
+                "nopart": False,
+                "writesubtitles": False,
+                "writeautomaticsub": False,
+                "progress_hooks": [self._hook(video)],
+            }
+        )
+        assert entry.info is not None
+        with yt_dlp.YoutubeDL(params) as ydl:
+            try:
+                info = ydl.process_ie_result(dict(entry.info), download=False)
+                captions = None
+                if self.options.captions != "never":
+                    captions = self._captions(ydl, info, video)
+                if captions is None and self.options.captions == "only":
+                    raise MediaError("the source offers no captions (--captions only)", permanent=True)
+                media_path = None
+                if captions is None:
+                    result = ydl.process_ie_result(info, download=True)
+                    media_path = _downloaded_path(ydl, result)
+                    self.downloads += 1
+            except yt_dlp.utils.DownloadError as err:
+                reason, permanent = classify(str(err))
+                raise SourceError(reason, permanent=permanent) from err
+        updates = {
+            "title": info.get("title"),
+            "duration": float(info["duration"]) if isinstance(info.get("duration"), (int, float)) else None,
+            "published": published_date(info),
+            "webpage_url": _plain_url(info.get("webpage_url")),
+            "description": info.get("description"),
+            "media_path": str(media_path) if media_path else None,
+        }
+        with store.transaction():
+            _merge_video(store, video.id, updates, overwrite=("media_path",))
+            if captions is not None:
+                transcript, segments = captions
+                store.save_transcript(transcript, segments)  # marks transcribe done
+            store.mark(video.id, "download", "done")
+
+    def _hook(self, video: Video) -> Callable[[dict[str, Any]], None]:
+        label = f"download {video.title or video.id}"
+
+        def hook(d: dict[str, Any]) -> None:
+            if self.progress is None:
+                return
+            total = d.get("total_bytes") or d.get("total_bytes_estimate")
+            done = d.get("downloaded_bytes") or 0
+            if d.get("status") == "finished":
+                total = total or done
+                done = total
+            self.progress(label, float(done), float(total) if total else None)
+
+        return hook
+
+    def _captions(self, ydl: Any, info: dict[str, Any], video: Video) -> tuple[Transcript, list[Any]] | None:
+        """Subtitles (preferred) or automatic captions as a transcript, or None if none fit."""
+        from .captions import cues_to_segments, parse_captions
+
+        wanted = self.options.language or info.get("language") or "en"
+        for source in ("subtitles", "automatic_captions"):
+            tracks: dict[str, list[dict[str, Any]]] = info.get(source) or {}
+            lang = _pick_language(tracks, wanted)
+            if lang is None:
+                continue
+            track = _pick_track(tracks[lang])
+            if track is None:
+                continue
+            fmt = str(track.get("ext") or Path(str(track.get("url", ""))).suffix.lstrip(".") or "vtt")
+            text = track.get("data")
+            if text is None:
+                with ydl.urlopen(track["url"]) as response:
+                    text = response.read().decode("utf-8-sig", errors="replace")
+            cues = parse_captions(text, fmt)
+            if not cues:
+                continue
+            # Keep the caption file beside the media so the archive is complete.
+            (self.options.media_dir / f"{safe_name(video.id)}.{lang}.{fmt}").write_text(
+                text, encoding="utf-8"
+            )
+            transcript = Transcript(
+                id=Transcript.make_id(video.id, "captions"),
+                video_id=video.id,
+                source="captions",
+                model=f"{source}:{fmt}",
+                language=lang.split("-")[0],
+                duration=info.get("duration"),
+            )
+            return transcript, cues_to_segments(cues, transcript_id=transcript.id, video_id=video.id)
+        return None
+
+
+def _plain_url(url: str | None) -> str | None:
+    """A URL without the state yt-dlp smuggles into its fragment."""
+    if not url:
+        return None
+    from yt_dlp.utils import unsmuggle_url
+
+    return str(unsmuggle_url(url, {})[0])
+
+
+def _pick_language(tracks: dict[str, list[dict[str, Any]]], wanted: str) -> str | None:
+    if not tracks:
+        return None
+    if wanted in tracks:
+        return wanted
+    base = wanted.split("-")[0].lower()
+    for lang in sorted(tracks):
+        if lang.lower().split("-")[0] == base and "live_chat" not in lang:
+            return lang
+    return None
+
+
+def _pick_track(tracks: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for ext in _CAPTION_EXTS:
+        for track in tracks:
+            url_ext = Path(str(track.get("url", "")).split("?")[0]).suffix.lstrip(".")
+            if track.get("ext") == ext or (not track.get("ext") and url_ext == ext):
+                return track
+    return None
+
+
+def _downloaded_path(ydl: Any, result: dict[str, Any]) -> Path:
+    for item in result.get("requested_downloads") or []:
+        path = item.get("filepath") or item.get("_filename")
+        if path and Path(path).is_file():
+            return Path(path)
+    path = Path(ydl.prepare_filename(result))
+    if path.is_file():
+        return path
+    raise MediaError("download finished but no media file was written", permanent=False)
+
+
+def _merge_video(store: Store, video_id: str, updates: dict[str, Any], *, overwrite: tuple[str, ...]) -> None:
+    """Fill the video row's empty fields; only ``overwrite`` fields replace stored values.
+
+    Expansion stores what the feed says, download adds what the media says. Filling only
+    gaps makes the final row the same whichever run got how far, which is what lets a
+    killed batch, re-run, end with the same database as one that never stopped.
+    """
+    current = store.video(video_id)
+    row: dict[str, Any] = {}
+    for key, value in updates.items():
+        if value is None:
+            continue
+        if key in overwrite or getattr(current, key) in (None, ""):
+            row[key] = value
+    if row:
+        store.db["videos"].update(video_id, row)  # type: ignore[union-attr]
+
+
+def register(store: Store, entry: Entry) -> None:
+    """Store an entry's commentator and video, keeping what earlier runs already learned."""
+    with store.transaction():
+        if entry.commentator is not None:
+            store.upsert_commentator(entry.commentator)
+        rows = store.rows("select id from videos where id = ?", [entry.video.id])
+        if not rows:
+            store.upsert_video(entry.video)
+            return
+        updates = {k: v for k, v in vars(entry.video).items() if k != "id"}
+        # What the source says now wins over what it said before, except where the
+        # download learned more (media path) or the source is silent.
+        keep = {"media_path"}
+        overwrite = tuple(k for k, v in updates.items() if k not in keep and v not in (None, ""))
+        _merge_video(store, entry.video.id, updates, overwrite=overwrite)
+
+
+def import_transcript(store: Store, entry: Entry) -> None:
+    """A .vtt/.srt/.txt file becomes the video's transcript (``source = import``)."""
+    from .captions import cues_to_segments, read_caption_file
+
+    assert entry.path is not None
+    cues = read_caption_file(entry.path)
+    transcript = Transcript(
+        id=Transcript.make_id(entry.video.id, "import"),
+        video_id=entry.video.id,
+        source="import",
+        model=entry.path.suffix.lower().lstrip("."),
+        duration=max((c.end for c in cues), default=None),
+    )
+    segments = cues_to_segments(cues, transcript_id=transcript.id, video_id=entry.video.id)
+    with store.transaction():
+        store.save_transcript(transcript, segments)
+        store.mark(entry.video.id, "download", "done")

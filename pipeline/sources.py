@@ -1,0 +1,395 @@
+"""Sources in, entries out: what one ``argmap ingest SOURCE`` argument stands for.
+
+A source may be a single video, a playlist or channel, a podcast feed, a web page with
+embedded media, a local media file or folder, or a transcript file. Every one of them is
+expanded here into :class:`Entry` objects, one per video, *without downloading media*: the
+runner must be able to see that an entry is already done before it spends a byte on it.
+
+Each entry gets its canonical id here, and the id must not depend on when or how the entry
+was found:
+
+* ``<extractor>:<id>`` for sites yt-dlp knows (``youtube:dQw4w9WgXcQ``);
+* ``generic:<hash of the media URL>`` for feeds and pages, because the generic extractor
+  derives ids from file names, which collide across hosts (every podcast has an
+  ``episode1.mp3``);
+* ``file:<sha1 of the content>`` for local files, so moving or renaming a file does not
+  make it a new video.
+
+Remote sources are expanded through the yt-dlp Python API (``process=False``, playlists
+flat), so the same code serves YouTube channels, RSS enclosures and HTML5 ``<video>`` tags.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from argmap.store import Commentator, Video, make_id
+
+from .errors import ConfigError, SourceError
+
+MEDIA_EXTENSIONS = frozenset(
+    {".mp3", ".m4a", ".mp4", ".m4v", ".wav", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mkv"}
+    | {".mov", ".aac", ".avi", ".mka", ".wma", ".wmv"}
+)
+TRANSCRIPT_EXTENSIONS = frozenset({".vtt", ".srt", ".txt"})
+
+# Extractors whose ids come from file or page names rather than from a site's own catalogue.
+_URL_DERIVED_IDS = frozenset({"generic", "html5mediaembed", "html5"})
+# How deep to follow playlists of playlists (a channel's tabs, a feed of feeds).
+_MAX_NESTING = 3
+# Extractor keys that name collections rather than videos (YoutubeTab, SoundcloudPlaylist...).
+_PLAYLIST_LIKE = re.compile(r"Tab|Playlist|Channel|Feed|Series|Show|Album|User")
+
+
+@dataclass
+class SourceOptions:
+    commentator: str | None = None  # overrides whatever the source says
+    title: str | None = None  # for a single local file or transcript
+    limit: int | None = None  # at most this many entries per source
+    since: _dt.date | None = None  # skip entries published before this day
+    cookies: str | None = None  # Netscape cookie file for yt-dlp
+
+
+@dataclass
+class Entry:
+    """One video-to-be: its row for the store and what it takes to fetch it."""
+
+    video: Video
+    commentator: Commentator | None
+    kind: str  # remote | file | import
+    info: dict[str, Any] | None = None  # the yt-dlp entry (unresolved for feeds and playlists)
+    path: Path | None = None  # the local file, for kinds file and import
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.video.id
+
+
+def parse_since(value: str | None) -> _dt.date | None:
+    """``--since`` accepts YYYY-MM-DD or YYYYMMDD."""
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y%m%d"):
+        try:
+            return _dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ConfigError(f"--since {value!r}: expected a date like 2025-03-01")
+
+
+def is_url(source: str) -> bool:
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source))
+
+
+def safe_name(video_id: str) -> str:
+    """A file-system-safe stem for a canonical id (``youtube:abc`` -> ``youtube_abc``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", video_id).strip("._") or "video"
+
+
+def file_id(path: Path) -> str:
+    digest = hashlib.sha1()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return "file:" + digest.hexdigest()[:16]
+
+
+def url_id(url: str) -> str:
+    return "generic:" + make_id(url)
+
+
+def expand(source: str, options: SourceOptions | None = None) -> list[Entry]:
+    """All entries a source stands for. Raises :class:`SourceError` with one line on failure."""
+    options = options or SourceOptions()
+    if is_url(source) and not source.startswith("file://"):
+        entries: Iterable[Entry] = _expand_url(source, options)
+    else:
+        path = Path(source[len("file://") :] if source.startswith("file://") else source).expanduser()
+        if not path.exists():
+            raise SourceError(f"{source}: no such file or folder, and not a URL", permanent=True)
+        entries = _expand_path(path, options)
+    out = []
+    for entry in entries:
+        if options.since and entry.video.published and entry.video.published < options.since.isoformat():
+            continue
+        out.append(entry)
+        if options.limit is not None and len(out) >= options.limit:
+            break
+    return out
+
+
+# -- local files ----------------------------------------------------------------------
+
+
+def _expand_path(path: Path, options: SourceOptions) -> Iterator[Entry]:
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            and p.suffix.lower() in MEDIA_EXTENSIONS | TRANSCRIPT_EXTENSIONS
+        )
+        if not files:
+            raise SourceError(f"{path}: folder holds no media or transcript files", permanent=True)
+        for f in files:
+            yield _file_entry(f, options, title=None)
+        return
+    # A single file with an unlisted extension is still tried as media: ffmpeg knows more
+    # containers than we list.
+    yield _file_entry(path, options, title=options.title)
+
+
+def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
+    resolved = path.resolve()
+    name = options.commentator or resolved.parent.name or "local files"
+    commentator = Commentator(id=Commentator.make_id(name), name=name, kind="person")
+    kind = "import" if path.suffix.lower() in TRANSCRIPT_EXTENSIONS else "file"
+    video = Video(
+        id=file_id(resolved),
+        source_url=resolved.as_uri(),
+        title=title or path.stem,
+        commentator_id=commentator.id,
+        extractor="file",
+        media_path=str(resolved) if kind == "file" else None,
+    )
+    return Entry(video=video, commentator=commentator, kind=kind, path=resolved)
+
+
+# -- remote sources via yt-dlp -----------------------------------------------------------
+
+
+def base_params(cookies: str | None = None) -> dict[str, Any]:
+    """yt-dlp options shared by expansion and download: quiet, bounded, no surprises."""
+    params: dict[str, Any] = {
+        "quiet": True,
+        "no_warnings": True,
+        "noprogress": True,
+        "socket_timeout": 30,
+        "retries": 3,
+        "extractor_retries": 2,
+        "ignoreerrors": False,
+        "logger": YdlLogger(),
+        "noplaylist": False,
+    }
+    if cookies:
+        if not Path(cookies).is_file():
+            raise ConfigError(f"--cookies {cookies}: no such file")
+        params["cookiefile"] = cookies
+    return params
+
+
+class YdlLogger:
+    """Keeps yt-dlp quiet on the terminal while remembering its last error line."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def debug(self, msg: str) -> None:
+        pass
+
+    def info(self, msg: str) -> None:
+        pass
+
+    def warning(self, msg: str) -> None:
+        pass
+
+    def error(self, msg: str) -> None:
+        self.errors.append(msg)
+
+
+def _expand_url(url: str, options: SourceOptions) -> Iterator[Entry]:
+    import yt_dlp
+
+    params = base_params(options.cookies)
+    params["extract_flat"] = "in_playlist"
+    with yt_dlp.YoutubeDL(params) as ydl:
+        try:
+            info = ydl.extract_info(url, download=False, process=False)
+        except yt_dlp.utils.DownloadError as err:
+            from .download import classify
+
+            reason, permanent = classify(str(err))
+            raise SourceError(f"{url}: {reason}", permanent=permanent) from err
+        if not info:
+            raise SourceError(f"{url}: nothing found", permanent=True)
+        yield from _walk(ydl, info, url, options, parent=None, depth=0)
+
+
+def _walk(
+    ydl: Any,
+    info: dict[str, Any],
+    url: str,
+    options: SourceOptions,
+    parent: dict[str, Any] | None,
+    depth: int,
+) -> Iterator[Entry]:
+    kind = info.get("_type", "video")
+    if kind in ("playlist", "multi_video"):
+        for entry in info.get("entries") or ():
+            if entry:
+                yield from _walk(ydl, entry, url, options, parent=info, depth=depth + 1)
+        return
+    if kind in ("url", "url_transparent"):
+        resolved = _maybe_nested_playlist(ydl, info, depth)
+        if resolved is not None:
+            yield from _walk(ydl, resolved, url, options, parent=resolved, depth=depth + 1)
+            return
+    yield _remote_entry(ydl, info, url, options, parent)
+
+
+def _maybe_nested_playlist(ydl: Any, info: dict[str, Any], depth: int) -> dict[str, Any] | None:
+    """Resolve a flat entry only when it is itself a playlist (e.g. a channel's tabs)."""
+    if depth >= _MAX_NESTING:
+        return None
+    key = str(info.get("ie_key") or "")
+    if not _PLAYLIST_LIKE.search(key):
+        return None  # a single video, resolved only when it is downloaded
+    try:
+        nested = ydl.extract_info(_entry_url(info), download=False, process=False, ie_key=key)
+    except Exception:  # noqa: BLE001 - the entry is then treated as a video and fails on download
+        return None
+    if nested and nested.get("_type") in ("playlist", "multi_video"):
+        return dict(nested)
+    return None
+
+
+def _entry_url(info: dict[str, Any]) -> str:
+    from yt_dlp.utils import unsmuggle_url
+
+    url = info.get("url") or info.get("webpage_url") or ""
+    if not url and info.get("formats"):
+        url = info["formats"][0].get("url") or ""
+    return str(unsmuggle_url(url, {})[0]) if url else ""
+
+
+def _extractor_for(ydl: Any, info: dict[str, Any]) -> Any:
+    key = info.get("ie_key") or info.get("extractor_key")
+    if key:
+        try:
+            return ydl.get_info_extractor(key)
+        except Exception:  # noqa: BLE001 - unknown key: fall back to URL matching
+            pass
+    url = _entry_url(info)
+    if not url:
+        return None
+    from yt_dlp.extractor import gen_extractor_classes
+
+    for cls in gen_extractor_classes():
+        if cls.suitable(url) and cls.working():
+            return ydl.get_info_extractor(cls.ie_key())
+    return None
+
+
+def _temp_id(ie: Any, url: str) -> str | None:
+    try:
+        return str(ie.get_temp_id(url)) if url else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def canonical_id(ydl: Any, info: dict[str, Any]) -> tuple[str, str]:
+    """``(extractor name, canonical id)`` for an entry, without network access."""
+    ie = _extractor_for(ydl, info)
+    name = (ie.ie_key() if ie is not None else str(info.get("extractor_key") or "generic")).lower()
+    if name in _URL_DERIVED_IDS:
+        media_url = _media_url(info)
+        if not media_url:
+            raise SourceError("entry has no URL", permanent=True)
+        return "generic", url_id(media_url)
+    vid = info.get("id") or (_temp_id(ie, _entry_url(info)) if ie is not None else None)
+    if not vid:
+        return "generic", url_id(_entry_url(info))
+    return name, f"{name}:{vid}"
+
+
+def _media_url(info: dict[str, Any]) -> str:
+    formats = info.get("formats") or []
+    if formats and formats[0].get("url"):
+        return str(formats[0]["url"])
+    return _entry_url(info)
+
+
+def published_date(info: dict[str, Any]) -> str | None:
+    """ISO day from yt-dlp's ``upload_date``/``release_date`` (YYYYMMDD) or a timestamp."""
+    for key in ("upload_date", "release_date"):
+        value = info.get(key)
+        if value and re.fullmatch(r"\d{8}", str(value)):
+            v = str(value)
+            return f"{v[:4]}-{v[4:6]}-{v[6:]}"
+    for key in ("timestamp", "release_timestamp"):
+        ts = info.get(key)
+        if isinstance(ts, (int, float)):
+            return _dt.datetime.fromtimestamp(ts, _dt.timezone.utc).date().isoformat()
+    return None
+
+
+def commentator_for(
+    info: dict[str, Any], parent: dict[str, Any] | None, source_url: str, options: SourceOptions
+) -> Commentator:
+    """--commentator, else channel/uploader, else the feed's or playlist's title, else the host."""
+    if options.commentator:
+        return Commentator(
+            id=Commentator.make_id(options.commentator), name=options.commentator, kind="person"
+        )
+    for holder in (info, parent or {}):
+        for key, url_key in (("channel", "channel_url"), ("uploader", "uploader_url")):
+            if holder.get(key):
+                name = str(holder[key])
+                url = holder.get(url_key)
+                return Commentator(id=Commentator.make_id(name), name=name, url=url, kind="channel")
+    # yt-dlp names an RSS feed's playlist by the feed URL; an HTML page's title is no author.
+    is_feed = parent is not None and parent.get("id") in (parent.get("webpage_url"), source_url)
+    if parent and parent.get("title") and is_feed:
+        name = str(parent["title"])
+        return Commentator(
+            id=Commentator.make_id(name), name=name, url=parent.get("webpage_url") or source_url, kind="feed"
+        )
+    host = urlsplit(source_url).hostname or "unknown"
+    return Commentator(
+        id=Commentator.make_id(host),
+        name=host,
+        url=f"{urlsplit(source_url).scheme}://{host}/",
+        kind="channel",
+    )
+
+
+def _remote_entry(
+    ydl: Any, info: dict[str, Any], source_url: str, options: SourceOptions, parent: dict[str, Any] | None
+) -> Entry:
+    info = dict(info)
+    extractor, vid = canonical_id(ydl, info)
+    commentator = commentator_for(info, parent, source_url, options)
+    # Resolved entries (an HTML page's <video> tags) need what yt-dlp adds to top-level results.
+    if info.get("_type", "video") == "video":
+        parent_page = (parent or {}).get("webpage_url") or source_url
+        info.setdefault("webpage_url", parent_page)
+        info.setdefault("original_url", parent_page)
+        info.setdefault("extractor", info.get("extractor_key", "generic"))
+        info.setdefault("extractor_key", "Generic")
+        info.setdefault("webpage_url_basename", Path(urlsplit(parent_page).path).name or "index")
+        info.setdefault("webpage_url_domain", urlsplit(parent_page).netloc)
+    webpage = info.get("webpage_url")
+    if not webpage and extractor != "generic":
+        webpage = _entry_url(info)
+    title = info.get("title") or options.title or ""
+    video = Video(
+        id=vid,
+        source_url=_media_url(info) if extractor == "generic" else (_entry_url(info) or source_url),
+        title=str(title),
+        commentator_id=commentator.id,
+        webpage_url=webpage,
+        extractor=extractor,
+        published=published_date(info),
+        duration=float(info["duration"]) if isinstance(info.get("duration"), (int, float)) else None,
+        description=info.get("description"),
+    )
+    return Entry(video=video, commentator=commentator, kind="remote", info=info)
