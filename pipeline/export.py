@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from argmap.store import NotFound, Store, Video
@@ -498,6 +499,14 @@ def _dot_string(text: str, limit: int | None = None) -> str:
     return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _dot_url(url: str) -> str:
+    # Graphviz copies URL attributes into SVG attributes without escaping them, so the URL
+    # must already be attribute-safe: percent-encode quotes, brackets, spaces and backslashes,
+    # and write '&' as the entity every SVG reader turns back into '&'.
+    encoded = quote(url, safe="/:?=#%@!$()*+,;~&-._")
+    return '"' + encoded.replace("&", "&amp;") + '"'
+
+
 def to_dot(m: ArgMap) -> str:
     out = [
         "digraph argmap {",
@@ -513,7 +522,7 @@ def to_dot(m: ArgMap) -> str:
             style = f'shape=note, color="{TYPE_COLOURS.get(attrs["type"], "#888888")}"'
         extra = ""
         if attrs["kind"] == "argument":
-            extra = f", URL={_dot_string(attrs['url'])}, tooltip={_dot_string(attrs['quote'], 300)}"
+            extra = f", URL={_dot_url(attrs['url'])}, tooltip={_dot_string(attrs['quote'], 300)}"
         out.append(f"  {_dot_string(nid)} [label={_dot_string(attrs['label'], 80)}, {style}{extra}];")
     for src, dst, attrs in _graph_edges(m):
         rel = attrs["relation"]
