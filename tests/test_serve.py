@@ -1,0 +1,168 @@
+"""The local web view: its pages over HTTP, its safety limits, and the pages in real Chromium."""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from browser_fixtures import PageWatch, browser  # noqa: F401 - fixture
+from export_fixtures import HOSTILE, seed_map
+from sqlite_utils.utils import sqlite3
+
+from argmap.pipeline.serve import ArgmapServer, make_server
+from argmap.store import Store
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArgmapServer]:
+    path = tmp_path_factory.mktemp("serve") / "argmap.db"
+    store = Store.open(path)
+    seed_map(store)
+    store.close()
+    srv = make_server(path, port=0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def get(server: ArgmapServer, path: str) -> tuple[int, str, dict[str, str]]:
+    try:
+        with urllib.request.urlopen(server.url.rstrip("/") + path, timeout=30) as r:
+            return r.status, r.read().decode("utf-8"), dict(r.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8"), dict(err.headers)
+
+
+def test_binds_to_loopback_by_default(server: ArgmapServer) -> None:
+    assert server.server_address[0] == "127.0.0.1"
+    assert server.url.startswith("http://127.0.0.1:")
+
+
+def test_home_lists_commentators_and_videos_escaped(server: ArgmapServer) -> None:
+    status, body, headers = get(server, "/")
+    assert status == 200
+    assert "Alice Analyst" in body and "Housing }" in body
+    assert "<script>window.__pwned" not in body
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in body
+    assert "script-src" not in headers["Content-Security-Policy"]  # argmap's own pages run no script
+
+
+def test_video_page_has_summary_transcript_highlights_and_player_links(server: ArgmapServer) -> None:
+    status, body, _ = get(server, "/video?" + urlencode({"id": "youtube:aaaaaaaaaaa"}))
+    assert status == 200
+    assert "Summary paragraph" in body and "<img src=x" not in body
+    assert body.count('class="seg hl"') == 3  # the three segments the three arguments rest on
+    assert 'href="https://www.youtube.com/watch?v=aaaaaaaaaaa&amp;t=65s"' in body
+    assert "O&#x27;Brien said &quot;enough&quot;" in body
+
+
+def test_unknown_video_and_page_are_404(server: ArgmapServer) -> None:
+    assert get(server, "/video?id=nope")[0] == 404
+    status, body, _ = get(server, "/%3Cscript%3E")
+    assert status == 404 and "<script>" not in body
+
+
+def test_search_uses_the_search_engine(server: ArgmapServer) -> None:
+    status, body, _ = get(server, "/search?" + urlencode({"q": "energy prices"}))
+    assert status == 200
+    assert 'class="arg hit' in body and "Energy prices explain most inflation" in body
+    status, body, _ = get(server, "/search?" + urlencode({"q": HOSTILE[1] + " NEAR( *"}))
+    assert status == 200  # hostile query text is data, not FTS syntax
+
+
+def test_compare_shows_key_points_per_commentator(server: ArgmapServer) -> None:
+    status, body, _ = get(server, "/compare?" + urlencode({"topic": "inflation energy rates"}))
+    assert status == 200
+    assert "Energy prices drive inflation &quot;]; A--&gt;B }" in body
+    assert "<table>" in body and "criticises" in body
+
+
+def test_map_page_is_the_html_export(server: ArgmapServer) -> None:
+    status, body, headers = get(server, "/map?commentator=Alice+Analyst")
+    assert status == 200
+    assert "vis.Network" in body or "argmapNetwork" in body
+    assert "connect-src" not in headers["Content-Security-Policy"]
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+
+
+def test_connection_is_read_only(server: ArgmapServer) -> None:
+    store = server.open_store()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            store.db.execute("delete from arguments")
+    finally:
+        store.close()
+
+
+def test_queries_have_a_time_limit(server: ArgmapServer) -> None:
+    slow = ArgmapServer(server.db_path, "127.0.0.1", 0, query_seconds=0.2)
+    try:
+        store = slow.open_store()
+        with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+            store.db.execute(
+                "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+            ).fetchall()
+        store.close()
+    finally:
+        slow.server_close()
+
+
+def test_missing_database_fails_clearly(tmp_path: Path) -> None:
+    from argmap.store import StoreError
+
+    with pytest.raises(StoreError, match="no database"):
+        make_server(tmp_path / "absent.db", port=0)
+
+
+@pytest.mark.browser
+def test_pages_in_a_real_browser(
+    server: ArgmapServer,
+    browser,  # noqa: F811 - the fixture imported above
+    output_dir: Path,
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    watch = PageWatch(page)
+    base = server.url.rstrip("/")
+
+    page.goto(base + "/")
+    assert page.locator("h2.commentator").count() == 2
+    page.screenshot(path=str(output_dir / "serve-home.png"))
+
+    page.click("text=Inflation explained")
+    assert page.locator(".seg.hl").count() == 3
+    assert page.locator("blockquote").first.inner_text() == 'O\'Brien said "enough" and then a new line' or (
+        "O'Brien" in page.locator("blockquote").first.inner_text()
+    )
+    page.screenshot(path=str(output_dir / "serve-video.png"), full_page=True)
+
+    page.goto(base + "/search")
+    page.fill("input[name=q]", "energy prices")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("#hit-count")
+    assert page.locator(".hit").count() >= 2
+    page.screenshot(path=str(output_dir / "serve-search.png"), full_page=True)
+
+    page.goto(base + "/compare?" + urlencode({"topic": "inflation energy rates"}))
+    assert page.locator("table tr").count() >= 2
+    page.screenshot(path=str(output_dir / "serve-compare.png"), full_page=True)
+
+    page.goto(base + "/map")
+    page.wait_for_function("window.argmapNetwork && window.argmapNetwork.body.nodeIndices.length > 0")
+    assert page.evaluate("window.argmapNetwork.body.nodeIndices.length") == 11
+    page.click("#list li >> nth=0")
+    quote = page.locator("#details blockquote").inner_text()
+    assert quote  # the clicked argument's quote is shown
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(output_dir / "serve-map.png"))
+
+    assert page.evaluate("window.__pwned") is None
+    assert watch.errors == []
+    assert all(u.startswith((base, "data:", "about:")) for u in watch.requests), watch.requests
+    page.close()
