@@ -13,6 +13,10 @@ import pytest
 
 from argmap.store import Store
 
+# isort: split
+# Loopback media server with generated speech (ingest tests); tests/ is on sys.path here.
+from media_server import media_server, media_site  # noqa: F401
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 

@@ -145,7 +145,7 @@ def rss(title: str, items: list[dict[str, str]]) -> bytes:
     """A podcast-style RSS 2.0 feed; each item has title, url, type and a pubDate."""
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<rss version="2.0"><channel>',
+        '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>',
         f"<title>{escape(title)}</title><link>http://example.invalid/</link>",
         "<description>Loopback test feed</description>",
     ]
@@ -155,7 +155,8 @@ def rss(title: str, items: list[dict[str, str]]) -> bytes:
             f"<item><title>{escape(item['title'])}</title>"
             f'<guid isPermaLink="false">{escape(item["url"])}</guid>'
             f"<pubDate>{date}</pubDate>"
-            f'<enclosure url="{escape(item["url"])}" type="{item.get("type", "audio/mp4")}" length="0"/>'
+            + (f"<itunes:duration>{item['duration']}</itunes:duration>" if "duration" in item else "")
+            + f'<enclosure url="{escape(item["url"])}" type="{item.get("type", "audio/mp4")}" length="0"/>'
             "</item>"
         )
     parts.append("</channel></rss>")
@@ -250,6 +251,7 @@ class Site:
     feed_b: str  # Ben's feed: ben-1 (m4a), ben-2 (m4a)
     bad_feed: str  # ben-1 plus a 404, a non-media page, a corrupt file and a flaky (503) file
     page: str  # HTML page with a <video> (ana-1) and an <audio> (ben-2) with a captions track
+    short_feed: str  # ana-1 announced as a minute long: a "partial download"
     vtt: Path  # a caption file for ben-2
 
 
@@ -316,7 +318,9 @@ def build_site(folder: Path) -> Site:
         ).encode(),
         "text/html; charset=utf-8",
     )
-    return Site(server, clips, silence, noise, feed_a, feed_b, bad_feed, page, vtt)
+    short = {**item("ana-1"), "duration": "60"}
+    short_feed = server.add("/feeds/short.xml", rss("Ana Reports", [short]), "application/rss+xml")
+    return Site(server, clips, silence, noise, feed_a, feed_b, bad_feed, page, short_feed, vtt)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,299 @@
+"""Ingest end to end on loopback media: feeds, pages, files, failures, re-runs.
+
+Everything here is real: yt-dlp expands and downloads from a local HTTP server, the
+shipped tiny.en model transcribes espeak-ng speech, and rows land in a SQLite file. The
+server counts requests, which is how "a re-run downloads nothing" is proven.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from media_server import GOOD_IN_BAD_FEED, Site
+
+from argmap.pipeline.download import classify
+from argmap.pipeline.runner import IngestOptions, IngestReport, ingest, render_transcript, video_rows
+from argmap.pipeline.sources import SourceOptions, canonical_id, expand, parse_since, safe_name
+from argmap.store import Store
+
+FAST = {"extract": False, "embed": False}
+MAX_WER = 0.35  # espeak-ng speech through tiny.en; measured around 0.05-0.15 per clip
+
+
+def words(text: str) -> list[str]:
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split()
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    ref, hyp = words(reference), words(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, start=1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, start=1):
+            cur = min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+            prev, row[j] = row[j], cur
+    return row[len(hyp)] / max(1, len(ref))
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, minus the bookkeeping that legitimately differs between runs."""
+    conn = sqlite3.connect(path)
+    tables = [
+        r[0]
+        for r in conn.execute("select name from sqlite_master where type='table' and name not like '%fts%'")
+        if not r[0].startswith(("sqlite_", "_sqlite"))
+    ]
+    out = {}
+    for table in sorted(tables):
+        cols = [r[1] for r in conn.execute(f"pragma table_info('{table}')")]
+        if table == "stage_status":
+            cols = [c for c in cols if c not in ("updated_at", "attempts")]
+        rows = conn.execute(f"select {', '.join(repr(c) for c in cols)} from {table}").fetchall()
+        out[table] = sorted(rows, key=repr)
+    conn.close()
+    return out
+
+
+def run(db: Path, sources: list[str], **opts: Any) -> IngestReport:
+    store = Store.open(db)
+    try:
+        return ingest(store, sources, IngestOptions(**{**FAST, **opts}))
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def fed(media_site: Site, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Both feeds ingested once into a real file database (shared by the tests below)."""
+    db = tmp_path_factory.mktemp("fed") / "argmap.db"
+    media_site.server.reset_log()
+    report = run(db, [media_site.feed_a, media_site.feed_b])
+    return {"db": db, "report": report, "media_requests": media_site.server.media_requests()}
+
+
+@pytest.mark.slow
+def test_both_feeds_are_stored_and_transcribed_close_to_the_script(
+    fed: dict[str, Any], media_site: Site
+) -> None:
+    report: IngestReport = fed["report"]
+    assert report.ok, report.to_dict()
+    assert [o.state for o in report.outcomes] == ["done"] * 4
+    store = Store.open(fed["db"])
+    rows = store.rows(
+        "select v.*, c.name as commentator from videos v join commentators c on c.id = v.commentator_id"
+    )
+    assert {r["commentator"] for r in rows} == {"Ana Reports", "Ben Talks"}
+    by_title = {r["title"]: r for r in rows}
+    for name, clip in media_site.clips.items():
+        video = by_title[f"Episode {name}"]
+        assert video["id"].startswith("generic:")
+        assert Path(video["media_path"]).name.startswith(safe_name(video["id"]) + ".")  # named by id
+        assert video["published"] and video["published"].startswith("2025-03-0")
+        transcript = store.transcript(video["id"])
+        assert transcript is not None and transcript.source == "asr" and transcript.language == "en"
+        segments = store.segments(transcript.id)
+        assert segments, name
+        text = " ".join(s.text for s in segments)
+        assert wer(clip.text, text) <= MAX_WER, (name, text)
+        starts = [s.start for s in segments]
+        assert starts == sorted(starts)
+        for s in segments:
+            assert 0 <= s.start <= s.end <= clip.duration + 0.5
+        assert store.is_done(video["id"], "download") and store.is_done(video["id"], "transcribe")
+    # One extraction probe plus one download per media file, nothing more.
+    assert sorted(set(fed["media_requests"])) == sorted(
+        ["/media/ana-1.m4a", "/media/ana-2.mp4", "/media/ben-1.m4a", "/media/ben-2.m4a"]
+    )
+    store.close()
+
+
+@pytest.mark.slow
+def test_rerun_downloads_nothing_and_changes_nothing(fed: dict[str, Any], media_site: Site) -> None:
+    before = dump(fed["db"])
+    media_site.server.reset_log()
+    report = run(fed["db"], [media_site.feed_a, media_site.feed_b])
+    assert media_site.server.media_requests() == []
+    assert sorted(media_site.server.requests()) == ["/feeds/ana.xml", "/feeds/ben.xml"]
+    assert [o.state for o in report.outcomes] == ["skipped"] * 4 and report.ok
+    assert report.downloads == 0
+    assert dump(fed["db"]) == before
+
+
+@pytest.mark.slow
+def test_bad_entries_fail_with_reasons_and_only_transient_ones_are_retried(
+    media_site: Site, media_server: Any, tmp_path: Path
+) -> None:
+    db = tmp_path / "bad.db"
+    report = run(db, [media_site.bad_feed])
+    assert not report.ok
+    by_title = {o.title: o for o in report.outcomes}
+    assert by_title[f"Episode {GOOD_IN_BAD_FEED}"].state == "done"
+    gone, notes = by_title["Deleted episode"], by_title["Show notes"]
+    corrupt, busy = by_title["Corrupt upload"], by_title["Busy server"]
+    assert (gone.stage, gone.permanent) == ("download", True) and "404" in (gone.reason or "")
+    assert (notes.stage, notes.permanent) == ("download", True) and "not a media" in (notes.reason or "")
+    assert (corrupt.stage, corrupt.permanent) == ("transcribe", True) and "decode" in (corrupt.reason or "")
+    assert (busy.stage, busy.permanent) == ("download", False) and "503" in (busy.reason or "")
+    for o in (gone, notes, corrupt, busy):
+        assert "\n" not in (o.reason or "") and len(o.reason or "") < 200
+
+    # The server recovers; a re-run fetches the transient failure and nothing else.
+    media_server.reset_log()
+    media_server.flaky = False
+    again = run(db, [media_site.bad_feed])
+    assert set(media_server.media_requests()) == {"/flaky.m4a"}
+    assert "/blog/post.html" not in media_server.requests()
+    states = {o.title: o.state for o in again.outcomes}
+    assert states["Busy server"] == "done"
+    assert states[f"Episode {GOOD_IN_BAD_FEED}"] == "skipped"
+    assert {states[t] for t in ("Deleted episode", "Show notes", "Corrupt upload")} == {"failed"}
+    assert not again.ok  # the permanent failures are still failures
+    store = Store.open(db)
+    attempts = {
+        r["video_id"]: r["attempts"] for r in store.rows("select * from stage_status where status='failed'")
+    }
+    assert set(attempts.values()) == {1}  # permanent failures were not tried again
+    failed = video_rows(store, "failed")
+    assert len(failed) == 3
+    store.close()
+
+
+@pytest.mark.slow
+def test_silence_and_noise_store_no_segments(media_site: Site, tmp_path: Path) -> None:
+    urls = [media_site.server.url("/media/silence.m4a"), media_site.server.url("/media/noise.m4a")]
+    db = tmp_path / "quiet.db"
+    report = run(db, urls)
+    assert report.ok, report.to_dict()
+    store = Store.open(db)
+    for outcome in report.outcomes:
+        transcript = store.transcript(outcome.video_id)
+        assert transcript is not None and transcript.source == "asr"
+        assert store.segments(transcript.id) == []
+    store.close()
+
+
+@pytest.mark.slow
+def test_short_download_is_flagged_and_fetched_again(
+    media_site: Site, media_server: Any, tmp_path: Path
+) -> None:
+    """The feed promises a minute, the file holds nine seconds: never half-transcribed."""
+    db = tmp_path / "short.db"
+    report = run(db, [media_site.short_feed])
+    (outcome,) = report.outcomes
+    assert outcome.state == "failed" and not outcome.permanent
+    store = Store.open(db)
+    video = store.video(outcome.video_id)
+    assert store.transcript(video.id) is None
+    assert video.media_path and not Path(video.media_path).exists()  # thrown away for a fresh download
+    assert store.status(video.id, "download").status == "failed"  # type: ignore[union-attr]
+    store.close()
+    media_server.reset_log()
+    run(db, [media_site.short_feed])
+    assert "/media/ana-1.m4a" in media_server.media_requests()
+
+
+def test_vtt_import_stores_captions_with_times(media_site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "vtt.db"
+    report = run(db, [str(media_site.vtt)], commentator="Ben Talks", title="Roof costs")
+    (outcome,) = report.outcomes
+    assert outcome.state == "done" and outcome.video_id.startswith("file:")
+    store = Store.open(db)
+    video = store.video(outcome.video_id)
+    assert video.title == "Roof costs"
+    assert store.commentator(video.commentator_id or "").name == "Ben Talks"
+    transcript = store.transcript(video.id)
+    assert transcript is not None and transcript.source == "import"
+    segs = store.segments(transcript.id)
+    assert [(s.start, s.end) for s in segs] == [(0.0, 3.5), (3.5, 8.0)]
+    assert segs[0].text.startswith("Critics of the plan")
+    vtt = render_transcript(store, video, "vtt")
+    assert "00:00:03.500 --> 00:00:08.000" in vtt
+    store.close()
+    before = dump(db)
+    assert [o.state for o in run(db, [str(media_site.vtt)], commentator="Ben Talks").outcomes] == ["skipped"]
+    assert dump(db) == before
+
+
+@pytest.mark.slow
+def test_html_page_media_with_captions_preferred(media_site: Site, media_server: Any, tmp_path: Path) -> None:
+    db = tmp_path / "page.db"
+    report = run(db, [media_site.page])
+    assert report.ok and len(report.outcomes) == 2, report.to_dict()
+    store = Store.open(db)
+    sources = {}
+    for o in report.outcomes:
+        video = store.video(o.video_id)
+        assert video.webpage_url == media_site.page
+        assert store.commentator(video.commentator_id or "").name == "127.0.0.1"  # the host
+        t = store.transcript(video.id)
+        assert t is not None
+        sources[video.source_url.rsplit("/", 1)[-1]] = (t.source, store.segments(t.id))
+    # <video> has no captions: transcribed; <audio> carries a <track>: its captions are used.
+    assert sources["ana-1.mp4"][0] == "asr"
+    assert wer(media_site.clips["ana-1"].text, " ".join(s.text for s in sources["ana-1.mp4"][1])) <= MAX_WER
+    assert sources["ben-2.m4a"][0] == "captions" and len(sources["ben-2.m4a"][1]) == 2
+    assert "/media/ben-2.m4a" not in media_server.media_requests()  # no media needed
+    store.close()
+
+
+def test_captions_only_never_downloads_media(media_site: Site, media_server: Any, tmp_path: Path) -> None:
+    report = run(tmp_path / "only.db", [media_site.page], captions="only")
+    assert media_server.media_requests() == []
+    states = sorted((o.state, o.reason or "") for o in report.outcomes)
+    assert states[0][0] == "done"
+    assert states[1][0] == "failed" and "no captions" in states[1][1]
+
+
+def test_limit_and_since_pick_entries_without_downloading(media_site: Site, media_server: Any) -> None:
+    assert len(expand(media_site.feed_b, SourceOptions(limit=1))) == 1
+    later = expand(media_site.feed_b, SourceOptions(since=parse_since("2025-03-02")))
+    assert [e.video.title for e in later] == ["Episode ben-2"]
+    assert media_server.media_requests() == []
+
+
+def test_unknown_source_is_one_line_and_the_batch_goes_on(media_site: Site, tmp_path: Path) -> None:
+    report = run(tmp_path / "x.db", ["/no/such/file.mp3", str(media_site.vtt)])
+    assert len(report.source_errors) == 1 and "no such file" in report.source_errors[0][1]
+    assert [o.state for o in report.outcomes] == ["done"]
+    assert not report.ok
+
+
+def test_canonical_ids_need_no_network() -> None:
+    import yt_dlp
+
+    with yt_dlp.YoutubeDL({"quiet": True}) as ydl:
+        yt = {"_type": "url", "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"}
+        assert canonical_id(ydl, yt) == ("youtube", "youtube:dQw4w9WgXcQ")
+        a = canonical_id(ydl, {"_type": "url", "url": "https://a.example/ep1.mp3"})
+        b = canonical_id(ydl, {"_type": "url", "url": "https://b.example/ep1.mp3"})
+        assert a[0] == b[0] == "generic" and a[1] != b[1]  # same file name, different hosts
+
+
+@pytest.mark.parametrize(
+    ("message", "permanent", "needle"),
+    [
+        (
+            "ERROR: [generic] gone: Unable to download webpage: HTTP Error 404: Not Found (caused by ...)",
+            True,
+            "404",
+        ),
+        ("ERROR: [youtube] abc: Private video. Sign in if you've been granted access", True, "private"),
+        (
+            "ERROR: [youtube] abc: Video unavailable. This video has been removed by the uploader",
+            True,
+            "unavailable",
+        ),
+        ("ERROR: Unsupported URL: https://example.com/post", True, "not a media"),
+        ("ERROR: [generic] x: Unable to download webpage: HTTP Error 503: Service Unavailable", False, "503"),
+        ("ERROR: [download] Got error: The read operation timed out", False, "timeout"),
+        ("ERROR: something nobody has seen before\nTraceback...", False, "something nobody"),
+    ],
+)
+def test_download_errors_are_classified(message: str, permanent: bool, needle: str) -> None:
+    reason, is_permanent = classify(message)
+    assert is_permanent is permanent
+    assert needle in reason and "\n" not in reason
