@@ -539,13 +539,16 @@ def to_dot(m: ArgMap) -> str:
 # -- mermaid ------------------------------------------------------------------------------
 
 
+_MERMAID_PLAIN = set(" .,?!'")
+
+
 def _mermaid_text(text: str, limit: int = 80) -> str:
     flat = " ".join(text.split())
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
-    # Mermaid entity codes (#NNN;) for everything but letters, digits and spaces: no quote,
+    # Mermaid entity codes (#NNN;) for all but letters, digits and plain punctuation: no quote,
     # bracket, pipe, arrow, markdown or HTML character can reach Mermaid's parser or renderer.
-    return "".join(ch if ch.isalnum() or ch == " " else f"#{ord(ch)};" for ch in flat)
+    return "".join(ch if ch.isalnum() or ch in _MERMAID_PLAIN else f"#{ord(ch)};" for ch in flat)
 
 
 def to_mermaid(m: ArgMap) -> str:
