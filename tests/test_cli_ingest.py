@@ -1,0 +1,146 @@
+"""The ingest commands as a user runs them: real processes, exit codes, kill -9 mid-batch.
+
+The kill test is the one that proves the transaction design: a batch killed right after
+its first video finished, then re-run, must end in exactly the database an uninterrupted
+run produces.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from media_server import Site
+from test_ingest import dump
+
+from argmap.pipeline.cli import cli
+
+# The console script installed next to this interpreter: exactly what a user runs.
+ARGMAP = [str(Path(sys.executable).with_name("argmap"))]
+
+
+def argmap(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*ARGMAP, *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, "NO_COLOR": "1"}
+    )
+
+
+def normalised(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The dump with media paths reduced to file names (each run has its own folder)."""
+    data = dump(db)
+    conn = sqlite3.connect(db)
+    cols = [r[1] for r in conn.execute("pragma table_info('videos')")]
+    conn.close()
+    at = cols.index("media_path")
+    data["videos"] = sorted(
+        (tuple(Path(v).name if i == at and v else v for i, v in enumerate(row)) for row in data["videos"]),
+        key=repr,
+    )
+    return data
+
+
+def done_count(db: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute(
+                "select count(*) from stage_status where stage = 'transcribe' and status = 'done'"
+            ).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.slow
+def test_killed_batch_rerun_equals_uninterrupted_run(media_site: Site, tmp_path: Path) -> None:
+    sources = [media_site.feed_a, media_site.feed_b]
+    whole = tmp_path / "whole" / "argmap.db"
+    first = argmap("ingest", *sources, "--db", str(whole), "--no-extract", "--no-embed")
+    assert first.returncode == 0, first.stderr
+    assert "done: 4" in first.stdout
+
+    killed = tmp_path / "killed" / "argmap.db"
+    killed.parent.mkdir()
+    proc = subprocess.Popen(
+        [*ARGMAP, "ingest", *sources, "--db", str(killed), "--no-extract", "--no-embed"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 240
+    while done_count(killed) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
+    at_kill = done_count(killed)
+    assert 1 <= at_kill < 4
+
+    rerun = argmap("ingest", *sources, "--db", str(killed), "--no-extract", "--no-embed")
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"skipped (already processed): {at_kill}" in rerun.stdout
+    assert normalised(killed) == normalised(whole)
+
+
+@pytest.mark.slow
+def test_bad_feed_exits_nonzero_and_lists_reasons(
+    media_site: Site, media_server: Any, tmp_path: Path
+) -> None:
+    db = tmp_path / "argmap.db"
+    result = argmap("ingest", media_site.bad_feed, "--db", str(db), "--no-extract", "--no-embed")
+    assert result.returncode == 1
+    assert "failed: 4" in result.stdout
+    assert "HTTP Error 404" in result.stdout and "HTTP Error 503" in result.stdout
+    assert "(will retry)" in result.stdout and "(permanent)" in result.stdout
+
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["videos", "--db", str(db), "--status", "failed", "--json"])
+    assert listed.exit_code == 0
+    rows = json.loads(listed.stdout)
+    assert len(rows) == 4 and all(r["status"] == "failed" for r in rows)
+    text = runner.invoke(cli, ["videos", "--db", str(db)]).output
+    assert "not a media page" in text and "Episode ben-1" in text
+
+
+def test_transcript_formats_and_missing_video(media_site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "argmap.db"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["ingest", str(media_site.vtt), "--db", str(db), "--title", "Roof", "--json", "--no-embed"]
+    )
+    assert result.exit_code == 0, result.output
+    video_id = json.loads(result.stdout)["videos"][0]["video_id"]
+
+    txt = runner.invoke(cli, ["transcript", video_id[:12], "--db", str(db)]).stdout
+    assert txt.splitlines()[1].startswith("[00:03] The council should sell")
+    srt = runner.invoke(cli, ["transcript", video_id, "--db", str(db), "--format", "srt"]).stdout
+    assert srt.startswith("1\n00:00:00,000 --> 00:00:03,500\n")
+    data = json.loads(
+        runner.invoke(cli, ["transcript", video_id, "--db", str(db), "--format", "json"]).stdout
+    )
+    assert data["transcript"]["source"] == "import" and len(data["segments"]) == 2
+
+    missing = runner.invoke(cli, ["transcript", "youtube:nothere", "--db", str(db)])
+    assert missing.exit_code == 1 and "no video" in missing.output
+
+
+def test_ingest_rejects_bad_options(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", "x", "--db", str(tmp_path / "a.db"), "--since", "yesterday"])
+    assert result.exit_code == 1 and "--since" in result.output
+
+
+def test_help_is_fast() -> None:
+    start = time.monotonic()
+    result = argmap("ingest", "--help", timeout=30)
+    assert result.returncode == 0 and "--captions" in result.stdout
+    assert time.monotonic() - start < 3  # includes interpreter start-up on a busy machine
