@@ -1,0 +1,117 @@
+"""The default extractive summary, SummariseStage and `argmap summary`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_extract import seed_video
+
+from argmap.pipeline.cli import cli
+from argmap.pipeline.errors import ExtractionError
+from argmap.pipeline.extract import load_input
+from argmap.pipeline.summarise import SummariseStage, default_summary, rank_sentences, summarise_video
+from argmap.store import Store, Transcript, Video
+
+TALK = [
+    "Hey everyone, welcome back to the show.",
+    "Today we are talking about the new downtown stadium deal.",
+    "The city agreed to pay four hundred million dollars for the stadium.",
+    "I think the stadium deal is a terrible bargain for taxpayers.",
+    "Stadium subsidies almost never pay back the public money they cost.",
+    "Economists have studied stadium subsidies for decades and the money rarely comes back.",
+    "By the way, my cat knocked over the microphone earlier.",
+    "The team owner will keep the parking and ticket revenue from the stadium.",
+    "So the public pays for the stadium and the owner keeps the revenue.",
+    "You should tell the council to put the stadium deal to a public vote.",
+    "Thanks for watching and see you next week.",
+]
+
+
+def test_centrality_prefers_sentences_that_share_the_topic():
+    from argmap.pipeline.sentences import Sentence
+
+    sents = [
+        Sentence(0, "Stadium subsidies cost taxpayers money.", 0, 1, 0, 0),
+        Sentence(1, "My cat likes fish.", 1, 2, 1, 1),
+        Sentence(2, "The stadium subsidies never pay back taxpayers.", 2, 3, 2, 2),
+        Sentence(3, "Subsidies for the stadium cost money.", 3, 4, 3, 3),
+    ]
+    scores = rank_sentences(sents)
+    assert scores[1] == min(scores)
+    assert abs(sum(scores) - 1.0) < 1e-3
+
+
+def test_default_summary_has_gist_paragraph_and_timed_key_points(store: Store):
+    video = seed_video(store, TALK)
+    doc = load_input(store, video)
+    summary = default_summary(doc)
+    assert summary.gist.startswith("Dana Reyes") and "stadium" in summary.gist.lower()
+    assert summary.paragraph
+    starts = {s.start for s in doc.sentences}
+    points = summary.key_points
+    assert 2 <= len(points) <= 6
+    assert all(kp["start"] in starts for kp in points)
+    assert [kp["start"] for kp in points] == sorted(kp["start"] for kp in points)
+    texts = " ".join(kp["text"] for kp in points)
+    assert "cat" not in texts and "Thanks for watching" not in texts
+    assert summary.extractor == "default" and summary.id == summary.make_id(video.id, "default", "1")
+
+
+def test_stage_stores_and_is_idempotent(store: Store):
+    stage = SummariseStage()
+    assert stage.name == "summarise" and stage.requires == ("transcribe",)
+    video = seed_video(store, TALK)
+    stage.open()
+    stage.run(store, video)
+    stage.run(store, video)
+    stage.close()
+    assert store.is_done(video.id, "summarise")
+    assert store.rows("select count(*) n from summaries")[0]["n"] == 1
+
+
+def test_empty_or_missing_transcripts_are_named_errors(store: Store):
+    video = store.upsert_video(Video(id="file:silent", source_url="/tmp/s.wav", title="silence"))
+    with pytest.raises(ExtractionError, match="no transcript"):
+        summarise_video(store, video)
+    store.save_transcript(Transcript(Transcript.make_id(video.id, "asr"), video.id, "asr"), [])
+    with pytest.raises(ExtractionError, match="empty"):
+        summarise_video(store, video)
+
+
+def test_summary_command_json(db_path: Path):
+    store = Store.open(db_path)
+    video = seed_video(store, TALK)
+    store.close()
+    result = CliRunner().invoke(cli, ["summary", "--db", str(db_path), video.id, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["commentator"] == "Dana Reyes" and data["gist"]
+    assert all(kp["url"].endswith(f"&t={int(kp['start'])}s") for kp in data["key_points"])
+    text = CliRunner().invoke(cli, ["summary", "--db", str(db_path), video.id])
+    assert data["gist"] in text.output and "&t=" in text.output
+    missing = CliRunner().invoke(cli, ["summary", "--db", str(db_path), "nope"])
+    assert missing.exit_code == 1 and "no video" in missing.output
+
+
+def test_eli_summary_gist_names_eli_and_his_main_claim(store: Store, shared_dir: Path):
+    from argmap.pipeline.captions import cues_to_segments, parse_captions
+    from argmap.store import Commentator
+
+    text = (shared_dir / "seeds" / "eli_video_summary.txt").read_text(encoding="utf-8")
+    cid = store.upsert_commentator(
+        Commentator(Commentator.make_id("Eli the Computer Guy"), "Eli the Computer Guy")
+    ).id
+    video = store.upsert_video(
+        Video(id="file:eli", source_url="/media/eli.mp4", title="Eli", commentator_id=cid)
+    )
+    transcript = Transcript(Transcript.make_id(video.id, "import"), video.id, "import")
+    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id=transcript.id, video_id=video.id)
+    store.save_transcript(transcript, segments)
+    summary = summarise_video(store, video)
+    assert summary.gist.startswith("Eli")
+    assert any(word in summary.gist for word in ("critiques", "criticizes", "argues"))
+    times = {s.start for s in load_input(store, video).sentences}
+    assert all(kp["start"] in times for kp in summary.key_points)
