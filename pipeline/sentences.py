@@ -48,7 +48,7 @@ MAX_WORDS = 45
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    m = re.search(r"([A-Za-z.]+)$", text[:dot])
+    m = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 24) : dot])
     if not m:
         return False
     word = m.group(1).lower().strip(".")
