@@ -25,7 +25,9 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: each test module imports this fixture and so owns a copy, and
+# Playwright's sync API allows only one running instance at a time.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
     if not executable:

@@ -403,3 +403,66 @@ def test_cli_reports_bad_input_in_one_line(db_path: Path) -> None:
     assert result.output.strip().splitlines() == [
         "Error: no commentator named 'Nobody' (see `argmap info` / `argmap videos`)"
     ]
+
+
+# -- end to end: transcripts -> extract -> embed -> compare -> every format ---------------------
+
+
+@pytest.mark.slow
+def test_every_format_from_a_pipeline_built_store(shared_dir: Path, db_path: Path, tmp_path: Path) -> None:
+    from argmap.pipeline.captions import cues_to_segments, parse_txt
+    from argmap.pipeline.embed import embed_all
+    from argmap.pipeline.extract import extract_videos
+    from argmap.store import Commentator, Transcript, Video
+
+    store = Store.open(db_path)
+    for n, seed in enumerate(sorted((shared_dir / "seeds").glob("*.txt"))):
+        name = f"Commentator {n + 1}"
+        commentator = store.upsert_commentator(Commentator(id=Commentator.make_id(name), name=name))
+        video = store.upsert_video(
+            Video(
+                id=f"youtube:seed{n:07d}",
+                source_url=f"https://www.youtube.com/watch?v=seed{n:07d}",
+                webpage_url=f"https://www.youtube.com/watch?v=seed{n:07d}",
+                title=seed.read_text(encoding="utf-8").splitlines()[0],
+                commentator_id=commentator.id,
+            )
+        )
+        transcript = Transcript(id=Transcript.make_id(video.id, "import"), video_id=video.id, source="import")
+        cues = parse_txt(seed.read_text(encoding="utf-8"))
+        store.save_transcript(
+            transcript,
+            cues_to_segments(cues, transcript_id=transcript.id, video_id=video.id),
+            stage="transcribe",
+        )
+    extract_videos(store)
+    embed_all(store)
+    try:
+        from argmap.pipeline import compare
+    except ImportError:
+        compare = None
+    if compare is not None and hasattr(compare, "compare"):
+        compare.compare(store, "AI models")
+    store.close()
+
+    ro = Store.open(db_path, readonly=True)
+    m = ex.load_map(ro)
+    assert len(m.arguments) >= 4 and len(m.commentators) == 2
+    for fmt in ex.FORMATS:
+        text = ex.export(ro, fmt)
+        (tmp_path / f"e2e.{ex.EXTENSIONS[fmt]}").write_text(text, encoding="utf-8")
+        assert m.arguments[0].id in text or fmt in ("mermaid", "argdown")
+    assert len(json.loads(ex.export(ro, "json"))["arguments"]) == len(m.arguments)
+    assert len(list(csv.DictReader(io.StringIO(ex.export(ro, "csv"))))) == len(m.arguments)
+    if shutil.which("dot"):
+        subprocess.run(
+            ["dot", "-Tsvg", str(tmp_path / "e2e.dot")], capture_output=True, check=True, timeout=60
+        )
+    nx = pytest.importorskip("networkx")
+    assert nx.read_graphml(str(tmp_path / "e2e.graphml")).number_of_nodes() >= len(m.arguments)
+    if shutil.which("node") and (ARGDOWN_DIR / "node_modules").is_dir():
+        parsed = parse_argdown(ex.export(ro, "argdown"))
+        assert parsed["parserErrors"] == [] and len(parsed["arguments"]) == len(m.arguments)
+    topical = ex.load_map(ro, topic="China", topic_limit=3)
+    assert 0 < len(topical.arguments) <= 3
+    ro.close()
