@@ -92,8 +92,9 @@ class RuleExtractor:
     ) -> list[tuple[list[Sentence], rules.Verdict]]:
         groups: list[tuple[list[Sentence], rules.Verdict]] = []
         previous: Sentence | None = None
+        summary = rules.is_summary([s.text for s in sentences], commentator)
         for sent in sentences:
-            verdict = rules.classify(sent.text, commentator)
+            verdict = rules.classify(sent.text, commentator, summary=summary)
             if verdict.type == "other":
                 previous = None
                 continue

@@ -50,7 +50,8 @@ HOUSEKEEPING = re.compile(
     r"\b(?:welcome back|thanks? (?:you )?(?:so much )?for (?:watching|listening|tuning in|joining)|"
     r"see you (?:next|in the|soon|guys)|sponsored by|brought to you by|today's sponsor|"
     r"(?:let's|lets) (?:get (?:into|started|right into)|dive|jump|start|begin|move on|take a look|"
-    r"talk about|look at|go)|before we (?:get|dive|start|begin)|that's (?:it|all) for)\b",
+    r"talk about|look at|go)|before we (?:get|dive|start|begin)|that's (?:it|all) for)\b|"
+    r"^(?:take care|stay (?:safe|warm|cool|healthy|tuned)|drive safe|have a (?:good|great|nice))\b",
     re.I,
 )
 
@@ -63,7 +64,11 @@ CRITIQUE_VERBS = _words(
     " called out, pushes back on, pushes back against, warns against, scolds, lambasts, lambasted,"
     " accuses, accused, questions whether, expresses frustration, expresses concern, expresses"
     " skepticism, expresses scepticism, expresses disappointment, voices frustration, voices concern,"
-    " is critical of, was critical of, takes issue with, took issue with, argues against, objects to,"
+    " is critical of, was critical of, is also critical of, is particularly critical of, is skeptical of,"
+    " is sceptical of, is harsh on, is particularly harsh on, is scathing about, is dismissive of,"
+    " closes by calling, ends by calling, finishes by calling,"
+    ' calls (?:the|their|his|her|its|this) [^"“.]+?["“],'
+    " takes issue with, took issue with, argues against, objects to,"
     " disagrees with, calls (?:it|them|this|that) (?:a |an )?(?:mistake|failure|disaster|joke|scam)"
 )
 CTA_VERBS = _words(
@@ -71,15 +76,17 @@ CTA_VERBS = _words(
     " asks viewers, asks listeners, asks the audience, asks everyone, asks people, tells viewers,"
     " tells listeners, tells the audience, recommends, recommended, advises, advised, implores, pleads,"
     " pleaded, appeals to, appealed to, challenges viewers, challenges listeners, pushes for, demands,"
-    " demanded, wants viewers to, wants listeners to, wants people to, insists that (?:we|you|people|viewers)"
+    " demanded, asks (?:\\w+ )+?to, asked (?:\\w+ )+?to, tells (?:\\w+ )+?to, told (?:\\w+ )+?to,"
+    " wants viewers to, wants listeners to, wants people to, insists that (?:we|you|people|viewers)"
 )
 CLAIM_VERBS = _words(
     "argues, argued, claims, contends, asserts, maintains, believes, insists, emphasizes, emphasises,"
     " stresses, points out, notes that, highlights, predicts, predicted, concludes, suggests, thinks,"
-    " says that, said that, sees, views, considers, feels that, is convinced, makes the case, makes the"
-    " point, reasons, explains why, explains that, warns that, warned that, expects, doubts, praises,"
+    " says that, said that, says, said, concedes, conceded, sees, views, considers, feels that,"
+    " is convinced, makes the case, makes the point, reasons, explains why, explains that, warns that,"
+    " warned that, expects, doubts, praises,"
     " praised, defends, defended, applauds, credits, celebrates, admits, acknowledges, stresses that,"
-    " contrasts, compares, is optimistic, is skeptical, is sceptical, remains, calls (?:it|this|that)"
+    " contrasts, compares, is optimistic, remains, calls (?:it|this|that)"
 )
 NARRATION_VERBS = _words(
     "discusses, discussed, explains, explained, describes, described, talks about, talked about,"
@@ -112,7 +119,7 @@ CTA_HOUSEKEEPING = re.compile(
     r"like (?:this|the) video|"
     r"donat(?:e|ing|ion|ions)|patreon|sign (?:up|the petition)|join (?:us|our|me|the|a)|become a member|"
     r"support (?:the|this|our|us|me|the channel|local)|check (?:out|it out)|link (?:is )?in the description|"
-    r"leave a comment|drop a comment|comment below|let me know (?:in|what|down)|share (?:this|the) video|"
+    r"leave a comment|drop a comment|comment below|let me know (?:in|what|down|if)|share (?:this|the) video|"
     r"follow (?:me|us)|call your (?:representative|senator|congress\w*|mp|council\w*)|go vote|"
     r"get out and vote|"
     r"write to your|contact your)\b",
@@ -149,12 +156,33 @@ IMPERATIVE_VERBS = _wordset(
     follow hit smash leave grab download install use switch ask pay put push turn help donate register
     spread fight protect save invest skip wait prepare educate speak stand reach hold boycott cancel
     unsubscribe choose pick ask fix ban raise lower cut tax fund build protest organize organise show
-    never always quit drop trust believe"""
+    never always quit drop trust believe cook apply fill see find eat drink sleep walk ride bring plan book
+    compare shop wear stay clean bookmark""",
 )
 NOT_CALL = re.compile(
     r"\b(?:not (?:saying|telling|asking|suggesting|recommending)|i'm not gonna tell|"
     r"no one is (?:saying|telling))"
     r"|\b(?:you|we) (?:should|must) (?:have|be) (?:seen|known|heard|noticed)\b",
+    re.I,
+)
+
+RHETORICAL_CRITIQUE = re.compile(
+    r"^(?:who (?:at [\w ]+ )?(?:thought|signed off|decided|approved|let)|how (?:is|was) (?:this|that) "
+    r"(?:acceptable|allowed|okay|ok)|since when (?:is|was|did))\b",
+    re.I,
+)
+MOCK_CALL = re.compile(
+    r"\bshould (?:be (?:ashamed|embarrassed)|know better|try (?:\w+ing|living|working))\b", re.I
+)
+ENDORSED = re.compile(
+    r"\b(?:(?:he|she|they)(?:'s| is|'re| are) (?:right|correct|spot on|not wrong)|which is (?:\w+ )?"
+    r"(?:ridiculous|nonsense|absurd|wrong|false|true|right|fair))\b",
+    re.I,
+)
+LEADING_CLAUSE = re.compile(
+    r"^(?:(?:and |so |but )?(?:if|when|once|before|after|whenever|while|in the meantime|after that|"
+    r"until then|meanwhile|for now|in short)\b[^,]{0,80},\s*|(?:and )?(?:fans|guys|folks|everyone|"
+    r"parents|people|listeners|viewers|friends),\s*)",
     re.I,
 )
 
@@ -176,7 +204,14 @@ NEGATIVE = re.compile(
     r"can't stand|fed up|sick of|tired of|backwards|abysmal|lousy|shoddy|botched|half-baked|"
     r"naive|arrogant|arrogance|ignorant|ignorance|hubris|unfair|unjust|harmful|damaging|dangerous|"
     r"predatory|exploitative|anti-consumer|cheated|ripped off|gouging|ineffective|inept|failure to|"
-    r"fell short|falls short|falling short|nothing but|pure theater|theatre|gimmick|gimmicky|sham)\b",
+    r"fell short|falls short|falling short|nothing but|pure theater|theatre|gimmick|gimmicky|sham|"
+    r"tinny|bugs me|dodged?|dodging|ignores?|ignored|shambolic|nightmare|insulting|misses the point|"
+    r"asleep at the wheel|damning|rushed|lied|silly|tired line|so-called|basically nothing|done nothing|"
+    r"nothing at all|far too|too (?:small|late|little|slow|expensive|weak)|way behind|falls apart|"
+    r"doesn't help|ashamed|embarrassed|know better|sincere as|pretty rich|masterclass in|"
+    r"in search of a problem|"
+    r"no way to treat|weird|lecturing|talking points|out of date|blamed|nothing says|greedy|cynically|"
+    r"on the backs of|couldn't even|didn't even|won't even|not a single|dumbest|worst-case|excuse)\b",
     re.I,
 )
 NEGATED_POSITIVE = re.compile(
@@ -278,12 +313,29 @@ def _is_commentator(subject: str, commentator: str | None) -> bool:
         # Without a known commentator, a named subject of a summary verb is taken as the speaker
         # only in summary phrasing; the caller decides by the verb class.
         return False
-    first = commentator.split()[0].lower()
-    return subject.lower().startswith(first) or commentator.lower().startswith(subject.lower())
+    names = {w.lower() for w in re.findall(r"[\w’'-]+", commentator) if w[:1].isupper() and len(w) > 1}
+    return any(w.lower() in names for w in re.findall(r"[\w’'-]+", subject))
 
 
-def classify(sentence: str, commentator: str | None = None) -> Verdict:
-    """Type one sentence. ``commentator`` (the speaker's name) resolves third-person summaries."""
+def is_summary(sentences: list[str], commentator: str | None) -> bool:
+    """Is this transcript a third-person summary of the commentator's video?
+
+    Then "He says ..." reports the commentator; in first-person commentary it reports someone else.
+    """
+    hits = 0
+    for sentence in sentences:
+        text = strip_filler(sentence)
+        if re.match(r"(?i)^in (?:this|the|today's) (?:video|episode|podcast)", text):
+            return True
+        m = REPORT.match(text)
+        if m and commentator and not PRONOUN_START.match(m.group("subj")):
+            hits += _is_commentator(m.group("subj"), commentator)
+    return hits >= 1
+
+
+def classify(sentence: str, commentator: str | None = None, *, summary: bool = False) -> Verdict:
+    """Type one sentence. ``commentator`` (the speaker's name) resolves third-person summaries;
+    ``summary`` says the whole transcript is one (see :func:`is_summary`)."""
     text = strip_filler(sentence)
     words = text.split()
     if not words:
@@ -299,19 +351,24 @@ def classify(sentence: str, commentator: str | None = None) -> Verdict:
 
     report = REPORT.match(text)
     if report:
-        verdict = _reported(report, commentator)
+        verdict = _reported(report, commentator, summary)
         if verdict:
             return verdict
 
+    if RHETORICAL_CRITIQUE.search(low):
+        return Verdict("critique", 0.6, target=_proper_noun(text, commentator), rule="rhetorical")
     if text.endswith("?"):
         if re.match(r"^(?:why don't|why not|how about|shouldn't we|can we all|could you|would you)\b", low):
             return Verdict("call_to_action", 0.6, target=None, rule="question-cta")
         return Verdict("other", 0.7, rule="question")
 
-    if REPORTED_SPEECH.match(text) and not re.search(r"\b(?:and (?:he|she|they)'re right|which is)\b", low):
+    if REPORTED_SPEECH.match(text) and not ENDORSED.search(low):
         return Verdict("other", 0.6, rule="reported-speech")
 
     not_call = bool(NOT_CALL.search(low))
+    if MOCK_CALL.search(low):
+        # "X should be ashamed / should know better" judges, nobody is really asked to act
+        return Verdict("critique", 0.7, target=_proper_noun(text, commentator), rule="mock-call")
     if not not_call:
         m = CTA_MODAL.search(text)
         if m:
@@ -344,6 +401,10 @@ VOCATIVE = re.compile(
 
 
 def _imperative(words: list[str]) -> bool:
+    joined = " ".join(words)
+    lead = LEADING_CLAUSE.match(joined)
+    if lead and len(joined) > lead.end():
+        words = joined[lead.end() :].split()
     if len(words) > 2 and VOCATIVE.match(" ".join(words)):
         words = VOCATIVE.sub("", " ".join(words)).split()
         if not words:
@@ -355,7 +416,7 @@ def _imperative(words: list[str]) -> bool:
         return False
     nxt = words[1].lower() if len(words) > 1 else ""
     # "Do you think..." / "Make no mistake" / "Never mind" are not orders
-    return nxt not in {"you", "we", "they", "i", "it", "no", "mind", "is", "are", "was"}
+    return nxt not in {"you", "we", "they", "i", "no", "mind", "is", "are", "was"}
 
 
 def _negative(text: str) -> tuple[int, int]:
@@ -369,11 +430,13 @@ def _negative(text: str) -> tuple[int, int]:
     return hits, cancelled
 
 
-def _reported(m: re.Match[str], commentator: str | None) -> Verdict | None:
+def _reported(m: re.Match[str], commentator: str | None, summary: bool = False) -> Verdict | None:
     subject = m.group("subj")
     rest = m.group("rest")
     speaker = _is_commentator(subject, commentator)
     named_other = not speaker and commentator is not None
+    if m.group("claim") and m.group("claim").split()[0] in ("says", "said") and not summary:
+        return None  # "He said ..." in first-person commentary reports someone else
     if m.group("crit"):
         if named_other:
             return Verdict("other", 0.5, rule="reported-critique")

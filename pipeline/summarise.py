@@ -100,7 +100,8 @@ def default_summary(doc: ExtractionInput, *, max_points: int = 6) -> Summary:
     sentences = [s for s in doc.sentences if len(s.text.split()) >= 5] or list(doc.sentences)
     if not sentences:
         raise ExtractionError(f"{doc.video_id}: the transcript is empty, nothing to summarise")
-    verdicts = [rules.classify(s.text, doc.commentator) for s in sentences]
+    summary = rules.is_summary([s.text for s in sentences], doc.commentator)
+    verdicts = [rules.classify(s.text, doc.commentator, summary=summary) for s in sentences]
     scores = rank_sentences(sentences)
     boosted = [sc * _TYPE_BOOST[v.type] for sc, v in zip(scores, verdicts, strict=True)]
     order = sorted(range(len(sentences)), key=lambda i: (-boosted[i], sentences[i].start))
