@@ -51,7 +51,13 @@ HOUSEKEEPING = re.compile(
     r"see you (?:next|in the|soon|guys)|sponsored by|brought to you by|today's sponsor|"
     r"(?:let's|lets) (?:get (?:into|started|right into)|dive|jump|start|begin|move on|take a look|"
     r"talk about|look at|go)|before we (?:get|dive|start|begin)|that's (?:it|all) for)\b|"
-    r"^(?:take care|stay (?:safe|warm|cool|healthy|tuned)|drive safe|have a (?:good|great|nice))\b",
+    r"^(?:take care|stay (?:safe|warm|cool|healthy|tuned)|drive safe|have a (?:good|great|nice))\b|"
+    r"^(?:yo|hey|hi|hello|what's going on|what's up)\b|"
+    r"\b(?:(?:people|someone|somebody|a lot of you|many of you|you guys|viewers) (?:always |often |keep )?"
+    r"ask(?:ed|s)? (?:me )?(?:in the comments )?(?:whether|if|about|what|how|why)|"
+    r"^today (?:we're|we are|i'm|i am|i wanted to|i want to|let's)|disclaimer|"
+    r"(?:isn't|is not|not) (?:medical|financial|legal|investment) advice|(?:isn't|not) sponsored|"
+    r"my opinions are my own)",
     re.I,
 )
 
@@ -109,7 +115,8 @@ REPORT = re.compile(
     re.S,
 )
 REPORTED_SPEECH = re.compile(
-    rf"^{REPORT_SUBJECT}\s+(?:also\s+)?(?:said|says|told|tells|announced|announces|stated|states|tweeted|"
+    rf"^(?:{REPORT_SUBJECT}|(?i:(?:the|one|an?|our|their) (?:[\w'-]+ ){{0,3}}?[\w'-]+))\s+(?:also\s+)?"
+    r"(?:said|says|told|tells|announced|announces|stated|states|tweeted|"
     r"wrote|writes|reported|reports|claimed|confirmed|confirms|revealed|posted)\b",
 )
 
@@ -239,11 +246,16 @@ CLAIM_MARKERS = re.compile(
     r"nobody|no one|the only|real(?:ly)?|actually|fundamentally|essentially|simply|strong|weak|healthy|"
     r"unhealthy|safe|unsafe|cheap|expensive|success|successful|progress|growth|decline|risk|risky|"
     r"threat|inevitable|obvious|deserve[sd]?|should|supposed to|makes sense|fair|unfair|"
-    r"beautiful|fantastic|excellent|perfect|solid|wise|efficient|innovation|innovative)\b",
+    r"beautiful|fantastic|excellent|perfect|perfectly|solid|wise|efficient|innovation|innovative|"
+    r"reckon|suspect|pretty sure|to be honest|no-brainer|nothing like|fine|gorgeous|beats?|difference|"
+    r"less|fewer|longer|shorter|faster|slower|cheaper|higher|lower|bigger|smaller|small|helps?|saves?|"
+    r"seems?|suggests?|crisis|exciting|practical|normal|decades away)\b",
     re.I,
 )
 STRONG_CLAIM = re.compile(
-    r"\b(?:i think|i believe|i'm convinced|in my (?:opinion|view)|i'd argue|i would argue|the point is|"
+    r"\b(?:i (?:honestly |really |still |genuinely |do )?(?:think|believe|reckon|suspect)|i'd bet|i bet|"
+    r"i'm pretty sure|i give it|i believe|i'm convinced|in my (?:opinion|view)|i'd argue|i would argue|"
+    r"the point is|"
     r"the truth is|the reality is|the fact is|the bottom line|clearly|obviously|there's no question|"
     r"i predict|my prediction|i'm sure|make no mistake|i'd say|i would say)\b",
     re.I,
@@ -344,7 +356,7 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
 
     if CTA_HOUSEKEEPING.search(low) and not NOT_CALL.search(low):
         return Verdict("call_to_action", 0.85, target="viewers", rule="housekeeping")
-    if HOUSEKEEPING.search(text):
+    if HOUSEKEEPING.search(text) or HOUSEKEEPING.match(sentence.strip()):
         return Verdict("other", 0.8, rule="housekeeping")
     if len(words) < 4 and not _imperative(words):
         return Verdict("other", 0.7, rule="short")
