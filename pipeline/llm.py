@@ -485,7 +485,7 @@ class LLMSummariser(_LLMBase):
     def _summarise(self, doc: ExtractionInput) -> Summary:
         sentences = doc.sentences
         if not sentences:
-            raise ExtractionError(f"{doc.video_id}: the transcript is empty, nothing to summarise")
+            raise LLMError("the transcript is empty")  # the default summary says so
         by_idx = {s.idx: s for s in sentences}
         budget = _Budget(self.config)
         who = doc.commentator or "the speaker"

@@ -18,7 +18,7 @@ from typing import Any
 from argmap.store import Store, Summary, Video
 
 from . import rules
-from .errors import ConfigError, ExtractionError
+from .errors import ConfigError
 from .extract import ExtractionInput, load_input
 from .sentences import Sentence
 
@@ -99,7 +99,18 @@ def default_summary(doc: ExtractionInput, *, max_points: int = 6) -> Summary:
     """The extractive summary of one transcript."""
     sentences = [s for s in doc.sentences if len(s.text.split()) >= 5] or list(doc.sentences)
     if not sentences:
-        raise ExtractionError(f"{doc.video_id}: the transcript is empty, nothing to summarise")
+        # Silence or music only: a transcript with no segments is valid, and so is saying so.
+        who = doc.commentator or "The speaker"
+        return Summary(
+            id=Summary.make_id(doc.video_id, "default", VERSION),
+            video_id=doc.video_id,
+            transcript_id=doc.transcript_id,
+            extractor="default",
+            extractor_version=VERSION,
+            gist=f"{who}: no speech was transcribed in this video.",
+            paragraph="",
+            key_points=[],
+        )
     summary = rules.is_summary([s.text for s in sentences], doc.commentator)
     verdicts = [rules.classify(s.text, doc.commentator, summary=summary) for s in sentences]
     scores = rank_sentences(sentences)
