@@ -325,6 +325,71 @@ class Store:
         row["key_points"] = json.loads(row["key_points"])
         return Summary(**row)
 
+    # -- passages, embeddings, key points (embedding/search/compare area) ---------------
+
+    def save_passages(self, transcript_id: str, passages: Iterable[Any]) -> None:
+        """Replace a transcript's passages (their ids are positional, so a new window set replaces)."""
+        with self.transaction():
+            self.db.execute("delete from passages where transcript_id = ?", [transcript_id])
+            rows = [to_row(p) for p in passages]
+            if rows:
+                self.db["passages"].insert_all(rows)  # type: ignore[union-attr]
+
+    def embedding_hashes(self, model: str, item_type: str, item_ids: list[str]) -> dict[str, str]:
+        """item id -> content hash of the vector stored for it under ``model``."""
+        out: dict[str, str] = {}
+        for i in range(0, len(item_ids), 500):
+            chunk = item_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"select item_id, content_hash from embeddings"
+                f" where model = ? and item_type = ? and item_id in ({marks})",
+                [model, item_type, *chunk],
+            ):
+                out[row[0]] = row[1]
+        return out
+
+    def save_embeddings(self, embeddings: Iterable[Any]) -> None:
+        self.upsert("embeddings", embeddings)
+
+    def drop_orphan_embeddings(self) -> int:
+        """Delete vectors whose argument or passage no longer exists; returns how many."""
+        cur = self.db.execute(
+            """delete from embeddings where
+                 (item_type = 'argument' and item_id not in (select id from arguments))
+              or (item_type = 'passage' and item_id not in (select id from passages))"""
+        )
+        return cur.rowcount
+
+    def embedding_models(self) -> dict[str, int]:
+        """Models with stored vectors, and how many each has."""
+        rows = self.db.execute("select model, count(*) from embeddings group by model order by 2 desc, 1")
+        return {r[0]: r[1] for r in rows}
+
+    def save_comparison(
+        self, run_id: str, key_points: list[Any], members: list[Any], relations: list[Any]
+    ) -> None:
+        """Replace one comparison run's key points, members and cross-commentator relations."""
+        with self.transaction():
+            self.delete_comparison(run_id)
+            if key_points:
+                self.db["key_points"].insert_all([to_row(k) for k in key_points])  # type: ignore[union-attr]
+            if members:
+                self.db["key_point_members"].insert_all(  # type: ignore[union-attr]
+                    [to_row(m) for m in members]
+                )
+            if relations:
+                self.db["argument_relations"].upsert_all(  # type: ignore[union-attr]
+                    [to_row(r) for r in relations], pk="id"
+                )
+
+    def delete_comparison(self, run_id: str) -> None:
+        kp = "select id from key_points where run_id = ?"
+        with self.transaction():
+            self.db.execute(f"delete from argument_relations where key_point_id in ({kp})", [run_id])
+            self.db.execute(f"delete from key_point_members where key_point_id in ({kp})", [run_id])
+            self.db.execute("delete from key_points where run_id = ?", [run_id])
+
 
 def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

