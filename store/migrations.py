@@ -190,3 +190,29 @@ def m003_embeddings_and_comparison(db: Database) -> None:
         """,
     )
     db.table("passages").enable_fts(["text"], create_triggers=True, tokenize="porter")
+
+
+@migrations()
+def m004_comparison_follows_arguments(db: Database) -> None:
+    # Comparison rows point at arguments; without this, re-extracting a video after a
+    # `compare` run fails its delete on the foreign keys. A key point is a derived snapshot:
+    # when one of its arguments goes, the whole key point goes (re-run compare to rebuild),
+    # so no stored key point ever has a stale size or prevalence.
+    # One statement: the trigger body's semicolons must not be split apart by _run.
+    db.execute(
+        """
+        CREATE TRIGGER arguments_drop_comparison BEFORE DELETE ON arguments
+        BEGIN
+            DELETE FROM argument_relations
+             WHERE source_argument_id = old.id OR target_argument_id = old.id
+                OR key_point_id IN (SELECT key_point_id FROM key_point_members WHERE argument_id = old.id)
+                OR key_point_id IN (SELECT id FROM key_points WHERE label_argument_id = old.id);
+            DELETE FROM key_point_members
+             WHERE key_point_id IN (SELECT key_point_id FROM key_point_members WHERE argument_id = old.id)
+                OR key_point_id IN (SELECT id FROM key_points WHERE label_argument_id = old.id);
+            DELETE FROM key_points
+             WHERE label_argument_id = old.id
+                OR id NOT IN (SELECT key_point_id FROM key_point_members);
+        END
+        """
+    )

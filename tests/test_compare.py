@@ -195,3 +195,86 @@ def test_compare_bad_options(store: Store) -> None:
         compare(store, threshold=1.5)
     with pytest.raises(ConfigError):
         compare(store, commentators=["Nobody Here"])
+
+
+def _import_text(store: Store, path: Path, commentator: str) -> None:
+    """A shared seed text as one commentator's imported transcript (captions parser, txt format)."""
+    from argmap.pipeline.captions import cues_to_segments, parse_captions
+
+    who = Commentator(id=Commentator.make_id(commentator), name=commentator)
+    store.upsert_commentator(who)
+    video = Video(
+        id="file:" + path.stem,
+        source_url=path.resolve().as_uri(),
+        title=path.read_text(encoding="utf-8").splitlines()[0].strip(),
+        commentator_id=who.id,
+    )
+    store.upsert_video(video)
+    transcript = Transcript(id=Transcript.make_id(video.id, "import"), video_id=video.id, source="import")
+    cues = parse_captions(path.read_text(encoding="utf-8"), "txt")
+    store.save_transcript(transcript, cues_to_segments(cues, transcript_id=transcript.id, video_id=video.id))
+
+
+@pytest.mark.slow
+def test_shared_seeds_claim_lands_in_one_key_point(store: Store, shared_dir: Path) -> None:
+    from argmap.pipeline.extract import extract_videos
+
+    seeds = shared_dir / "seeds"
+    _import_text(store, seeds / "article_meta_qwen.txt", "Tech Desk")
+    _import_text(store, seeds / "eli_video_summary.txt", "Eli the Computer Guy")
+    outcomes = extract_videos(store)
+    assert all(o.status != "failed" for o in outcomes), outcomes
+    embed_all(store)
+
+    def about_story(text: str) -> bool:
+        t = text.casefold()
+        return "qwen" in t and "meta" in t and "avocado" in t
+
+    for topic in (None, "Meta uses Alibaba's Qwen to train its Avocado model"):
+        result = compare(store, topic=topic)
+        both = [
+            kp
+            for kp in result.key_points
+            if any(about_story(m.argument.text) for m in kp.members if m.commentator == "Tech Desk")
+            and any(
+                about_story(m.argument.text) for m in kp.members if m.commentator == "Eli the Computer Guy"
+            )
+        ]
+        assert len(both) == 1, [
+            (kp.key_point.label, [m.commentator for m in kp.members])
+            for kp in result.key_points + result.unique
+        ]
+        assert both[0].stances.keys() == {"Tech Desk", "Eli the Computer Guy"}
+
+
+def test_re_extracting_after_compare_drops_stale_key_points(seeded: Store) -> None:
+    import numpy as np
+
+    from argmap.pipeline.embed import embed_video
+
+    class Tiny:  # enough of an Embedder for clustering: one-hot on the first word's length
+        name = "tiny-test-model"
+
+        def encode(self, texts, batch_size=64):  # type: ignore[no-untyped-def]
+            out = np.zeros((len(texts), 4), dtype=np.float32)
+            for i, t in enumerate(texts):
+                out[i, len(t.split()[0]) % 4] = 1.0
+            return out
+
+    for video in ("test:dana_reyes", "test:marco_bianchi", "test:priya_nair"):
+        embed_video(seeded, seeded.video(video), Tiny())  # type: ignore[arg-type]
+    compare(seeded, model="tiny-test-model", threshold=0.9)
+    before = seeded.counts()["key_points"]
+    dana = seeded.arguments("test:dana_reyes")
+    seeded.save_arguments("test:dana_reyes", "test", "1", dana[:2])  # would hit the foreign keys
+    assert seeded.counts()["key_points"] < before
+    orphans = seeded.rows(
+        """select count(*) as n from key_point_members m left join arguments a on a.id = m.argument_id
+           where a.id is null"""
+    )
+    assert orphans[0]["n"] == 0
+    sizes = seeded.rows(
+        "select k.size, (select count(*) from key_point_members m where m.key_point_id = k.id) as n"
+        " from key_points k"
+    )
+    assert all(r["size"] == r["n"] for r in sizes)

@@ -1,0 +1,178 @@
+"""Search: hybrid ranking, filters, hostile query strings, and both vector backends agreeing.
+
+The store is the three-commentator story from tests/data/compare/, embedded once with the
+real offline model and shared by the module (read-only tests).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_compare import DATA, load_transcript
+
+from argmap.pipeline.cli import cli
+from argmap.pipeline.embed import embed_all, get_embedder
+from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.search import (
+    Filters,
+    fts_query,
+    pick_model,
+    rrf,
+    search,
+    vector_backend,
+    vector_search,
+)
+from argmap.store import Store
+
+HOSTILE = [
+    '"',
+    '""',
+    "*",
+    "NEAR(",
+    "NEAR(meta qwen",
+    "(((",
+    "meta) OR (",
+    "qwen AND",
+    "-",
+    "^meta",
+    "meta:qwen",
+    "'; drop table arguments; --",
+    "col:*",
+    "\u0000",
+    "🙂",
+    "   ",
+]
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("search") / "story.db"
+    store = Store.open(path)
+    for transcript in sorted(DATA.glob("*.txt")):
+        load_transcript(store, transcript)
+    embed_all(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def db(story: Path) -> Store:
+    s = Store.open(story)
+    yield s
+    s.close()
+
+
+def test_fts_query_quotes_every_word() -> None:
+    assert fts_query('NEAR("meta" qwen*') == '"NEAR" OR "meta" OR "qwen"'
+    assert fts_query("((( * ") is None
+    assert fts_query("") is None
+
+
+def test_rrf_rewards_items_ranked_by_both_lists() -> None:
+    fused = rrf([["a", "b", "c"], ["c", "b", "d"]])
+    order = [k for k, _ in fused]
+    assert set(order[:2]) == {"b", "c"}  # in both lists beats the top of one
+    assert order.index("a") < order.index("d")  # a rank 1 beats a rank 3
+    assert {k for k, _ in fused} == {"a", "b", "c", "d"}
+
+
+@pytest.mark.slow
+def test_semantic_search_finds_paraphrases(db: Store) -> None:
+    hits = search(db, "who says trade restrictions on China hurt progress?", mode="semantic", limit=3)
+    assert hits and "export controls" in hits[0].text
+    top = hits[0]
+    assert top.commentator in ("Marco Bianchi", "Dana Reyes")
+    assert top.video_title and top.quote and top.type in ("critique", "call_to_action")
+    assert top.url.startswith("https://www.youtube.com/watch?v=") and f"t={int(top.start)}s" in top.url
+    assert -1.0 <= top.score <= 1.0
+
+
+@pytest.mark.slow
+def test_keyword_and_hybrid_modes(db: Store) -> None:
+    kw = search(db, "sourdough", mode="keyword")
+    assert [h.commentator for h in kw] == ["Priya Nair"]
+    hybrid = search(db, "Alibaba Qwen Avocado training", limit=5)
+    assert hybrid and all("Qwen" in h.text or "Avocado" in h.text for h in hybrid[:3])
+    # hybrid scores are fused ranks: positive and non-increasing
+    scores = [h.score for h in hybrid]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+
+
+@pytest.mark.slow
+def test_filters(db: Store) -> None:
+    critiques = search(db, "export controls", type="critique", limit=20)
+    assert critiques and {h.type for h in critiques} == {"critique"}
+    dana = search(db, "Meta Qwen", commentator="dana reyes", limit=20)
+    assert dana and {h.commentator for h in dana} == {"Dana Reyes"}
+    late = search(db, "Meta Qwen", since="2025-12-13", limit=20)
+    assert late and {h.commentator for h in late} == {"Priya Nair"}
+    assert search(db, "Meta Qwen", since="2030-01-01") == []
+    with pytest.raises(ConfigError, match="no commentator"):
+        search(db, "Meta", commentator="Nobody")
+    with pytest.raises(ConfigError, match="date"):
+        search(db, "Meta", since="last tuesday")
+    with pytest.raises(ConfigError):
+        search(db, "Meta", scope="everything")
+
+
+@pytest.mark.slow
+def test_passage_and_all_scopes(db: Store) -> None:
+    passages = search(db, "espresso coffee", scope="passages", limit=3)
+    assert passages and passages[0].kind == "passage" and "espresso" in passages[0].text
+    assert passages[0].url.endswith("s") and passages[0].commentator == "Priya Nair"
+    both = search(db, "espresso coffee", scope="all", limit=10)
+    assert {h.kind for h in both} == {"argument", "passage"}
+    # passages have no argument type: a type filter leaves only arguments
+    typed = search(db, "espresso coffee", scope="all", type="claim", limit=10)
+    assert typed and {h.kind for h in typed} == {"argument"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
+@pytest.mark.parametrize("scope", ["arguments", "all"])
+def test_hostile_queries_never_crash(db: Store, mode: str, scope: str) -> None:
+    for query in HOSTILE:
+        hits = search(db, query, mode=mode, scope=scope)
+        assert isinstance(hits, list)
+    assert search(db, 'NEAR("Qwen"', mode="keyword")  # the words still count
+
+
+@pytest.mark.slow
+def test_sqlite_vec_and_numpy_rank_alike(db: Store) -> None:
+    if vector_backend(db).startswith("numpy"):
+        pytest.skip("this SQLite cannot load sqlite-vec")
+    model = pick_model(db)
+    for query in ("Meta trains Avocado with Qwen", "my kitchen", "open weights", "export rules"):
+        qvec = get_embedder(model).encode([query])[0]
+        for filters in (Filters(), Filters(type="claim"), Filters(since="2025-12-12")):
+            a = vector_search(db, model, "argument", qvec, filters, 5, backend="sqlite-vec")
+            b = vector_search(db, model, "argument", qvec, filters, 5, backend="numpy")
+            assert [i for i, _ in a] == [i for i, _ in b]
+            assert all(abs(x - y) < 1e-4 for (_, x), (_, y) in zip(a, b, strict=True))
+        hits_vec = search(db, query, backend="sqlite-vec")
+        hits_np = search(db, query, backend="numpy")
+        assert [h.id for h in hits_vec] == [h.id for h in hits_np]
+
+
+@pytest.mark.slow
+def test_cli_search_embed_compare(story: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(cli, ["embed", "--db", str(story), "--json"])
+    assert out.exit_code == 0, out.output
+    assert '"embedded": 0' in out.output  # nothing changed since the fixture embedded
+    out = runner.invoke(cli, ["search", "--db", str(story), "Qwen Avocado", "--json", "--limit", "2"])
+    assert out.exit_code == 0, out.output
+    assert out.output.count('"url"') == 2
+    out = runner.invoke(cli, ["search", "--db", str(story), "NEAR((", "--type", "claim"])
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(cli, ["search", "--db", str(story), "Meta", "--commentator", "Nobody"])
+    assert out.exit_code == 1 and "no commentator named 'Nobody'" in out.output
+    out = runner.invoke(cli, ["compare", "--db", str(story)])
+    assert out.exit_code == 0, out.output
+    assert "only Priya Nair argued" in out.output and "clashes" in out.output
+    out = runner.invoke(cli, ["compare", "--db", str(story), "--json", "--topic", "Qwen"])
+    assert out.exit_code == 0 and '"key_points"' in out.output
+    out = runner.invoke(cli, ["info", "--db", str(story)])
+    assert "vector search: " in out.output
