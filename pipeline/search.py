@@ -162,6 +162,12 @@ def _filter_sql(item_type: str, filters: Filters, alias: str = "i") -> tuple[str
     return "".join(f" and {c}" for c in clauses), params
 
 
+def _day_number(date: str) -> int:
+    """YYYY-MM-DD as the integer YYYYMMDD (order-preserving); 0 when missing or malformed."""
+    digits = date[:10].replace("-", "")
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
 class _Matrix:
     """All of one model's vectors for one item type, with the columns filters need."""
 
@@ -181,9 +187,13 @@ class _Matrix:
         blobs = b"".join(r[1] for r in rows)
         self.dim = len(rows[0][1]) // 4 if rows else 0
         self.matrix = np.frombuffer(blobs, dtype="<f4").reshape(len(rows), self.dim) if rows else None
-        self.types = np.array([r[2] for r in rows], dtype=object)
-        self.commentators = np.array([r[3] for r in rows], dtype=object)
-        self.published = np.array([r[4] for r in rows], dtype=object)
+        # Filters compare small integer codes, not Python strings: ~0.5 ms instead of ~12 ms
+        # for a mask over 100k rows.
+        self.type_codes = {t: n for n, t in enumerate(sorted({r[2] for r in rows}))}
+        self.commentator_codes = {c: n for n, c in enumerate(sorted({r[3] for r in rows}))}
+        self.types = np.array([self.type_codes[r[2]] for r in rows], dtype=np.int16)
+        self.commentators = np.array([self.commentator_codes[r[3]] for r in rows], dtype=np.int32)
+        self.published = np.array([_day_number(r[4]) for r in rows], dtype=np.int32)
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         import numpy as np
@@ -192,11 +202,15 @@ class _Matrix:
             return None
         mask = np.ones(len(self.ids), dtype=bool)
         if filters.type:
-            mask &= self.types == filters.type
+            mask &= self.types == self.type_codes.get(filters.type, -1)
         if filters.commentator_ids is not None:
-            mask &= np.isin(self.commentators, list(filters.commentator_ids))
+            codes = [
+                self.commentator_codes[c] for c in filters.commentator_ids if c in self.commentator_codes
+            ]
+            mask &= np.isin(self.commentators, codes)
         if filters.since:
-            mask &= (self.published != "") & (self.published >= filters.since)
+            # undated videos (day 0) never pass a --since filter, as in SQL (NULL >= x is false)
+            mask &= self.published >= _day_number(filters.since)
         return mask
 
     def top(self, query: np.ndarray, filters: Filters, k: int) -> list[tuple[str, float]]:
@@ -313,30 +327,61 @@ def keyword_search(
         return []
     table = _item_table(item_type)
     if not filters.active():
-        # Without filters the FTS table alone ranks; joining 100k rows first would cost more.
-        rows = store.db.execute(
-            f"select rowid, bm25({table}_fts) as r from {table}_fts where {table}_fts match ?"
-            " order by r, rowid limit ?",
-            [match, k],
-        ).fetchall()
-        ids = dict(
-            store.db.execute(
-                f"select rowid, id from {table} where rowid in ({','.join('?' * len(rows))})",
-                [r[0] for r in rows],
-            ).fetchall()
-        )
-        return [(ids[r[0]], -float(r[1])) for r in rows if r[0] in ids]
+        return _fts_top(store, table, match, k)
     where, params = _filter_sql(item_type, filters)
+    # Most filters keep a fair share of rows: filter the best few hundred unfiltered matches
+    # first and only fall back to filtering every match when too few survive. The result is
+    # the same either way (same order: BM25, then rowid), the first try is just cheaper.
+    depth = k * 4
+    while True:
+        top = _fts_top(store, table, match, depth, with_rowid=True)
+        if len(top) < depth:
+            break  # that was every match: filter it all below
+        marks = ",".join("?" * len(top))
+        keep = {
+            r[0]
+            for r in store.db.execute(
+                f"select i.rowid from {table} i join videos v on v.id = i.video_id"
+                f" where i.rowid in ({marks}){where}",
+                [rowid for rowid, _, _ in top] + params,
+            )
+        }
+        survivors = [(item_id, score) for rowid, item_id, score in top if rowid in keep]
+        if len(survivors) >= k:
+            return survivors[:k]
+        if depth >= 4096:
+            break
+        depth *= 8
     # Materialise the FTS matches first: left to itself the planner may walk every row of
     # the joined tables and run the MATCH per row, which is seconds at 100k arguments.
     sql = (
         f"with m as materialized (select rowid, bm25({table}_fts) as r from {table}_fts"
         f" where {table}_fts match ?)"
         f" select i.id, m.r from m join {table} i on i.rowid = m.rowid join videos v on v.id = i.video_id"
-        f" where 1{where} order by m.r, i.id limit ?"
+        f" where 1{where} order by m.r, m.rowid limit ?"
     )
     rows = store.db.execute(sql, [match, *params, k]).fetchall()
     return [(r[0], -float(r[1])) for r in rows]
+
+
+def _fts_top(store: Store, table: str, match: str, k: int, *, with_rowid: bool = False) -> list[Any]:
+    """Best ``k`` matches by BM25 from the FTS table alone (no joins: the cheap path)."""
+    rows = store.db.execute(
+        f"select rowid, bm25({table}_fts) as r from {table}_fts where {table}_fts match ?"
+        " order by r, rowid limit ?",
+        [match, k],
+    ).fetchall()
+    if not rows:
+        return []
+    ids = dict(
+        store.db.execute(
+            f"select rowid, id from {table} where rowid in ({','.join('?' * len(rows))})",
+            [r[0] for r in rows],
+        ).fetchall()
+    )
+    if with_rowid:
+        return [(r[0], ids[r[0]], -float(r[1])) for r in rows if r[0] in ids]
+    return [(ids[r[0]], -float(r[1])) for r in rows if r[0] in ids]
 
 
 # -- fusion and the public entry point ---------------------------------------------------------

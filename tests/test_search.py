@@ -176,3 +176,54 @@ def test_cli_search_embed_compare(story: Path) -> None:
     assert out.exit_code == 0 and '"key_points"' in out.output
     out = runner.invoke(cli, ["info", "--db", str(story)])
     assert "vector search: " in out.output
+
+
+def test_filtered_keyword_search_matches_full_filtering(store: Store) -> None:
+    """The cheap first pass (filter the best unfiltered matches) returns what filtering all would."""
+    from argmap.pipeline.search import keyword_search, resolve_filters
+    from argmap.store import Argument, Commentator, Transcript, Video
+
+    store.upsert_commentator(Commentator(id="c-x", name="X"))
+    types = ("claim", "critique", "call_to_action")
+    for v in range(3):
+        store.upsert_video(
+            Video(
+                id=f"v{v}",
+                source_url=f"https://e.org/{v}",
+                title="t",
+                commentator_id="c-x",
+                published=f"2025-0{v + 1}-01",
+            )
+        )
+        store.save_transcript(Transcript(id=f"v{v}/import", video_id=f"v{v}", source="import"), [])
+    args = [
+        Argument(
+            id=f"a{i:04d}",
+            video_id=f"v{i % 3}",
+            transcript_id=f"v{i % 3}/import",
+            type=types[i % 7 % 3],
+            text="qwen " * (1 + i % 5) + f"filler {i}",
+            quote="q",
+            start=float(i),
+            end=float(i + 1),
+            seg_first=i,
+            seg_last=i,
+            extractor="t",
+            extractor_version="1",
+        )
+        for i in range(900)
+    ]
+    for v in range(3):
+        store.save_arguments(f"v{v}", "t", "1", [a for a in args if a.video_id == f"v{v}"])
+    for kwargs in ({"type": "critique"}, {"since": "2025-03-01"}, {"type": "claim", "since": "2025-02-01"}):
+        filters = resolve_filters(store, **kwargs)
+        got = keyword_search(store, "argument", "qwen", filters, 7)
+        allowed = {
+            a.id
+            for a in args
+            if a.type == kwargs.get("type", a.type)
+            and f"2025-0{int(a.video_id[1]) + 1}-01" >= kwargs.get("since", "0")
+        }
+        everything = keyword_search(store, "argument", "qwen", resolve_filters(store), 900)
+        expected = [(i, s) for i, s in everything if i in allowed][:7]
+        assert got == expected and len(got) == 7
