@@ -210,8 +210,8 @@ def run_id_for(model: str, threshold: float, topic: str | None, commentators: Se
 
 def compare(
     store: Store,
-    *,
     topic: str | None = None,
+    *,
     commentators: Sequence[str] | None = None,
     min_commentators: int = 2,
     threshold: float = DEFAULT_THRESHOLD,
