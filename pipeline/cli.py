@@ -663,7 +663,6 @@ def serve(db_path: str | None, host: str, port: int) -> None:
         server.server_close()
 
 
-
 def main() -> None:
     try:
         cli(standalone_mode=True)
