@@ -163,6 +163,50 @@ def rss(title: str, items: list[dict[str, str]]) -> bytes:
     return "\n".join(parts).encode()
 
 
+def atom(title: str, author: str | None, entries: list[dict[str, str]]) -> bytes:
+    """An Atom 1.0 feed. Each entry has a title and either ``url`` (its media, given as
+    ``<link rel="enclosure">``, or as Media RSS ``media:content`` when ``via`` is "media")
+    or ``page`` (an alternate link only)."""
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">',
+        f"<title>{escape(title)}</title><id>urn:argmap-test:{escape(title)}</id>",
+        "<updated>2025-03-09T09:00:00Z</updated>",
+        f"<author><name>{escape(author)}</name></author>" if author else "",
+    ]
+    for n, entry in enumerate(entries):
+        when = f"2025-03-{1 + n:02d}T09:00:00Z"
+        if "page" in entry:
+            media = f'<link rel="alternate" href="{escape(entry["page"])}"/>'
+        elif entry.get("via") == "media":
+            media = (
+                "<media:group><media:title>ignored</media:title>"
+                f'<media:content url="{escape(entry["url"])}" type="{entry.get("type", "audio/mp4")}"/>'
+                "</media:group>"
+            )
+        else:
+            mime = entry.get("type", "audio/mp4")
+            media = (
+                '<link rel="alternate" type="text/html" href="http://example.invalid/notes"/>'
+                f'<link rel="enclosure" href="{escape(entry["url"])}" type="{mime}"/>'
+            )
+        parts.append(
+            f"<entry><title>{escape(entry['title'])}</title><id>urn:argmap-test:{n}</id>"
+            f"<published>{when}</published><updated>{when}</updated>"
+            f"<summary>Notes for {escape(entry['title'])}</summary>{media}</entry>"
+        )
+    parts.append("</feed>")
+    return "\n".join(parts).encode()
+
+
+# A billion-laughs document: an Atom feed behind an entity bomb, which must be refused.
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(b'<!ENTITY %c "%s">' % (98 + i, (b"&%c;" % (97 + i)) * 10) for i in range(8))
+    + b']>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>&i;</title></feed>'
+)
+
+
 class MediaServer:
     """A loopback HTTP server with fixed routes and a request log."""
 
@@ -253,6 +297,8 @@ class Site:
     page: str  # HTML page with a <video> (ana-1) and an <audio> (ben-2) with a captions track
     short_feed: str  # ana-1 announced as a minute long: a "partial download"
     vtt: Path  # a caption file for ben-2
+    atom_feed: str  # Ana's episodes as Atom: ana-1 (enclosure link), ana-2 (media:content), a text post
+    atom_bomb: str  # an entity-expansion bomb dressed as an Atom feed
 
 
 def build_site(folder: Path) -> Site:
@@ -320,7 +366,21 @@ def build_site(folder: Path) -> Site:
     )
     short = {**item("ana-1"), "duration": "60"}
     short_feed = server.add("/feeds/short.xml", rss("Ana Reports", [short]), "application/rss+xml")
-    return Site(server, clips, silence, noise, feed_a, feed_b, bad_feed, page, short_feed, vtt)
+    atom_entries = [
+        {"title": "Episode ana-1", "url": server.url("/media/ana-1.m4a")},
+        {
+            "title": "Episode ana-2",
+            "url": server.url("/media/ana-2.mp4"),
+            "type": "video/mp4",
+            "via": "media",
+        },
+        {"title": "A post without media", "page": server.url("/blog/post.html")},
+    ]
+    atom_feed = server.add("/feeds/ana.atom", atom("Ana Reports", None, atom_entries), "application/atom+xml")
+    atom_bomb = server.add("/feeds/bomb.atom", ENTITY_BOMB, "application/atom+xml")
+    return Site(
+        server, clips, silence, noise, feed_a, feed_b, bad_feed, page, short_feed, vtt, atom_feed, atom_bomb
+    )
 
 
 @pytest.fixture(scope="session")

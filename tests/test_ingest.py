@@ -16,6 +16,7 @@ import pytest
 from media_server import GOOD_IN_BAD_FEED, Site
 
 from argmap.pipeline.download import classify
+from argmap.pipeline.errors import SourceError
 from argmap.pipeline.runner import IngestOptions, IngestReport, ingest, render_transcript, video_rows
 from argmap.pipeline.sources import SourceOptions, canonical_id, expand, parse_since, safe_name
 from argmap.store import Store
@@ -297,3 +298,54 @@ def test_download_errors_are_classified(message: str, permanent: bool, needle: s
     reason, is_permanent = classify(message)
     assert is_permanent is permanent
     assert needle in reason and "\n" not in reason
+
+
+# -- Atom feeds ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_atom_feed_ingests_like_the_rss_feed(media_site: Site, media_server: Any, tmp_path: Path) -> None:
+    """Enclosure links and media:content both become entries; a post without media does not."""
+    atom_entries = expand(media_site.atom_feed)
+    rss_entries = expand(media_site.feed_a)
+    # Same media, same canonical ids: an episode found through either feed is one video.
+    assert [e.id for e in atom_entries] == [e.id for e in rss_entries]
+    assert [e.video.title for e in atom_entries] == ["Episode ana-1", "Episode ana-2"]
+    assert [e.video.published for e in atom_entries] == ["2025-03-01", "2025-03-02"]
+    assert {e.commentator.name for e in atom_entries if e.commentator} == {"Ana Reports"}
+    assert atom_entries[0].video.description == "Notes for Episode ana-1"
+    later = expand(media_site.atom_feed, SourceOptions(since=parse_since("2025-03-02")))
+    assert [e.video.title for e in later] == ["Episode ana-2"]
+
+    db = tmp_path / "atom.db"
+    report = run(db, [media_site.atom_feed])
+    assert report.ok and [o.state for o in report.outcomes] == ["done", "done"], report.to_dict()
+    assert sorted(set(media_server.media_requests())) == ["/media/ana-1.m4a", "/media/ana-2.mp4"]
+    store = Store.open(db)
+    for o in report.outcomes:
+        video = store.video(o.video_id)
+        assert video.media_path and Path(video.media_path).name.startswith(safe_name(video.id) + ".")
+        transcript = store.transcript(video.id)
+        assert transcript is not None and transcript.source == "asr"
+        clip = media_site.clips[video.title.split()[-1]]
+        assert wer(clip.text, " ".join(s.text for s in store.segments(transcript.id))) <= MAX_WER
+    store.close()
+    assert [o.state for o in run(db, [media_site.atom_feed]).outcomes] == ["skipped", "skipped"]
+
+
+def test_atom_entity_bomb_is_refused_in_one_line(media_site: Site) -> None:
+    with pytest.raises(SourceError) as caught:
+        expand(media_site.atom_bomb)
+    assert caught.value.permanent and "Atom" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_atom_alternate_links_only_for_known_sites() -> None:
+    from argmap.pipeline.sources import _atom_entry, parse_xml
+
+    root = parse_xml(
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Clip</title>'
+        b'<link rel="alternate" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"/></entry>'
+        b'<entry><title>Blog</title><link href="https://blog.example/post"/></entry></feed>'
+    )
+    clip, blog = (_atom_entry(e) for e in root)
+    assert clip is not None and clip["url"].endswith("v=dQw4w9WgXcQ") and blog is None
