@@ -616,6 +616,11 @@ EXPORT_FORMATS = ("json", "aif", "argdown", "graphml", "dot", "mermaid", "csv", 
 @click.option("--commentator", "commentators", multiple=True, help="Only this commentator (repeatable).")
 @click.option("--video", "videos", multiple=True, help="Only this video id or URL (repeatable).")
 @click.option(
+    "--run",
+    "run_id",
+    help="Key points of this compare run (default: the run for --topic if any, else the newest).",
+)
+@click.option(
     "--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), help="File (default: stdout)."
 )
 @friendly_errors
@@ -625,6 +630,7 @@ def export(
     topic: str | None,
     commentators: tuple[str, ...],
     videos: tuple[str, ...],
+    run_id: str | None,
     output: str | None,
 ) -> None:
     """Write the argument map as json, aif, argdown, graphml, dot, mermaid, csv or html."""
@@ -632,7 +638,7 @@ def export(
 
     store = open_store(db_path, readonly=True)
     try:
-        text = run_export(store, fmt, topic=topic, commentators=commentators, videos=videos)
+        text = run_export(store, fmt, topic=topic, commentators=commentators, videos=videos, run=run_id)
     finally:
         store.close()
     if output and output != "-":

@@ -10,7 +10,8 @@ and every pair records the rule that decided it in ``method``. Key points argued
 commentator alone are reported as "only X argued ...".
 
 Results are stored per run (``run_id`` is derived from the options), so running the same
-comparison again replaces its rows instead of piling up new ones.
+comparison again replaces its rows instead of piling up new ones; ``compare_runs`` records each
+run's options and time, which is how exports and ``argmap serve`` pick one run to show.
 """
 
 from __future__ import annotations
@@ -260,21 +261,35 @@ def compare(
     )
     if save:
         kept = results  # every cluster, so exports can draw the singletons too
-        store.save_comparison(
-            run_id,
-            [k.key_point for k in kept],
-            [
-                KeyPointMember(
-                    key_point_id=k.key_point.id,
-                    argument_id=m.argument.id,
-                    similarity=round(m.similarity, 6),
-                    stance=m.stance,
-                )
-                for k in kept
-                for m in k.members
-            ],
-            [r for k in kept for r in k.relations],
-        )
+        # The run's record and its key points land together or not at all: exports pick a
+        # run from compare_runs and must never find one without its key points.
+        with store.transaction():
+            store.save_comparison(
+                run_id,
+                [k.key_point for k in kept],
+                [
+                    KeyPointMember(
+                        key_point_id=k.key_point.id,
+                        argument_id=m.argument.id,
+                        similarity=round(m.similarity, 6),
+                        stance=m.stance,
+                    )
+                    for k in kept
+                    for m in k.members
+                ],
+                [r for k in kept for r in k.relations],
+            )
+            store.save_compare_run(
+                {
+                    "run_id": run_id,
+                    "model": name,
+                    "threshold": threshold,
+                    "topic": topic,
+                    "commentators": list(commentators or []),
+                    "min_commentators": min_commentators,
+                    "arguments": len(rows),
+                }
+            )
     return comparison
 
 

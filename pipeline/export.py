@@ -101,9 +101,11 @@ def load_map(
     commentators: Sequence[str] = (),
     videos: Sequence[str] = (),
     topic_limit: int = 50,
+    run: str | None = None,
 ) -> ArgMap:
     """Select videos by commentator and id, their arguments (optionally about ``topic``), and
-    the key points and relations among the selected arguments."""
+    the key points and relations among the selected arguments, from one compare run
+    (see :func:`pick_run`)."""
     video_rows = _select_videos(store, commentators, videos)
     names = {r["id"]: r["name"] for r in store.rows("select id, name from commentators")}
     arguments: list[MapArgument] = []
@@ -130,8 +132,10 @@ def load_map(
         arguments = [a for a in arguments if a.id in keep]
     selected = {a.id for a in arguments}
 
+    chosen = pick_run(store, run=run, topic=topic)
+    run_id = chosen["run_id"] if chosen else None
     key_points: list[MapKeyPoint] = []
-    for kp in store.rows("select * from key_points order by size desc, id"):
+    for kp in store.rows("select * from key_points where run_id = ? order by size desc, id", [run_id]):
         members = [
             m
             for m in store.rows(
@@ -144,6 +148,10 @@ def load_map(
         if members:
             key_points.append(MapKeyPoint(id=kp["id"], label=kp["label"], topic=kp["topic"], members=members))
 
+    # Relations a comparison made belong to its run; the others (supports/attacks between
+    # arguments) hold whatever run is shown.
+    run_key_points = {r["id"] for r in store.rows("select id from key_points where run_id = ?", [run_id])}
+    shown_key_points = {k.id for k in key_points}
     relations = [
         MapRelation(
             id=r["id"],
@@ -151,11 +159,13 @@ def load_map(
             target=r["target_argument_id"],
             relation=r["relation"],
             method=r["method"],
-            key_point_id=r["key_point_id"] if any(k.id == r["key_point_id"] for k in key_points) else None,
+            key_point_id=r["key_point_id"] if r["key_point_id"] in shown_key_points else None,
             score=r["score"],
         )
         for r in store.rows("select * from argument_relations order by id")
-        if r["source_argument_id"] in selected and r["target_argument_id"] in selected
+        if r["source_argument_id"] in selected
+        and r["target_argument_id"] in selected
+        and (r["key_point_id"] is None or r["key_point_id"] in run_key_points)
     ]
 
     used_videos = {a.video_id for a in arguments}
@@ -183,8 +193,33 @@ def load_map(
         arguments=arguments,
         key_points=key_points,
         relations=relations,
-        filters={"topic": topic, "commentators": list(commentators), "videos": list(videos)},
+        filters={"topic": topic, "commentators": list(commentators), "videos": list(videos), "run": run_id},
     )
+
+
+def pick_run(store: Store, *, run: str | None = None, topic: str | None = None) -> dict[str, Any] | None:
+    """The one compare run whose key points a map shows.
+
+    Each run (a topic, a threshold, a set of commentators) groups the same arguments anew, so
+    showing several would repeat every argument once per run. ``run`` picks one by id;
+    otherwise the newest run made for exactly ``topic`` (case and spacing aside); otherwise
+    the newest run. Runs left without key points are skipped unless asked for by id. None
+    when the store has no comparison.
+    """
+    runs = store.compare_runs()
+    if run:
+        for r in runs:
+            if r["run_id"] == run:
+                return r
+        known = ", ".join(r["run_id"] for r in runs[:5]) or "none yet; run `argmap compare`"
+        raise ConfigError(f"no compare run {run!r} (recent runs: {known})")
+    usable = [r for r in runs if r["key_points"]]
+    if topic:
+        wanted = " ".join(topic.split()).casefold()
+        for r in usable:
+            if " ".join((r["topic"] or "").split()).casefold() == wanted:
+                return r
+    return usable[0] if usable else None
 
 
 def _select_videos(store: Store, commentators: Sequence[str], videos: Sequence[str]) -> list[dict[str, Any]]:
@@ -721,9 +756,10 @@ def export(
     topic: str | None = None,
     commentators: Sequence[str] = (),
     videos: Sequence[str] = (),
+    run: str | None = None,
 ) -> str:
     """The map selected by the filters, as text in format ``fmt``."""
     if fmt not in WRITERS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    m = load_map(store, topic=topic, commentators=commentators, videos=videos)
+    m = load_map(store, topic=topic, commentators=commentators, videos=videos, run=run)
     return WRITERS[fmt](m)

@@ -243,7 +243,7 @@ def compare_page(store: Store, q: dict[str, str]) -> Response:
     )
     if not topic:
         return Response(_page("compare", form))
-    m = load_map(store, topic=topic)
+    m = load_map(store, topic=topic, run=q.get("run") or None)
     names = [c["name"] for c in m.commentators]
     ids = [c["id"] for c in m.commentators]
     parts = [
@@ -296,6 +296,7 @@ def map_page(store: Store, q: dict[str, str], multi: dict[str, list[str]]) -> Re
         topic=q.get("topic") or None,
         commentators=multi.get("commentator", []),
         videos=multi.get("video", []),
+        run=q.get("run") or None,
     )
     return Response(to_html(m), csp=MAP_CSP)
 

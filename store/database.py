@@ -390,6 +390,41 @@ class Store:
             self.db.execute(f"delete from key_point_members where key_point_id in ({kp})", [run_id])
             self.db.execute("delete from key_points where run_id = ?", [run_id])
 
+    # -- comparison runs (compare/export/serve area) -----------------------------------
+
+    def save_compare_run(self, run: dict[str, Any]) -> None:
+        """Record (or, for the same ``run_id``, replace) one comparison run's options.
+
+        ``created_at`` defaults to now, to the microsecond, so two runs made in the same
+        second still have an order.
+        """
+        row = dict(run)
+        if isinstance(row.get("commentators"), (list, tuple)):
+            row["commentators"] = json.dumps(sorted(row["commentators"]), ensure_ascii=False)
+        row.setdefault("created_at", _dt.datetime.now(_dt.timezone.utc).isoformat())
+        self.db["compare_runs"].upsert(row, pk="run_id")  # type: ignore[union-attr]
+
+    def compare_runs(self) -> list[dict[str, Any]]:
+        """Every stored run, newest first (created_at, then run_id), with its key point count.
+
+        Key points whose run has no row (written by hand, or by an older argmap) count as a
+        run of unknown age, after all dated ones.
+        """
+        rows = self.rows(
+            """select r.*, (select count(*) from key_points k where k.run_id = r.run_id) as key_points
+                 from compare_runs r
+               union all
+               select k.run_id, null, null, max(k.topic), '[]', null, null, null, count(*)
+                 from key_points k where k.run_id not in (select run_id from compare_runs)
+                group by k.run_id"""
+        )
+        for r in rows:
+            r["commentators"] = json.loads(r["commentators"] or "[]")
+        # Newest first: a missing created_at sorts last; equal times fall back to run_id.
+        rows.sort(key=lambda r: r["run_id"], reverse=True)
+        rows.sort(key=lambda r: r["created_at"] or "", reverse=True)
+        return rows
+
 
 def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -216,3 +216,42 @@ def m004_comparison_follows_arguments(db: Database) -> None:
         END
         """
     )
+
+
+@migrations()
+def m005_compare_runs(db: Database) -> None:
+    # One row per stored comparison, so exports and `argmap serve` can show a single run's
+    # key points instead of every run's side by side (each topic or threshold re-groups the
+    # same arguments, so mixing runs repeats them). Runs stored before this migration get a
+    # row from what their key points recorded; their options and time are unknown.
+    _run(
+        db,
+        """
+        CREATE TABLE compare_runs (
+            run_id TEXT PRIMARY KEY,
+            model TEXT,
+            threshold REAL,
+            topic TEXT,
+            commentators TEXT NOT NULL DEFAULT '[]',
+            min_commentators INTEGER,
+            arguments INTEGER,
+            created_at TEXT
+        );
+        INSERT INTO compare_runs (run_id, topic, arguments)
+            SELECT k.run_id, max(k.topic), count(DISTINCT m.argument_id)
+              FROM key_points k LEFT JOIN key_point_members m ON m.key_point_id = k.id
+             GROUP BY k.run_id
+        """,
+    )
+    # The m004 trigger deletes key points whose arguments go; a run left with none is gone
+    # too (re-run compare to rebuild it), so a run row always has key points to show unless
+    # the comparison itself found none.
+    db.execute(
+        """
+        CREATE TRIGGER key_points_drop_empty_run AFTER DELETE ON key_points
+        WHEN NOT EXISTS (SELECT 1 FROM key_points WHERE run_id = old.run_id)
+        BEGIN
+            DELETE FROM compare_runs WHERE run_id = old.run_id;
+        END
+        """
+    )

@@ -155,6 +155,18 @@ def seed_map(store: Store) -> dict[str, list[str]]:
         topic="inflation",
     )
     store.upsert("key_points", [kp1, kp2])
+    store.save_compare_run(
+        {
+            "run_id": "run-1",
+            "model": "test-model",
+            "threshold": 0.65,
+            "topic": "inflation",
+            "commentators": [],
+            "min_commentators": 2,
+            "arguments": 5,
+            "created_at": "2024-03-03T00:00:00+00:00",
+        }
+    )
     store.upsert(
         "key_point_members",
         [

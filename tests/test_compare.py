@@ -8,6 +8,7 @@ Each line of a file is one transcript segment and one argument of the given type
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -248,21 +249,7 @@ def test_shared_seeds_claim_lands_in_one_key_point(store: Store, shared_dir: Pat
 
 
 def test_re_extracting_after_compare_drops_stale_key_points(seeded: Store) -> None:
-    import numpy as np
-
-    from argmap.pipeline.embed import embed_video
-
-    class Tiny:  # enough of an Embedder for clustering: one-hot on the first word's length
-        name = "tiny-test-model"
-
-        def encode(self, texts, batch_size=64):  # type: ignore[no-untyped-def]
-            out = np.zeros((len(texts), 4), dtype=np.float32)
-            for i, t in enumerate(texts):
-                out[i, len(t.split()[0]) % 4] = 1.0
-            return out
-
-    for video in ("test:dana_reyes", "test:marco_bianchi", "test:priya_nair"):
-        embed_video(seeded, seeded.video(video), Tiny())  # type: ignore[arg-type]
+    _tiny_embeddings(seeded)
     compare(seeded, model="tiny-test-model", threshold=0.9)
     before = seeded.counts()["key_points"]
     dana = seeded.arguments("test:dana_reyes")
@@ -278,3 +265,111 @@ def test_re_extracting_after_compare_drops_stale_key_points(seeded: Store) -> No
         " from key_points k"
     )
     assert all(r["size"] == r["n"] for r in sizes)
+
+
+def _tiny_embeddings(store: Store) -> None:
+    """Vectors from a stand-in model, for tests of what compare stores rather than how well it groups."""
+    import numpy as np
+
+    from argmap.pipeline.embed import embed_video
+
+    class Tiny:  # enough of an Embedder for clustering: one-hot on the first word's length
+        name = "tiny-test-model"
+
+        def encode(self, texts, batch_size=64):  # type: ignore[no-untyped-def]
+            out = np.zeros((len(texts), 4), dtype=np.float32)
+            for i, t in enumerate(texts):
+                out[i, len(t.split()[0]) % 4] = 1.0
+            return out
+
+    for video in ("test:dana_reyes", "test:marco_bianchi", "test:priya_nair"):
+        embed_video(store, store.video(video), Tiny())  # type: ignore[arg-type]
+
+
+def test_compare_records_its_run(seeded: Store) -> None:
+    _tiny_embeddings(seeded)
+    first = compare(seeded, model="tiny-test-model", threshold=0.9, commentators=["Priya Nair", "dana reyes"])
+    runs = seeded.rows("select * from compare_runs")
+    assert len(runs) == 1
+    run = runs[0]
+    assert run["run_id"] == first.run_id and run["model"] == "tiny-test-model"
+    assert run["threshold"] == 0.9 and run["topic"] is None and run["min_commentators"] == 2
+    assert run["arguments"] == first.arguments > 0
+    assert json.loads(run["commentators"]) == ["Priya Nair", "dana reyes"]
+    # the same run again replaces its row (newer time), a different threshold adds a run
+    compare(
+        seeded,
+        model="tiny-test-model",
+        threshold=0.9,
+        commentators=["Priya Nair", "dana reyes"],
+        min_commentators=1,
+    )
+    again = seeded.rows("select * from compare_runs")
+    assert (
+        len(again) == 1 and again[0]["created_at"] > run["created_at"] and again[0]["min_commentators"] == 1
+    )
+    second = compare(seeded, model="tiny-test-model", threshold=0.5)
+    assert [r["run_id"] for r in seeded.compare_runs()] == [second.run_id, first.run_id]  # newest first
+    kp_runs = {r["run_id"] for r in seeded.rows("select distinct run_id from key_points")}
+    assert kp_runs == {first.run_id, second.run_id}
+
+
+def test_compare_run_row_and_key_points_are_written_together(
+    seeded: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tiny_embeddings(seeded)
+    compare(seeded, model="tiny-test-model", threshold=0.9)
+    before = seeded.counts(), seeded.rows("select * from compare_runs")
+
+    def broken(run: dict) -> None:  # type: ignore[type-arg]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(seeded, "save_compare_run", broken)
+    with pytest.raises(RuntimeError):
+        compare(seeded, model="tiny-test-model", threshold=0.9)
+    assert (seeded.counts(), seeded.rows("select * from compare_runs")) == before  # rolled back whole
+
+
+def test_re_extracting_everything_drops_the_emptied_run(seeded: Store) -> None:
+    _tiny_embeddings(seeded)
+    emptied = compare(seeded, model="tiny-test-model", threshold=0.9, commentators=["Dana Reyes"])
+    untouched = compare(
+        seeded, model="tiny-test-model", threshold=0.9, commentators=["Marco Bianchi", "Priya Nair"]
+    )
+    compare(seeded, model="tiny-test-model", threshold=0.5)  # all three: loses some key points or all
+    seeded.save_arguments("test:dana_reyes", "test", "1", [])  # every argument of the first run goes
+    runs = {r["run_id"]: r["key_points"] for r in seeded.compare_runs()}
+    assert emptied.run_id not in runs  # no run row left without key points to show
+    assert untouched.run_id in runs
+    # every remaining row has key points, and every key point's run has its row
+    assert all(n > 0 for n in runs.values())
+    kp_runs = {r["run_id"] for r in seeded.rows("select distinct run_id from key_points")}
+    assert kp_runs == set(runs)
+
+
+def test_m005_gives_earlier_runs_a_row(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from argmap.store import KeyPoint, KeyPointMember
+    from argmap.store.migrations import migrations
+
+    db = Database(tmp_path / "old.db")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db, stop_before="m005_compare_runs")  # a store as an argmap before runs had rows
+    store = Store.__new__(Store)  # Store() would migrate it to the end at once
+    store.db, store.path = db, None
+    args = load_transcript(store, DATA / "dana_reyes.txt")
+    store.upsert(
+        "key_points",
+        [KeyPoint("kp-old", "run-old", args[0].text, args[0].id, 2, 1, "the story", {})],
+    )
+    store.upsert(
+        "key_point_members",
+        [KeyPointMember("kp-old", a.id, 1.0, "asserts") for a in args[:2]],
+        pk=("key_point_id", "argument_id"),
+    )
+    migrations.apply(db)
+    runs = store.compare_runs()
+    assert [(r["run_id"], r["topic"], r["arguments"], r["key_points"]) for r in runs] == [
+        ("run-old", "the story", 2, 1)
+    ]

@@ -99,6 +99,91 @@ def test_only_one_extractor_version_per_video(seeded: tuple[Store, dict[str, lis
     assert "re-extracted" not in texts  # key points refer to version 1, so version 1 is shown, not 9
 
 
+def _second_run(store: Store, ids: dict[str, list[str]], *, created_at: str) -> None:
+    """A later comparison of the same arguments under another topic: its key points regroup
+    arguments that run-1 already placed, as a real second `argmap compare` run does."""
+    from argmap.store import ArgumentRelation, KeyPoint, KeyPointMember
+
+    a = ids["arguments"]
+    store.upsert(
+        "key_points",
+        [
+            KeyPoint(
+                id="kp-run2",
+                run_id="run-2",
+                label="Second run regroups energy",
+                label_argument_id=a[0],
+                size=3,
+                commentators=2,
+                topic="energy",
+            )
+        ],
+    )
+    store.upsert(
+        "key_point_members",
+        [
+            KeyPointMember("kp-run2", a[0], 0.9, "asserts"),
+            KeyPointMember("kp-run2", a[3], 0.8, "asserts"),
+            KeyPointMember("kp-run2", a[1], 0.7, "calls_for_action"),
+        ],
+        pk=("key_point_id", "argument_id"),
+    )
+    store.upsert(
+        "argument_relations", [ArgumentRelation("r-run2", a[0], a[3], "agrees", "rule:x", "kp-run2", 0.8)]
+    )
+    store.save_compare_run({"run_id": "run-2", "topic": "energy", "threshold": 0.5, "created_at": created_at})
+
+
+def _members_once(m: ex.ArgMap) -> None:
+    placed = [member["argument_id"] for kp in m.key_points for member in kp.members]
+    assert len(placed) == len(set(placed)), "an argument shows in two key points: runs are mixed"
+
+
+def test_one_compare_run_per_map(seeded: tuple[Store, dict[str, list[str]]]) -> None:
+    store, ids = seeded
+    _second_run(store, ids, created_at="2024-04-01T00:00:00+00:00")
+    # newest run by default
+    newest = ex.load_map(store)
+    assert [k.id for k in newest.key_points] == ["kp-run2"] and newest.filters["run"] == "run-2"
+    assert {r.id for r in newest.relations if r.key_point_id} == {"r-run2"}
+    assert "r1" not in {r.id for r in newest.relations}  # run-1's comparison relation stays out
+    assert {"r3", "r4"} <= {r.id for r in newest.relations}  # relations of no run stay in
+    _members_once(newest)
+    # --run by id
+    first = ex.load_map(store, run="run-1")
+    assert {k.id for k in first.key_points} == {"kp-energy", "kp-rates"}
+    assert "r-run2" not in {r.id for r in first.relations}
+    _members_once(first)
+    # the run made for the --topic wins over a newer one, matched regardless of case and spacing
+    assert ex.pick_run(store, topic="  Inflation ")["run_id"] == "run-1"  # type: ignore[index]
+    assert ex.pick_run(store, topic="unrelated")["run_id"] == "run-2"  # type: ignore[index]
+    for fmt in ex.FORMATS:
+        text = ex.export(store, fmt, run="run-1")
+        assert "Second run regroups energy" not in text, fmt
+        assert "kp-run2" not in text, fmt
+    with pytest.raises(ConfigError, match="no compare run 'run-9'"):
+        ex.load_map(store, run="run-9")
+
+
+def test_newest_run_then_run_id_and_legacy_runs(seeded: tuple[Store, dict[str, list[str]]]) -> None:
+    store, ids = seeded
+    # same created_at: the run id decides, so the choice never depends on row order
+    _second_run(store, ids, created_at="2024-03-03T00:00:00+00:00")
+    assert ex.pick_run(store)["run_id"] == "run-2"  # type: ignore[index]
+    # a run without a compare_runs row (hand-written, older argmap) is still a run, of unknown age
+    store.db.execute("delete from compare_runs")
+    runs = store.compare_runs()
+    assert sorted(r["run_id"] for r in runs) == ["run-1", "run-2"]
+    assert ex.pick_run(store, topic="inflation")["run_id"] == "run-1"  # type: ignore[index]
+    assert len({r["run_id"] for r in runs}) == 2 and ex.pick_run(store) is not None
+    # no comparison at all: a map of arguments alone
+    store.db.execute("delete from argument_relations")
+    store.db.execute("delete from key_point_members")
+    store.db.execute("delete from key_points")
+    m = ex.load_map(store)
+    assert m.key_points == [] and m.filters["run"] is None and len(m.arguments) == 7
+
+
 # -- json ------------------------------------------------------------------------------------
 
 
@@ -403,6 +488,25 @@ def test_cli_reports_bad_input_in_one_line(db_path: Path) -> None:
     assert result.output.strip().splitlines() == [
         "Error: no commentator named 'Nobody' (see `argmap info` / `argmap videos`)"
     ]
+
+
+def test_cli_run_option(db_path: Path) -> None:
+    store = Store.open(db_path)
+    ids = seed_map(store)
+    _second_run(store, ids, created_at="2024-04-01T00:00:00+00:00")
+    store.close()
+    run = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format", "json", "--run", "run-1"])
+    assert run.exit_code == 0, run.output
+    doc = json.loads(run.output)
+    assert doc["filters"]["run"] == "run-1" and {k["id"] for k in doc["key_points"]} == {
+        "kp-energy",
+        "kp-rates",
+    }
+    newest = json.loads(CliRunner().invoke(cli, ["export", "--db", str(db_path)]).output)
+    assert [k["id"] for k in newest["key_points"]] == ["kp-run2"]
+    bad = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--run", "nope"])
+    assert bad.exit_code == 1 and len(bad.output.strip().splitlines()) == 1
+    assert "no compare run 'nope'" in bad.output and "run-2" in bad.output
 
 
 # -- end to end: transcripts -> extract -> embed -> compare -> every format ---------------------
