@@ -183,6 +183,18 @@ def _print_report(report: Any) -> None:
 @click.option("--language", help="Spoken language code (default: detect).")
 @click.option("--cookies", type=click.Path(dir_okay=False), help="Netscape cookie file for yt-dlp.")
 @click.option("--sleep", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait between downloads.")
+@click.option(
+    "--max-filesize",
+    default="4G",
+    show_default=True,
+    help="Fail entries whose media is larger (500M, 2G; 0 = no limit).",
+)
+@click.option(
+    "--max-duration",
+    default="6:00:00",
+    show_default=True,
+    help="Fail entries that are longer (SECONDS or HH:MM:SS; 0 = no limit).",
+)
 @click.option("--no-extract", is_flag=True, help="Skip argument extraction and summaries.")
 @click.option("--no-embed", is_flag=True, help="Skip embeddings.")
 @click.option("--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/).")
@@ -196,6 +208,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     goes on. Exit code 1 when anything failed."""
     from pathlib import Path
 
+    from .download import parse_duration_limit, parse_size
     from .runner import IngestOptions
     from .runner import ingest as run_ingest
     from .sources import parse_since
@@ -212,6 +225,8 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
         language=opts["language"],
         cookies=opts["cookies"],
         sleep=opts["sleep"],
+        max_filesize=parse_size(opts["max_filesize"]),
+        max_duration=parse_duration_limit(opts["max_duration"]),
         extract=not opts["no_extract"],
         embed=not opts["no_embed"],
         media_dir=Path(opts["media_dir"]) if opts["media_dir"] else None,

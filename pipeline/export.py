@@ -627,6 +627,7 @@ CSV_COLUMNS = [
     "end",
     "url",
     "key_points",
+    "relations",
 ]
 
 
@@ -641,6 +642,12 @@ def to_csv(m: ArgMap) -> str:
     for kp in m.key_points:
         for member in kp.members:
             key_points.setdefault(member["argument_id"], []).append(kp.label)
+    # Each relation on both of its rows, as "<relation> <other argument id>" ("... by" when this
+    # row is the target), so a spreadsheet user can follow it with a lookup on argument_id.
+    relations: dict[str, list[str]] = {}
+    for r in m.relations:
+        relations.setdefault(r.source, []).append(f"{r.relation} {r.target}")
+        relations.setdefault(r.target, []).append(f"{r.relation} by {r.source}")
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -658,6 +665,7 @@ def to_csv(m: ArgMap) -> str:
                 f"{a.end:.2f}",
                 a.url,
                 _csv_cell(" | ".join(key_points.get(a.id, []))),
+                _csv_cell(" | ".join(relations.get(a.id, []))),
             ]
         )
     return buf.getvalue()

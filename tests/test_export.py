@@ -371,6 +371,11 @@ def test_csv_round_trips_one_row_per_argument(amap: ex.ArgMap) -> None:
     formula = next(r for r in rows if "HYPERLINK" in r["text"])
     assert not formula["text"].startswith("=")
     assert rows[0]["key_points"] == "" or all(k in rows[0]["key_points"] for k in ["Energy"])
+    # every relation on both of its rows
+    by_id = {r["argument_id"]: r for r in rows}
+    for rel in amap.relations:
+        assert f"{rel.relation} {rel.target}" in by_id[rel.source]["relations"].split(" | ")
+        assert f"{rel.relation} by {rel.source}" in by_id[rel.target]["relations"].split(" | ")
 
 
 def test_csv_neutralises_formulas() -> None:
@@ -515,6 +520,7 @@ def test_cli_run_option(db_path: Path) -> None:
 @pytest.mark.slow
 def test_every_format_from_a_pipeline_built_store(shared_dir: Path, db_path: Path, tmp_path: Path) -> None:
     from argmap.pipeline.captions import cues_to_segments, parse_txt
+    from argmap.pipeline.compare import compare
     from argmap.pipeline.embed import embed_all
     from argmap.pipeline.extract import extract_videos
     from argmap.store import Commentator, Transcript, Video
@@ -541,32 +547,79 @@ def test_every_format_from_a_pipeline_built_store(shared_dir: Path, db_path: Pat
         )
     extract_videos(store)
     embed_all(store)
-    try:
-        from argmap.pipeline import compare
-    except ImportError:
-        compare = None
-    if compare is not None and hasattr(compare, "compare"):
-        compare.compare(store, "AI models")
+    result = compare(store)  # the real comparison, over every argument, stored as the newest run
+    assert result.key_points, "the two seed texts share no key point"
     store.close()
 
     ro = Store.open(db_path, readonly=True)
     m = ex.load_map(ro)
     assert len(m.arguments) >= 4 and len(m.commentators) == 2
+    assert m.filters["run"] == result.run_id
+    # every stored cluster of the run is drawn, singletons included; shared ones carry relations
+    assert len(m.key_points) == len(result.key_points) + len(result.unique)
+    shared = {k.key_point.id for k in result.key_points}
+    assert shared <= {k.id for k in m.key_points}
+    cross = [r for r in m.relations if r.relation in ("agrees", "contrasts")]
+    assert cross and all(r.key_point_id in shared for r in cross)
+    kp_ids = [k.id for k in m.key_points]
+    members = {mb["argument_id"] for k in m.key_points for mb in k.members}
+    texts: dict[str, str] = {}
     for fmt in ex.FORMATS:
         text = ex.export(ro, fmt)
+        texts[fmt] = text
         (tmp_path / f"e2e.{ex.EXTENSIONS[fmt]}").write_text(text, encoding="utf-8")
         assert m.arguments[0].id in text or fmt in ("mermaid", "argdown")
-    assert len(json.loads(ex.export(ro, "json"))["arguments"]) == len(m.arguments)
-    assert len(list(csv.DictReader(io.StringIO(ex.export(ro, "csv"))))) == len(m.arguments)
+
+    doc = json.loads(texts["json"])
+    assert len(doc["arguments"]) == len(m.arguments)
+    assert [k["id"] for k in doc["key_points"]] == kp_ids
+    assert {r["id"] for r in doc["relations"]} == {r.id for r in m.relations}
+
+    aif = json.loads(texts["aif"])
+    assert [n["argmapKeyPointID"] for n in aif["nodes"] if "argmapKeyPointID" in n] == kp_ids
+    aif_relations = [n["argmapRelation"] for n in aif["nodes"] if "argmapRelation" in n]
+    assert sorted(aif_relations) == sorted(r.relation for r in m.relations)
+
+    rows = list(csv.DictReader(io.StringIO(texts["csv"])))
+    assert len(rows) == len(m.arguments)
+    assert {r["argument_id"] for r in rows if r["key_points"]} == members
+    assert sum(len(r["relations"].split(" | ")) for r in rows if r["relations"]) == 2 * len(m.relations)
+
+    nx = pytest.importorskip("networkx")
+    g = nx.read_graphml(str(tmp_path / "e2e.graphml"))
+    assert g.number_of_nodes() >= len(m.arguments)
+    assert sorted(n for n, d in g.nodes(data=True) if d["kind"] == "key_point") == sorted(kp_ids)
+    graph_cross = [
+        d["relation"] for _, _, d in g.edges(data=True) if d["relation"] in ("agrees", "contrasts")
+    ]
+    assert sorted(graph_cross) == sorted(r.relation for r in cross)
+
+    for kp in kp_ids:
+        assert f'"{kp}" [label=' in texts["dot"]
+    dot_cross = re.findall(r'\[label="(agrees|contrasts)"', texts["dot"])
+    assert sorted(dot_cross) == sorted(r.relation for r in cross)
     if shutil.which("dot"):
         subprocess.run(
             ["dot", "-Tsvg", str(tmp_path / "e2e.dot")], capture_output=True, check=True, timeout=60
         )
-    nx = pytest.importorskip("networkx")
-    assert nx.read_graphml(str(tmp_path / "e2e.graphml")).number_of_nodes() >= len(m.arguments)
+
+    assert len(re.findall(r'^  n\d+\{"', texts["mermaid"], re.MULTILINE)) == len(kp_ids)
+    mermaid_cross = re.findall(r"-->\|(agrees|contrasts)\|", texts["mermaid"])
+    assert sorted(mermaid_cross) == sorted(r.relation for r in cross)
+
+    page = re.search(r'<script type="application/json" id="argmap-data">(.*?)</script>', texts["html"], re.S)
+    assert page is not None
+    data = json.loads(page.group(1))
+    assert [k["id"] for k in data["keyPoints"]] == kp_ids
+    assert {r["id"] for r in data["relations"]} == {r.id for r in m.relations}
+
+    assert texts["argdown"].count("[Key point ") == len(kp_ids)
     if shutil.which("node") and (ARGDOWN_DIR / "node_modules").is_dir():
-        parsed = parse_argdown(ex.export(ro, "argdown"))
+        parsed = parse_argdown(texts["argdown"])
         assert parsed["parserErrors"] == [] and len(parsed["arguments"]) == len(m.arguments)
+        assert len(parsed["statements"]) == len(kp_ids)
+        # a +/- line per key point member, and one per relation
+        assert len(parsed["relations"]) == sum(len(k.members) for k in m.key_points) + len(m.relations)
     topical = ex.load_map(ro, topic="China", topic_limit=3)
     assert 0 < len(topical.arguments) <= 3
     ro.close()
