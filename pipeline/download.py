@@ -68,6 +68,68 @@ def classify(message: str) -> tuple[str, bool]:
 
 ProgressFn = Callable[[str, float, float | None], None]
 
+# -- size and length limits ------------------------------------------------------------
+
+DEFAULT_MAX_FILESIZE = 4 << 30  # 4 GB: hours of video, far more than hours of audio
+DEFAULT_MAX_DURATION = 6 * 3600.0  # a day-long livestream VOD would tie a batch up for hours
+_SIZE_UNITS = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(value: str | None) -> int | None:
+    """``--max-filesize``: bytes, or a number with K/M/G/T (binary, like yt-dlp); 0 = no limit."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?\s*", value, re.IGNORECASE)
+    if not m:
+        raise ConfigError(f"--max-filesize {value!r}: expected a size like 500M or 2G")
+    size = int(float(m.group(1)) * _SIZE_UNITS[m.group(2).upper()])
+    return size or None
+
+
+def parse_duration_limit(value: str | None) -> float | None:
+    """``--max-duration``: seconds, or [HH:]MM:SS; 0 = no limit."""
+    if value is None:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        seconds = float(text)
+    elif re.fullmatch(r"\d+(?::[0-5]?\d){1,2}(?:\.\d+)?", text):
+        seconds = 0.0
+        for part in text.split(":"):
+            seconds = seconds * 60 + float(part)
+    else:
+        raise ConfigError(f"--max-duration {value!r}: expected seconds or HH:MM:SS")
+    return seconds or None
+
+
+def human_size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            break
+        n /= 1024
+    return f"{n:.1f}".removesuffix(".0") + f" {unit}"
+
+
+def human_duration(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+def probe_duration(path: Path) -> float | None:
+    """A media file's duration from its container header, or None if it cannot be read."""
+    try:
+        import av
+
+        with av.open(str(path)) as container:
+            if container.duration is not None:
+                return float(container.duration) / 1_000_000  # PyAV's time base is microseconds
+            durations = [
+                float(s.duration * s.time_base) for s in container.streams if s.duration and s.time_base
+            ]
+            return max(durations) if durations else None
+    except Exception:  # noqa: BLE001 - unreadable media is the transcriber's to report
+        return None
+
 
 @dataclass
 class DownloadOptions:
@@ -76,10 +138,27 @@ class DownloadOptions:
     language: str | None = None  # caption language to look for; None = the video's or English
     cookies: str | None = None
     sleep: float = 0.0  # seconds between media downloads (be polite to one host)
+    max_filesize: int | None = DEFAULT_MAX_FILESIZE  # bytes; None = no limit
+    max_duration: float | None = DEFAULT_MAX_DURATION  # seconds; None = no limit
 
     def __post_init__(self) -> None:
         if self.captions not in CAPTION_MODES:
             raise ConfigError(f"--captions {self.captions!r}: expected one of {', '.join(CAPTION_MODES)}")
+
+    def check_size(self, size: float | None) -> None:
+        if size and self.max_filesize and size > self.max_filesize:
+            raise MediaError(
+                f"too large: {human_size(size)} > {human_size(self.max_filesize)} limit (--max-filesize)",
+                permanent=True,
+            )
+
+    def check_duration(self, seconds: float | None) -> None:
+        if seconds and self.max_duration and seconds > self.max_duration:
+            raise MediaError(
+                f"too long: {human_duration(seconds)} > {human_duration(self.max_duration)} limit"
+                " (--max-duration)",
+                permanent=True,
+            )
 
 
 @dataclass
@@ -123,6 +202,9 @@ class Downloader:
             assert entry.path is not None
             if not entry.path.is_file():
                 raise MediaError(f"{entry.path}: file has gone", permanent=False)
+            self.options.check_size(entry.path.stat().st_size)
+            if self.options.max_duration:
+                self.options.check_duration(probe_duration(entry.path))
             with store.transaction():
                 _merge_video(store, video.id, {"media_path": str(entry.path)}, overwrite=("media_path",))
                 store.mark(video.id, "download", "done")
@@ -152,9 +234,12 @@ class Downloader:
             }
         )
         assert entry.info is not None
+        # What the feed or playlist already said can turn an entry away without a request.
+        self.options.check_duration(video.duration)
         with yt_dlp.YoutubeDL(params) as ydl:
             try:
                 info = ydl.process_ie_result(dict(entry.info), download=False)
+                self.options.check_duration(_number(info.get("duration")))
                 captions = None
                 if self.options.captions != "never":
                     captions = self._captions(ydl, info, video)
@@ -162,12 +247,24 @@ class Downloader:
                     raise MediaError("the source offers no captions (--captions only)", permanent=True)
                 media_path = None
                 if captions is None:
+                    self.options.check_size(_reported_size(info))
                     result = ydl.process_ie_result(info, download=True)
                     media_path = _downloaded_path(ydl, result)
                     self.downloads += 1
             except yt_dlp.utils.DownloadError as err:
                 reason, permanent = classify(str(err))
                 raise SourceError(reason, permanent=permanent) from err
+            except MediaError:
+                _remove_partial(self.options.media_dir, stem)
+                raise
+        if media_path is not None and self.options.max_duration and not info.get("duration"):
+            # Direct links rarely announce a length; the container header does, before
+            # hours of transcription are spent on it.
+            try:
+                self.options.check_duration(probe_duration(media_path))
+            except MediaError:
+                media_path.unlink(missing_ok=True)
+                raise
         updates = {
             "title": info.get("title"),
             "duration": float(info["duration"]) if isinstance(info.get("duration"), (int, float)) else None,
@@ -187,10 +284,13 @@ class Downloader:
         label = f"download {video.title or video.id}"
 
         def hook(d: dict[str, Any]) -> None:
-            if self.progress is None:
-                return
             total = d.get("total_bytes") or d.get("total_bytes_estimate")
             done = d.get("downloaded_bytes") or 0
+            # Content-Length arrives with the first block; a stream without one is cut off
+            # once it passes the limit. Raising here aborts yt-dlp's download.
+            self.options.check_size(d.get("total_bytes") or done)
+            if self.progress is None:
+                return
             if d.get("status") == "finished":
                 total = total or done
                 done = total
@@ -233,6 +333,24 @@ class Downloader:
             )
             return transcript, cues_to_segments(cues, transcript_id=transcript.id, video_id=video.id)
         return None
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _reported_size(info: dict[str, Any]) -> float | None:
+    """The size yt-dlp expects for the chosen format(s), exact or approximate."""
+    parts = info.get("requested_formats") or [info]
+    sizes = [_number(f.get("filesize")) or _number(f.get("filesize_approx")) for f in parts]
+    known = [s for s in sizes if s]
+    return sum(known) if known else None
+
+
+def _remove_partial(media_dir: Path, stem: str) -> None:
+    for leftover in media_dir.glob(f"{stem}.*"):
+        if leftover.suffix in (".part", ".ytdl") or leftover.name.endswith((".part", ".ytdl")):
+            leftover.unlink(missing_ok=True)
 
 
 def _plain_url(url: str | None) -> str | None:

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from argmap.store import STAGES, Store, Video
 
-from .download import Downloader, DownloadOptions, register
+from .download import DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, Downloader, DownloadOptions, register
 from .errors import ArgmapError, ConfigError, TruncatedMedia
 from .sources import Entry, SourceOptions, expand
 from .stages import Stage
@@ -71,6 +71,8 @@ class IngestOptions:
     language: str | None = None
     cookies: str | None = None
     sleep: float = 0.0
+    max_filesize: int | None = DEFAULT_MAX_FILESIZE  # bytes; None = no limit
+    max_duration: float | None = DEFAULT_MAX_DURATION  # seconds; None = no limit
     extract: bool = True  # run extract + summarise when those stages are installed
     embed: bool = True
     media_dir: Path | None = None  # None = "<db stem>-media" beside the database
@@ -152,6 +154,8 @@ def build_stages(options: IngestOptions, store: Store, reporter: Reporter) -> li
             language=options.language,
             cookies=options.cookies,
             sleep=options.sleep,
+            max_filesize=options.max_filesize,
+            max_duration=options.max_duration,
         ),
         progress=lambda task, done, total: reporter.progress(task, done, total, "B"),
     )

@@ -15,8 +15,14 @@ from typing import Any
 import pytest
 from media_server import GOOD_IN_BAD_FEED, Site
 
-from argmap.pipeline.download import classify
-from argmap.pipeline.errors import SourceError
+from argmap.pipeline.download import (
+    Downloader,
+    DownloadOptions,
+    classify,
+    parse_duration_limit,
+    parse_size,
+)
+from argmap.pipeline.errors import ConfigError, MediaError, SourceError
 from argmap.pipeline.runner import IngestOptions, IngestReport, ingest, render_transcript, video_rows
 from argmap.pipeline.sources import SourceOptions, canonical_id, expand, parse_since, safe_name
 from argmap.store import Store
@@ -349,3 +355,93 @@ def test_atom_alternate_links_only_for_known_sites() -> None:
     )
     clip, blog = (_atom_entry(e) for e in root)
     assert clip is not None and clip["url"].endswith("v=dQw4w9WgXcQ") and blog is None
+
+
+# -- size and length limits ---------------------------------------------------------------
+
+
+def download_only(db: Path, sources: list[str], **limits: Any) -> IngestReport:
+    """Ingest with only the real download stage: limits act there, no model is needed."""
+    store = Store.open(db)
+    try:
+        stage = Downloader(DownloadOptions(media_dir=db.with_name("media"), **limits))
+        return ingest(store, sources, IngestOptions(**FAST), stages=[stage])
+    finally:
+        store.close()
+
+
+def test_too_large_download_fails_for_good_and_the_batch_goes_on(
+    media_site: Site, media_server: Any, tmp_path: Path
+) -> None:
+    small = media_site.clips["ana-2"].files["mp4"].stat().st_size
+    large = media_site.clips["ana-1"].files["m4a"].stat().st_size
+    assert small < large
+    db = tmp_path / "size.db"
+    report = download_only(db, [media_site.feed_a], max_filesize=(small + large) // 2)
+    by_title = {o.title: o for o in report.outcomes}
+    assert by_title["Episode ana-2"].state == "done"
+    big = by_title["Episode ana-1"]
+    assert big.state == "failed" and big.permanent and big.stage == "download"
+    assert re.fullmatch(r"too large: [\d.]+ KB > [\d.]+ KB limit \(--max-filesize\)", big.reason or "")
+    assert [p.name for p in (tmp_path / "media").iterdir()] == [
+        f"{safe_name(by_title['Episode ana-2'].video_id)}.mp4"
+    ]
+    media_server.reset_log()
+    assert [o.state for o in download_only(db, [media_site.feed_a]).outcomes] == ["failed", "skipped"]
+    assert media_server.media_requests() == []  # permanent: not fetched again
+
+
+def test_too_long_entries_fail_before_transcription(
+    media_site: Site, media_server: Any, tmp_path: Path
+) -> None:
+    """Announced length (feed) fails without a request; unannounced length is probed."""
+    report = download_only(tmp_path / "long.db", [media_site.short_feed, media_site.feed_b], max_duration=5.0)
+    assert [o.state for o in report.outcomes] == ["failed"] * 3 and all(o.permanent for o in report.outcomes)
+    reasons = [o.reason for o in report.outcomes]
+    assert reasons[0] == "too long: 0:01:00 > 0:00:05 limit (--max-duration)"
+    assert all(
+        re.fullmatch(r"too long: 0:00:0[6-9] > 0:00:05 limit \(--max-duration\)", r or "")
+        for r in reasons[1:]
+    )
+    assert "/media/ana-1.m4a" not in media_server.media_requests()  # the feed said 60 s: nothing fetched
+    assert list((tmp_path / "media").iterdir()) == []  # probed files are not kept
+
+    local = download_only(
+        tmp_path / "local.db", [str(media_site.clips["ben-1"].files["m4a"])], max_duration=5.0
+    )
+    assert local.outcomes[0].reason == "too long: 0:00:07 > 0:00:05 limit (--max-duration)"
+    tiny = download_only(tmp_path / "tiny.db", [str(media_site.noise)], max_filesize=1000)
+    assert (tiny.outcomes[0].reason or "").startswith("too large: ") and tiny.outcomes[0].permanent
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("500M", 500 << 20), ("2G", 2 << 30), ("1.5g", 3 << 29), ("4GiB", 4 << 30), ("123", 123), ("0", None)],
+)
+def test_parse_size(text: str, size: int | None) -> None:
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("21600", 21600.0), ("6:00:00", 21600.0), ("90:00", 5400.0), ("1:02:03", 3723.0), ("0", None)],
+)
+def test_parse_duration_limit(text: str, seconds: float | None) -> None:
+    assert parse_duration_limit(text) == seconds
+
+
+@pytest.mark.parametrize("bad", ["2X", "lots", "-1G"])
+def test_bad_limits_are_one_line_errors(bad: str) -> None:
+    with pytest.raises(ConfigError, match="--max-filesize"):
+        parse_size(bad)
+    with pytest.raises(ConfigError, match="--max-duration"):
+        parse_duration_limit(bad)
+
+
+def test_limit_messages_read_like_the_readme() -> None:
+    options = DownloadOptions(media_dir=Path("."))
+    with pytest.raises(MediaError, match=r"^too large: 5.2 GB > 4 GB limit \(--max-filesize\)$"):
+        options.check_size(5.2 * (1 << 30))
+    with pytest.raises(MediaError, match=r"^too long: 7:12:00 > 6:00:00 limit \(--max-duration\)$"):
+        options.check_duration(7.2 * 3600)
+    options.check_size(None)  # unknown sizes pass: the download hook still watches
