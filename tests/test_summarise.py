@@ -116,3 +116,25 @@ def test_eli_summary_gist_names_eli_and_his_main_claim(store: Store, shared_dir:
     assert any(word in summary.gist for word in ("critiques", "criticizes", "argues"))
     times = {s.start for s in load_input(store, video).sentences}
     assert all(kp["start"] in times for kp in summary.key_points)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clause"),
+    [
+        ("I think the plan will strand nurses.", "the plan will strand nurses."),
+        ("So, I believe that NASA is late.", "NASA is late."),
+        ("Honestly the city is wrong.", "the city is wrong."),
+        ("I am tired of waiting.", "I am tired of waiting."),
+        ("Most buses run empty.", "most buses run empty."),
+    ],
+)
+def test_gist_clause_drops_hedges_and_keeps_i_and_acronyms(sentence: str, clause: str):
+    from argmap.pipeline.summarise import _as_clause
+
+    assert _as_clause(sentence) == clause
+
+
+def test_hedged_main_claim_reads_as_a_clause_in_the_gist(store: Store):
+    video = seed_video(store, TALK)
+    gist = default_summary(load_input(store, video)).gist
+    assert "that i think" not in gist.lower() and "that so" not in gist.lower()
