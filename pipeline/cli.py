@@ -676,6 +676,7 @@ def serve(db_path: str | None, host: str, port: int) -> None:
 
     from .serve import make_server
 
+    click.echo("argmap: building the search index…", err=True)
     server = make_server(resolve_db_path(db_path), host=host, port=port)
     click.echo(f"argmap serving {server.db_path} at {server.url}  (Ctrl+C to stop)", err=True)
     try:

@@ -8,11 +8,16 @@ comparison for a topic, and the interactive map that ``argmap export --format ht
 It is the standard library's threaded HTTP server: nothing to install, and the pages are plain
 HTML. Every request opens its own read-only connection with a time limit (a SQLite progress
 handler), every value is HTML-escaped, and it binds to loopback unless told otherwise.
+
+Search is the one page that must feel instant, so the server builds the in-memory vector index
+(and loads the embedding model) once at start, and hands that index to each request's connection;
+it is rebuilt only when the database has changed since.
 """
 
 from __future__ import annotations
 
 import html
+import threading
 import time
 from collections.abc import Callable
 from http import HTTPStatus
@@ -315,10 +320,69 @@ ROUTES: dict[str, Callable[..., Response]] = {
 class ArgmapServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, db_path: Path, host: str, port: int, query_seconds: float = QUERY_SECONDS):
+    def __init__(
+        self,
+        db_path: Path,
+        host: str,
+        port: int,
+        query_seconds: float = QUERY_SECONDS,
+        *,
+        warm: bool = True,
+    ):
         self.db_path = db_path
         self.query_seconds = query_seconds
-        super().__init__((host, port), Handler)
+        # A long-lived read-only connection that owns the vector index; requests borrow it.
+        self.index_store = Store.open(db_path, readonly=True)
+        self._index_lock = threading.Lock()
+        self.index_builds = 0  # how many times the index was (re)built: once unless the data changed
+        try:
+            super().__init__((host, port), Handler)
+            if warm:
+                self.warm()
+        except BaseException:
+            self.index_store.close()
+            raise
+
+    def warm(self) -> None:
+        """Build the vector index now, and load the embedding model when the store has vectors."""
+        from .embed import get_embedder
+        from .search import _has_vectors, pick_model
+
+        self._current_index()
+        name = pick_model(self.index_store)
+        if _has_vectors(self.index_store, name):
+            get_embedder(name).load()  # the first search would otherwise wait seconds for it
+
+    def _current_index(self) -> dict[tuple[str, str], Any]:
+        """The index matrices by (model, item type), rebuilt when another process has written."""
+        from . import search
+
+        with self._index_lock:
+            matrices = self.index_store.__dict__.get("_vector_matrices", {})
+            # References, not ids: a rebuilt matrix could reuse a freed one's address.
+            before = {key: entry[1] for key, entry in matrices.items()}
+            search.warm_index(self.index_store)  # cheap when nothing changed: one pragma, one lookup
+            now = {key: entry[1] for key, entry in self.index_store.__dict__["_vector_matrices"].items()}
+            if now.keys() != before.keys() or any(now[k] is not before[k] for k in now):
+                self.index_builds += 1
+            return now
+
+    def share_index(self, store: Store) -> None:
+        """Give a request's connection the warm index, so ``auto`` search takes the numpy path.
+
+        search.py keys its per-connection cache by that connection's change signature; the
+        matrices themselves are read-only arrays, safe to share between threads.
+        """
+        from . import search
+
+        signature = search._signature(store)
+        store.__dict__["_vector_matrices"] = {
+            key: (signature, matrix) for key, matrix in self._current_index().items()
+        }
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.index_store.close()
 
     @property
     def url(self) -> str:
@@ -334,12 +398,24 @@ class ArgmapServer(ThreadingHTTPServer):
         store.db.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
         return store
 
+    def open_search_store(self) -> Store:
+        store = self.open_store()
+        try:
+            self.share_index(store)
+        except BaseException:
+            store.close()
+            raise
+        return store
 
-def make_server(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8000) -> ArgmapServer:
-    """A server over the database at ``db_path``; checks the file opens read-only first."""
+
+def make_server(
+    db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8000, warm: bool = True
+) -> ArgmapServer:
+    """A server over the database at ``db_path`` (which must open read-only), its search index
+    built before the first request unless ``warm`` is false."""
     path = Path(db_path)
     Store.open(path, readonly=True).close()  # fail now, with the store's own message
-    return ArgmapServer(path, host, port)
+    return ArgmapServer(path, host, port, warm=warm)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -368,7 +444,8 @@ class Handler(BaseHTTPRequestHandler):
             return Response("", 204, content_type="text/plain")
         if path != "/map" and path not in ROUTES:
             return Response(_page("not found", f"<h1>No page {esc(quote(path))}</h1>"), 404)
-        store = self.server.open_store()
+        # Every page may search (compare and map pages select arguments by topic), so each gets the index.
+        store = self.server.open_search_store()
         try:
             if path == "/map":
                 return map_page(store, q, multi)

@@ -121,6 +121,74 @@ def test_missing_database_fails_clearly(tmp_path: Path) -> None:
         make_server(tmp_path / "absent.db", port=0)
 
 
+@pytest.fixture(scope="module")
+def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArgmapServer]:
+    """The hostile map with real embeddings, so search has vectors to use."""
+    from argmap.pipeline.embed import embed_all
+
+    path = tmp_path_factory.mktemp("serve-vectors") / "argmap.db"
+    store = Store.open(path)
+    seed_map(store)
+    embed_all(store)
+    store.close()
+    srv = make_server(path, port=0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.mark.slow
+def test_search_pages_use_the_index_built_at_start(
+    embedded_server: ArgmapServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from argmap.pipeline import search
+
+    assert embedded_server.index_builds == 1  # built in make_server, before any request
+    tops: list[int] = []
+    original_top = search._Matrix.top
+
+    def counted_top(self, query, filters, k):  # type: ignore[no-untyped-def]
+        tops.append(k)
+        return original_top(self, query, filters, k)
+
+    def no_sqlite(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a request searched through sqlite-vec instead of the warm index")
+
+    monkeypatch.setattr(search._Matrix, "top", counted_top)
+    monkeypatch.setattr(search, "_vector_sqlite", no_sqlite)
+    monkeypatch.setattr(search._Matrix, "__init__", lambda *a: pytest.fail("index rebuilt per request"))
+    for query in ("energy prices", "homes are scarce", "interest rates"):
+        status, body, _ = get(embedded_server, "/search?" + urlencode({"q": query}))
+        assert status == 200 and 'class="arg hit' in body
+    # paraphrase, no shared word: found through the vectors
+    status, body, _ = get(embedded_server, "/search?" + urlencode({"q": "too few dwellings constructed"}))
+    assert "Housing supply is too low" in body
+    assert get(embedded_server, "/compare?" + urlencode({"topic": "energy"}))[0] == 200
+    assert len(tops) >= 5 and embedded_server.index_builds == 1
+
+
+@pytest.mark.slow
+def test_index_follows_writes_from_other_processes(embedded_server: ArgmapServer) -> None:
+    from argmap.pipeline.embed import embed_all
+    from argmap.store import Argument
+
+    get(embedded_server, "/search?q=energy")
+    builds = embedded_server.index_builds
+    writer = Store.open(embedded_server.db_path)
+    old = writer.arguments("youtube:ccccccccccc")[0]
+    new = Argument(**{**old.__dict__, "id": "a-orchard", "text": "Apple orchards need bees to pollinate"})
+    writer.save_arguments("youtube:ccccccccccc", "test", "1", [old, new])
+    embed_all(writer)
+    writer.close()
+    status, body, _ = get(embedded_server, "/search?" + urlencode({"q": "pollination of fruit trees"}))
+    assert status == 200 and "Apple orchards need bees" in body
+    assert embedded_server.index_builds == builds + 1  # rebuilt once for the change...
+    get(embedded_server, "/search?q=energy")
+    assert embedded_server.index_builds == builds + 1  # ...and not again
+
+
 @pytest.mark.browser
 def test_pages_in_a_real_browser(
     server: ArgmapServer,
