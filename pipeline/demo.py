@@ -106,6 +106,26 @@ def show(store: Store, echo: Echo, video_ids: list[str]) -> None:
             echo(f"   {arg.type:<15} [{_clock(arg.start)}] {arg.text}")
 
 
+def show_comparison(store: Store, echo: Echo) -> None:
+    """Where the demo's commentators meet: shared key points with stances, and clashes."""
+    from .compare import compare
+
+    if not store.counts()["arguments"]:
+        return
+    result = compare(store, min_commentators=2)
+    echo("")
+    echo(f"== Where commentators meet ({len(result.key_points)} shared key point(s))")
+    for kp in result.key_points:
+        echo(f"   * {kp.key_point.label}")
+        for name, stance in sorted(kp.stances.items()):
+            echo(f"       {name}: {stance}")
+        for rel in kp.relations:
+            if rel.relation == "contrasts":
+                echo(f"       clash ({rel.method})")
+    for kp in result.unique[:5]:
+        echo(f"   only {kp.members[0].commentator} argued: {kp.key_point.label}")
+
+
 def run_demo(
     workdir: Path,
     db_path: Path | None = None,
@@ -131,6 +151,7 @@ def run_demo(
             f"failed: {len(report.by_state('failed'))} (stages: {', '.join(report.stages)})"
         )
         show(store, echo, [o.video_id for o in report.outcomes])
+        show_comparison(store, echo)
         counts = store.counts()
         echo("")
         echo("Stored: " + ", ".join(f"{n} {table}" for table, n in counts.items() if n))
