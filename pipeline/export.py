@@ -713,8 +713,12 @@ def html_data(m: ArgMap) -> dict[str, Any]:
         "types": TYPE_COLOURS,
         "typeLabels": TYPE_LABELS,
         "commentators": [{"id": c["id"], "name": c["name"]} for c in m.commentators],
+        # A one-member key point is its argument's own text again: on a map it only doubles the
+        # node, so the page draws key points that group two or more arguments.
         "keyPoints": [
-            {"id": k.id, "label": k.label, "topic": k.topic, "members": k.members} for k in m.key_points
+            {"id": k.id, "label": k.label, "topic": k.topic, "members": k.members}
+            for k in m.key_points
+            if len(k.members) > 1
         ],
         "arguments": [asdict(a) for a in m.arguments],
         "relations": [asdict(r) for r in m.relations],

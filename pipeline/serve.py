@@ -17,6 +17,7 @@ it is rebuilt only when the database has changed since.
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -103,6 +104,17 @@ def _page(title: str, body: str) -> str:
     )
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _quote_block(quote: str | None, text: str) -> str:
+    """The exact words, unless they only repeat the argument's text (case and punctuation aside)."""
+    if not quote or _words(quote) == _words(text):
+        return ""
+    return f"<blockquote>{esc(quote)}</blockquote>"
+
+
 def _tag(type_: str) -> str:
     colour = TYPE_COLOURS.get(type_, "#777")
     return f'<span class="tag" style="background:{colour}">{esc(type_.replace("_", " "))}</span>'
@@ -160,11 +172,9 @@ def video_page(store: Store, q: dict[str, str]) -> Response:
     segments = store.segments(transcript.id) if transcript else []
     arguments = _video_arguments(store, video.id)
 
-    parts = [
-        f"<h1>{esc(video.title)}</h1>",
-        f'<p class="meta">{esc(who[0]["name"] if who else "")} · {esc(video.published or "")} · '
-        f"{player_link(timestamp_url(video, None), 'open the video')}</p>",
-    ]
+    meta = [esc(x) for x in (who[0]["name"] if who else None, video.published) if x]
+    meta.append(player_link(timestamp_url(video, None), "open the video"))
+    parts = [f"<h1>{esc(video.title)}</h1>", f'<p class="meta">{" · ".join(meta)}</p>']
     if summary:
         parts.append(f'<h2>Summary</h2><p class="gist"><strong>{esc(summary.gist)}</strong></p>')
         parts.append(f'<p class="summary">{esc(summary.paragraph)}</p>')
@@ -182,7 +192,7 @@ def video_page(store: Store, q: dict[str, str]) -> Response:
             parts.append(
                 f'<div class="arg {esc(a["type"])}" id="arg-{esc(a["id"])}">{_tag(a["type"])} '
                 f"{player_link(timestamp_url(video, a['start']), clock(a['start']))} {esc(a['text'])}"
-                f"<blockquote>{esc(a['quote'])}</blockquote></div>"
+                f"{_quote_block(a['quote'], a['text'])}</div>"
             )
     if segments:
         parts.append("<h2>Transcript</h2>")
@@ -231,7 +241,7 @@ def search_page(store: Store, q: dict[str, str]) -> Response:
             f"<strong>{esc(h.commentator or '')}</strong> · "
             f'<a href="/video?{urlencode({"id": h.video_id})}">{esc(h.video_title)}</a> · '
             f"{player_link(h.url, h.timestamp)}<div>{esc(h.text)}</div>"
-            + (f"<blockquote>{esc(h.quote)}</blockquote>" if h.quote != h.text else "")
+            + _quote_block(h.quote, h.text)
             + "</div>"
         )
     return Response(_page(f"search: {query}", "".join(parts)))
@@ -251,15 +261,34 @@ def compare_page(store: Store, q: dict[str, str]) -> Response:
     m = load_map(store, topic=topic, run=q.get("run") or None)
     names = [c["name"] for c in m.commentators]
     ids = [c["id"] for c in m.commentators]
+    name_of = dict(zip(ids, names, strict=True))
+
+    def speakers(kp: Any) -> list[str]:
+        return sorted({m.argument(x["argument_id"]).commentator_id or "" for x in kp.members})
+
+    shared = [kp for kp in m.key_points if len(speakers(kp)) >= 2]
+    alone = [kp for kp in m.key_points if len(speakers(kp)) == 1]
     parts = [
         form,
         f'<p class="meta">{len(m.arguments)} arguments about “{esc(topic)}”, '
-        f"{len(m.key_points)} key points</p>",
+        f"{len(shared)} key points shared by two or more commentators</p>",
     ]
-    parts.append(f'<p><a href="/map?{urlencode({"topic": topic})}">see this topic as a map</a></p>')
-    if m.key_points:
+    run = m.filters.get("run")
+    if run:
+        info: dict[str, Any] = next((r for r in store.compare_runs() if r["run_id"] == run), {})
+        details = [f"compare run {esc(run)}"]
+        if info.get("topic"):
+            details.append(f"topic “{esc(info['topic'])}”")
+        if info.get("threshold") is not None:
+            details.append(f"threshold {info['threshold']:g}")
+        if info.get("created_at"):
+            details.append(esc(str(info["created_at"])[:19].replace("T", " ")))
+        parts.append(f'<p class="meta" id="run">key points from {", ".join(details)}</p>')
+    link = {"topic": topic, **({"run": q["run"]} if q.get("run") else {})}
+    parts.append(f'<p><a href="/map?{urlencode(link)}">see this topic as a map</a></p>')
+    if shared:
         parts.append("<table><tr><th>key point</th>" + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr>")
-        for kp in m.key_points:
+        for kp in shared:
             cells = []
             for cid in ids:
                 said = [
@@ -278,10 +307,24 @@ def compare_page(store: Store, q: dict[str, str]) -> Response:
                 )
             parts.append(f"<tr><td><strong>{esc(kp.label)}</strong></td>{''.join(cells)}</tr>")
         parts.append("</table>")
+    elif m.key_points:
+        parts.append(
+            "<p>No key point here is shared by two commentators: try <code>argmap compare "
+            "--threshold 0.5</code> for looser grouping.</p>"
+        )
     else:
         parts.append(
             "<p>No stored comparison covers these arguments yet: run <code>argmap compare</code>.</p>"
         )
+    if alone:
+        parts.append('<h2>Argued by one commentator only</h2><ul class="unique">')
+        for kp in alone:
+            label = m.argument(kp.members[0]["argument_id"])
+            parts.append(
+                f"<li>only <strong>{esc(name_of.get(speakers(kp)[0], 'unknown'))}</strong> argued: "
+                f"{esc(kp.label)} {player_link(label.url, clock(label.start))}</li>"
+            )
+        parts.append("</ul>")
     for name, cid in zip(names, ids, strict=True):
         own = [a for a in m.arguments if a.commentator_id == cid]
         parts.append(f"<h2>{esc(name)} ({len(own)})</h2>")

@@ -414,6 +414,19 @@ def test_html_is_one_self_contained_file(amap: ex.ArgMap) -> None:
     assert "vis-network" in page.lower() or "vis.Network" in page
 
 
+def test_html_map_draws_key_points_that_group_arguments(amap: ex.ArgMap) -> None:
+    single = ex.MapKeyPoint(
+        id="kp-single",
+        label=amap.arguments[6].text,
+        topic=None,
+        members=[{"argument_id": amap.arguments[6].id, "stance": "asserts", "similarity": 1.0}],
+    )
+    amap.key_points.append(single)
+    drawn = [k["id"] for k in ex.html_data(amap)["keyPoints"]]
+    assert drawn == ["kp-energy", "kp-rates"]  # the one-member point would only repeat its argument
+    assert "kp-single" in ex.to_json(amap)  # the data formats keep it
+
+
 def test_html_uses_vis_network_from_the_installed_package() -> None:
     js, css = ex.vis_network_assets()
     assert "Network" in js and len(js) > 100_000 and "vis-network" in css
@@ -610,7 +623,7 @@ def test_every_format_from_a_pipeline_built_store(shared_dir: Path, db_path: Pat
     page = re.search(r'<script type="application/json" id="argmap-data">(.*?)</script>', texts["html"], re.S)
     assert page is not None
     data = json.loads(page.group(1))
-    assert [k["id"] for k in data["keyPoints"]] == kp_ids
+    assert [k["id"] for k in data["keyPoints"]] == [k.id for k in m.key_points if len(k.members) > 1]
     assert {r["id"] for r in data["relations"]} == {r.id for r in m.relations}
 
     assert texts["argdown"].count("[Key point ") == len(kp_ids)

@@ -84,6 +84,50 @@ def test_compare_shows_key_points_per_commentator(server: ArgmapServer) -> None:
     assert "<table>" in body and "criticises" in body
 
 
+def test_video_page_skips_empty_meta_and_repeated_quotes(server: ArgmapServer) -> None:
+    from argmap.pipeline.serve import _quote_block
+
+    status, body, _ = get(server, "/video?" + urlencode({"id": "youtube:ccccccccccc"}))  # no date
+    assert status == 200 and '<p class="meta">Alice Analyst · <a class="play"' in body
+    assert _quote_block("most buses run EMPTY", "Most buses run empty.") == ""
+    assert "<blockquote>we simply do not build</blockquote>" in body  # differs from its text: shown
+
+
+def test_compare_page_names_its_run_and_sets_lone_points_apart(tmp_path: Path) -> None:
+    from argmap.store import KeyPoint, KeyPointMember
+
+    path = tmp_path / "argmap.db"
+    store = Store.open(path)
+    ids = seed_map(store)
+    housing = ids["arguments"][6]
+    store.upsert(
+        "key_points",
+        [KeyPoint("kp-housing", "run-1", "Housing supply is too low", housing, 1, 1, "inflation", {})],
+    )
+    store.upsert(
+        "key_point_members",
+        [KeyPointMember("kp-housing", housing, 1.0, "asserts")],
+        pk=("key_point_id", "argument_id"),
+    )
+    store.close()
+    srv = make_server(path, port=0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, body, _ = get(srv, "/compare?" + urlencode({"topic": "inflation housing energy rates"}))
+        assert status == 200
+        assert 'id="run">key points from compare run run-1, topic “inflation”, threshold 0.65' in body
+        table = body[body.index("<table>") : body.index("</table>")]
+        assert "Energy prices drive inflation" in table and "Housing supply is too low" not in table
+        assert "only <strong>Alice Analyst</strong> argued: Housing supply is too low" in body
+        assert "2 key points shared by two or more commentators" in body
+        status, body, _ = get(srv, "/compare?" + urlencode({"topic": "housing", "run": "run-404"}))
+        assert status == 400 and "no compare run" in body
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
 def test_map_page_is_the_html_export(server: ArgmapServer) -> None:
     status, body, headers = get(server, "/map?commentator=Alice+Analyst")
     assert status == 200
