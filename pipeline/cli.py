@@ -91,6 +91,13 @@ def _vector_backend(store: Store) -> str:
 # -- ingest commands (ingest, videos, transcript, demo) ------------------------------
 
 
+def _safe(text: Any) -> str:
+    """One printable line: stored titles and reasons came from strangers (escapes, bidi)."""
+    from .sources import clean_line
+
+    return clean_line(text, None)
+
+
 class _ClickReporter:
     """Progress bars and notes on stderr for the runner (the library never imports click)."""
 
@@ -106,11 +113,11 @@ class _ClickReporter:
 
     def info(self, message: str) -> None:
         self._end_line()
-        click.echo(message, err=True)
+        click.echo(_safe(message), err=True)
 
     def warn(self, message: str) -> None:
         self._end_line()
-        click.secho(message, err=True, fg="yellow")
+        click.secho(_safe(message), err=True, fg="yellow")
 
     def progress(self, task: str, done: float, total: float | None, unit: str) -> None:
         import time
@@ -159,9 +166,11 @@ def _print_report(report: Any) -> None:
     )
     for o in failed:
         kind = "permanent" if o.permanent else "will retry"
-        click.secho(f"  failed  {o.video_id}  {o.title[:40]!r}  {o.stage}: {o.reason} ({kind})", fg="red")
+        title = _safe(o.title)
+        title = title if len(title) <= 40 else title[:39] + "\u2026"
+        click.secho(f"  failed  {o.video_id}  {title!r}  {o.stage}: {_safe(o.reason)} ({kind})", fg="red")
     for _source, reason in report.source_errors:
-        click.secho(f"  source  {reason}", fg="red")
+        click.secho(f"  source  {_safe(reason)}", fg="red")
 
 
 @cli.command()
@@ -263,11 +272,12 @@ def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
         return
     for row in rows:
         color = {"failed": "red", "done": "green"}.get(row["status"])
-        click.secho(f"{row['status']:<8} {row['id']}  [{row['commentator'] or '-'}] {row['title']}", fg=color)
+        who, title = _safe(row["commentator"] or "-"), _safe(row["title"])
+        click.secho(f"{row['status']:<8} {row['id']}  [{who}] {title}", fg=color)
         for stage, s in row["stages"].items():
             if s["status"] == "failed":
                 kind = "permanent" if s["permanent"] else f"transient, {s['attempts']} attempt(s)"
-                click.echo(f"         {stage}: {s['reason']} ({kind})")
+                click.echo(f"         {stage}: {_safe(s['reason'])} ({kind})")
 
 
 @cli.command()

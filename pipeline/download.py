@@ -23,7 +23,7 @@ from typing import Any
 from argmap.store import Store, Transcript, Video
 
 from .errors import ConfigError, MediaError, SourceError
-from .sources import Entry, base_params, published_date, safe_name
+from .sources import Entry, base_params, clean_line, clean_text, published_date, safe_name
 
 CAPTION_MODES = ("prefer", "only", "never")
 # Caption formats we can parse, best first.
@@ -57,13 +57,13 @@ def classify(message: str) -> tuple[str, bool]:
         for pattern, reason in patterns:
             m = re.search(pattern, text)
             if m:
-                return (reason or m.group(0).strip().rstrip(":;,")), permanent
+                return clean_line(reason or m.group(0).strip().rstrip(":;,"), 200), permanent
     # Unknown failures are retried: a later run costs little, losing a video costs more.
     line = text.strip().splitlines()[0] if text.strip() else "download failed"
     line = re.sub(r"^ERROR:\s*", "", line)
     line = re.sub(r"^\[[^\]]+\]\s*(?:[^:]{1,80}:\s*)?", "", line)
     line = line.split("; please report")[0].split(" (caused by")[0]
-    return line[:200], False
+    return clean_line(line, 200) or "download failed", False
 
 
 ProgressFn = Callable[[str, float, float | None], None]
@@ -266,11 +266,11 @@ class Downloader:
                 media_path.unlink(missing_ok=True)
                 raise
         updates = {
-            "title": info.get("title"),
+            "title": clean_line(info.get("title")) or None,
             "duration": float(info["duration"]) if isinstance(info.get("duration"), (int, float)) else None,
             "published": published_date(info),
             "webpage_url": _plain_url(info.get("webpage_url")),
-            "description": info.get("description"),
+            "description": clean_text(info.get("description")),
             "media_path": str(media_path) if media_path else None,
         }
         with store.transaction():
@@ -320,7 +320,8 @@ class Downloader:
             if not cues:
                 continue
             # Keep the caption file beside the media so the archive is complete.
-            (self.options.media_dir / f"{safe_name(video.id)}.{lang}.{fmt}").write_text(
+            # Track languages and formats are the source's words: never let them pick a path.
+            (self.options.media_dir / f"{safe_name(video.id)}.{safe_name(lang)}.{safe_name(fmt)}").write_text(
                 text, encoding="utf-8"
             )
             transcript = Transcript(

@@ -29,7 +29,7 @@ from argmap.store import STAGES, Store, Video
 
 from .download import DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, Downloader, DownloadOptions, register
 from .errors import ArgmapError, ConfigError, TruncatedMedia
-from .sources import Entry, SourceOptions, expand
+from .sources import Entry, SourceOptions, clean_line, expand
 from .stages import Stage
 
 
@@ -186,8 +186,11 @@ def expand_sources(
         try:
             found = expand(source, sopts)
         except ArgmapError as err:
-            report.source_errors.append((source, str(err)))
-            reporter.warn(f"{source}: {err}" if not str(err).startswith(source) else str(err))
+            reason = clean_line(str(err), 500)
+            report.source_errors.append((source, reason))
+            reporter.warn(
+                reason if reason.startswith(clean_line(source, 500)) else f"{clean_line(source)}: {reason}"
+            )
             continue
         if not found:
             reporter.info(f"{source}: no entries")
@@ -255,15 +258,17 @@ def _run_one(store: Store, stage: Any, video: Video, reporter: Reporter) -> None
     try:
         stage.run(store, video)
     except ArgmapError as err:
-        store.mark(video.id, stage.name, "failed", str(err), permanent=err.permanent)
+        # Messages may quote file names or site text: one clean line, whatever they hold.
+        reason = clean_line(str(err), 500)
+        store.mark(video.id, stage.name, "failed", reason, permanent=err.permanent)
         if isinstance(err, TruncatedMedia) and video.media_path:
             # A partial download: throw it away so the next run fetches it again.
             Path(video.media_path).unlink(missing_ok=True)
             if not str(video.source_url).startswith("file:"):
-                store.mark(video.id, "download", "failed", str(err), permanent=False)
-        reporter.warn(f"{label}: {stage.name} failed: {err}")
+                store.mark(video.id, "download", "failed", reason, permanent=False)
+        reporter.warn(f"{label}: {stage.name} failed: {reason}")
     except Exception as err:  # noqa: BLE001 - one bad video must not stop the batch
-        first = (str(err).strip().splitlines() or [""])[0][:200]
+        first = clean_line((str(err).strip().splitlines() or [""])[0], 200)
         store.mark(video.id, stage.name, "failed", f"{type(err).__name__}: {first}", permanent=False)
         reporter.warn(f"{label}: {stage.name} failed unexpectedly: {type(err).__name__}: {first}")
     finally:

@@ -85,6 +85,72 @@ def parse_since(value: str | None) -> _dt.date | None:
     raise ConfigError(f"--since {value!r}: expected a date like 2025-03-01")
 
 
+# -- text from strangers --------------------------------------------------------------------
+
+MAX_TITLE = 300
+MAX_NAME = 120
+MAX_DESCRIPTION = 20_000
+# Terminal escape sequences: CSI (ESC [ or the 8-bit CSI), OSC (up to BEL or ST), and the
+# two-character ones. Removed whole, so no stray "[31m" is left behind.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-Z\\-_]"
+)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+
+
+def _printable(text: str, keep: str = "") -> str:
+    """``text`` without escape sequences and without control, format (bidi overrides,
+    zero-width), private-use or unassigned characters, except those in ``keep``."""
+    import unicodedata
+
+    text = _ESCAPES.sub("", unicodedata.normalize("NFC", text))
+    out = []
+    for ch in text:
+        if ch in keep:
+            out.append(ch)
+        elif ch in "\t\n\r\x0b\x0c\x85\u2028\u2029":
+            out.append(" ")
+        elif unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_line(value: Any, limit: int | None = MAX_TITLE) -> str:
+    """One safe line for a title or name: markup and entities resolved, invisible and
+    control characters dropped, whitespace collapsed, at most ``limit`` characters."""
+    import html
+
+    if value is None:
+        return ""
+    text = str(value)
+    if len(text) > 4 * (limit or 0) + 1000 and limit:
+        text = text[: 4 * limit + 1000]  # no need to scan 100 KB to keep 300 characters
+    text = html.unescape(_TAG.sub(" ", text))
+    text = " ".join(_printable(text).split())
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "\u2026"
+    return text
+
+
+def clean_text(value: Any, limit: int = MAX_DESCRIPTION) -> str | None:
+    """A description: markup reduced to text with its line breaks, escapes and control
+    characters dropped, capped."""
+    import html
+
+    if value is None:
+        return None
+    text = str(value)[: limit * 2].replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"<br\s*/?>|</(?:p|div|li|h[1-6])>", "\n", text, flags=re.IGNORECASE)
+    text = html.unescape(_TAG.sub("", text))
+    lines = [" ".join(line.split()) for line in _printable(text, keep="\n").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "\u2026"
+    return text or None
+
+
 def is_url(source: str) -> bool:
     return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source))
 
@@ -150,13 +216,13 @@ def _expand_path(path: Path, options: SourceOptions) -> Iterator[Entry]:
 
 def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
     resolved = path.resolve()
-    name = options.commentator or resolved.parent.name or "local files"
+    name = clean_line(options.commentator or resolved.parent.name, MAX_NAME) or "local files"
     commentator = Commentator(id=Commentator.make_id(name), name=name, kind="person")
     kind = "import" if path.suffix.lower() in TRANSCRIPT_EXTENSIONS else "file"
     video = Video(
         id=file_id(resolved),
         source_url=resolved.as_uri(),
-        title=title or path.stem,
+        title=clean_line(title) or clean_line(path.stem) or path.name,
         commentator_id=commentator.id,
         extractor="file",
         media_path=str(resolved) if kind == "file" else None,
@@ -341,20 +407,19 @@ def commentator_for(
     info: dict[str, Any], parent: dict[str, Any] | None, source_url: str, options: SourceOptions
 ) -> Commentator:
     """--commentator, else channel/uploader, else the feed's or playlist's title, else the host."""
-    if options.commentator:
-        return Commentator(
-            id=Commentator.make_id(options.commentator), name=options.commentator, kind="person"
-        )
+    if options.commentator and clean_line(options.commentator, MAX_NAME):
+        name = clean_line(options.commentator, MAX_NAME)
+        return Commentator(id=Commentator.make_id(name), name=name, kind="person")
     for holder in (info, parent or {}):
         for key, url_key in (("channel", "channel_url"), ("uploader", "uploader_url")):
-            if holder.get(key):
-                name = str(holder[key])
+            name = clean_line(holder.get(key), MAX_NAME)
+            if name:
                 url = holder.get(url_key)
                 return Commentator(id=Commentator.make_id(name), name=name, url=url, kind="channel")
     # yt-dlp names an RSS feed's playlist by the feed URL; an HTML page's title is no author.
     is_feed = parent is not None and parent.get("id") in (parent.get("webpage_url"), source_url)
-    if parent and parent.get("title") and is_feed:
-        name = str(parent["title"])
+    if parent and clean_line(parent.get("title"), MAX_NAME) and is_feed:
+        name = clean_line(parent["title"], MAX_NAME)
         return Commentator(
             id=Commentator.make_id(name), name=name, url=parent.get("webpage_url") or source_url, kind="feed"
         )
@@ -385,17 +450,17 @@ def _remote_entry(
     webpage = info.get("webpage_url")
     if not webpage and extractor != "generic":
         webpage = _entry_url(info)
-    title = info.get("title") or options.title or ""
+    title = clean_line(info.get("title")) or clean_line(options.title)
     video = Video(
         id=vid,
         source_url=_media_url(info) if extractor == "generic" else (_entry_url(info) or source_url),
-        title=str(title),
+        title=title,
         commentator_id=commentator.id,
         webpage_url=webpage,
         extractor=extractor,
         published=published_date(info),
         duration=float(info["duration"]) if isinstance(info.get("duration"), (int, float)) else None,
-        description=info.get("description"),
+        description=clean_text(info.get("description")),
     )
     return Entry(video=video, commentator=commentator, kind="remote", info=info)
 

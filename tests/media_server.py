@@ -51,6 +51,15 @@ SCRIPTS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Metadata written to hurt: line breaks, 8-bit terminal escapes (7-bit ESC is not allowed
+# in XML), a right-to-left override, zero-width and bidi marks, markup, a doubly escaped
+# entity and 100 KB of padding. (U+009B is the one-byte form of ESC [.)
+HOSTILE_TITLE = (
+    "Breaking\n\tnews \u009b31mRED\u009b0m \u202eevil\u202c\u200b <b>bold</b> &amp; x < y " + "A" * 100_000
+)
+HOSTILE_DESCRIPTION = "<p>First\u200f line</p>\r\n\n\n\n\u009b2J\u0085Second\u202e line"
+HOSTILE_FEED_TITLE = "Ben\u0085Talks\u200e\n"
+
 # Entries of the broken feed: one good clip among dead, non-media, corrupt and flaky links.
 GOOD_IN_BAD_FEED = "ben-1"
 
@@ -156,6 +165,7 @@ def rss(title: str, items: list[dict[str, str]]) -> bytes:
             f'<guid isPermaLink="false">{escape(item["url"])}</guid>'
             f"<pubDate>{date}</pubDate>"
             + (f"<itunes:duration>{item['duration']}</itunes:duration>" if "duration" in item else "")
+            + (f"<description>{escape(item['description'])}</description>" if "description" in item else "")
             + f'<enclosure url="{escape(item["url"])}" type="{item.get("type", "audio/mp4")}" length="0"/>'
             "</item>"
         )
@@ -299,6 +309,7 @@ class Site:
     vtt: Path  # a caption file for ben-2
     atom_feed: str  # Ana's episodes as Atom: ana-1 (enclosure link), ana-2 (media:content), a text post
     atom_bomb: str  # an entity-expansion bomb dressed as an Atom feed
+    hostile_feed: str  # ben-1 (announced as 7 s) under HOSTILE_TITLE, in a feed with a hostile title
 
 
 def build_site(folder: Path) -> Site:
@@ -378,8 +389,22 @@ def build_site(folder: Path) -> Site:
     ]
     atom_feed = server.add("/feeds/ana.atom", atom("Ana Reports", None, atom_entries), "application/atom+xml")
     atom_bomb = server.add("/feeds/bomb.atom", ENTITY_BOMB, "application/atom+xml")
+    hostile = {**item("ben-1"), "title": HOSTILE_TITLE, "description": HOSTILE_DESCRIPTION, "duration": "7"}
+    hostile_feed = server.add("/feeds/hostile.xml", rss(HOSTILE_FEED_TITLE, [hostile]), "application/rss+xml")
     return Site(
-        server, clips, silence, noise, feed_a, feed_b, bad_feed, page, short_feed, vtt, atom_feed, atom_bomb
+        server,
+        clips,
+        silence,
+        noise,
+        feed_a,
+        feed_b,
+        bad_feed,
+        page,
+        short_feed,
+        vtt,
+        atom_feed,
+        atom_bomb,
+        hostile_feed,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -144,3 +145,30 @@ def test_help_is_fast() -> None:
     result = argmap("ingest", "--help", timeout=30)
     assert result.returncode == 0 and "--captions" in result.stdout
     assert time.monotonic() - start < 3  # includes interpreter start-up on a busy machine
+
+
+def test_hostile_title_never_reaches_the_terminal_raw(
+    media_site: Site, media_server: Any, tmp_path: Path
+) -> None:
+    """A failure line and the video list quote the title as one clean, short line."""
+    db = tmp_path / "argmap.db"
+    result = CliRunner().invoke(
+        cli, ["ingest", media_site.hostile_feed, "--db", str(db), "--max-duration", "0:05", "--no-embed"]
+    )
+    assert result.exit_code == 1
+    assert "too long: 0:00:07 > 0:00:05 limit (--max-duration)" in result.stdout
+    assert media_server.media_requests() == []  # the feed's own duration was enough
+    listed = CliRunner().invoke(cli, ["videos", "--db", str(db)])
+    for output in (result.output, listed.output):
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]", output)
+        assert "AAAA" * 100 not in output  # not 100 KB of title
+    (failed_line,) = [line for line in result.stdout.splitlines() if line.strip().startswith("failed ")]
+    assert "'Breaking news RED evil bold & x < y AAA" in failed_line
+    assert "Breaking news RED evil bold & x < y" in listed.output and "[Ben Talks]" in listed.output
+
+
+def test_limit_options_are_checked(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for flag, value in (("--max-filesize", "2X"), ("--max-duration", "soon")):
+        result = runner.invoke(cli, ["ingest", "x", "--db", str(tmp_path / "a.db"), flag, value])
+        assert result.exit_code == 1 and flag in result.output and "\n" not in result.output.strip()

@@ -24,7 +24,7 @@ from argmap.pipeline.download import (
 )
 from argmap.pipeline.errors import ConfigError, MediaError, SourceError
 from argmap.pipeline.runner import IngestOptions, IngestReport, ingest, render_transcript, video_rows
-from argmap.pipeline.sources import SourceOptions, canonical_id, expand, parse_since, safe_name
+from argmap.pipeline.sources import SourceOptions, canonical_id, clean_line, expand, parse_since, safe_name
 from argmap.store import Store
 
 FAST = {"extract": False, "embed": False}
@@ -445,3 +445,47 @@ def test_limit_messages_read_like_the_readme() -> None:
     with pytest.raises(MediaError, match=r"^too long: 7:12:00 > 6:00:00 limit \(--max-duration\)$"):
         options.check_duration(7.2 * 3600)
     options.check_size(None)  # unknown sizes pass: the download hook still watches
+
+
+# -- hostile metadata ---------------------------------------------------------------------
+
+INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_hostile_title_is_stored_as_one_clean_line(media_site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "hostile.db"
+    report = download_only(db, [media_site.hostile_feed], max_duration=None)
+    (outcome,) = report.outcomes
+    assert outcome.state == "done", report.to_dict()
+    store = Store.open(db)
+    video = store.video(outcome.video_id)
+    assert video.title.startswith("Breaking news RED evil bold & x < y AAAA")
+    assert len(video.title) <= 300 and video.title.endswith("A\u2026")
+    assert not INVISIBLE.search(video.title)
+    assert video.description == "First line\n\nSecond line"
+    assert store.commentator(video.commentator_id or "").name == "Ben Talks"
+    # The media file is named by id, whatever the title says.
+    assert video.media_path and Path(video.media_path).name == f"{safe_name(video.id)}.m4a"
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("\x1b[31mred\x1b[0m alert\x07", "red alert"),
+        ("title\x1b]0;pwned\x07 here", "title here"),  # OSC: sets the terminal's window title
+        ("\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\", "link"),  # OSC 8 hyperlink
+        ("a\u202eb\u2066c\u200dd\ufeffe", "abcde"),
+        ("one\r\ntwo\u2028three\x00four", "one two threefour"),
+        ("Tom &amp; Jerry <i>live</i> &lt;3", "Tom & Jerry live <3"),
+        ("  ", ""),
+    ],
+)
+def test_clean_line_removes_escapes_controls_and_markup(raw: str, clean: str) -> None:
+    assert clean_line(raw) == clean
+
+
+def test_clean_line_caps_with_an_ellipsis() -> None:
+    capped = clean_line("word " * 50_000)
+    assert len(capped) == 300 and capped.endswith("\u2026") and "  " not in capped
+    assert clean_line("short") == "short"
