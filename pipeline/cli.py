@@ -205,6 +205,15 @@ def _print_report(report: Any) -> None:
     help="Fail entries that are longer (SECONDS or HH:MM:SS; 0 = no limit).",
 )
 @click.option("--no-extract", is_flag=True, help="Skip argument extraction and summaries.")
+@click.option(
+    "--extractor",
+    default="default",
+    show_default=True,
+    help="Extractor (and summariser) for the extract stage: default, llm, or a plugin.",
+)
+@click.option("--llm-base-url", help="OpenAI-compatible endpoint (default: $ARGMAP_LLM_BASE_URL).")
+@click.option("--llm-model", help="Model name (default: $ARGMAP_LLM_MODEL).")
+@click.option("--llm-api-key", help="API key (default: $ARGMAP_LLM_API_KEY).")
 @click.option("--no-embed", is_flag=True, help="Skip embeddings.")
 @click.option("--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/).")
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
@@ -238,6 +247,13 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
         max_duration=parse_duration_limit(opts["max_duration"]),
         extract=not opts["no_extract"],
         embed=not opts["no_embed"],
+        extractor=opts["extractor"],
+        # As in `argmap extract`: the LLM flags are for the extractors that take options.
+        extractor_options=(
+            _llm_options(opts["llm_base_url"], opts["llm_model"], opts["llm_api_key"])
+            if opts["extractor"] != "default"
+            else {}
+        ),
         media_dir=Path(opts["media_dir"]) if opts["media_dir"] else None,
     )
     store = open_store(db_path)

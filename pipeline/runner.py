@@ -19,7 +19,6 @@ depends on click; the CLI passes one that draws progress bars on stderr.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +26,16 @@ from typing import Any, Protocol
 
 from argmap.store import STAGES, Store, Video
 
+# Every stage module is imported here, unconditionally: a missing or broken one must stop
+# ingest with its own error, not quietly leave videos without arguments or embeddings.
 from .download import DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, Downloader, DownloadOptions, register
+from .embed import EmbedStage
 from .errors import ArgmapError, ConfigError, TruncatedMedia
+from .extract import ExtractStage, get_extractor
 from .sources import Entry, SourceOptions, clean_line, expand
 from .stages import Stage
+from .summarise import SummariseStage
+from .transcribe import TranscribeOptions, Transcriber
 
 
 class Reporter(Protocol):
@@ -73,8 +78,10 @@ class IngestOptions:
     sleep: float = 0.0
     max_filesize: int | None = DEFAULT_MAX_FILESIZE  # bytes; None = no limit
     max_duration: float | None = DEFAULT_MAX_DURATION  # seconds; None = no limit
-    extract: bool = True  # run extract + summarise when those stages are installed
+    extract: bool = True  # run extract + summarise
     embed: bool = True
+    extractor: str = "default"  # extractor and summariser name (default, llm, a plugin)
+    extractor_options: dict[str, Any] = field(default_factory=dict)  # e.g. llm base_url/model/api_key
     media_dir: Path | None = None  # None = "<db stem>-media" beside the database
 
 
@@ -120,30 +127,35 @@ def media_dir_for(store: Store, explicit: Path | None) -> Path:
     return store.path.with_name(f"{store.path.stem}-media")
 
 
-def optional_stages(extract: bool, embed: bool) -> list[Stage]:
-    """The later stages that are installed, in order; missing ones are skipped quietly.
-
-    Each lives in its own module with a no-argument constructor; importing them here and
-    only here keeps ingest working while they are absent or broken.
-    """
-    wanted = []
-    if extract:
-        wanted += [("extract", "ExtractStage"), ("summarise", "SummariseStage")]
-    if embed:
-        wanted += [("embed", "EmbedStage")]
+def later_stages(options: IngestOptions) -> list[Stage]:
+    """Extract and summarise (with the chosen extractor), then embed, as asked."""
     stages: list[Stage] = []
-    for module, cls in wanted:
-        try:
-            factory = getattr(importlib.import_module(f"argmap.pipeline.{module}"), cls)
-        except (ImportError, AttributeError):
-            continue
-        stages.append(factory())
+    if options.extract:
+        # A wrong name or missing LLM setting must stop the run here, before any video is
+        # touched: failing at stage start would mark every video's extraction failed.
+        get_extractor(options.extractor, **options.extractor_options)
+        summariser = _summariser_for(options.extractor)
+        stages.append(ExtractStage(options.extractor, **options.extractor_options))
+        stages.append(
+            SummariseStage(
+                summariser, **(options.extractor_options if summariser == options.extractor else {})
+            )
+        )
+    if options.embed:
+        stages.append(EmbedStage())
     return stages
 
 
-def build_stages(options: IngestOptions, store: Store, reporter: Reporter) -> list[Any]:
-    from .transcribe import TranscribeOptions, Transcriber
+def _summariser_for(extractor: str) -> str:
+    """The summariser that goes with an extractor: the same name where one exists.
 
+    Summarisers are ``default`` and ``llm``; an extractor plugin has no summariser of its
+    own, so its videos get the default summary.
+    """
+    return extractor if extractor in ("default", "llm") else "default"
+
+
+def build_stages(options: IngestOptions, store: Store, reporter: Reporter) -> list[Any]:
     topts = TranscribeOptions(device=options.device, language=options.language)
     if options.model:
         topts.model = options.model
@@ -160,7 +172,7 @@ def build_stages(options: IngestOptions, store: Store, reporter: Reporter) -> li
         progress=lambda task, done, total: reporter.progress(task, done, total, "B"),
     )
     transcriber = Transcriber(topts)
-    stages: list[Any] = [downloader, transcriber, *optional_stages(options.extract, options.embed)]
+    stages: list[Any] = [downloader, transcriber, *later_stages(options)]
     # A stage whose prerequisites are not part of this run could never start; leave it out.
     names: set[str] = set()
     kept = []
@@ -298,10 +310,11 @@ def ingest(
     options = options or IngestOptions()
     reporter = reporter or NullReporter()
     report = IngestReport()
+    # Stages first: a bad option fails the run before any source is fetched or stored.
+    stages = stages if stages is not None else build_stages(options, store, reporter)
     entries = expand_sources(sources, options, report, reporter)
     for entry in entries:
         register(store, entry)
-    stages = stages if stages is not None else build_stages(options, store, reporter)
     stage_names = [s.name for s in stages]
     report.stages = stage_names
     for stage in stages:

@@ -24,6 +24,7 @@ from media_server import Site
 from test_ingest import dump
 
 from argmap.pipeline.cli import cli
+from argmap.store import Store
 
 # The console script installed next to this interpreter: exactly what a user runs.
 ARGMAP = [str(Path(sys.executable).with_name("argmap"))]
@@ -172,3 +173,73 @@ def test_limit_options_are_checked(tmp_path: Path) -> None:
     for flag, value in (("--max-filesize", "2X"), ("--max-duration", "soon")):
         result = runner.invoke(cli, ["ingest", "x", "--db", str(tmp_path / "a.db"), flag, value])
         assert result.exit_code == 1 and flag in result.output and "\n" not in result.output.strip()
+
+
+def test_ingest_with_the_llm_extractor(media_site: Site, tmp_path: Path) -> None:
+    """--extractor and the LLM flags reach both the extract and the summarise stage."""
+    from llm_server import LoopbackLLM, reply
+
+    llm = LoopbackLLM().start()
+    try:
+        quote = "The council should sell the building and fund online services instead"
+        argument = {"type": "call_to_action", "text": "Sell the building.", "quote": quote, "confidence": 0.8}
+        summary = {"gist": "Ben wants the building sold.", "paragraph": "Sell it.", "key_points": []}
+        llm.queue(reply({"arguments": [argument]}), reply(summary))
+        db = tmp_path / "argmap.db"
+        args = ["ingest", str(media_site.vtt), "--db", str(db), "--no-embed", "--extractor", "llm"]
+        result = CliRunner().invoke(cli, [*args, "--llm-base-url", llm.base_url, "--llm-model", "test-model"])
+        assert result.exit_code == 0, result.output
+        assert [r["body"]["model"] for r in llm.requests] == ["test-model", "test-model"]
+    finally:
+        llm.stop()
+    store = Store.open(db)
+    (row,) = store.rows("select extractor, quote from arguments")
+    assert row["extractor"] == "llm" and quote in row["quote"]
+    (summary_row,) = store.rows("select extractor, gist from summaries")
+    assert summary_row["extractor"] == "llm" and summary_row["gist"].endswith("Ben wants the building sold.")
+    store.close()
+
+
+def test_bad_extractor_settings_stop_before_anything_is_fetched(
+    media_site: Site, media_server: Any, tmp_path: Path
+) -> None:
+    db = tmp_path / "argmap.db"
+    for extra, needle in (
+        (["--extractor", "nope"], "unknown extractor 'nope'"),
+        (["--extractor", "llm", "--llm-model", "m"], "needs a base URL"),
+    ):
+        result = CliRunner(env={"ARGMAP_LLM_BASE_URL": None}).invoke(
+            cli, ["ingest", media_site.feed_a, "--db", str(db), *extra]
+        )
+        assert (
+            result.exit_code == 1 and needle in result.output and len(result.output.strip().splitlines()) == 1
+        )
+    assert media_server.requests() == []
+    assert Store.open(db).rows("select count(*) n from videos") == [{"n": 0}]
+
+
+def test_stage_modules_are_required_not_optional(tmp_path: Path) -> None:
+    """A stage module that cannot be imported stops ingest loudly instead of being skipped."""
+    blocker = (
+        "import sys, importlib.abc\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'argmap.pipeline.embed':\n"
+        "            raise ImportError('embed is broken')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import argmap.pipeline.runner\n"
+    )
+    result = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "embed is broken" in result.stderr
+
+    from argmap.pipeline.runner import IngestOptions, NullReporter, build_stages
+
+    store = Store.open(tmp_path / "s.db")
+    options = IngestOptions(
+        extractor="llm", extractor_options={"base_url": "http://127.0.0.1:9/v1", "model": "m"}
+    )
+    stages = build_stages(options, store, NullReporter())
+    assert [s.name for s in stages] == ["download", "transcribe", "extract", "summarise", "embed"]
+    assert stages[2].extractor_name == "llm" and stages[2].options["model"] == "m"
+    assert stages[3].summariser == "llm" and stages[3].options["model"] == "m"
+    store.close()
