@@ -29,24 +29,38 @@ CAPTION_MODES = ("prefer", "only", "never")
 # Caption formats we can parse, best first.
 _CAPTION_EXTS = ("vtt", "srt")
 
+# Matched case-insensitively, permanent ones first: "Private video. Sign in if you've been
+# granted access" is private (permanent), not a sign-in wall (transient).
 _PERMANENT_PATTERNS = [
     (r"HTTP Error (?:400|401|403|404|410|451)\b[^\n(]*", None),
     (r"Unsupported URL", "not a media page or file (no audio or video found)"),
-    (r"[Pp]rivate video", "private video"),
-    (r"[Vv]ideo unavailable|no longer available|has been removed|been terminated", "video unavailable"),
-    (r"members[- ]only|[Jj]oin this channel", "members-only video"),
-    (r"confirm your age|age[- ]restricted", "age-restricted video (try --cookies)"),
-    (r"is not a valid URL", "not a valid URL"),
+    (r"private video|video is private|this video has been made private", "private video"),
+    (
+        r"confirm your age|age[- ]restricted|inappropriate for some users",
+        "age-restricted video (try --cookies)",
+    ),
+    (r"members[- ]only|join this channel", "members-only video"),
+    (
+        r"video (?:is |has been )?removed|has been removed|been terminated|violating .{0,40}terms",
+        "video removed",
+    ),
+    (
+        r"video (?:is )?unavailable|no longer available|content isn.t available|does not exist",
+        "video unavailable",
+    ),
+    (r"not (?:made this video )?available in your country|geo[- ]?restrict", "blocked in this country"),
+    (r"is not a valid URL|looks truncated", "not a valid URL"),
     (r"No video formats found|Requested format is not available", "no downloadable audio or video"),
-    (r"[Nn]ot a media file|Invalid data found", "not a media file"),
+    (r"not a media file|Invalid data found", "not a media file"),
 ]
 _TRANSIENT_PATTERNS = [
     (r"HTTP Error (?:408|425|429|5\d\d)\b[^\n(]*", None),
-    (r"timed out|[Tt]imeout", "network timeout"),
-    (r"[Cc]onnection (?:refused|reset|aborted)|Remote end closed|Connection error", "connection failed"),
-    (r"[Tt]emporary failure in name resolution|Name or service not known|getaddrinfo", "host not reachable"),
-    (r"not a bot|[Ss]ign in to confirm", "the site asks to sign in (try --cookies, or later)"),
-    (r"[Ii]ncomplete|ContentTooShort|fewer bytes|did not get any data", "download incomplete"),
+    (r"timed out|timeout", "network timeout"),
+    (r"connection (?:refused|reset|aborted)|Remote end closed|Connection error", "connection failed"),
+    (r"temporary failure in name resolution|Name or service not known|getaddrinfo", "host not reachable"),
+    (r"not a bot|sign in to confirm", "the site asks to sign in (try --cookies, or later)"),
+    (r"premieres in|live event will begin|is upcoming", "not out yet (premiere or upcoming live stream)"),
+    (r"incomplete|ContentTooShort|fewer bytes|did not get any data", "download incomplete"),
 ]
 
 
@@ -55,7 +69,7 @@ def classify(message: str) -> tuple[str, bool]:
     text = re.sub(r"\x1b\[[0-9;]*m", "", message)
     for patterns, permanent in ((_PERMANENT_PATTERNS, True), (_TRANSIENT_PATTERNS, False)):
         for pattern, reason in patterns:
-            m = re.search(pattern, text)
+            m = re.search(pattern, text, re.IGNORECASE)
             if m:
                 return clean_line(reason or m.group(0).strip().rstrip(":;,"), 200), permanent
     # Unknown failures are retried: a later run costs little, losing a video costs more.

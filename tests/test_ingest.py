@@ -292,7 +292,7 @@ def test_canonical_ids_need_no_network() -> None:
         (
             "ERROR: [youtube] abc: Video unavailable. This video has been removed by the uploader",
             True,
-            "unavailable",
+            "removed",
         ),
         ("ERROR: Unsupported URL: https://example.com/post", True, "not a media"),
         ("ERROR: [generic] x: Unable to download webpage: HTTP Error 503: Service Unavailable", False, "503"),
@@ -489,3 +489,54 @@ def test_clean_line_caps_with_an_ellipsis() -> None:
     capped = clean_line("word " * 50_000)
     assert len(capped) == 300 and capped.endswith("\u2026") and "  " not in capped
     assert clean_line("short") == "short"
+
+
+COOKIE_HINT = (
+    " Use --cookies-from-browser or --cookies for the authentication. See  https://github.com/yt-dlp/"
+    "yt-dlp/wiki/FAQ#how-do-i-pass-cookies-to-yt-dlp  for how to manually pass cookies."
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "reason", "permanent"),
+    [
+        (
+            f"Private video. Sign in if you've been granted access to this video.{COOKIE_HINT}",
+            "private video",
+            True,
+        ),
+        ("This video is private", "private video", True),
+        ("Video unavailable", "video unavailable", True),
+        ("Video unavailable. This content isn\u2019t available.", "video unavailable", True),
+        ("This video has been removed for violating YouTube's Terms of Service", "video removed", True),
+        (
+            "Video unavailable. This video is no longer available because the YouTube account associated "
+            "with this video has been terminated.",
+            "video removed",
+            True,
+        ),
+        (
+            f"Sign in to confirm your age. This video may be inappropriate for some users.{COOKIE_HINT}",
+            "age-restricted video (try --cookies)",
+            True,
+        ),
+        (
+            "Join this channel to get access to members-only content like this video",
+            "members-only video",
+            True,
+        ),
+        ("The uploader has not made this video available in your country", "blocked in this country", True),
+        (
+            f"Sign in to confirm you\u2019re not a bot.{COOKIE_HINT}",
+            "the site asks to sign in (try --cookies, or later)",
+            False,
+        ),
+        ("Premieres in 2 hours", "not out yet (premiere or upcoming live stream)", False),
+    ],
+)
+def test_youtube_refusals_are_classified_in_one_line(message: str, reason: str, permanent: bool) -> None:
+    for text in (
+        f"ERROR: [youtube] dQw4w9WgXcQ: {message}",
+        f"\x1b[0;31mERROR:\x1b[0m [youtube] x: {message}\n",
+    ):
+        assert classify(text) == (reason, permanent)
