@@ -283,8 +283,9 @@ def _expand_url(url: str, options: SourceOptions) -> Iterator[Entry]:
         except yt_dlp.utils.DownloadError as err:
             from .download import classify
 
-            # yt-dlp's generic extractor reads RSS but not Atom: give the URL a second look.
-            info = atom_feed(ydl, url)
+            # yt-dlp's generic extractor reads RSS but not Atom, and calls an Atom feed an
+            # unsupported URL: only then is a second look worth a request.
+            info = atom_feed(ydl, url) if "Unsupported URL" in str(err) else None
             if info is None:
                 reason, permanent = classify(str(err))
                 raise SourceError(f"{url}: {reason}", permanent=permanent) from err

@@ -540,3 +540,12 @@ def test_youtube_refusals_are_classified_in_one_line(message: str, reason: str, 
         f"\x1b[0;31mERROR:\x1b[0m [youtube] x: {message}\n",
     ):
         assert classify(text) == (reason, permanent)
+
+
+def test_a_page_without_media_is_not_mistaken_for_a_feed(media_site: Site, media_server: Any) -> None:
+    with pytest.raises(SourceError, match="not a media page") as caught:
+        expand(media_site.server.url("/blog/post.html"))
+    assert caught.value.permanent
+    with pytest.raises(SourceError, match="404"):
+        expand(media_site.server.url("/feeds/gone.atom"))
+    assert media_server.requests(lambda p: p == "/feeds/gone.atom") == ["/feeds/gone.atom"]  # no second look
