@@ -477,23 +477,45 @@ def summary(
 
 
 @cli.command(name="eval")
-@click.argument("dataset", type=click.Path(exists=True, dir_okay=False))
+@click.argument("dataset", type=click.Path(exists=True, dir_okay=False), required=False)
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Score on the labelled shared seed texts in this folder (../shared/seeds) instead of a DATASET.",
+)
 @click.option("--extractor", "extractor_name", default="default", show_default=True)
 @llm_flags
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
 def eval_command(
-    dataset: str,
+    dataset: str | None,
+    seeds_dir: str | None,
     extractor_name: str,
     llm_base_url: str | None,
     llm_model: str | None,
     llm_api_key: str | None,
     as_json: bool,
 ) -> None:
-    """Score an extractor on a labelled JSONL DATASET: precision, recall, F1 overall and per type."""
-    from .evaluate import evaluate_file, format_table
+    """Score an extractor on a labelled JSONL DATASET (or the labelled seed texts with --seeds DIR).
 
+    Prints precision, recall and F1 for detection, typed, and per type; --seeds adds one table per text.
+    """
+    from .evaluate import evaluate_file, evaluate_seeds, format_table
+
+    if (dataset is None) == (seeds_dir is None):
+        raise click.UsageError("give either a DATASET file or --seeds DIR")
     options = _llm_options(llm_base_url, llm_model, llm_api_key) if extractor_name != "default" else {}
+    if seeds_dir is not None:
+        report = evaluate_seeds(seeds_dir, extractor_name, **options)
+        if as_json:
+            echo_json(report)
+            return
+        for part in report["per_text"].values():
+            click.echo(format_table(part) + "\n")
+        click.echo(format_table(report))
+        return
+    assert dataset is not None
     report = evaluate_file(dataset, extractor_name, **options)
     if as_json:
         echo_json(report)
