@@ -256,6 +256,22 @@ def _warm_matrix(store: Store, model: str, item_type: str) -> _Matrix | None:
     return cached[1] if cached is not None and cached[0] == _signature(store) else None
 
 
+def warm_matrices(store: Store) -> dict[tuple[str, str], _Matrix]:
+    """The matrices cached on ``store`` that are still current, by (model, item type)."""
+    sig = _signature(store)
+    cache = store.__dict__.get("_vector_matrices", {})
+    return {key: matrix for key, (built, matrix) in cache.items() if built == sig}
+
+
+def share_index(source: Store, target: Store) -> None:
+    """Let ``target``, another connection to the same database, search with ``source``'s
+    current matrices instead of building its own (``argmap serve``: one index, a connection
+    per request). The matrices are read-only arrays, safe to share between threads; the
+    caller keeps ``source`` fresh with :func:`warm_index`."""
+    sig = _signature(target)
+    target.__dict__["_vector_matrices"] = {key: (sig, m) for key, m in warm_matrices(source).items()}
+
+
 def warm_index(store: Store, model: str | None = None) -> None:
     """Build the in-memory matrices now, so that later queries in this process use them.
 

@@ -376,7 +376,7 @@ class ArgmapServer(ThreadingHTTPServer):
         self.query_seconds = query_seconds
         # A long-lived read-only connection that owns the vector index; requests borrow it.
         self.index_store = Store.open(db_path, readonly=True)
-        self._index_lock = threading.Lock()
+        self._index_lock = threading.RLock()
         self.index_builds = 0  # how many times the index was (re)built: once unless the data changed
         try:
             super().__init__((host, port), Handler)
@@ -401,27 +401,21 @@ class ArgmapServer(ThreadingHTTPServer):
         from . import search
 
         with self._index_lock:
-            matrices = self.index_store.__dict__.get("_vector_matrices", {})
-            # References, not ids: a rebuilt matrix could reuse a freed one's address.
-            before = {key: entry[1] for key, entry in matrices.items()}
+            before = search.warm_matrices(self.index_store)
             search.warm_index(self.index_store)  # cheap when nothing changed: one pragma, one lookup
-            now = {key: entry[1] for key, entry in self.index_store.__dict__["_vector_matrices"].items()}
+            now = search.warm_matrices(self.index_store)
+            # References, not ids: a rebuilt matrix could reuse a freed one's address.
             if now.keys() != before.keys() or any(now[k] is not before[k] for k in now):
                 self.index_builds += 1
             return now
 
     def share_index(self, store: Store) -> None:
-        """Give a request's connection the warm index, so ``auto`` search takes the numpy path.
-
-        search.py keys its per-connection cache by that connection's change signature; the
-        matrices themselves are read-only arrays, safe to share between threads.
-        """
+        """Give a request's connection the warm index, so ``auto`` search takes the numpy path."""
         from . import search
 
-        signature = search._signature(store)
-        store.__dict__["_vector_matrices"] = {
-            key: (signature, matrix) for key, matrix in self._current_index().items()
-        }
+        with self._index_lock:  # re-entrant: _current_index takes it too
+            self._current_index()
+            search.share_index(self.index_store, store)
 
     def server_close(self) -> None:
         super().server_close()
