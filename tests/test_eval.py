@@ -139,11 +139,31 @@ def test_malformed_datasets_fail_with_the_line_number(tmp_path: Path):
     assert result.exit_code == 1 and "unknown label 'opinion'" in result.output
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "dev.jsonl").exists(), reason="labelled dataset not present")
+@pytest.mark.parametrize(
+    ("split", "detection", "typed"),
+    # README: dev (fitted on it) 0.994 / 0.986, held-out 0.909 / 0.825
+    [("dev", 0.97, 0.95), ("heldout", 0.88, 0.79)],
+)
+def test_default_extractor_quality_floor(split: str, detection: float, typed: float):
+    # Floors sit a little under the figures reported in README, so a regression in the
+    # classifier, its weights or the rules it reads shows.
+    from argmap.pipeline.classifier import EMBED_MODEL
+    from argmap.pipeline.embed import get_embedder
+
+    get_embedder(EMBED_MODEL).load()  # once per process, not part of extraction time
+    report = evaluate_file(DATA / f"{split}.jsonl")
+    assert report["extractor"] == "default v2"
+    assert report["detection"]["f1"] >= detection
+    assert report["typed"]["f1"] >= typed
+    assert report["seconds"] < 10
+
+
 @pytest.mark.skipif(not (DATA / "dev.jsonl").exists(), reason="labelled dataset not present")
 @pytest.mark.parametrize(("split", "floor"), [("dev", 0.8), ("heldout", 0.75)])
-def test_default_extractor_quality_floor(split: str, floor: float):
-    # Floors sit a little under the figures reported in README, so a regression in the rules shows.
-    report = evaluate_file(DATA / f"{split}.jsonl")
+def test_rules_v1_quality_floor(split: str, floor: float):
+    report = evaluate_file(DATA / f"{split}.jsonl", "rules")
     assert report["detection"]["f1"] >= floor
     assert report["typed"]["f1"] >= floor - 0.2
     assert report["seconds"] < 5

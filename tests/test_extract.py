@@ -13,6 +13,7 @@ from argmap.pipeline import extract as extract_mod
 from argmap.pipeline.cli import cli
 from argmap.pipeline.errors import ConfigError, ExtractionError
 from argmap.pipeline.extract import (
+    ClassifierExtractor,
     ExtractionInput,
     ExtractionResult,
     ExtractStage,
@@ -106,8 +107,9 @@ def test_attribution_rewrites_the_pronoun_and_finds_the_target():
 
 
 def test_extracts_types_times_and_merges_continuations(store: Store):
+    # Merging and timing are shared by both versions; the rules v1 verdicts pin them exactly.
     video = seed_video(store, COMMENTARY)
-    (outcome,) = extract_videos(store)
+    (outcome,) = extract_videos(store, extractor="rules")
     assert outcome.status == "extracted"
     args = store.arguments(video.id)
     by_type = {a.type: a for a in args}
@@ -137,11 +139,14 @@ def test_rerun_changes_nothing_and_new_version_adds_rows(store: Store, monkeypat
     (forced,) = extract_videos(store, force=True)
     assert forced.status == "extracted" and store.arguments(video.id) == first
 
-    monkeypatch.setattr(RuleExtractor, "version", "2")
+    monkeypatch.setattr(ClassifierExtractor, "version", "3")
     extract_videos(store)
     rows = store.arguments(video.id)
     assert len(rows) == 2 * len(first)
-    assert {a.extractor_version for a in rows} == {"1", "2"}
+    assert {a.extractor_version for a in rows} == {"2", "3"}
+    # the rules v1 rows live beside v2's
+    extract_videos(store, extractor="rules")
+    assert {a.extractor_version for a in store.arguments(video.id)} == {"1", "2", "3"}
 
 
 def test_bad_inputs_are_reported_and_the_batch_goes_on(store: Store):
@@ -187,7 +192,8 @@ class ShoutExtractor:
 def test_registry_finds_builtins_and_entry_point_plugins(store: Store, monkeypatch: pytest.MonkeyPatch):
     from importlib import metadata
 
-    assert isinstance(get_extractor("default"), RuleExtractor)
+    assert isinstance(get_extractor("default"), ClassifierExtractor)
+    assert isinstance(get_extractor("rules"), RuleExtractor)
     with pytest.raises(ConfigError, match="unknown extractor"):
         get_extractor("nosuch")
     ep = metadata.EntryPoint(name="shout", value="test_extract:ShoutExtractor", group="argmap.extractors")
@@ -311,3 +317,21 @@ def test_one_hour_transcript_extracts_in_under_ten_seconds():
     result = RuleExtractor().extract(doc)
     elapsed = time.perf_counter() - started
     assert result.arguments and elapsed < 10.0
+
+
+@pytest.mark.slow
+def test_default_v2_on_a_one_hour_transcript_in_under_ten_seconds():
+    # The real embedding model and shipped weights; the model load is once per process and
+    # not per transcript, so it is paid before the clock starts.
+    from argmap.pipeline.classifier import EMBED_MODEL
+    from argmap.pipeline.embed import get_embedder
+
+    get_embedder(EMBED_MODEL).load()
+    lines = [COMMENTARY[i % len(COMMENTARY)] for i in range(600)]  # ~600 sentences, an hour
+    segments = [Segment(f"t/{i}", "t", "v", i, i * 6.0, i * 6.0 + 6.0, line) for i, line in enumerate(lines)]
+    doc = ExtractionInput("v", "t", segments, "Dana Reyes")
+    started = time.perf_counter()
+    result = ClassifierExtractor().extract(doc)
+    elapsed = time.perf_counter() - started
+    assert result.arguments and elapsed < 10.0
+    assert {a.extractor_version for a in result.arguments} == {"2"}

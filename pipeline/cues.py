@@ -1,0 +1,411 @@
+"""Frozen cue rules: the classifier's evidence, kept exactly as they were before dev tuning.
+
+This is the rule set of the first default extractor as it stood *before* it was tuned
+sentence by sentence on ``tests/data/argeval/dev.jsonl`` (it scored typed F1 0.692 on dev
+and 0.672 on held-out: no gap, so it knows nothing particular about dev). :mod:`.rules` is
+the tuned descendant and still does attribution, targets and merging, but its verdicts on
+dev sentences are far better than on new ones (0.920 against 0.712), so a classifier trained
+on dev with them as features would learn to trust them more than they deserve, and
+cross-validation inside dev could not tell. These frozen rules give the classifier
+(:mod:`.classifier`) the same kind of evidence (cue words, person, mood, reporting verbs)
+with dev-level reliability equal to new-data reliability. Do not tune them: change
+:mod:`.rules` instead, or retrain with new features and measure again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Verdict:
+    type: str  # claim | critique | call_to_action | other
+    confidence: float
+    target: str | None = None
+    rule: str = ""
+    # the sentence rewritten to stand alone ("He argues" -> "Eli argues"), when it is reported
+    attributed: bool = False
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _words(items: str) -> str:
+    return "|".join(sorted({w.strip() for w in items.split(",") if w.strip()}, key=len, reverse=True))
+
+
+FILLER = re.compile(
+    r"^(?:(?:um+|uh+|er+|ah+|so+|and|but|now|well|okay|ok|alright|all right|right|look|listen|like|yeah|"
+    r"yes|honestly|basically|anyway|anyways|also|then|finally|plus|again|you know|i mean|see|oh|hey)"
+    r"\b[,.]?\s+)+",
+    re.I,
+)
+INLINE_FILLER = re.compile(r"\b(?:um+|uh+|er+|you know|i mean|like,)\b,?\s*", re.I)
+
+# --- other: housekeeping that is never an argument ------------------------------------------
+HOUSEKEEPING = re.compile(
+    r"^(?:hey|hi|hello|welcome|what's up|whats up|good (?:morning|evening|afternoon))\b|"
+    r"\b(?:welcome back|thanks? (?:you )?(?:so much )?for (?:watching|listening|tuning in|joining)|"
+    r"see you (?:next|in the|soon|guys)|sponsored by|brought to you by|today's sponsor|"
+    r"(?:let's|lets) (?:get (?:into|started|right into)|dive|jump|start|begin|move on|take a look|"
+    r"talk about|look at|go)|before we (?:get|dive|start|begin)|that's (?:it|all) for)\b",
+    re.I,
+)
+
+# --- third-person reports: "He criticizes ...", "Eli argues that ..." -------------------------
+CRITIQUE_VERBS = _words(
+    "criticizes, criticises, criticized, criticised, critiques, critiqued, slams, slammed, condemns,"
+    " condemned, blasts, blasted, denounces, denounced, attacks, rips into, rails against, railed against,"
+    " takes aim at, took aim at, mocks, mocked, ridicules, ridiculed, faults, blames, blamed, laments,"
+    " complains, complained, decries, decried, rejects, rejected, dismisses, dismissed, calls out,"
+    " called out, pushes back on, pushes back against, warns against, scolds, lambasts, lambasted,"
+    " accuses, accused, questions whether, expresses frustration, expresses concern, expresses"
+    " skepticism, expresses scepticism, expresses disappointment, voices frustration, voices concern,"
+    " is critical of, was critical of, takes issue with, took issue with, argues against, objects to,"
+    " disagrees with, calls (?:it|them|this|that) (?:a |an )?(?:mistake|failure|disaster|joke|scam)"
+)
+CTA_VERBS = _words(
+    "urges, urged, encourages, encouraged, invites, invited, calls on, called on, calls for, called for,"
+    " asks viewers, asks listeners, asks the audience, asks everyone, asks people, tells viewers,"
+    " tells listeners, tells the audience, recommends, recommended, advises, advised, implores, pleads,"
+    " pleaded, appeals to, appealed to, challenges viewers, challenges listeners, pushes for, demands,"
+    " demanded, wants viewers to, wants listeners to, wants people to, insists that (?:we|you|people|viewers)"
+)
+CLAIM_VERBS = _words(
+    "argues, argued, claims, contends, asserts, maintains, believes, insists, emphasizes, emphasises,"
+    " stresses, points out, notes that, highlights, predicts, predicted, concludes, suggests, thinks,"
+    " says that, said that, sees, views, considers, feels that, is convinced, makes the case, makes the"
+    " point, reasons, explains why, explains that, warns that, warned that, expects, doubts, praises,"
+    " praised, defends, defended, applauds, credits, celebrates, admits, acknowledges, stresses that,"
+    " contrasts, compares, is optimistic, is skeptical, is sceptical, remains, calls (?:it|this|that)"
+)
+NARRATION_VERBS = _words(
+    "discusses, discussed, explains, explained, describes, described, talks about, talked about,"
+    " touches on, covers, covered, mentions, mentioned, shares, shared, recounts, reviews, reviewed,"
+    " walks through, goes over, introduces, introduced, begins, starts, opens, shows, showed, reads,"
+    " reacts to, looks at, summarizes, summarises, outlines, details, presents, gives, provides, answers"
+)
+REPORT_SUBJECT = (
+    r"(?:(?i:he|she|they|the (?:host|hosts|speaker|author|commentator|presenter|narrator|creator|youtuber|"
+    r"video|episode|podcast|channel))|[A-Z][\w’'.-]*(?: (?:the|de|van|von|[A-Z][\w’'.-]*)){0,4})"
+)
+REPORT = re.compile(
+    rf"^(?:(?i:in (?:this|the|today's) (?:video|episode|podcast|segment|clip|stream)|overall|finally|"
+    rf"then|also|later|next|meanwhile|throughout|in (?:the|his|her) (?:end|conclusion|closing)|"
+    rf"at the end),?\s+)*(?P<subj>{REPORT_SUBJECT})(?:,[^,]{{1,40}},)?\s+"
+    rf"(?:(?:also|further|then|strongly|repeatedly|openly|sharply|clearly|firmly|again|even|directly|"
+    rf"particularly|specifically|later|finally|ultimately|really)\s+)*"
+    rf"(?:(?P<crit>{CRITIQUE_VERBS})|(?P<cta>{CTA_VERBS})|(?P<claim>{CLAIM_VERBS})|"
+    rf"(?P<narr>{NARRATION_VERBS}))\b(?P<rest>.*)$",
+    re.S,
+)
+REPORTED_SPEECH = re.compile(
+    rf"^{REPORT_SUBJECT}\s+(?:also\s+)?(?:said|says|told|tells|announced|announces|stated|states|tweeted|"
+    r"wrote|writes|reported|reports|claimed|confirmed|confirms|revealed|posted)\b",
+)
+
+# --- calls to action --------------------------------------------------------------------------
+CTA_HOUSEKEEPING = re.compile(
+    r"\b(?:subscribe|hit (?:that|the) (?:like|bell|subscribe)|smash (?:that|the) like|"
+    r"like (?:this|the) video|"
+    r"donat(?:e|ing|ion|ions)|patreon|sign (?:up|the petition)|join (?:us|our|me|the|a)|become a member|"
+    r"support (?:the|this|our|us|me|the channel|local)|check (?:out|it out)|link (?:is )?in the description|"
+    r"leave a comment|drop a comment|comment below|let me know (?:in|what|down)|share (?:this|the) video|"
+    r"follow (?:me|us)|call your (?:representative|senator|congress\w*|mp|council\w*)|go vote|"
+    r"get out and vote|"
+    r"write to your|contact your)\b",
+    re.I,
+)
+AUDIENCE = (
+    r"(?:you|you guys|y'all|we|we all|all of us|everyone|everybody|people|folks|viewers|listeners|voters|"
+    r"parents|fans|readers|consumers|citizens|americans|developers|the government|the city|the council|"
+    r"the company|the league|the administration|the state|the board|the school|the club|the team|"
+    r"the fed|the president|the mayor|congress|parliament|lawmakers|regulators|politicians|leaders|"
+    r"companies|governments|schools|cities|[A-Z][\w.]+(?: [A-Z][\w.]+)?)"
+)
+CTA_MODAL = re.compile(
+    rf"(?:^|[,;]\s*|\b(?:and|so|that|then|but)\s+)(?P<who>{AUDIENCE})\s+(?:really\s+|just\s+|all\s+|absolutely\s+|"
+    r"seriously\s+|definitely\s+|honestly\s+|still\s+|also\s+|actually\s+|probably\s+)?"
+    r"(?:should(?:n't| not)?|must(?:n't| not)?|need to|needs to|have to|has to|ought to|gotta|got to|"
+    r"had better|'d better|better)\s+(?!have\b|be (?:fine|ok|okay|good|great|ready|done|able|out|back)|"
+    r"expect|see\b)",
+    re.I,
+)
+CTA_FIRST_PERSON = re.compile(
+    r"\b(?:i (?:urge|encourage|recommend|suggest|invite|challenge|beg|implore|ask|want|need) (?:you|everyone|"
+    r"everybody|all of you|viewers|people|listeners|folks|the)|i(?:'d| would) (?:urge|encourage|recommend|"
+    r"suggest|advise|ask)|i want you to|i need you to|please\b|make sure (?:you|to)|don't forget|"
+    r"do not forget|"
+    r"(?:let's|lets|let us) (?!get (?:into|started)|dive|jump|start|begin|move on|take a look|talk|look at|"
+    r"go\b|be honest|face it|see)|why don't (?:you|we)|how about (?:you|we)|it's time (?:for|to)|"
+    r"time to (?:act|stop|start|wake up)|we (?:can't|cannot) (?:let|allow|wait))",
+    re.I,
+)
+IMPERATIVE_VERBS = _wordset(
+    """go check subscribe vote call write stop start make remember read watch join sign support tell
+    think consider try get buy sell avoid don't do take give keep demand contact email learn listen share
+    follow hit smash leave grab download install use switch ask pay put push turn help donate register
+    spread fight protect save invest skip wait prepare educate speak stand reach hold boycott cancel
+    unsubscribe choose pick ask fix ban raise lower cut tax fund build protest organize organise show
+    never always quit drop trust believe"""
+)
+NOT_CALL = re.compile(
+    r"\b(?:not (?:saying|telling|asking|suggesting|recommending)|i'm not gonna tell|"
+    r"no one is (?:saying|telling))"
+    r"|\b(?:you|we) (?:should|must) (?:have|be) (?:seen|known|heard|noticed)\b",
+    re.I,
+)
+
+# --- critiques ----------------------------------------------------------------------------------
+NEGATIVE = re.compile(
+    r"\b(?:terrible|horrible|horrendous|awful|atrocious|ridiculous|absurd|stupid|dumb|idiotic|insane|"
+    r"pathetic|shameful|shameless|disgraceful|disgusting|embarrassing|incompetent|incompetence|clueless|"
+    r"dishonest|dishonesty|hypocritical|hypocrisy|hypocrites?|corrupt|corruption|reckless|irresponsible|"
+    r"misguided|counterproductive|counter-productive|short-sighted|shortsighted|wrongheaded|wrong|"
+    r"mistakes?|blunders?|failures?|failed|fails|failing|disasters?|disastrous|mess|messy|fiasco|joke|"
+    r"laughable|scams?|garbage|trash|rubbish|nonsense|bs|bullshit|rip-?off|overpriced|overrated|overhyped|"
+    r"useless|pointless|worthless|waste|wasted|wasting|wasteful|lazy|greedy|greed|cynical|broken|flawed|"
+    r"bad|worst|poorly|sloppy|unacceptable|outrageous|deceptive|misleading|lies|lying|liars?|propaganda|"
+    r"gaslighting|cowardly|cowards?|bloated|out of touch|dropped the ball|blew it|screwed up|messed up|"
+    r"sold out|cash grab|tone-deaf|tone deaf|let(?:s)? down|letdown|disappointing|disappointed|"
+    r"frustrating|frustrated|annoying|infuriating|maddening|problem with|the problem is|to blame|"
+    r"interfere|interfering|interference|restrictive|overreach|inexcusable|no excuse|makes no sense|"
+    r"doesn't make (?:any )?sense|does not make sense|(?:don't|doesn't|didn't) care|not a fan|"
+    r"can't stand|fed up|sick of|tired of|backwards|abysmal|lousy|shoddy|botched|half-baked|"
+    r"naive|arrogant|arrogance|ignorant|ignorance|hubris|unfair|unjust|harmful|damaging|dangerous|"
+    r"predatory|exploitative|anti-consumer|cheated|ripped off|gouging|ineffective|inept|failure to|"
+    r"fell short|falls short|falling short|nothing but|pure theater|theatre|gimmick|gimmicky|sham)\b",
+    re.I,
+)
+NEGATED_POSITIVE = re.compile(
+    r"\b(?:not|n't|never|hardly)\s+(?:very\s+|really\s+|at all\s+|even\s+)?(?:good|great|acceptable|worth|"
+    r"working|helpful|fair|enough|okay|ok|impressive|serious|honest|ready|fit)\b",
+    re.I,
+)
+SHOULD_HAVE = re.compile(
+    r"\b(?:should(?:n't)? have|should(?:n't)?'ve|could have|could've|never should|had no business)\b", re.I
+)
+NEGATION_BEFORE = re.compile(r"\b(?:not|n't|never|no|hardly|isn't|wasn't|aren't)\s+(?:\w+\s+)?$", re.I)
+
+# --- claims -------------------------------------------------------------------------------------
+CLAIM_MARKERS = re.compile(
+    r"\b(?:i think|i believe|i'm convinced|i am convinced|i feel like|i feel that|in my (?:opinion|view|"
+    r"experience)|to me|i'd argue|i would argue|i'd say|i would say|my take|my point|the point is|"
+    r"the truth is|the reality is|the fact is|the thing is|the bottom line|bottom line|clearly|obviously|"
+    r"undeniably|no doubt|there's no question|frankly|definitely|certainly|i'm sure|i am sure|i bet|"
+    r"i predict|i expect|my guess|my prediction|probably|likely|unlikely|going to|gonna|will|won't|'ll|"
+    r"matters?|important|crucial|critical|essential|key|better|worse|more (?:\w+ )?than|less than|"
+    r"the best|the biggest|huge|massive|significant|impressive|amazing|incredible|great|good|smart|"
+    r"brilliant|right|correct|true|proves?|shows that|means|because|that's why|exactly|should be|"
+    r"is the future|underrated|game changer|game-changer|works|worth|win|winning|wins|advantage|"
+    r"benefits?|need(?:s)? to be|has to be|must be|can't|cannot|doesn't|isn't|aren't|always|never|every|"
+    r"nobody|no one|the only|real(?:ly)?|actually|fundamentally|essentially|simply|strong|weak|healthy|"
+    r"unhealthy|safe|unsafe|cheap|expensive|success|successful|progress|growth|decline|risk|risky|"
+    r"threat|inevitable|obvious|deserve[sd]?|should|supposed to|makes sense|fair|unfair|"
+    r"beautiful|fantastic|excellent|perfect|solid|wise|efficient|innovation|innovative)\b",
+    re.I,
+)
+STRONG_CLAIM = re.compile(
+    r"\b(?:i think|i believe|i'm convinced|in my (?:opinion|view)|i'd argue|i would argue|the point is|"
+    r"the truth is|the reality is|the fact is|the bottom line|clearly|obviously|there's no question|"
+    r"i predict|my prediction|i'm sure|make no mistake|i'd say|i would say)\b",
+    re.I,
+)
+HEDGE = re.compile(r"\b(?:maybe|perhaps|might|i guess|kind of|sort of|not sure|i don't know)\b", re.I)
+NARRATION = re.compile(
+    r"\b(?:yesterday|last (?:week|month|year|night)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday)|announced|released|reported|according to|was founded|took place|happened|in \d{4})\b",
+    re.I,
+)
+
+PRONOUN_START = re.compile(r"^(?:he|she|they)\b", re.I)
+_STOP_TARGET = re.compile(
+    r"\s*(?:,|;|:|\.|\bwhich\b|\bwho\b|\bthat\b|\bfor\b|\bas\b|\bbecause\b|\barguing\b|\bsaying\b|"
+    r"\bcalling\b|\bwhile\b|\bsince\b|\bto\b|\bby\b|\bincluding\b|\bover\b|\band (?:argues|says|notes)\b)",
+    re.I,
+)
+_PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b((?:[A-Z][\w’'&.-]*|U\.S\.)(?:\s+(?:of\s+)?[A-Z][\w’'&.-]*){0,3})")
+_NOT_NAMES = {
+    "I",
+    "I'm",
+    "I've",
+    "I'd",
+    "I'll",
+    "You",
+    "We",
+    "He",
+    "She",
+    "They",
+    "It",
+    "This",
+    "That",
+    "And",
+    "But",
+}
+
+
+def strip_filler(text: str) -> str:
+    return FILLER.sub("", text.strip()).strip()
+
+
+def _object_phrase(rest: str, max_words: int = 6) -> str | None:
+    rest = re.sub(r"^\s*(?:(?:how|the fact that|that|about|on|with|of)\s+)+", "", rest.strip(), flags=re.I)
+    m = _STOP_TARGET.search(rest)
+    phrase = rest[: m.start()] if m else rest
+    words = phrase.split()[:max_words]
+    if not words:
+        return None
+    return " ".join(words).strip(" \"'“”")
+
+
+def _proper_noun(text: str, exclude: str | None) -> str | None:
+    skip = {exclude.split()[0]} if exclude else set()
+    for m in _PROPER.finditer(text):
+        name = m.group(1).rstrip(".’'")
+        first = name.split()[0]
+        if first in _NOT_NAMES or first in skip:
+            continue
+        return name
+    return None
+
+
+def _is_commentator(subject: str, commentator: str | None) -> bool:
+    if PRONOUN_START.match(subject) or subject.lower().startswith("the "):
+        return True
+    if not commentator:
+        # Without a known commentator, a named subject of a summary verb is taken as the speaker
+        # only in summary phrasing; the caller decides by the verb class.
+        return False
+    first = commentator.split()[0].lower()
+    return subject.lower().startswith(first) or commentator.lower().startswith(subject.lower())
+
+
+def classify(sentence: str, commentator: str | None = None) -> Verdict:
+    """Type one sentence. ``commentator`` (the speaker's name) resolves third-person summaries."""
+    text = strip_filler(sentence)
+    words = text.split()
+    if not words:
+        return Verdict("other", 0.9, rule="empty")
+    low = text.lower()
+
+    if CTA_HOUSEKEEPING.search(low) and not NOT_CALL.search(low):
+        return Verdict("call_to_action", 0.85, target="viewers", rule="housekeeping")
+    if HOUSEKEEPING.search(text):
+        return Verdict("other", 0.8, rule="housekeeping")
+    if len(words) < 4 and not _imperative(words):
+        return Verdict("other", 0.7, rule="short")
+
+    report = REPORT.match(text)
+    if report:
+        verdict = _reported(report, commentator)
+        if verdict:
+            return verdict
+
+    if text.endswith("?"):
+        if re.match(r"^(?:why don't|why not|how about|shouldn't we|can we all|could you|would you)\b", low):
+            return Verdict("call_to_action", 0.6, target=None, rule="question-cta")
+        return Verdict("other", 0.7, rule="question")
+
+    if REPORTED_SPEECH.match(text) and not re.search(r"\b(?:and (?:he|she|they)'re right|which is)\b", low):
+        return Verdict("other", 0.6, rule="reported-speech")
+
+    not_call = bool(NOT_CALL.search(low))
+    if not not_call:
+        m = CTA_MODAL.search(text)
+        if m:
+            who = m.group("who")
+            target = None if who.lower() in ("you", "you guys", "y'all", "we", "we all") else who
+            return Verdict("call_to_action", 0.8, target=target, rule="modal")
+        if CTA_FIRST_PERSON.search(low) or _imperative(words):
+            return Verdict("call_to_action", 0.75, target=None, rule="imperative")
+
+    negative, cancelled = _negative(text)
+    if negative or SHOULD_HAVE.search(low) or NEGATED_POSITIVE.search(low):
+        conf = 0.75 if negative >= 2 else 0.65
+        return Verdict("critique", conf, target=_proper_noun(text, commentator), rule="negative")
+
+    strong = bool(STRONG_CLAIM.search(low))
+    markers = len(CLAIM_MARKERS.findall(low)) + cancelled
+    if strong or markers >= 2 or (markers == 1 and not NARRATION.search(low)):
+        conf = 0.75 if strong else 0.55 + min(markers, 3) * 0.05
+        if HEDGE.search(low):
+            conf -= 0.1
+        return Verdict("claim", round(conf, 2), target=_proper_noun(text, commentator), rule="claim")
+    return Verdict("other", 0.6, rule="default")
+
+
+VOCATIVE = re.compile(
+    r"^(?:(?:(?:my )?(?:fellow \w+|dear \w+)|ladies and gentlemen),?\s*|"
+    r"(?:friends|guys|folks|everyone|everybody|people|y'all),\s*)+",
+    re.I,
+)
+
+
+def _imperative(words: list[str]) -> bool:
+    if len(words) > 2 and VOCATIVE.match(" ".join(words)):
+        words = VOCATIVE.sub("", " ".join(words)).split()
+        if not words:
+            return False
+    first = words[0].lower().strip(",.!")
+    if first not in IMPERATIVE_VERBS:
+        return False
+    if words[0].endswith(","):  # "Look, ..." / "Listen, ..." is a filler, not an order
+        return False
+    nxt = words[1].lower() if len(words) > 1 else ""
+    # "Do you think..." / "Make no mistake" / "Never mind" are not orders
+    return nxt not in {"you", "we", "they", "i", "it", "no", "mind", "is", "are", "was"}
+
+
+def _negative(text: str) -> tuple[int, int]:
+    """Negative judgements, and negated ones ("not bad", "isn't wrong": those are claims)."""
+    hits = cancelled = 0
+    for m in NEGATIVE.finditer(text):
+        if NEGATION_BEFORE.search(text[max(0, m.start() - 20) : m.start()]):
+            cancelled += 1
+        else:
+            hits += 1
+    return hits, cancelled
+
+
+def _reported(m: re.Match[str], commentator: str | None) -> Verdict | None:
+    subject = m.group("subj")
+    rest = m.group("rest")
+    speaker = _is_commentator(subject, commentator)
+    named_other = not speaker and commentator is not None
+    if m.group("crit"):
+        if named_other:
+            return Verdict("other", 0.5, rule="reported-critique")
+        return Verdict("critique", 0.85, target=_object_phrase(rest), rule="report-critique", attributed=True)
+    if m.group("cta"):
+        if named_other:
+            return Verdict("other", 0.5, rule="reported-call")
+        return Verdict(
+            "call_to_action", 0.85, target=_object_phrase(rest), rule="report-cta", attributed=True
+        )
+    if m.group("claim"):
+        if named_other:
+            return Verdict("other", 0.5, rule="reported-claim")
+        # "He argues that the ban is a mistake" is still the commentator's claim.
+        return Verdict(
+            "claim", 0.8, target=_proper_noun(rest, commentator), rule="report-claim", attributed=True
+        )
+    if m.group("narr"):
+        return Verdict("other", 0.7, rule="report-narration")
+    return None
+
+
+def attribute(sentence: str, commentator: str | None) -> str:
+    """Make a reported sentence stand alone: "He criticizes X" -> "Eli criticizes X"."""
+    text = strip_filler(sentence)
+    if commentator:
+        text = re.sub(r"^(?:He|She|They|he|she|they)\b", commentator, text, count=1)
+    return text[:1].upper() + text[1:] if text else text
+
+
+def clean_text(sentence: str) -> str:
+    """The sentence without spoken filler, capitalised: the argument's ``text``."""
+    text = INLINE_FILLER.sub("", strip_filler(sentence))
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:1].upper() + text[1:] if text else text
