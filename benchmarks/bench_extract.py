@@ -1,8 +1,10 @@
 """Default extractor speed: the figure behind "a one-hour transcript in under 10 seconds".
 
 Builds a one-hour transcript (about 9,000 words in ~4 s segments, 2.5 words a second) from the
-labelled development set's sentences, cycled, so the rules see realistic commentary, then
-times sentence splitting and extraction separately and prints sentences/s and arguments/s.
+labelled development set's sentences, cycled, so the extractor sees realistic commentary, then
+times sentence splitting, the model-free rules v1 and the default v2 (embedding every sentence
+and classifying it) separately. The embedding model is loaded once per process, as in ingest,
+and that one-off load is printed on its own line rather than charged to every transcript.
 
     .venv/bin/python benchmarks/bench_extract.py [--words 9000] [--repeat 3]
 """
@@ -14,7 +16,9 @@ import json
 import time
 from pathlib import Path
 
-from argmap.pipeline.extract import ExtractionInput, RuleExtractor
+from argmap.pipeline.classifier import EMBED_MODEL
+from argmap.pipeline.embed import get_embedder
+from argmap.pipeline.extract import ClassifierExtractor, ExtractionInput, RuleExtractor
 from argmap.pipeline.sentences import split_sentences
 from argmap.store import Segment
 
@@ -57,26 +61,36 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     opts = parser.parse_args()
     segments = build(opts.words)
-    best_split = best_total = float("inf")
-    n_sentences = n_args = 0
+    started = time.perf_counter()
+    get_embedder(EMBED_MODEL).load()
+    load_s = time.perf_counter() - started
+    best_split = float("inf")
+    best = {"rules v1": float("inf"), "default v2": float("inf")}
+    n_sentences = 0
+    n_args: dict[str, int] = {}
     for _ in range(opts.repeat):
         started = time.perf_counter()
         sentences = split_sentences(segments)
-        split_s = time.perf_counter() - started
-        doc = ExtractionInput("v", "bench", segments, commentator="Bench Speaker")
-        started = time.perf_counter()
-        result = RuleExtractor().extract(doc)
-        total = time.perf_counter() - started  # includes its own sentence split
-        best_split, best_total = min(best_split, split_s), min(best_total, total)
-        n_sentences, n_args = len(sentences), len(result.arguments)
+        best_split = min(best_split, time.perf_counter() - started)
+        n_sentences = len(sentences)
+        for label, extractor in (("rules v1", RuleExtractor()), ("default v2", ClassifierExtractor())):
+            doc = ExtractionInput("v", "bench", segments, commentator="Bench Speaker")
+            started = time.perf_counter()
+            result = extractor.extract(doc)
+            best[label] = min(best[label], time.perf_counter() - started)  # includes its own split
+            n_args[label] = len(result.arguments)
     duration = segments[-1].end
     print(f"transcript: {opts.words} words, {len(segments)} segments, {duration / 60:.0f} min of speech")
+    print(f"embedding model load (once per process): {load_s:.2f} s")
     print(f"sentence split: {best_split:.3f} s ({n_sentences / best_split:,.0f} sentences/s)")
-    print(
-        f"extraction:     {best_total:.3f} s ({n_sentences / best_total:,.0f} sentences/s, "
-        f"{n_args / best_total:,.0f} arguments/s, {n_args} arguments)"
-    )
-    print(f"budget: 10 s per one-hour transcript -> {'OK' if best_total < 10 else 'TOO SLOW'}")
+    for label, total in best.items():
+        print(
+            f"{label + ':':<12} {total:.3f} s ({n_sentences / total:,.0f} sentences/s, "
+            f"{n_args[label] / total:,.0f} arguments/s, {n_args[label]} arguments)"
+        )
+    worst = best["default v2"] + load_s
+    print(f"budget: 10 s per one-hour transcript -> {'OK' if worst < 10 else 'TOO SLOW'} "
+          f"(default v2 with the model load: {worst:.2f} s)")  # fmt: skip
 
 
 if __name__ == "__main__":
