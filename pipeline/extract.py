@@ -2,7 +2,8 @@
 
 This module owns what every extractor shares: the :class:`Extractor` interface, the registry
 that finds one by name (built-ins plus third-party packages exposing the ``argmap.extractors``
-entry-point group), the embedded default extractor (rules from :mod:`.rules` over the
+entry-point group), the embedded extractors (v2, the default: a classifier from
+:mod:`.classifier` types each sentence; v1, ``rules``: :mod:`.rules` alone; both over the
 sentences from :mod:`.sentences`, merged into multi-sentence arguments), the library call
 :func:`extract_videos` and :class:`ExtractStage` for the ingest runner. Rows are keyed by
 extractor name and version, so a new version adds rows beside the old ones and re-running the
@@ -73,7 +74,7 @@ MAX_MERGE = 3
 
 
 class RuleExtractor:
-    """Offline, model-free extractor: sentence rules, then merging of continuations."""
+    """Offline, model-free extractor (v1, ``--extractor rules``): sentence rules, then merging."""
 
     name = "default"
     version = "1"
