@@ -29,7 +29,7 @@ from argmap import prompts as prompt_files
 from argmap.store import ARGUMENT_TYPES, Argument, Prompt, Summary
 
 from .errors import ConfigError, ExtractionError
-from .extract import ExtractionInput, ExtractionResult, RuleExtractor, make_argument
+from .extract import ClassifierExtractor, ExtractionInput, ExtractionResult, make_argument
 from .sentences import Sentence
 
 ENV_BASE_URL = "ARGMAP_LLM_BASE_URL"
@@ -369,7 +369,7 @@ class LLMExtractor(_LLMBase):
         try:
             args = self._extract(doc, notes)
         except LLMError as err:
-            fallback = RuleExtractor().extract(doc)
+            fallback = ClassifierExtractor().extract(doc)
             fallback.notes = [*notes, f"LLM extraction failed ({err}); used the default extractor instead"]
             return fallback
         return ExtractionResult(args, self.name, self.version, notes, [_prompt_record(self.template)])

@@ -13,7 +13,7 @@ from test_extract import seed_video
 
 from argmap.pipeline.cli import cli
 from argmap.pipeline.errors import ConfigError
-from argmap.pipeline.extract import extract_videos, load_input
+from argmap.pipeline.extract import extract_videos, get_extractor, load_input
 from argmap.pipeline.llm import LLMConfig, LLMExtractor, LLMSummariser, QuoteIndex, chunk_sentences
 from argmap.pipeline.summarise import summarise_video
 from argmap.store import Store
@@ -156,6 +156,8 @@ def test_invalid_json_is_retried_then_falls_back_to_default(store: Store, server
     assert any("used the default extractor" in n for n in outcome.notes)
     args = store.arguments(video.id)
     assert args and {a.extractor for a in args} == {"default"}
+    # the current default (v2), not the older rules it replaced
+    assert {a.extractor_version for a in args} == {get_extractor("default").version}
     assert all(a.prompt_hash is None for a in args)
 
 
