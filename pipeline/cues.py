@@ -42,7 +42,6 @@ FILLER = re.compile(
     r"\b[,.]?\s+)+",
     re.I,
 )
-INLINE_FILLER = re.compile(r"\b(?:um+|uh+|er+|you know|i mean|like,)\b,?\s*", re.I)
 
 # --- other: housekeeping that is never an argument ------------------------------------------
 HOUSEKEEPING = re.compile(
@@ -394,18 +393,3 @@ def _reported(m: re.Match[str], commentator: str | None) -> Verdict | None:
     if m.group("narr"):
         return Verdict("other", 0.7, rule="report-narration")
     return None
-
-
-def attribute(sentence: str, commentator: str | None) -> str:
-    """Make a reported sentence stand alone: "He criticizes X" -> "Eli criticizes X"."""
-    text = strip_filler(sentence)
-    if commentator:
-        text = re.sub(r"^(?:He|She|They|he|she|they)\b", commentator, text, count=1)
-    return text[:1].upper() + text[1:] if text else text
-
-
-def clean_text(sentence: str) -> str:
-    """The sentence without spoken filler, capitalised: the argument's ``text``."""
-    text = INLINE_FILLER.sub("", strip_filler(sentence))
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:1].upper() + text[1:] if text else text
