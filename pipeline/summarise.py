@@ -117,19 +117,31 @@ def _as_clause(sentence: str) -> str:
 def default_summary(doc: ExtractionInput, *, max_points: int = 6) -> Summary:
     """The extractive summary of one transcript."""
     sentences = [s for s in doc.sentences if len(s.text.split()) >= 5] or list(doc.sentences)
-    if not sentences:
+    if sentences:
+        gist, paragraph, key_points = _extract_summary(doc, sentences, max_points)
+    else:
         # Silence or music only: a transcript with no segments is valid, and so is saying so.
-        who = doc.commentator or "The speaker"
-        return Summary(
-            id=Summary.make_id(doc.video_id, "default", VERSION),
-            video_id=doc.video_id,
-            transcript_id=doc.transcript_id,
-            extractor="default",
-            extractor_version=VERSION,
-            gist=f"{who}: no speech was transcribed in this video.",
-            paragraph="",
-            key_points=[],
+        gist, paragraph, key_points = (
+            f"{doc.commentator or 'The speaker'}: no speech was transcribed in this video.",
+            "",
+            [],
         )
+    return Summary(
+        id=Summary.make_id(doc.video_id, "default", VERSION),
+        video_id=doc.video_id,
+        transcript_id=doc.transcript_id,
+        extractor="default",
+        extractor_version=VERSION,
+        gist=gist,
+        paragraph=paragraph,
+        key_points=key_points,
+    )
+
+
+def _extract_summary(
+    doc: ExtractionInput, sentences: list[Sentence], max_points: int
+) -> tuple[str, str, list[dict[str, Any]]]:
+    """Gist, paragraph and timed key points from the most central sentences."""
     summary = rules.is_summary([s.text for s in sentences], doc.commentator)
     verdicts = [rules.classify(s.text, doc.commentator, summary=summary) for s in sentences]
     scores = rank_sentences(sentences)
@@ -157,16 +169,7 @@ def default_summary(doc: ExtractionInput, *, max_points: int = 6) -> Summary:
          "end": sentences[i].end}
         for i in in_time
     ]  # fmt: skip
-    return Summary(
-        id=Summary.make_id(doc.video_id, "default", VERSION),
-        video_id=doc.video_id,
-        transcript_id=doc.transcript_id,
-        extractor="default",
-        extractor_version=VERSION,
-        gist=gist,
-        paragraph=paragraph,
-        key_points=key_points,
-    )
+    return gist, paragraph, key_points
 
 
 def summarise_video(store: Store, video: Video, summariser: str = "default", **options: Any) -> Summary:
