@@ -14,6 +14,7 @@ partial download is flagged (:class:`TruncatedMedia`, retried) rather than half-
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import unicodedata
@@ -24,11 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.store import Segment, Store, Transcript, Video
 
-from .errors import MediaError, TruncatedMedia
+from .errors import MediaError, ModelError, TruncatedMedia
 from .models import DEFAULT_WHISPER_MODEL, DeviceChoice, choose_device, load_whisper_model
 
 if TYPE_CHECKING:
     import numpy as np
+
+log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
 #: decoded audio shorter than this share of the reported duration counts as truncated
@@ -353,13 +356,32 @@ class Transcriber:
         self.progress = progress
         self.model: Any = None
         self.choice: DeviceChoice | None = None
+        self.fell_back = False  # True once an `auto` GPU run had to move to the CPU
         self.last_report = FilterReport()
 
     def open(self) -> None:
         if self.model is not None:
             return
         self.choice = choose_device(self.options.device, self.options.compute_type)
+        try:
+            self.model = load_whisper_model(self.options.model, self.choice)
+        except ModelError as err:
+            if not self._may_fall_back():
+                raise
+            self._fall_back_to_cpu(err)
+
+    def _may_fall_back(self) -> bool:
+        # Only a GPU that `auto` picked may be swapped for the CPU; an explicit --device cuda
+        # should fail loudly rather than quietly run twenty times slower.
+        return self.options.device == "auto" and self.choice is not None and self.choice.device == "cuda"
+
+    def _fall_back_to_cpu(self, err: BaseException) -> None:
+        # CTranslate2 counts GPUs through the driver but loads cuBLAS/cuDNN only when it first
+        # runs, so a machine with a GPU and the wrong CUDA libraries fails here, not earlier.
+        log.warning("GPU transcription failed (%s); continuing on the CPU", str(err).splitlines()[0][:200])
+        self.choice = choose_device("cpu", None)
         self.model = load_whisper_model(self.options.model, self.choice)
+        self.fell_back = True
 
     def close(self) -> None:
         self.model = None
@@ -379,17 +401,13 @@ class Transcriber:
                 "(partial download?)"
             )
         self.open()
-        assert self.choice is not None
-        raw, info = _run_model(self.model, audio, self.options, self.choice)
-        if self.progress:
-            self.progress(0.0, duration)
-        decoded: list[AsrSegment] = []
-        for seg in raw:
-            decoded.append(AsrSegment.from_whisper(seg))
-            if self.progress:
-                self.progress(min(float(seg.end), duration), duration)
-        if self.progress:
-            self.progress(duration, duration)
+        try:
+            decoded, info = self._decode(audio, duration)
+        except RuntimeError as err:
+            if not self._may_fall_back():
+                raise
+            self._fall_back_to_cpu(err)
+            decoded, info = self._decode(audio, duration)
 
         self.last_report = FilterReport()
         kept = monotonic(filter_hallucinations(decoded, rms_level(audio), self.last_report), duration)
@@ -419,6 +437,21 @@ class Transcriber:
             for idx, seg in enumerate(kept)
         ]
         return transcript, segments
+
+    def _decode(self, audio: Any, duration: float) -> tuple[list[AsrSegment], Any]:
+        """Run the model over the audio; faster-whisper decodes lazily, as segments are read."""
+        assert self.choice is not None
+        raw, info = _run_model(self.model, audio, self.options, self.choice)
+        if self.progress:
+            self.progress(0.0, duration)
+        decoded: list[AsrSegment] = []
+        for seg in raw:
+            decoded.append(AsrSegment.from_whisper(seg))
+            if self.progress:
+                self.progress(min(float(seg.end), duration), duration)
+        if self.progress:
+            self.progress(duration, duration)
+        return decoded, info
 
     def run(self, store: Store, video: Video) -> None:
         if not video.media_path:

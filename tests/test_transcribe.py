@@ -15,6 +15,7 @@ import pytest
 from argmap.pipeline.errors import ConfigError, MediaError, ModelError, TruncatedMedia
 from argmap.pipeline.models import (
     DEFAULT_WHISPER_MODEL,
+    DeviceChoice,
     base_parts,
     choose_device,
     join_base_model,
@@ -360,6 +361,43 @@ def test_device_choice() -> None:
     assert choose_device("auto").device in ("cpu", "cuda")
     with pytest.raises(ConfigError):
         choose_device("tpu")
+
+
+class _GpuWithoutCudaLibraries:
+    """Stands in for a WhisperModel on a GPU whose cuBLAS is missing: CTranslate2 loads the
+    library only when it first decodes, so the error comes out of the segment generator."""
+
+    def transcribe(self, audio, **kwargs):
+        def segments():
+            raise RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")
+            yield
+
+        return segments(), None
+
+
+@pytest.mark.slow
+def test_auto_device_falls_back_to_cpu_when_the_gpu_cannot_run(
+    monkeypatch, transcriber: Transcriber, clips
+) -> None:
+    import argmap.pipeline.transcribe as module
+
+    def fake_choice(device: str = "auto", compute_type: str | None = None):
+        return DeviceChoice("cuda", "float16", 2) if device in ("auto", "cuda") else choose_device("cpu")
+
+    def fake_load(name, choice):
+        return _GpuWithoutCudaLibraries() if choice.device == "cuda" else transcriber.model
+
+    monkeypatch.setattr(module, "choose_device", fake_choice)
+    monkeypatch.setattr(module, "load_whisper_model", fake_load)
+
+    auto = Transcriber(TranscribeOptions(device="auto"))
+    _, segments = auto.transcribe(clips["speech"], video_id="v")
+    assert auto.fell_back and auto.choice is not None and auto.choice.device == "cpu"
+    assert wer(ESPEAK_SCRIPT, " ".join(s.text for s in segments)) <= 0.2
+
+    explicit = Transcriber(TranscribeOptions(device="cuda"))
+    with pytest.raises(RuntimeError, match="libcublas"):
+        explicit.transcribe(clips["speech"], video_id="v")
 
 
 @pytest.fixture
