@@ -210,15 +210,16 @@ def load_whisper_model(name_or_path: str | None, choice: DeviceChoice) -> Any:
     except Exception as err:
         label = name_or_path or DEFAULT_WHISPER_MODEL
         if local_only:
-            reason = _one_line(err)
+            reason = one_line(err)
             raise ModelError(f"could not load speech model {label} from {resolved}: {reason}") from err
         raise ModelError(
             f"speech model {label!r} is not available here and could not be downloaded "
-            f"({_one_line(err)}); offline, {_OFFLINE_HINT}"
+            f"({one_line(err)}); offline, {_OFFLINE_HINT}"
         ) from err
 
 
-def _one_line(err: BaseException) -> str:
+def one_line(err: BaseException) -> str:
+    """The first line of an error's message (at most 200 characters), else its class name."""
     text = str(err).strip().splitlines()
     first = text[0] if text else type(err).__name__
     return first[:200]
@@ -231,5 +232,6 @@ __all__ = [
     "choose_device",
     "join_base_model",
     "load_whisper_model",
+    "one_line",
     "resolve_whisper_model",
 ]

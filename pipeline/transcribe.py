@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from argmap.store import Segment, Store, Transcript, Video
 
 from .errors import MediaError, ModelError, TruncatedMedia
-from .models import DEFAULT_WHISPER_MODEL, DeviceChoice, choose_device, load_whisper_model
+from .models import DEFAULT_WHISPER_MODEL, DeviceChoice, choose_device, load_whisper_model, one_line
 
 if TYPE_CHECKING:
     import numpy as np
@@ -378,7 +378,7 @@ class Transcriber:
     def _fall_back_to_cpu(self, err: BaseException) -> None:
         # CTranslate2 counts GPUs through the driver but loads cuBLAS/cuDNN only when it first
         # runs, so a machine with a GPU and the wrong CUDA libraries fails here, not earlier.
-        log.warning("GPU transcription failed (%s); continuing on the CPU", str(err).splitlines()[0][:200])
+        log.warning("GPU transcription failed (%s); continuing on the CPU", one_line(err))
         self.choice = choose_device("cpu", None)
         self.model = load_whisper_model(self.options.model, self.choice)
         self.fell_back = True

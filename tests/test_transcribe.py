@@ -400,6 +400,16 @@ def test_auto_device_falls_back_to_cpu_when_the_gpu_cannot_run(
         explicit.transcribe(clips["speech"], video_id="v")
 
 
+def test_fallback_survives_a_gpu_error_without_a_message(monkeypatch) -> None:
+    import argmap.pipeline.transcribe as module
+
+    monkeypatch.setattr(module, "load_whisper_model", lambda name, choice: object())
+    auto = Transcriber(TranscribeOptions(device="auto"))
+    auto.choice = DeviceChoice("cuda", "float16", 2)
+    auto._fall_back_to_cpu(RuntimeError())
+    assert auto.fell_back and auto.choice.device == "cpu"
+
+
 @pytest.fixture
 def base_cache(tmp_path: Path, monkeypatch) -> Path:
     if base_parts() is None:
