@@ -19,7 +19,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -226,9 +226,7 @@ def filter_hallucinations(
         if share > 0:
             report.trimmed += 1
             # Word timings no longer line up with the trimmed text.
-            seg = AsrSegment(
-                seg.start, seg.end, text, seg.avg_logprob, seg.no_speech_prob, seg.compression_ratio, None
-            )
+            seg = replace(seg, text=text, words=None)
         kept.append(seg)
     return _collapse_repeated_windows(kept, report)
 
@@ -260,11 +258,7 @@ def monotonic(segments: list[AsrSegment], duration: float) -> list[AsrSegment]:
     for seg in segments:
         start = min(max(seg.start, prev_end, 0.0), duration)
         end = min(max(seg.end, start), duration)
-        out.append(
-            AsrSegment(
-                start, end, seg.text, seg.avg_logprob, seg.no_speech_prob, seg.compression_ratio, seg.words
-            )
-        )
+        out.append(replace(seg, start=start, end=end))
         prev_end = end
     return out
 
