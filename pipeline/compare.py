@@ -16,7 +16,6 @@ run's options and time, which is how exports and ``argmap serve`` pick one run t
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -84,10 +83,6 @@ class KeyPointResult:
     members: list[Member]
     relations: list[ArgumentRelation] = field(default_factory=list)
     stances: dict[str, str] = field(default_factory=dict)  # commentator name -> stance
-
-    @property
-    def commentator_names(self) -> list[str]:
-        return sorted({m.commentator for m in self.members})
 
     def as_dict(self) -> dict[str, Any]:
         names = {m.commentator_id: m.commentator for m in self.members}
@@ -386,12 +381,3 @@ def _judge(a: Member, b: Member) -> tuple[str, str]:
     if a.stance == b.stance:
         return "agrees", f"rule:same-stance:{a.stance}"
     return "agrees", f"rule:compatible-stances:{a.stance}+{b.stance}"
-
-
-def prevalence_names(result: KeyPointResult) -> dict[str, int]:
-    names = {m.commentator_id: m.commentator for m in result.members}
-    return {names[c]: n for c, n in result.key_point.prevalence.items()}
-
-
-def to_json(comparison: Comparison) -> str:
-    return json.dumps(comparison.as_dict(), indent=2, ensure_ascii=False)
