@@ -250,12 +250,6 @@ def _matrix(store: Store, model: str, item_type: str) -> _Matrix:
         return cache[(model, item_type)][1]
 
 
-def _warm_matrix(store: Store, model: str, item_type: str) -> _Matrix | None:
-    cache = store.__dict__.get("_vector_matrices", {})
-    cached = cache.get((model, item_type))
-    return cached[1] if cached is not None and cached[0] == _signature(store) else None
-
-
 def warm_matrices(store: Store) -> dict[tuple[str, str], _Matrix]:
     """The matrices cached on ``store`` that are still current, by (model, item type)."""
     sig = _signature(store)
@@ -316,7 +310,7 @@ def vector_search(
         raise ConfigError(f"unknown vector backend {backend!r}")
     if backend == "sqlite-vec" and not _load_sqlite_vec(store):
         raise ConfigError("sqlite-vec cannot be loaded into this SQLite")
-    if backend == "auto" and _warm_matrix(store, model, item_type) is not None:
+    if backend == "auto" and (model, item_type) in warm_matrices(store):
         backend = "numpy"
     if backend == "numpy" or (backend == "auto" and not _load_sqlite_vec(store)):
         return _matrix(store, model, item_type).top(query, filters, k)
