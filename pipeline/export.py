@@ -111,7 +111,7 @@ def load_map(
     arguments: list[MapArgument] = []
     for vrow in video_rows:
         video = Video(**vrow)
-        for row in _preferred_arguments(store, video.id):
+        for row in preferred_arguments(store, video.id):
             arguments.append(
                 MapArgument(
                     id=row["id"],
@@ -243,7 +243,7 @@ def _select_videos(store: Store, commentators: Sequence[str], videos: Sequence[s
     return rows
 
 
-def _preferred_arguments(store: Store, video_id: str) -> list[dict[str, Any]]:
+def preferred_arguments(store: Store, video_id: str) -> list[dict[str, Any]]:
     """One extractor version per video: the one key points refer to, else the newest.
 
     Re-extraction keeps older versions side by side; showing all of them would repeat each

@@ -30,10 +30,10 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from argmap.store import NotFound, Store, StoreError
 
 from .errors import ArgmapError
+from .export import TYPE_COLOURS, load_map, preferred_arguments, to_html
 from .links import timestamp_url
 
 QUERY_SECONDS = 5.0
-TYPE_COLOURS = {"claim": "#2f6fdf", "critique": "#d2452f", "call_to_action": "#2e9b4f"}
 
 # argmap's own pages run no script at all; the map page carries its own, stricter-than-network policy.
 PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'"
@@ -170,7 +170,7 @@ def video_page(store: Store, q: dict[str, str]) -> Response:
     summary = store.summary(video.id)
     transcript = store.transcript(video.id)
     segments = store.segments(transcript.id) if transcript else []
-    arguments = _video_arguments(store, video.id)
+    arguments = preferred_arguments(store, video.id)
 
     meta = [esc(x) for x in (who[0]["name"] if who else None, video.published) if x]
     meta.append(player_link(timestamp_url(video, None), "open the video"))
@@ -210,12 +210,6 @@ def video_page(store: Store, q: dict[str, str]) -> Response:
     return Response(_page(video.title, "".join(parts)))
 
 
-def _video_arguments(store: Store, video_id: str) -> list[dict[str, Any]]:
-    from .export import _preferred_arguments
-
-    return _preferred_arguments(store, video_id)
-
-
 def search_page(store: Store, q: dict[str, str]) -> Response:
     from .search import search
 
@@ -248,8 +242,6 @@ def search_page(store: Store, q: dict[str, str]) -> Response:
 
 
 def compare_page(store: Store, q: dict[str, str]) -> Response:
-    from .export import load_map
-
     topic = q.get("topic", "").strip()
     form = (
         '<h1>Compare commentators</h1><form action="/compare" method="get">'
@@ -337,8 +329,6 @@ def compare_page(store: Store, q: dict[str, str]) -> Response:
 
 
 def map_page(store: Store, q: dict[str, str], multi: dict[str, list[str]]) -> Response:
-    from .export import load_map, to_html
-
     m = load_map(
         store,
         topic=q.get("topic") or None,
