@@ -27,7 +27,7 @@ from argmap.store.records import make_id
 from .embed import argument_text, embed_items, get_embedder
 from .errors import ConfigError
 from .links import timestamp_url
-from .search import pick_model
+from .search import pick_model, resolve_filters
 
 if TYPE_CHECKING:
     import numpy as np
@@ -165,12 +165,7 @@ def _load(store: Store, commentators: Sequence[str] | None) -> list[tuple[Argume
              join videos v on v.id = a.video_id join commentators c on c.id = v.commentator_id"""
     params: list[Any] = []
     if commentators:
-        ids: list[str] = []
-        for name in commentators:
-            found = store.find_commentators(name)
-            if not found:
-                raise ConfigError(f"no commentator named {name!r}")
-            ids.extend(c.id for c in found)
+        ids = resolve_filters(store, commentator=commentators).commentator_ids or ()
         sql += f" where c.id in ({','.join('?' * len(ids))})"
         params.extend(ids)
     rows = store.rows(sql + " order by a.id", params)

@@ -225,12 +225,12 @@ def pick_run(store: Store, *, run: str | None = None, topic: str | None = None) 
 def _select_videos(store: Store, commentators: Sequence[str], videos: Sequence[str]) -> list[dict[str, Any]]:
     rows = store.rows("select * from videos order by commentator_id, published, id")
     if commentators:
-        ids: set[str] = set()
-        for name in commentators:
-            found = store.find_commentators(name)
-            if not found:
-                raise ConfigError(f"no commentator named {name!r} (see `argmap info` / `argmap videos`)")
-            ids.update(c.id for c in found)
+        from .search import resolve_filters
+
+        try:
+            ids = resolve_filters(store, commentator=commentators).commentator_ids or ()
+        except ConfigError as err:
+            raise ConfigError(f"{err} (see `argmap info` / `argmap videos`)") from err
         rows = [r for r in rows if r["commentator_id"] in ids]
     if videos:
         wanted: set[str] = set()
