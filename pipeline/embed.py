@@ -277,18 +277,13 @@ def embed_video(
     return len(p_rows) + len(a_rows), p_same + a_same
 
 
-def embed_all(
-    store: Store, model: str | None = None, *, video_ids: Sequence[str] | None = None
-) -> EmbedReport:
+def embed_all(store: Store, model: str | None = None) -> EmbedReport:
     """Embed every video's passages and arguments (only what changed); one bad video never stops the rest."""
     embedder = get_embedder(model)
     embedder.load()
     report = EmbedReport(model=embedder.name)
-    if video_ids is None:
-        videos = [Video(**r) for r in store.rows("select * from videos order by id")]
-    else:
-        videos = [store.video(v) for v in video_ids]
-    for video in videos:
+    for row in store.rows("select * from videos order by id"):
+        video = Video(**row)
         try:
             e, u = embed_video(store, video, embedder)
         except ModelError:
