@@ -44,9 +44,7 @@ _RANGE_RE = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
 _TAG_RE = re.compile(r"<[^>]*>")
 _ASS_RE = re.compile(r"\{\\[^}]*\}")
 _INLINE_TIME_RE = re.compile(r"<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}>")
-_LEADING_TIME_RE = re.compile(
-    r"^\s*\[?\s*(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?\s*(?:-{1,2}>?\s*[\d:.,]+\s*)?\]?\s*[-–:]?\s+"
-)
+_LEADING_TIME_RE = re.compile(rf"^\s*\[?\s*{_TIME}\s*(?:-{{1,2}}>?\s*[\d:.,]+\s*)?\]?\s*[-–:]?\s+")
 
 
 def _seconds(h: str | None, m: str, s: str, frac: str | None) -> float:
@@ -62,8 +60,12 @@ def _clean(line: str) -> str:
     return " ".join(line.split())
 
 
+def _unix_newlines(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _lines(text: str) -> list[str]:
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return _unix_newlines(text).split("\n")
 
 
 _SKIP_BLOCKS = ("NOTE", "STYLE", "REGION", "WEBVTT")
@@ -172,7 +174,7 @@ def _duration_of(text: str) -> float:
 
 
 def parse_txt(text: str) -> list[Cue]:
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = _unix_newlines(text)
     lines = [line for line in text.split("\n") if line.strip()]
     stamped = [(_LEADING_TIME_RE.match(line), line) for line in lines]
     if lines and sum(1 for m, _ in stamped if m) >= max(1, len(lines) // 2):
