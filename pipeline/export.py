@@ -134,8 +134,9 @@ def load_map(
 
     chosen = pick_run(store, run=run, topic=topic)
     run_id = chosen["run_id"] if chosen else None
+    run_key_points = store.rows("select * from key_points where run_id = ? order by size desc, id", [run_id])
     key_points: list[MapKeyPoint] = []
-    for kp in store.rows("select * from key_points where run_id = ? order by size desc, id", [run_id]):
+    for kp in run_key_points:
         members = [
             m
             for m in store.rows(
@@ -150,7 +151,7 @@ def load_map(
 
     # Relations a comparison made belong to its run; the others (supports/attacks between
     # arguments) hold whatever run is shown.
-    run_key_points = {r["id"] for r in store.rows("select id from key_points where run_id = ?", [run_id])}
+    run_key_point_ids = {kp["id"] for kp in run_key_points}
     shown_key_points = {k.id for k in key_points}
     relations = [
         MapRelation(
@@ -165,7 +166,7 @@ def load_map(
         for r in store.rows("select * from argument_relations order by id")
         if r["source_argument_id"] in selected
         and r["target_argument_id"] in selected
-        and (r["key_point_id"] is None or r["key_point_id"] in run_key_points)
+        and (r["key_point_id"] is None or r["key_point_id"] in run_key_point_ids)
     ]
 
     used_videos = {a.video_id for a in arguments}
