@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STAGES = ("download", "transcribe", "extract", "summarise", "embed")
-STATUSES = ("pending", "done", "failed")
 ARGUMENT_TYPES = ("claim", "critique", "call_to_action")
 RELATIONS = ("supports", "attacks", "agrees", "contrasts", "same_key_point")
 
@@ -138,13 +137,6 @@ class Argument:
     @staticmethod
     def make_id(video_id: str, extractor: str, version: str, seg_first: int, quote: str) -> str:
         return "a-" + make_id(video_id, extractor, version, seg_first, quote)
-
-
-@dataclass
-class KeyPointRef:
-    text: str
-    start: float
-    end: float | None = None
 
 
 @dataclass
