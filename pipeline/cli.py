@@ -57,6 +57,23 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
+def _llm_options(base_url: str | None, model: str | None, api_key: str | None) -> dict[str, Any]:
+    return {k: v for k, v in {"base_url": base_url, "model": model, "api_key": api_key}.items() if v}
+
+
+_llm_flags = [
+    click.option("--llm-base-url", help="OpenAI-compatible endpoint (default: $ARGMAP_LLM_BASE_URL)."),
+    click.option("--llm-model", help="Model name (default: $ARGMAP_LLM_MODEL)."),
+    click.option("--llm-api-key", help="API key (default: $ARGMAP_LLM_API_KEY)."),
+]
+
+
+def llm_flags(fn: F) -> F:
+    for flag in reversed(_llm_flags):
+        fn = flag(fn)
+    return fn
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="argmap")
 def cli() -> None:
@@ -68,9 +85,11 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info(db_path: str | None, as_json: bool) -> None:
     """Show which database is in use and how many rows each table holds."""
+    from .search import vector_backend
+
     store = open_store(db_path)
     data: dict[str, Any] = {"database": str(store.path), "counts": store.counts()}
-    data["vector_search"] = _vector_backend(store)
+    data["vector_search"] = vector_backend(store)
     if as_json:
         echo_json(data)
         return
@@ -78,14 +97,6 @@ def info(db_path: str | None, as_json: bool) -> None:
     click.echo(f"vector search: {data['vector_search']}")
     for table, n in data["counts"].items():
         click.echo(f"  {table:<20} {n:>8}")
-
-
-def _vector_backend(store: Store) -> str:
-    try:
-        from .search import vector_backend
-    except ImportError:
-        return "numpy (exact)"
-    return vector_backend(store)
 
 
 # -- ingest commands (ingest, videos, transcript, demo) ------------------------------
@@ -211,9 +222,7 @@ def _print_report(report: Any) -> None:
     show_default=True,
     help="Extractor (and summariser) for the extract stage: default, llm, or a plugin.",
 )
-@click.option("--llm-base-url", help="OpenAI-compatible endpoint (default: $ARGMAP_LLM_BASE_URL).")
-@click.option("--llm-model", help="Model name (default: $ARGMAP_LLM_MODEL).")
-@click.option("--llm-api-key", help="API key (default: $ARGMAP_LLM_API_KEY).")
+@llm_flags
 @click.option("--no-embed", is_flag=True, help="Skip embeddings.")
 @click.option("--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/).")
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
@@ -339,23 +348,6 @@ def demo(db_path: str | None, workdir: str) -> None:
 
 
 # -- argument commands (extract, arguments, summary, eval) ---------------------------
-
-
-def _llm_options(base_url: str | None, model: str | None, api_key: str | None) -> dict[str, Any]:
-    return {k: v for k, v in {"base_url": base_url, "model": model, "api_key": api_key}.items() if v}
-
-
-_llm_flags = [
-    click.option("--llm-base-url", help="OpenAI-compatible endpoint (default: $ARGMAP_LLM_BASE_URL)."),
-    click.option("--llm-model", help="Model name (default: $ARGMAP_LLM_MODEL)."),
-    click.option("--llm-api-key", help="API key (default: $ARGMAP_LLM_API_KEY)."),
-]
-
-
-def llm_flags(fn: F) -> F:
-    for flag in reversed(_llm_flags):
-        fn = flag(fn)
-    return fn
 
 
 @cli.command()
@@ -632,6 +624,7 @@ def compare(
     """Where commentators agree or clash: shared key points, stances, and what only one argued."""
     from .compare import DEFAULT_THRESHOLD
     from .compare import compare as run_compare
+    from .links import timestamp_url
 
     store = open_store(db_path)
     result = run_compare(
@@ -656,7 +649,7 @@ def compare(
         click.echo(f"   stances: {stances}")
         for m in kp.members:
             click.echo(f"   - {m.commentator:<20} {m.argument.type:<15} {m.argument.text}")
-            click.echo(f"     {m.as_dict()['url']}")
+            click.echo(f"     {timestamp_url(m.video, m.argument.start)}")
         clashes = [r for r in kp.relations if r.relation == "contrasts"]
         if clashes:
             rules = ", ".join(sorted({r.method for r in clashes}))
