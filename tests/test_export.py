@@ -499,6 +499,12 @@ def test_cli_exports_every_format(fmt: str, db_path: Path, tmp_path: Path) -> No
     assert "Vote for rent control" not in text  # Bob's argument is filtered out
 
 
+def test_cli_offers_exactly_the_export_formats() -> None:
+    from argmap.pipeline import cli as cli_module  # its own copy keeps `argmap --help` from importing export
+
+    assert cli_module.EXPORT_FORMATS == ex.FORMATS
+
+
 def test_cli_reports_bad_input_in_one_line(db_path: Path) -> None:
     Store.open(db_path).close()
     result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--commentator", "Nobody"])
