@@ -23,7 +23,7 @@ from typing import Any
 from argmap.store import Store, Transcript, Video
 
 from .errors import ConfigError, MediaError, SourceError
-from .sources import Entry, base_params, clean_line, clean_text, published_date, safe_name
+from .sources import Entry, base_params, clean_line, clean_text, number, plain_url, published_date, safe_name
 
 CAPTION_MODES = ("prefer", "only", "never")
 # Caption formats we can parse, best first.
@@ -253,7 +253,7 @@ class Downloader:
         with yt_dlp.YoutubeDL(params) as ydl:
             try:
                 info = ydl.process_ie_result(dict(entry.info), download=False)
-                self.options.check_duration(_number(info.get("duration")))
+                self.options.check_duration(number(info.get("duration")))
                 captions = None
                 if self.options.captions != "never":
                     captions = self._captions(ydl, info, video)
@@ -281,9 +281,9 @@ class Downloader:
                 raise
         updates = {
             "title": clean_line(info.get("title")) or None,
-            "duration": float(info["duration"]) if isinstance(info.get("duration"), (int, float)) else None,
+            "duration": number(info.get("duration")),
             "published": published_date(info),
-            "webpage_url": _plain_url(info.get("webpage_url")),
+            "webpage_url": plain_url(info.get("webpage_url")),
             "description": clean_text(info.get("description")),
             "media_path": str(media_path) if media_path else None,
         }
@@ -350,14 +350,10 @@ class Downloader:
         return None
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def _reported_size(info: dict[str, Any]) -> float | None:
     """The size yt-dlp expects for the chosen format(s), exact or approximate."""
     parts = info.get("requested_formats") or [info]
-    sizes = [_number(f.get("filesize")) or _number(f.get("filesize_approx")) for f in parts]
+    sizes = [number(f.get("filesize")) or number(f.get("filesize_approx")) for f in parts]
     known = [s for s in sizes if s]
     return sum(known) if known else None
 
@@ -366,15 +362,6 @@ def _remove_partial(media_dir: Path, stem: str) -> None:
     for leftover in media_dir.glob(f"{stem}.*"):
         if leftover.suffix in (".part", ".ytdl") or leftover.name.endswith((".part", ".ytdl")):
             leftover.unlink(missing_ok=True)
-
-
-def _plain_url(url: str | None) -> str | None:
-    """A URL without the state yt-dlp smuggles into its fragment."""
-    if not url:
-        return None
-    from yt_dlp.utils import unsmuggle_url
-
-    return str(unsmuggle_url(url, {})[0])
 
 
 def _pick_language(tracks: dict[str, list[dict[str, Any]]], wanted: str) -> str | None:

@@ -335,12 +335,24 @@ def _maybe_nested_playlist(ydl: Any, info: dict[str, Any], depth: int) -> dict[s
 
 
 def _entry_url(info: dict[str, Any]) -> str:
-    from yt_dlp.utils import unsmuggle_url
-
     url = info.get("url") or info.get("webpage_url") or ""
     if not url and info.get("formats"):
         url = info["formats"][0].get("url") or ""
-    return str(unsmuggle_url(url, {})[0]) if url else ""
+    return plain_url(url) or ""
+
+
+def plain_url(url: str | None) -> str | None:
+    """A URL without the state yt-dlp smuggles into its fragment."""
+    if not url:
+        return None
+    from yt_dlp.utils import unsmuggle_url
+
+    return str(unsmuggle_url(url, {})[0])
+
+
+def number(value: Any) -> float | None:
+    """A numeric yt-dlp field (duration, filesize) as a float, else None."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _extractor_for(ydl: Any, info: dict[str, Any]) -> Any:
@@ -460,7 +472,7 @@ def _remote_entry(
         webpage_url=webpage,
         extractor=extractor,
         published=published_date(info),
-        duration=float(info["duration"]) if isinstance(info.get("duration"), (int, float)) else None,
+        duration=number(info.get("duration")),
         description=clean_text(info.get("description")),
     )
     return Entry(video=video, commentator=commentator, kind="remote", info=info)
