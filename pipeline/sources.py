@@ -363,14 +363,15 @@ def _extractor_for(ydl: Any, info: dict[str, Any]) -> Any:
         except Exception:  # noqa: BLE001 - unknown key: fall back to URL matching
             pass
     url = _entry_url(info)
-    if not url:
-        return None
+    cls = next(_claiming_extractors(url), None) if url else None
+    return ydl.get_info_extractor(cls.ie_key()) if cls is not None else None
+
+
+def _claiming_extractors(url: str) -> Iterator[Any]:
+    """yt-dlp's working extractor classes that claim ``url``, in its order (generic last)."""
     from yt_dlp.extractor import gen_extractor_classes
 
-    for cls in gen_extractor_classes():
-        if cls.suitable(url) and cls.working():
-            return ydl.get_info_extractor(cls.ie_key())
-    return None
+    return (cls for cls in gen_extractor_classes() if cls.suitable(url) and cls.working())
 
 
 def _temp_id(ie: Any, url: str) -> str | None:
@@ -615,9 +616,4 @@ def _atom_media(item: Any) -> tuple[str | None, float | None]:
 
 def _site_knows(url: str) -> bool:
     """True when a site extractor, not the generic fallback, claims ``url``."""
-    from yt_dlp.extractor import gen_extractor_classes
-
-    for cls in gen_extractor_classes():
-        if cls.ie_key() != "Generic" and cls.suitable(url) and cls.working():
-            return True
-    return False
+    return any(cls.ie_key() != "Generic" for cls in _claiming_extractors(url))
