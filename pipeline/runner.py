@@ -312,14 +312,15 @@ def ingest(
     report = IngestReport()
     # Stages first: a bad option fails the run before any source is fetched or stored.
     stages = stages if stages is not None else build_stages(options, store, reporter)
+    for stage in stages:
+        if stage.name not in STAGES:
+            raise ConfigError(f"unknown stage {stage.name!r}")
     entries = expand_sources(sources, options, report, reporter)
     for entry in entries:
         register(store, entry)
     stage_names = [s.name for s in stages]
     report.stages = stage_names
     for stage in stages:
-        if stage.name not in STAGES:
-            raise ConfigError(f"unknown stage {stage.name!r}")
         if isinstance(stage, Downloader):
             stage.entries = {e.id: e for e in entries}
     already = {e.id for e in entries if _finished(store, e.id, stage_names)}

@@ -269,6 +269,21 @@ def test_unknown_source_is_one_line_and_the_batch_goes_on(media_site: Site, tmp_
     assert not report.ok
 
 
+def test_an_unknown_stage_stops_the_run_before_any_source_is_stored(tmp_path: Path) -> None:
+    class Bogus:
+        name, requires = "bogus", ()
+
+    transcript = tmp_path / "talk.vtt"
+    transcript.write_text("WEBVTT\n\n00:00.000 --> 00:02.000\nHello there.\n", encoding="utf-8")
+    store = Store.open(tmp_path / "x.db")
+    try:
+        with pytest.raises(ConfigError, match="unknown stage 'bogus'"):
+            ingest(store, [str(transcript)], stages=[Bogus()])
+        assert store.counts()["videos"] == 0
+    finally:
+        store.close()
+
+
 def test_canonical_ids_need_no_network() -> None:
     import yt_dlp
 
