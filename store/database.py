@@ -246,19 +246,11 @@ class Store:
 
     def status(self, video_id: str, stage: str) -> StageStatus | None:
         rows = self.rows("select * from stage_status where video_id = ? and stage = ?", [video_id, stage])
-        if not rows:
-            return None
-        row = rows[0]
-        row["permanent"] = bool(row["permanent"])
-        return StageStatus(**row)
+        return _stage_status(rows[0]) if rows else None
 
     def statuses(self, video_id: str) -> dict[str, StageStatus]:
         rows = self.rows("select * from stage_status where video_id = ?", [video_id])
-        out = {}
-        for row in rows:
-            row["permanent"] = bool(row["permanent"])
-            out[row["stage"]] = StageStatus(**row)
-        return out
+        return {row["stage"]: _stage_status(row) for row in rows}
 
     def is_done(self, video_id: str, stage: str) -> bool:
         s = self.status(video_id, stage)
@@ -424,6 +416,10 @@ class Store:
         rows.sort(key=lambda r: r["run_id"], reverse=True)
         rows.sort(key=lambda r: r["created_at"] or "", reverse=True)
         return rows
+
+
+def _stage_status(row: dict[str, Any]) -> StageStatus:
+    return StageStatus(**{**row, "permanent": bool(row["permanent"])})
 
 
 def _like_escape(value: str) -> str:
