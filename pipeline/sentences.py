@@ -10,6 +10,7 @@ character position inside a segment) and the range of segments it came from.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -125,16 +126,28 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]
             continue
         cuts.append(end)
     # Long unpunctuated runs: also cut at segment edges once a sentence grows past MAX_WORDS.
+    # Word counts come from the word positions, so an hour of unpunctuated captions stays linear.
+    starts, ends = [], []
+    for m in re.finditer(r"\S+", full):
+        starts.append(m.start())
+        ends.append(m.end())
+
+    def words(a: int, b: int) -> int:  # len(full[a:b].split())
+        return bisect_left(starts, b) - bisect_right(ends, a)
+
     seg_edges = [e for _, e, _ in spans[:-1]]
     out: list[int] = []
     last = 0
     for cut in [*cuts, len(full)]:
-        while len(full[last:cut].split()) > MAX_WORDS:
-            inside = [e for e in seg_edges if last < e < cut and len(full[last:e].split()) >= 8]
+        while words(last, cut) > MAX_WORDS:
+            lo, hi = bisect_right(seg_edges, last), bisect_left(seg_edges, cut)
+            # Counts grow edge by edge, so the edge closest to MAX_WORDS words in is one of the
+            # two around the first edge that reaches MAX_WORDS.
+            k = bisect_left(seg_edges, MAX_WORDS, lo, hi, key=lambda e: words(last, e))
+            inside = [e for e in seg_edges[max(k - 1, lo) : min(k + 1, hi)] if words(last, e) >= 8]
             if not inside:
                 break
-            # the edge closest to MAX_WORDS words in
-            edge = min(inside, key=lambda e: abs(len(full[last:e].split()) - MAX_WORDS))
+            edge = min(inside, key=lambda e: abs(words(last, e) - MAX_WORDS))
             out.append(edge)
             last = edge
         if cut < len(full):
