@@ -158,17 +158,18 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]
 
 def _time_at(spans: list[tuple[int, int, TimedText]], offset: int, *, is_end: bool) -> tuple[int, float]:
     """The segment index and interpolated time of a character offset in the joined text."""
-    for lo, hi, seg in spans:
-        inside = lo <= offset < hi or (is_end and lo < offset <= hi)
-        if inside:
+    # Spans are in order and apart, so the one that may hold the offset is the last starting at
+    # or before it (an end may sit on its last character's far side, a start may not).
+    at = bisect_right(spans, offset, key=lambda s: s[0]) - 1
+    if at >= 0:
+        lo, hi, seg = spans[at]
+        if offset < hi or (is_end and lo < offset <= hi):
             width = max(hi - lo, 1)
             frac = min(max((offset - lo) / width, 0.0), 1.0)
             return seg.idx, seg.start + (seg.end - seg.start) * frac
     # Offsets on the joining spaces belong to the next segment (start) or the previous (end).
     if is_end:
-        before = [s for s in spans if s[1] <= offset]
-        lo, hi, seg = before[-1] if before else spans[0]
+        seg = spans[max(at, 0)][2]
         return seg.idx, seg.end
-    after = [s for s in spans if s[0] >= offset]
-    lo, hi, seg = after[0] if after else spans[-1]
+    seg = spans[min(at + 1, len(spans) - 1)][2]
     return seg.idx, seg.start
