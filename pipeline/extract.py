@@ -84,19 +84,8 @@ class RuleExtractor:
             raise ConfigError(f"the default extractor takes no options (got {', '.join(sorted(options))})")
 
     def extract(self, doc: ExtractionInput) -> ExtractionResult:
-        groups = self._groups(doc.sentences, doc.commentator)
-        args = [self._argument(doc, sents, verdict) for sents, verdict in groups]
-        return ExtractionResult(arguments=_dedupe(args), extractor=self.name, version=self.version)
-
-    def _groups(
-        self, sentences: list[Sentence], commentator: str | None
-    ) -> list[tuple[list[Sentence], rules.Verdict]]:
-        summary = rules.is_summary([s.text for s in sentences], commentator)
-        verdicts = [rules.classify(s.text, commentator, summary=summary) for s in sentences]
-        return merge_groups(sentences, verdicts)
-
-    def _argument(self, doc: ExtractionInput, sents: list[Sentence], verdict: rules.Verdict) -> Argument:
-        return rule_argument(doc, sents, verdict, self.name, self.version)
+        verdicts = rules.classify_all([s.text for s in doc.sentences], doc.commentator)
+        return typed_result(doc, verdicts, self.name, self.version)
 
 
 def merge_groups(
@@ -133,6 +122,15 @@ def merge_groups(
             groups.append(([sent], verdict))
         previous = sent
     return groups
+
+
+def typed_result(
+    doc: ExtractionInput, verdicts: Sequence[rules.Verdict], extractor: str, version: str
+) -> ExtractionResult:
+    """The arguments of ``doc`` given a verdict per sentence: merged, made to stand alone, deduped."""
+    groups = merge_groups(doc.sentences, verdicts)
+    args = [rule_argument(doc, sents, verdict, extractor, version) for sents, verdict in groups]
+    return ExtractionResult(arguments=_dedupe(args), extractor=extractor, version=version)
 
 
 def rule_argument(
@@ -211,10 +209,7 @@ class ClassifierExtractor:
         return out
 
     def extract(self, doc: ExtractionInput) -> ExtractionResult:
-        sentences = doc.sentences
-        groups = merge_groups(sentences, self.verdicts(sentences, doc.commentator))
-        args = [rule_argument(doc, sents, v, self.name, self.version) for sents, v in groups]
-        return ExtractionResult(arguments=_dedupe(args), extractor=self.name, version=self.version)
+        return typed_result(doc, self.verdicts(doc.sentences, doc.commentator), self.name, self.version)
 
 
 def make_argument(

@@ -345,6 +345,12 @@ def is_summary(sentences: list[str], commentator: str | None) -> bool:
     return hits >= 1
 
 
+def classify_all(sentences: list[str], commentator: str | None = None) -> list[Verdict]:
+    """Type every sentence of one transcript, third-person reports read as :func:`is_summary` says."""
+    summary = is_summary(sentences, commentator)
+    return [classify(s, commentator, summary=summary) for s in sentences]
+
+
 def classify(sentence: str, commentator: str | None = None, *, summary: bool = False) -> Verdict:
     """Type one sentence. ``commentator`` (the speaker's name) resolves third-person summaries;
     ``summary`` says the whole transcript is one (see :func:`is_summary`)."""

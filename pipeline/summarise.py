@@ -142,8 +142,7 @@ def _extract_summary(
     doc: ExtractionInput, sentences: list[Sentence], max_points: int
 ) -> tuple[str, str, list[dict[str, Any]]]:
     """Gist, paragraph and timed key points from the most central sentences."""
-    summary = rules.is_summary([s.text for s in sentences], doc.commentator)
-    verdicts = [rules.classify(s.text, doc.commentator, summary=summary) for s in sentences]
+    verdicts = rules.classify_all([s.text for s in sentences], doc.commentator)
     scores = rank_sentences(sentences)
     boosted = [sc * _TYPE_BOOST[v.type] for sc, v in zip(scores, verdicts, strict=True)]
     order = sorted(range(len(sentences)), key=lambda i: (-boosted[i], sentences[i].start))
