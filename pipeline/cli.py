@@ -57,7 +57,10 @@ def echo_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
-def _llm_options(base_url: str | None, model: str | None, api_key: str | None) -> dict[str, Any]:
+def _llm_options(name: str, base_url: str | None, model: str | None, api_key: str | None) -> dict[str, Any]:
+    """The --llm-* flags given, as options for extractor or summariser ``name``; the default takes none."""
+    if name == "default":
+        return {}
     return {k: v for k, v in {"base_url": base_url, "model": model, "api_key": api_key}.items() if v}
 
 
@@ -257,11 +260,8 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
         extract=not opts["no_extract"],
         embed=not opts["no_embed"],
         extractor=opts["extractor"],
-        # As in `argmap extract`: the LLM flags are for the extractors that take options.
-        extractor_options=(
-            _llm_options(opts["llm_base_url"], opts["llm_model"], opts["llm_api_key"])
-            if opts["extractor"] != "default"
-            else {}
+        extractor_options=_llm_options(
+            opts["extractor"], opts["llm_base_url"], opts["llm_model"], opts["llm_api_key"]
         ),
         media_dir=Path(opts["media_dir"]) if opts["media_dir"] else None,
     )
@@ -373,7 +373,7 @@ def extract(
 
     from .extract import extract_videos
 
-    options = _llm_options(llm_base_url, llm_model, llm_api_key) if extractor_name != "default" else {}
+    options = _llm_options(extractor_name, llm_base_url, llm_model, llm_api_key)
     store = open_store(db_path)
     outcomes = extract_videos(store, list(videos) or None, extractor_name, force=force, **options)
     if as_json:
@@ -452,7 +452,7 @@ def summary(
     stored = None if summariser else store.summary(v.id)
     if stored is None:
         name = summariser or "default"
-        options = _llm_options(llm_base_url, llm_model, llm_api_key) if name != "default" else {}
+        options = _llm_options(name, llm_base_url, llm_model, llm_api_key)
         stored = summarise_video(store, v, name, **options)
     data = summary_dict(store, v, stored)
     if as_json:
@@ -497,7 +497,7 @@ def eval_command(
 
     if (dataset is None) == (seeds_dir is None):
         raise click.UsageError("give either a DATASET file or --seeds DIR")
-    options = _llm_options(llm_base_url, llm_model, llm_api_key) if extractor_name != "default" else {}
+    options = _llm_options(extractor_name, llm_base_url, llm_model, llm_api_key)
     if seeds_dir is not None:
         report = evaluate_seeds(seeds_dir, extractor_name, **options)
         if as_json:
