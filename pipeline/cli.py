@@ -445,10 +445,7 @@ def summary(
     from .summarise import summarise_video, summary_dict
 
     store = open_store(db_path)
-    try:
-        v = store.resolve_video(video)
-    except StoreError as err:
-        raise click.ClickException(str(err)) from err
+    v = store.resolve_video(video)  # an unknown video is a StoreError: friendly_errors says so
     stored = None if summariser else store.summary(v.id)
     if stored is None:
         name = summariser or "default"
