@@ -19,7 +19,8 @@ from argmap.store import Store, Summary, Video
 
 from . import rules
 from .errors import ConfigError
-from .extract import ExtractionInput, load_input
+from .extract import ExtractionInput, commentator_name, load_input
+from .links import timestamp_url
 from .sentences import Sentence
 
 VERSION = "1"
@@ -213,9 +214,6 @@ class SummariseStage:
 
 def summary_dict(store: Store, video: Video, summary: Summary) -> dict[str, Any]:
     """The ``argmap summary --json`` shape: the summary plus a link per key point."""
-    from .extract import commentator_name
-    from .links import timestamp_url
-
     return {
         "video_id": video.id,
         "title": video.title,
