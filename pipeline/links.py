@@ -29,3 +29,11 @@ def timestamp_url(video: Video, seconds: float | None) -> str:
         query.append(("t", f"{t}s"))
         return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
     return urlunsplit(parts._replace(fragment=f"t={t}"))
+
+
+def clock(seconds: float | None) -> str:
+    """A moment as people write it: ``m:ss``, or ``h:mm:ss`` from an hour on."""
+    s = max(0, int(seconds or 0))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

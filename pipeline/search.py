@@ -27,7 +27,7 @@ from argmap.store import Store, Video
 
 from .embed import DEFAULT_MODEL, get_embedder, model_name
 from .errors import ConfigError
-from .links import timestamp_url
+from .links import clock, timestamp_url
 
 if TYPE_CHECKING:
     import numpy as np
@@ -406,7 +406,7 @@ def rrf(ranked_lists: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _has_vectors(store: Store, model: str) -> bool:
+def has_vectors(store: Store, model: str) -> bool:
     return bool(store.db.execute("select 1 from embeddings where model = ? limit 1", [model]).fetchone())
 
 
@@ -415,7 +415,7 @@ def pick_model(store: Store, model: str | None = None) -> str:
     if model:
         return model_name(model)
     default = model_name(None)
-    if _has_vectors(store, default):
+    if has_vectors(store, default):
         return default
     stored = store.embedding_models()
     return next(iter(stored)) if stored else default
@@ -448,7 +448,7 @@ def search(
     semantic: list[tuple[str, float]] = []  # keys are "kind:id"
     if mode in ("semantic", "hybrid"):
         name = pick_model(store, model)
-        if _has_vectors(store, name):
+        if has_vectors(store, name):
             qvec = get_embedder(name).encode([query])[0]
             for item_type in item_types:
                 semantic += [
@@ -473,13 +473,6 @@ def search(
     else:
         fused = rrf([[k for k, _ in semantic], [k for k, _ in keyword]])
     return _hydrate(store, fused[:limit])
-
-
-def _hms(seconds: float) -> str:
-    s = max(0, int(seconds))
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
 def _hydrate(store: Store, ranked: list[tuple[str, float]]) -> list[Hit]:
@@ -520,7 +513,7 @@ def _hydrate(store: Store, ranked: list[tuple[str, float]]) -> list[Hit]:
                 quote=row["quote"],
                 start=row["start"],
                 end=row["end"],
-                timestamp=_hms(row["start"]),
+                timestamp=clock(row["start"]),
                 url=timestamp_url(video, row["start"]),
                 published=video.published,
             )

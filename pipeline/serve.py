@@ -31,7 +31,7 @@ from argmap.store import NotFound, Store, StoreError
 
 from .errors import ArgmapError
 from .export import TYPE_COLOURS, load_map, preferred_arguments, to_html
-from .links import timestamp_url
+from .links import clock, timestamp_url
 
 QUERY_SECONDS = 5.0
 
@@ -48,13 +48,6 @@ class QueryTimeout(ArgmapError):
 
 def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def clock(seconds: float | None) -> str:
-    s = max(0, int(seconds or 0))
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
 def safe_href(url: str | None) -> str | None:
@@ -379,11 +372,11 @@ class ArgmapServer(ThreadingHTTPServer):
     def warm(self) -> None:
         """Build the vector index now, and load the embedding model when the store has vectors."""
         from .embed import get_embedder
-        from .search import _has_vectors, pick_model
+        from .search import has_vectors, pick_model
 
         self._current_index()
         name = pick_model(self.index_store)
-        if _has_vectors(self.index_store, name):
+        if has_vectors(self.index_store, name):
             get_embedder(name).load()  # the first search would otherwise wait seconds for it
 
     def _current_index(self) -> dict[tuple[str, str], Any]:
