@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from text_import import import_text
 
 from argmap.pipeline.compare import cluster, compare, negated
 from argmap.pipeline.embed import embed_all
@@ -198,31 +199,13 @@ def test_compare_bad_options(store: Store) -> None:
         compare(store, commentators=["Nobody Here"])
 
 
-def _import_text(store: Store, path: Path, commentator: str) -> None:
-    """A shared seed text as one commentator's imported transcript (captions parser, txt format)."""
-    from argmap.pipeline.captions import cues_to_segments, parse_captions
-
-    who = Commentator(id=Commentator.make_id(commentator), name=commentator)
-    store.upsert_commentator(who)
-    video = Video(
-        id="file:" + path.stem,
-        source_url=path.resolve().as_uri(),
-        title=path.read_text(encoding="utf-8").splitlines()[0].strip(),
-        commentator_id=who.id,
-    )
-    store.upsert_video(video)
-    transcript = Transcript(id=Transcript.make_id(video.id, "import"), video_id=video.id, source="import")
-    cues = parse_captions(path.read_text(encoding="utf-8"), "txt")
-    store.save_transcript(transcript, cues_to_segments(cues, transcript_id=transcript.id, video_id=video.id))
-
-
 @pytest.mark.slow
 def test_shared_seeds_claim_lands_in_one_key_point(store: Store, shared_dir: Path) -> None:
     from argmap.pipeline.extract import extract_videos
 
     seeds = shared_dir / "seeds"
-    _import_text(store, seeds / "article_meta_qwen.txt", "Tech Desk")
-    _import_text(store, seeds / "eli_video_summary.txt", "Eli the Computer Guy")
+    import_text(store, seeds / "article_meta_qwen.txt", "Tech Desk")
+    import_text(store, seeds / "eli_video_summary.txt", "Eli the Computer Guy")
     outcomes = extract_videos(store)
     assert all(o.status != "failed" for o in outcomes), outcomes
     embed_all(store)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from text_import import import_text
 
 from argmap.pipeline import extract as extract_mod
 from argmap.pipeline.cli import cli
@@ -246,18 +247,9 @@ def test_arguments_json_contract_via_cli(db_path: Path):
 
 
 def test_eli_summary_yields_critiques_of_us_policy_and_calls_to_action(store: Store, shared_dir: Path):
-    from argmap.pipeline.captions import cues_to_segments, parse_captions
-
-    text = (shared_dir / "seeds" / "eli_video_summary.txt").read_text(encoding="utf-8")
-    cid = store.upsert_commentator(
-        Commentator(Commentator.make_id("Eli the Computer Guy"), "Eli the Computer Guy")
-    ).id
-    video = store.upsert_video(
-        Video(id="file:eli", source_url="/media/eli.mp4", title="Eli", commentator_id=cid)
+    video, segments = import_text(
+        store, shared_dir / "seeds" / "eli_video_summary.txt", "Eli the Computer Guy"
     )
-    transcript = Transcript(Transcript.make_id(video.id, "import"), video.id, "import")
-    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id=transcript.id, video_id=video.id)
-    store.save_transcript(transcript, segments)
     extract_videos(store)
     args = store.arguments(video.id)
     critiques = [a for a in args if a.type == "critique"]

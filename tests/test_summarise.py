@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from test_extract import seed_video
+from text_import import import_text
 
 from argmap.pipeline.cli import cli
 from argmap.pipeline.errors import ExtractionError
@@ -98,19 +99,7 @@ def test_summary_command_json(db_path: Path):
 
 
 def test_eli_summary_gist_names_eli_and_his_main_claim(store: Store, shared_dir: Path):
-    from argmap.pipeline.captions import cues_to_segments, parse_captions
-    from argmap.store import Commentator
-
-    text = (shared_dir / "seeds" / "eli_video_summary.txt").read_text(encoding="utf-8")
-    cid = store.upsert_commentator(
-        Commentator(Commentator.make_id("Eli the Computer Guy"), "Eli the Computer Guy")
-    ).id
-    video = store.upsert_video(
-        Video(id="file:eli", source_url="/media/eli.mp4", title="Eli", commentator_id=cid)
-    )
-    transcript = Transcript(Transcript.make_id(video.id, "import"), video.id, "import")
-    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id=transcript.id, video_id=video.id)
-    store.save_transcript(transcript, segments)
+    video, _ = import_text(store, shared_dir / "seeds" / "eli_video_summary.txt", "Eli the Computer Guy")
     summary = summarise_video(store, video)
     assert summary.gist.startswith("Eli")
     assert any(word in summary.gist for word in ("critiques", "criticizes", "argues"))
