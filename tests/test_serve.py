@@ -18,18 +18,23 @@ from argmap.pipeline.serve import ArgmapServer, make_server
 from argmap.store import Store
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArgmapServer]:
-    path = tmp_path_factory.mktemp("serve") / "argmap.db"
-    store = Store.open(path)
-    seed_map(store)
-    store.close()
+def _serving(path: Path) -> Iterator[ArgmapServer]:
+    """A server on a free loopback port in a background thread, shut down afterwards."""
     srv = make_server(path, port=0)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield srv
     srv.shutdown()
     srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArgmapServer]:
+    path = tmp_path_factory.mktemp("serve") / "argmap.db"
+    store = Store.open(path)
+    seed_map(store)
+    store.close()
+    yield from _serving(path)
 
 
 def get(server: ArgmapServer, path: str) -> tuple[int, str, dict[str, str]]:
@@ -175,12 +180,7 @@ def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Argmap
     seed_map(store)
     embed_all(store)
     store.close()
-    srv = make_server(path, port=0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    yield from _serving(path)
 
 
 @pytest.mark.slow
