@@ -96,19 +96,19 @@ def _gist(commentator: str | None, main: Sentence, verdict: rules.Verdict, title
     return f"{who} {verb} that {_as_clause(body)}."
 
 
-# Openers that only hedge or hold the floor; "X argues that I think ..." reads wrong without removing them.
-_OPENERS = re.compile(
-    r"^(?:(?:so|well|look|honestly|frankly|now|and|but|okay|ok)\b[,\s]*"
-    r"|(?:i\s+(?:really\s+)?(?:think|believe|feel|would\s+say|reckon)|in\s+my\s+(?:view|opinion)"
+# Hedging openers; "X argues that I think ..." reads wrong without removing them. Spoken
+# filler ("so", "well", "honestly") is rules.FILLER's job, before and after.
+_HEDGES = re.compile(
+    r"^(?:(?:frankly|i\s+(?:really\s+)?(?:think|believe|feel|would\s+say|reckon)|in\s+my\s+(?:view|opinion)"
     r"|to\s+me)\b(?:\s+that\b)?[,\s]*)+",
     re.IGNORECASE,
 )
 
 
 def _as_clause(sentence: str) -> str:
-    """A sentence made to follow "argues that": hedging openers dropped, the first word
-    lower-cased unless it is "I", an acronym or a name-like word mid-sentence would keep."""
-    body = _OPENERS.sub("", sentence).strip() or sentence
+    """A sentence made to follow "argues that": filler and hedging openers dropped, the first
+    word lower-cased unless it is "I" or an acronym."""
+    body = rules.strip_filler(_HEDGES.sub("", rules.strip_filler(sentence))) or sentence
     first = body.split(" ", 1)[0]
     if first == "I" or first.startswith("I'") or (len(first) > 1 and first[1:2].isupper()):
         return body
