@@ -16,10 +16,10 @@ import json
 import time
 from pathlib import Path
 
-from argmap.pipeline.classifier import EMBED_MODEL
-from argmap.pipeline.embed import get_embedder
-from argmap.pipeline.extract import ClassifierExtractor, ExtractionInput, RuleExtractor
-from argmap.pipeline.sentences import split_sentences
+from argmap.pipeline.document import TranscriptDoc, split_sentences
+from argmap.pipeline.extract.classifier import EMBED_MODEL
+from argmap.pipeline.extract.offline import ClassifierExtractor, RuleExtractor
+from argmap.pipeline.search.embed import get_embedder
 from argmap.store import Segment
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "argeval" / "dev.jsonl"
@@ -74,7 +74,7 @@ def main() -> None:
         best_split = min(best_split, time.perf_counter() - started)
         n_sentences = len(sentences)
         for label, extractor in (("rules v1", RuleExtractor()), ("default v2", ClassifierExtractor())):
-            doc = ExtractionInput("v", "bench", segments, commentator="Bench Speaker")
+            doc = TranscriptDoc("v", "bench", segments, commentator="Bench Speaker")
             started = time.perf_counter()
             result = extractor.extract(doc)
             best[label] = min(best[label], time.perf_counter() - started)  # includes its own split

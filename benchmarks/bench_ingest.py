@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from argmap.pipeline.demo import load_scripts
+from argmap.pipeline.ingest.transcribe import TranscribeOptions, raw_transcribe
+from argmap.pipeline.present.demo import load_scripts
 from argmap.pipeline.runner import IngestOptions, ingest
-from argmap.pipeline.transcribe import TranscribeOptions, raw_transcribe
 from argmap.store import Store
 
 

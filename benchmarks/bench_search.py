@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from argmap.pipeline.embed import embed_items, get_embedder, model_name
-from argmap.pipeline.search import search, vector_backend, warm_index
+from argmap.pipeline.search.embed import embed_items, get_embedder, model_name
+from argmap.pipeline.search.query import search, vector_backend, warm_index
 from argmap.store import Argument, Commentator, Embedding, Store, Transcript, Video
 from argmap.store.records import content_hash, to_row
 

@@ -24,18 +24,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from argmap.store import STAGES, Store, Video
+from argmap.pipeline.errors import ArgmapError, ConfigError, TruncatedMedia
+from argmap.pipeline.extract.registry import get_extractor
+from argmap.pipeline.extract.run import ExtractStage
 
 # Every stage module is imported here, unconditionally: a missing or broken one must stop
 # ingest with its own error, not quietly leave videos without arguments or embeddings.
-from .download import DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, Downloader, DownloadOptions, register
-from .embed import EmbedStage
-from .errors import ArgmapError, ConfigError, TruncatedMedia
-from .extract import ExtractStage, get_extractor
-from .sources import Entry, SourceOptions, clean_line, expand
-from .stages import Stage
-from .summarise import SummariseStage
-from .transcribe import TranscribeOptions, Transcriber
+from argmap.pipeline.ingest.download import (
+    DEFAULT_MAX_DURATION,
+    DEFAULT_MAX_FILESIZE,
+    Downloader,
+    DownloadOptions,
+    register,
+)
+from argmap.pipeline.ingest.sources import Entry, SourceOptions, expand
+from argmap.pipeline.ingest.transcribe import TranscribeOptions, Transcriber
+from argmap.pipeline.search.embed import EmbedStage
+from argmap.pipeline.stages import Stage
+from argmap.pipeline.summarise.run import SummariseStage
+from argmap.pipeline.text import clean_line
+from argmap.store import STAGES, Store, Video
 
 
 class Reporter(Protocol):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from argmap.pipeline.captions import (
+from argmap.pipeline.errors import MediaError
+from argmap.pipeline.ingest.captions import (
     WORDS_PER_SECOND,
     Cue,
     cues_to_segments,
@@ -14,7 +15,6 @@ from argmap.pipeline.captions import (
     read_caption_file,
     split_sentences,
 )
-from argmap.pipeline.errors import MediaError
 from argmap.store import Transcript
 
 PLAIN_VTT = """WEBVTT

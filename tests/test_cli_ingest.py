@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from media_server import Site
 from test_ingest import dump
 
-from argmap.pipeline.cli import cli
+from argmap.pipeline.present.cli import cli
 from argmap.store import Store
 
 # The console script installed next to this interpreter: exactly what a user runs.
@@ -224,7 +224,7 @@ def test_stage_modules_are_required_not_optional(tmp_path: Path) -> None:
         "import sys, importlib.abc\n"
         "class Block(importlib.abc.MetaPathFinder):\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'argmap.pipeline.embed':\n"
+        "        if name == 'argmap.pipeline.search.embed':\n"
         "            raise ImportError('embed is broken')\n"
         "sys.meta_path.insert(0, Block())\n"
         "import argmap.pipeline.runner\n"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from text_import import import_text
 
-from argmap.pipeline.compare import cluster, compare, negated
-from argmap.pipeline.embed import embed_all
+from argmap.pipeline.compare.clustering import cluster, compare, negated
+from argmap.pipeline.search.embed import embed_all
 from argmap.store import Argument, Commentator, Segment, Store, Transcript, Video
 
 DATA = Path(__file__).parent / "data" / "compare"
@@ -201,7 +201,7 @@ def test_compare_bad_options(store: Store) -> None:
 
 @pytest.mark.slow
 def test_shared_seeds_claim_lands_in_one_key_point(store: Store, shared_dir: Path) -> None:
-    from argmap.pipeline.extract import extract_videos
+    from argmap.pipeline.extract.run import extract_videos
 
     seeds = shared_dir / "seeds"
     import_text(store, seeds / "article_meta_qwen.txt", "Tech Desk")
@@ -268,7 +268,7 @@ def _tiny_embeddings(store: Store) -> None:
     """Vectors from a stand-in model, for tests of what compare stores rather than how well it groups."""
     import numpy as np
 
-    from argmap.pipeline.embed import embed_video
+    from argmap.pipeline.search.embed import embed_video
 
     class Tiny:  # enough of an Embedder for clustering: one-hot on the first word's length
         name = "tiny-test-model"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from argmap.pipeline.demo import run_demo
+from argmap.pipeline.present.demo import run_demo
 from argmap.store import Store
 
 

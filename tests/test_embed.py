@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from test_compare import DATA, load_transcript
 
-from argmap.pipeline.embed import (
+from argmap.pipeline.errors import ModelError
+from argmap.pipeline.search.embed import (
     DEFAULT_MODEL,
     Embedder,
     EmbedStage,
@@ -15,7 +16,6 @@ from argmap.pipeline.embed import (
     embed_video,
     model_name,
 )
-from argmap.pipeline.errors import ModelError
 from argmap.pipeline.stages import Stage
 from argmap.store import Argument, Segment, Store
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from argmap.pipeline.cli import cli
 from argmap.pipeline.errors import ConfigError
-from argmap.pipeline.evaluate import SEED_LABELS, evaluate_seeds, seed_dataset
+from argmap.pipeline.extract.evaluate import SEED_LABELS, evaluate_seeds, seed_dataset
+from argmap.pipeline.present.cli import cli
 
 SEED_NAMES = {"article_meta_qwen.txt", "eli_video_summary.txt"}
 

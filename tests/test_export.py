@@ -17,9 +17,9 @@ from browser_fixtures import PageWatch, browser  # noqa: F401 - fixture
 from click.testing import CliRunner
 from export_fixtures import HOSTILE, seed_map
 
-from argmap.pipeline import export as ex
-from argmap.pipeline.cli import cli
 from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.present import export as ex
+from argmap.pipeline.present.cli import cli
 from argmap.store import Store
 
 ARGDOWN_DIR = Path(__file__).parent / "argdown"
@@ -500,7 +500,7 @@ def test_cli_exports_every_format(fmt: str, db_path: Path, tmp_path: Path) -> No
 
 
 def test_cli_offers_exactly_the_export_formats() -> None:
-    from argmap.pipeline import cli as cli_module  # its own copy keeps `argmap --help` from importing export
+    from argmap.pipeline.present import cli as cli_module  # its own copy keeps `argmap --help` from importing export
 
     assert cli_module.EXPORT_FORMATS == ex.FORMATS
 
@@ -538,10 +538,10 @@ def test_cli_run_option(db_path: Path) -> None:
 
 @pytest.mark.slow
 def test_every_format_from_a_pipeline_built_store(shared_dir: Path, db_path: Path, tmp_path: Path) -> None:
-    from argmap.pipeline.captions import cues_to_segments, parse_txt
-    from argmap.pipeline.compare import compare
-    from argmap.pipeline.embed import embed_all
-    from argmap.pipeline.extract import extract_videos
+    from argmap.pipeline.compare.clustering import compare
+    from argmap.pipeline.extract.run import extract_videos
+    from argmap.pipeline.ingest.captions import cues_to_segments, parse_txt
+    from argmap.pipeline.search.embed import embed_all
     from argmap.store import Commentator, Transcript, Video
 
     store = Store.open(db_path)

@@ -10,21 +10,14 @@ import pytest
 from click.testing import CliRunner
 from text_import import import_text
 
-from argmap.pipeline import extract as extract_mod
-from argmap.pipeline.cli import cli
+from argmap.pipeline.document import TranscriptDoc
 from argmap.pipeline.errors import ConfigError, ExtractionError
-from argmap.pipeline.extract import (
-    ClassifierExtractor,
-    ExtractionInput,
-    ExtractionResult,
-    ExtractStage,
-    RuleExtractor,
-    extract_videos,
-    get_extractor,
-    list_arguments,
-    make_argument,
-)
-from argmap.pipeline.rules import classify
+from argmap.pipeline.extract.base import ExtractionResult, make_argument
+from argmap.pipeline.extract.offline import ClassifierExtractor, RuleExtractor
+from argmap.pipeline.extract.registry import EXTRACTORS, available_extractors, get_extractor
+from argmap.pipeline.extract.rules import classify
+from argmap.pipeline.extract.run import ExtractStage, extract_videos, list_arguments
+from argmap.pipeline.present.cli import cli
 from argmap.store import Commentator, Segment, Store, Transcript, Video
 
 
@@ -101,7 +94,7 @@ def test_attribution_rewrites_the_pronoun_and_finds_the_target():
     assert verdict.type == "critique" and verdict.attributed
     assert verdict.target == "US policies on chip exports"
     seg = Segment("v/import/0", "v/import", "v", 0, 0.0, 5.0, "He criticizes US policies on chip exports.")
-    doc = ExtractionInput("v", "v/import", [seg], "Eli")
+    doc = TranscriptDoc("v", "v/import", [seg], "Eli")
     (arg,) = RuleExtractor().extract(doc).arguments
     assert arg.text.startswith("Eli criticizes US policies")
     assert arg.quote == "He criticizes US policies on chip exports."
@@ -181,7 +174,7 @@ class ShoutExtractor:
     name = "shout"
     version = "0.1"
 
-    def extract(self, doc: ExtractionInput) -> ExtractionResult:
+    def extract(self, doc: TranscriptDoc) -> ExtractionResult:
         args = [
             make_argument(doc, [s], type="claim", text=s.text.upper(), quote=s.text, extractor=self.name,
                           version=self.version)
@@ -198,8 +191,8 @@ def test_registry_finds_builtins_and_entry_point_plugins(store: Store, monkeypat
     with pytest.raises(ConfigError, match="unknown extractor"):
         get_extractor("nosuch")
     ep = metadata.EntryPoint(name="shout", value="test_extract:ShoutExtractor", group="argmap.extractors")
-    monkeypatch.setattr(extract_mod, "_entry_points", lambda: {"shout": ep})
-    assert "shout" in extract_mod.available_extractors()
+    monkeypatch.setattr(EXTRACTORS, "_entry_points", lambda: {"shout": ep})
+    assert "shout" in available_extractors()
     video = seed_video(store, COMMENTARY)
     (outcome,) = extract_videos(store, extractor="shout")
     assert outcome.extractor == "shout" and outcome.count == len(COMMENTARY)
@@ -270,7 +263,7 @@ def test_jfk_recording_yields_a_timed_call_to_action(store: Store, shared_dir: P
         Video(id="file:jfk", source_url=str(audio), title="JFK", media_path=str(audio))
     )
     try:
-        from argmap.pipeline.transcribe import Transcriber
+        from argmap.pipeline.ingest.transcribe import Transcriber
     except ImportError:  # pragma: no cover - A1's stage not present
         pytest.skip("transcriber missing")
     transcriber = Transcriber()
@@ -304,7 +297,7 @@ def test_one_hour_transcript_extracts_in_under_ten_seconds():
         lines.append(line)
         words += len(line.split())
     segments = [Segment(f"t/{i}", "t", "v", i, i * 4.0, i * 4.0 + 4.0, line) for i, line in enumerate(lines)]
-    doc = ExtractionInput("v", "t", segments, "Dana Reyes")
+    doc = TranscriptDoc("v", "t", segments, "Dana Reyes")
     started = time.perf_counter()
     result = RuleExtractor().extract(doc)
     elapsed = time.perf_counter() - started
@@ -315,13 +308,13 @@ def test_one_hour_transcript_extracts_in_under_ten_seconds():
 def test_default_v2_on_a_one_hour_transcript_in_under_ten_seconds():
     # The real embedding model and shipped weights; the model load is once per process and
     # not per transcript, so it is paid before the clock starts.
-    from argmap.pipeline.classifier import EMBED_MODEL
-    from argmap.pipeline.embed import get_embedder
+    from argmap.pipeline.extract.classifier import EMBED_MODEL
+    from argmap.pipeline.search.embed import get_embedder
 
     get_embedder(EMBED_MODEL).load()
     lines = [COMMENTARY[i % len(COMMENTARY)] for i in range(600)]  # ~600 sentences, an hour
     segments = [Segment(f"t/{i}", "t", "v", i, i * 6.0, i * 6.0 + 6.0, line) for i, line in enumerate(lines)]
-    doc = ExtractionInput("v", "t", segments, "Dana Reyes")
+    doc = TranscriptDoc("v", "t", segments, "Dana Reyes")
     started = time.perf_counter()
     result = ClassifierExtractor().extract(doc)
     elapsed = time.perf_counter() - started

@@ -15,16 +15,17 @@ from typing import Any
 import pytest
 from media_server import GOOD_IN_BAD_FEED, Site
 
-from argmap.pipeline.download import (
+from argmap.pipeline.errors import ConfigError, MediaError, SourceError
+from argmap.pipeline.ingest.download import (
     Downloader,
     DownloadOptions,
-    classify,
     parse_duration_limit,
     parse_size,
 )
-from argmap.pipeline.errors import ConfigError, MediaError, SourceError
+from argmap.pipeline.ingest.sources import SourceOptions, canonical_id, expand, parse_since, safe_name
+from argmap.pipeline.ingest.ytdlp import classify
 from argmap.pipeline.runner import IngestOptions, IngestReport, ingest, render_transcript, video_rows
-from argmap.pipeline.sources import SourceOptions, canonical_id, clean_line, expand, parse_since, safe_name
+from argmap.pipeline.text import clean_line
 from argmap.store import Store
 
 FAST = {"extract": False, "embed": False}
@@ -361,7 +362,7 @@ def test_atom_entity_bomb_is_refused_in_one_line(media_site: Site) -> None:
 
 
 def test_atom_alternate_links_only_for_known_sites() -> None:
-    from argmap.pipeline.sources import _atom_entry, parse_xml
+    from argmap.pipeline.ingest.sources import _atom_entry, parse_xml
 
     root = parse_xml(
         b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Clip</title>'

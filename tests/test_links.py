@@ -1,4 +1,4 @@
-from argmap.pipeline.links import timestamp_url
+from argmap.pipeline.text import timestamp_url
 from argmap.store import Video
 
 
@@ -19,7 +19,7 @@ def test_other_urls_get_media_fragment():
 
 
 def test_clock_formats_minutes_and_hours():
-    from argmap.pipeline.links import clock
+    from argmap.pipeline.text import clock
 
     assert clock(0) == "0:00" and clock(83.9) == "1:23" and clock(3723) == "1:02:03"
     assert clock(None) == "0:00" and clock(-5) == "0:00"

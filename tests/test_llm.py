@@ -11,11 +11,15 @@ from click.testing import CliRunner
 from llm_server import LoopbackLLM, http_error, reply, stall
 from test_extract import seed_video
 
-from argmap.pipeline.cli import cli
+from argmap.pipeline.document import load_document
 from argmap.pipeline.errors import ConfigError
-from argmap.pipeline.extract import extract_videos, get_extractor, load_input
-from argmap.pipeline.llm import LLMConfig, LLMExtractor, LLMSummariser, QuoteIndex, chunk_sentences
-from argmap.pipeline.summarise import summarise_video
+from argmap.pipeline.extract.llm import LLMExtractor, QuoteIndex
+from argmap.pipeline.extract.registry import get_extractor
+from argmap.pipeline.extract.run import extract_videos
+from argmap.pipeline.llm_client import LLMConfig, chunk_sentences
+from argmap.pipeline.present.cli import cli
+from argmap.pipeline.summarise.llm import LLMSummariser
+from argmap.pipeline.summarise.run import summarise_video
 from argmap.store import Store
 
 LINES = [
@@ -205,7 +209,7 @@ def test_long_transcripts_are_chunked_with_overlap_and_merged(store: Store, serv
     }
     server.queue(reply(same))
     cfg = config(server, chunk_words=40, overlap_sentences=2)
-    doc = load_input(store, video)
+    doc = load_document(store, video)
     chunks = chunk_sentences(doc.sentences, cfg.chunk_words, cfg.overlap_sentences)
     assert len(chunks) >= 3 and chunks[1][:2] == chunks[0][-2:]
     (outcome,) = extract_videos(store, extractor=LLMExtractor(cfg))
@@ -277,7 +281,7 @@ def test_cli_extract_with_llm_options(db_path, server: LoopbackLLM):
 def test_llm_summary_map_reduce_keeps_real_timestamps(store: Store, server: LoopbackLLM):
     lines = [f"Part {i}: the stadium deal is a bad bargain for taxpayers in this city." for i in range(10)]
     video = seed_video(store, lines)
-    doc = load_input(store, video)
+    doc = load_document(store, video)
     cfg = config(server, chunk_words=70)
     chunks = chunk_sentences(doc.sentences, cfg.chunk_words, 0)
     assert len(chunks) == 2
@@ -324,12 +328,12 @@ def test_llm_summary_falls_back_to_default(store: Store, server: LoopbackLLM):
     video = seed_video(store, LINES)
     server.queue(reply("no json here"))
     llm = LLMSummariser(config(server, max_retries=0))
-    summary = llm.summarise(load_input(store, video))
+    summary = llm.summarise(load_document(store, video))
     assert summary.extractor == "default" and any("default summary" in n for n in llm.notes)
 
 
 def test_quote_index_normalises_punctuation_and_case():
-    from argmap.pipeline.sentences import Sentence
+    from argmap.pipeline.document import Sentence
 
     sents = [Sentence(0, "It’s a “big” deal, folks.", 0, 2, 0, 0), Sentence(1, "Really big!", 2, 3, 1, 1)]
     index = QuoteIndex(sents)

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from test_compare import DATA, load_transcript
 
-from argmap.pipeline.cli import cli
-from argmap.pipeline.embed import embed_all, get_embedder
 from argmap.pipeline.errors import ConfigError
-from argmap.pipeline.search import (
+from argmap.pipeline.present.cli import cli
+from argmap.pipeline.search.embed import embed_all, get_embedder
+from argmap.pipeline.search.query import (
     Filters,
     fts_query,
     pick_model,
@@ -180,7 +180,7 @@ def test_cli_search_embed_compare(story: Path) -> None:
 
 def test_filtered_keyword_search_matches_full_filtering(store: Store) -> None:
     """The cheap first pass (filter the best unfiltered matches) returns what filtering all would."""
-    from argmap.pipeline.search import keyword_search, resolve_filters
+    from argmap.pipeline.search.query import keyword_search, resolve_filters
     from argmap.store import Argument, Commentator, Transcript, Video
 
     store.upsert_commentator(Commentator(id="c-x", name="X"))

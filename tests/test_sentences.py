@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from argmap.pipeline.sentences import MAX_WORDS, split_sentences
+from argmap.pipeline.document import MAX_WORDS, split_sentences
 from argmap.store import Segment
 
 

@@ -14,7 +14,7 @@ from browser_fixtures import PageWatch, browser  # noqa: F401 - fixture
 from export_fixtures import HOSTILE, seed_map
 from sqlite_utils.utils import sqlite3
 
-from argmap.pipeline.serve import ArgmapServer, make_server
+from argmap.pipeline.present.serve import ArgmapServer, make_server
 from argmap.store import Store
 
 
@@ -90,7 +90,7 @@ def test_compare_shows_key_points_per_commentator(server: ArgmapServer) -> None:
 
 
 def test_video_page_skips_empty_meta_and_repeated_quotes(server: ArgmapServer) -> None:
-    from argmap.pipeline.serve import _quote_block
+    from argmap.pipeline.present.serve import _quote_block
 
     status, body, _ = get(server, "/video?" + urlencode({"id": "youtube:ccccccccccc"}))  # no date
     assert status == 200 and '<p class="meta">Alice Analyst · <a class="play"' in body
@@ -173,7 +173,7 @@ def test_missing_database_fails_clearly(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArgmapServer]:
     """The hostile map with real embeddings, so search has vectors to use."""
-    from argmap.pipeline.embed import embed_all
+    from argmap.pipeline.search.embed import embed_all
 
     path = tmp_path_factory.mktemp("serve-vectors") / "argmap.db"
     store = Store.open(path)
@@ -187,7 +187,7 @@ def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Argmap
 def test_search_pages_use_the_index_built_at_start(
     embedded_server: ArgmapServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from argmap.pipeline import search
+    from argmap.pipeline.search import query as search
 
     assert embedded_server.index_builds == 1  # built in make_server, before any request
     tops: list[int] = []
@@ -215,7 +215,7 @@ def test_search_pages_use_the_index_built_at_start(
 
 @pytest.mark.slow
 def test_index_follows_writes_from_other_processes(embedded_server: ArgmapServer) -> None:
-    from argmap.pipeline.embed import embed_all
+    from argmap.pipeline.search.embed import embed_all
     from argmap.store import Argument
 
     get(embedded_server, "/search?q=energy")

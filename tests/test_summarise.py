@@ -10,10 +10,11 @@ from click.testing import CliRunner
 from test_extract import seed_video
 from text_import import import_text
 
-from argmap.pipeline.cli import cli
+from argmap.pipeline.document import load_document
 from argmap.pipeline.errors import ExtractionError
-from argmap.pipeline.extract import load_input
-from argmap.pipeline.summarise import SummariseStage, default_summary, rank_sentences, summarise_video
+from argmap.pipeline.present.cli import cli
+from argmap.pipeline.summarise.default import default_summary, rank_sentences
+from argmap.pipeline.summarise.run import SummariseStage, summarise_video
 from argmap.store import Store, Transcript, Video
 
 TALK = [
@@ -32,7 +33,7 @@ TALK = [
 
 
 def test_centrality_prefers_sentences_that_share_the_topic():
-    from argmap.pipeline.sentences import Sentence
+    from argmap.pipeline.document import Sentence
 
     sents = [
         Sentence(0, "Stadium subsidies cost taxpayers money.", 0, 1, 0, 0),
@@ -47,7 +48,7 @@ def test_centrality_prefers_sentences_that_share_the_topic():
 
 def test_default_summary_has_gist_paragraph_and_timed_key_points(store: Store):
     video = seed_video(store, TALK)
-    doc = load_input(store, video)
+    doc = load_document(store, video)
     summary = default_summary(doc)
     assert summary.gist.startswith("Dana Reyes") and "stadium" in summary.gist.lower()
     assert summary.paragraph
@@ -103,7 +104,7 @@ def test_eli_summary_gist_names_eli_and_his_main_claim(store: Store, shared_dir:
     summary = summarise_video(store, video)
     assert summary.gist.startswith("Eli")
     assert any(word in summary.gist for word in ("critiques", "criticizes", "argues"))
-    times = {s.start for s in load_input(store, video).sentences}
+    times = {s.start for s in load_document(store, video).sentences}
     assert all(kp["start"] in times for kp in summary.key_points)
 
 
@@ -118,12 +119,12 @@ def test_eli_summary_gist_names_eli_and_his_main_claim(store: Store, shared_dir:
     ],
 )
 def test_gist_clause_drops_hedges_and_keeps_i_and_acronyms(sentence: str, clause: str):
-    from argmap.pipeline.summarise import _as_clause
+    from argmap.pipeline.summarise.default import _as_clause
 
     assert _as_clause(sentence) == clause
 
 
 def test_hedged_main_claim_reads_as_a_clause_in_the_gist(store: Store):
     video = seed_video(store, TALK)
-    gist = default_summary(load_input(store, video)).gist
+    gist = default_summary(load_document(store, video)).gist
     assert "that i think" not in gist.lower() and "that so" not in gist.lower()

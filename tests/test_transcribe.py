@@ -13,16 +13,7 @@ from pathlib import Path
 import pytest
 
 from argmap.pipeline.errors import ConfigError, MediaError, ModelError, TruncatedMedia
-from argmap.pipeline.models import (
-    DEFAULT_WHISPER_MODEL,
-    DeviceChoice,
-    base_parts,
-    choose_device,
-    join_base_model,
-    load_whisper_model,
-    resolve_whisper_model,
-)
-from argmap.pipeline.transcribe import (
+from argmap.pipeline.ingest.transcribe import (
     AsrSegment,
     FilterReport,
     TranscribeOptions,
@@ -31,6 +22,15 @@ from argmap.pipeline.transcribe import (
     monotonic,
     raw_transcribe,
     repetition_loop,
+)
+from argmap.pipeline.ingest.whisper_models import (
+    DEFAULT_WHISPER_MODEL,
+    DeviceChoice,
+    base_parts,
+    choose_device,
+    join_base_model,
+    load_whisper_model,
+    resolve_whisper_model,
 )
 from argmap.store import Video
 
@@ -379,7 +379,7 @@ class _GpuWithoutCudaLibraries:
 def test_auto_device_falls_back_to_cpu_when_the_gpu_cannot_run(
     monkeypatch, transcriber: Transcriber, clips
 ) -> None:
-    import argmap.pipeline.transcribe as module
+    import argmap.pipeline.ingest.transcribe as module
 
     def fake_choice(device: str = "auto", compute_type: str | None = None):
         return DeviceChoice("cuda", "float16", 2) if device in ("auto", "cuda") else choose_device("cpu")
@@ -401,7 +401,7 @@ def test_auto_device_falls_back_to_cpu_when_the_gpu_cannot_run(
 
 
 def test_fallback_survives_a_gpu_error_without_a_message(monkeypatch) -> None:
-    import argmap.pipeline.transcribe as module
+    import argmap.pipeline.ingest.transcribe as module
 
     monkeypatch.setattr(module, "load_whisper_model", lambda name, choice: object())
     auto = Transcriber(TranscribeOptions(device="auto"))

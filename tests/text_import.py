@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from argmap.pipeline.captions import cues_to_segments, parse_captions
+from argmap.pipeline.ingest.captions import cues_to_segments, parse_captions
 from argmap.store import Commentator, Segment, Store, Transcript, Video
 
 

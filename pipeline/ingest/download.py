@@ -20,65 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from argmap.pipeline.errors import ConfigError, MediaError, SourceError
+from argmap.pipeline.ingest.sources import Entry, safe_name
+from argmap.pipeline.ingest.ytdlp import base_params, classify, number, plain_url, published_date
+from argmap.pipeline.text import clean_line, clean_text
 from argmap.store import Store, Transcript, Video
-
-from .errors import ConfigError, MediaError, SourceError
-from .sources import Entry, base_params, clean_line, clean_text, number, plain_url, published_date, safe_name
 
 CAPTION_MODES = ("prefer", "only", "never")
 # Caption formats we can parse, best first.
 _CAPTION_EXTS = ("vtt", "srt")
-
-# Matched case-insensitively, permanent ones first: "Private video. Sign in if you've been
-# granted access" is private (permanent), not a sign-in wall (transient).
-_PERMANENT_PATTERNS = [
-    (r"HTTP Error (?:400|401|403|404|410|451)\b[^\n(]*", None),
-    (r"Unsupported URL", "not a media page or file (no audio or video found)"),
-    (r"private video|video is private|this video has been made private", "private video"),
-    (
-        r"confirm your age|age[- ]restricted|inappropriate for some users",
-        "age-restricted video (try --cookies)",
-    ),
-    (r"members[- ]only|join this channel", "members-only video"),
-    (
-        r"video (?:is |has been )?removed|has been removed|been terminated|violating .{0,40}terms",
-        "video removed",
-    ),
-    (
-        r"video (?:is )?unavailable|no longer available|content isn.t available|does not exist",
-        "video unavailable",
-    ),
-    (r"not (?:made this video )?available in your country|geo[- ]?restrict", "blocked in this country"),
-    (r"is not a valid URL|looks truncated", "not a valid URL"),
-    (r"No video formats found|Requested format is not available", "no downloadable audio or video"),
-    (r"not a media file|Invalid data found", "not a media file"),
-]
-_TRANSIENT_PATTERNS = [
-    (r"HTTP Error (?:408|425|429|5\d\d)\b[^\n(]*", None),
-    (r"timed out|timeout", "network timeout"),
-    (r"connection (?:refused|reset|aborted)|Remote end closed|Connection error", "connection failed"),
-    (r"temporary failure in name resolution|Name or service not known|getaddrinfo", "host not reachable"),
-    (r"not a bot|sign in to confirm", "the site asks to sign in (try --cookies, or later)"),
-    (r"premieres in|live event will begin|is upcoming", "not out yet (premiere or upcoming live stream)"),
-    (r"incomplete|ContentTooShort|fewer bytes|did not get any data", "download incomplete"),
-]
-
-
-def classify(message: str) -> tuple[str, bool]:
-    """``(one-line reason, permanent)`` for a yt-dlp error message."""
-    text = re.sub(r"\x1b\[[0-9;]*m", "", message)
-    for patterns, permanent in ((_PERMANENT_PATTERNS, True), (_TRANSIENT_PATTERNS, False)):
-        for pattern, reason in patterns:
-            m = re.search(pattern, text, re.IGNORECASE)
-            if m:
-                return clean_line(reason or m.group(0).strip().rstrip(":;,"), 200), permanent
-    # Unknown failures are retried: a later run costs little, losing a video costs more.
-    line = text.strip().splitlines()[0] if text.strip() else "download failed"
-    line = re.sub(r"^ERROR:\s*", "", line)
-    line = re.sub(r"^\[[^\]]+\]\s*(?:[^:]{1,80}:\s*)?", "", line)
-    line = line.split("; please report")[0].split(" (caused by")[0]
-    return clean_line(line, 200) or "download failed", False
-
 
 ProgressFn = Callable[[str, float, float | None], None]
 
@@ -314,7 +264,7 @@ class Downloader:
 
     def _captions(self, ydl: Any, info: dict[str, Any], video: Video) -> tuple[Transcript, list[Any]] | None:
         """Subtitles (preferred) or automatic captions as a transcript, or None if none fit."""
-        from .captions import cues_to_segments, parse_captions
+        from argmap.pipeline.ingest.captions import cues_to_segments, parse_captions
 
         wanted = self.options.language or info.get("language") or "en"
         for source in ("subtitles", "automatic_captions"):
@@ -433,7 +383,7 @@ def register(store: Store, entry: Entry) -> None:
 
 def import_transcript(store: Store, entry: Entry) -> None:
     """A .vtt/.srt/.txt file becomes the video's transcript (``source = import``)."""
-    from .captions import cues_to_segments, read_caption_file
+    from argmap.pipeline.ingest.captions import cues_to_segments, read_caption_file
 
     assert entry.path is not None
     cues = read_caption_file(entry.path)

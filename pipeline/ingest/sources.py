@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from argmap.pipeline.errors import ConfigError, SourceError
+from argmap.pipeline.ingest.ytdlp import base_params, classify, number, plain_url, published_date
+from argmap.pipeline.text import MAX_NAME, clean_line, clean_text
 from argmap.store import Commentator, Video, make_id
-
-from .errors import ConfigError, SourceError
 
 MEDIA_EXTENSIONS = frozenset(
     {".mp3", ".m4a", ".mp4", ".m4v", ".wav", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mkv"}
@@ -83,72 +84,6 @@ def parse_since(value: str | None) -> _dt.date | None:
         except ValueError:
             continue
     raise ConfigError(f"--since {value!r}: expected a date like 2025-03-01")
-
-
-# -- text from strangers --------------------------------------------------------------------
-
-MAX_TITLE = 300
-MAX_NAME = 120
-MAX_DESCRIPTION = 20_000
-# Terminal escape sequences: CSI (ESC [ or the 8-bit CSI), OSC (up to BEL or ST), and the
-# two-character ones. Removed whole, so no stray "[31m" is left behind.
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[@-Z\\-_]"
-)
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
-
-
-def _printable(text: str, keep: str = "") -> str:
-    """``text`` without escape sequences and without control, format (bidi overrides,
-    zero-width), private-use or unassigned characters, except those in ``keep``."""
-    import unicodedata
-
-    text = _ESCAPES.sub("", unicodedata.normalize("NFC", text))
-    out = []
-    for ch in text:
-        if ch in keep:
-            out.append(ch)
-        elif ch in "\t\n\r\x0b\x0c\x85\u2028\u2029":
-            out.append(" ")
-        elif unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs", "Cn"):
-            out.append(ch)
-    return "".join(out)
-
-
-def clean_line(value: Any, limit: int | None = MAX_TITLE) -> str:
-    """One safe line for a title or name: markup and entities resolved, invisible and
-    control characters dropped, whitespace collapsed, at most ``limit`` characters."""
-    import html
-
-    if value is None:
-        return ""
-    text = str(value)
-    if len(text) > 4 * (limit or 0) + 1000 and limit:
-        text = text[: 4 * limit + 1000]  # no need to scan 100 KB to keep 300 characters
-    text = html.unescape(_TAG.sub(" ", text))
-    text = " ".join(_printable(text).split())
-    if limit and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "\u2026"
-    return text
-
-
-def clean_text(value: Any, limit: int = MAX_DESCRIPTION) -> str | None:
-    """A description: markup reduced to text with its line breaks, escapes and control
-    characters dropped, capped."""
-    import html
-
-    if value is None:
-        return None
-    text = str(value)[: limit * 2].replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"<br\s*/?>|</(?:p|div|li|h[1-6])>", "\n", text, flags=re.IGNORECASE)
-    text = html.unescape(_TAG.sub("", text))
-    lines = [" ".join(line.split()) for line in _printable(text, keep="\n").split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "\u2026"
-    return text or None
 
 
 def is_url(source: str) -> bool:
@@ -233,45 +168,6 @@ def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
 # -- remote sources via yt-dlp -----------------------------------------------------------
 
 
-def base_params(cookies: str | None = None) -> dict[str, Any]:
-    """yt-dlp options shared by expansion and download: quiet, bounded, no surprises."""
-    params: dict[str, Any] = {
-        "quiet": True,
-        "no_warnings": True,
-        "noprogress": True,
-        "socket_timeout": 30,
-        "retries": 3,
-        "extractor_retries": 2,
-        "ignoreerrors": False,
-        "logger": YdlLogger(),
-        "noplaylist": False,
-    }
-    if cookies:
-        if not Path(cookies).is_file():
-            raise ConfigError(f"--cookies {cookies}: no such file")
-        params["cookiefile"] = cookies
-    return params
-
-
-class YdlLogger:
-    """Keeps yt-dlp quiet on the terminal while remembering its last error line."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def debug(self, msg: str) -> None:
-        pass
-
-    def info(self, msg: str) -> None:
-        pass
-
-    def warning(self, msg: str) -> None:
-        pass
-
-    def error(self, msg: str) -> None:
-        self.errors.append(msg)
-
-
 def _expand_url(url: str, options: SourceOptions) -> Iterator[Entry]:
     import yt_dlp
 
@@ -281,8 +177,6 @@ def _expand_url(url: str, options: SourceOptions) -> Iterator[Entry]:
         try:
             info = ydl.extract_info(url, download=False, process=False)
         except yt_dlp.utils.DownloadError as err:
-            from .download import classify
-
             # yt-dlp's generic extractor reads RSS but not Atom, and calls an Atom feed an
             # unsupported URL: only then is a second look worth a request.
             info = atom_feed(ydl, url) if "Unsupported URL" in str(err) else None
@@ -341,20 +235,6 @@ def _entry_url(info: dict[str, Any]) -> str:
     return plain_url(url) or ""
 
 
-def plain_url(url: str | None) -> str | None:
-    """A URL without the state yt-dlp smuggles into its fragment."""
-    if not url:
-        return None
-    from yt_dlp.utils import unsmuggle_url
-
-    return str(unsmuggle_url(url, {})[0])
-
-
-def number(value: Any) -> float | None:
-    """A numeric yt-dlp field (duration, filesize) as a float, else None."""
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
 def _extractor_for(ydl: Any, info: dict[str, Any]) -> Any:
     key = info.get("ie_key") or info.get("extractor_key")
     if key:
@@ -401,20 +281,6 @@ def _media_url(info: dict[str, Any]) -> str:
     if formats and formats[0].get("url"):
         return str(formats[0]["url"])
     return _entry_url(info)
-
-
-def published_date(info: dict[str, Any]) -> str | None:
-    """ISO day from yt-dlp's ``upload_date``/``release_date`` (YYYYMMDD) or a timestamp."""
-    for key in ("upload_date", "release_date"):
-        value = info.get(key)
-        if value and re.fullmatch(r"\d{8}", str(value)):
-            v = str(value)
-            return f"{v[:4]}-{v[4:6]}-{v[6:]}"
-    for key in ("timestamp", "release_timestamp"):
-        ts = info.get(key)
-        if isinstance(ts, (int, float)):
-            return _dt.datetime.fromtimestamp(ts, _dt.timezone.utc).date().isoformat()
-    return None
 
 
 def commentator_for(

@@ -15,10 +15,9 @@ from typing import Any, TypeVar
 
 import click
 
+from argmap.pipeline import __version__
+from argmap.pipeline.errors import ArgmapError
 from argmap.store import Store, StoreError
-
-from . import __version__
-from .errors import ArgmapError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,7 +87,7 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info(db_path: str | None, as_json: bool) -> None:
     """Show which database is in use and how many rows each table holds."""
-    from .search import vector_backend
+    from argmap.pipeline.search.query import vector_backend
 
     store = open_store(db_path)
     data: dict[str, Any] = {"database": str(store.path), "counts": store.counts()}
@@ -107,7 +106,7 @@ def info(db_path: str | None, as_json: bool) -> None:
 
 def _safe(text: Any) -> str:
     """One printable line: stored titles and reasons came from strangers (escapes, bidi)."""
-    from .sources import clean_line
+    from argmap.pipeline.text import clean_line
 
     return clean_line(text, None)
 
@@ -238,10 +237,10 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     goes on. Exit code 1 when anything failed."""
     from pathlib import Path
 
-    from .download import parse_duration_limit, parse_size
-    from .runner import IngestOptions
-    from .runner import ingest as run_ingest
-    from .sources import parse_since
+    from argmap.pipeline.ingest.download import parse_duration_limit, parse_size
+    from argmap.pipeline.ingest.sources import parse_since
+    from argmap.pipeline.runner import IngestOptions
+    from argmap.pipeline.runner import ingest as run_ingest
 
     as_json = opts.pop("as_json")
     options = IngestOptions(
@@ -285,7 +284,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
 @friendly_errors
 def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
     """List stored videos with their per-stage status."""
-    from .runner import video_rows
+    from argmap.pipeline.runner import video_rows
 
     store = open_store(db_path)
     rows = video_rows(store, status)
@@ -314,7 +313,7 @@ def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
 @friendly_errors
 def transcript(video: str, db_path: str | None, fmt: str) -> None:
     """Print VIDEO's transcript with timestamps (VIDEO: id, unique id prefix or URL)."""
-    from .runner import render_transcript
+    from argmap.pipeline.runner import render_transcript
 
     store = open_store(db_path)
     click.echo(render_transcript(store, store.resolve_video(video), fmt), nl=False)
@@ -339,7 +338,7 @@ def demo(db_path: str | None, workdir: str) -> None:
     """Generate sample commentary recordings (espeak-ng), ingest them, show what was stored."""
     from pathlib import Path
 
-    from .demo import run_demo
+    from argmap.pipeline.present.demo import run_demo
 
     db = Path(db_path) if db_path else None
     ok = run_demo(Path(workdir), db, echo=click.echo, reporter=_ClickReporter())
@@ -371,7 +370,7 @@ def extract(
     """Extract arguments from transcribed VIDEOS (default: all transcribed videos)."""
     from dataclasses import asdict
 
-    from .extract import extract_videos
+    from argmap.pipeline.extract.run import extract_videos
 
     options = _llm_options(extractor_name, llm_base_url, llm_model, llm_api_key)
     store = open_store(db_path)
@@ -407,7 +406,7 @@ def arguments(
     as_json: bool,
 ) -> None:
     """List stored arguments with type, quote, time and a link to the moment."""
-    from .extract import list_arguments
+    from argmap.pipeline.extract.run import list_arguments
 
     store = open_store(db_path)
     rows = list_arguments(
@@ -442,7 +441,7 @@ def summary(
     as_json: bool,
 ) -> None:
     """Show a video's summary: gist, paragraph and timed key points (made on demand if missing)."""
-    from .summarise import summarise_video, summary_dict
+    from argmap.pipeline.summarise.run import summarise_video, summary_dict
 
     store = open_store(db_path)
     v = store.resolve_video(video)  # an unknown video is a StoreError: friendly_errors says so
@@ -490,7 +489,7 @@ def eval_command(
 
     Prints precision, recall and F1 for detection, typed, and per type; --seeds adds one table per text.
     """
-    from .evaluate import evaluate_file, evaluate_seeds, format_table
+    from argmap.pipeline.extract.evaluate import evaluate_file, evaluate_seeds, format_table
 
     if (dataset is None) == (seeds_dir is None):
         raise click.UsageError("give either a DATASET file or --seeds DIR")
@@ -526,7 +525,7 @@ def eval_command(
 @friendly_errors
 def embed(db_path: str | None, model: str | None, as_json: bool) -> None:
     """Embed arguments and transcript passages; unchanged text is never embedded twice."""
-    from .embed import embed_all
+    from argmap.pipeline.search.embed import embed_all
 
     store = open_store(db_path)
     report = embed_all(store, model)
@@ -565,7 +564,7 @@ def search(
     as_json: bool,
 ) -> None:
     """Find who said what about QUERY: vector and keyword search, fused."""
-    from .search import search as run_search
+    from argmap.pipeline.search.query import search as run_search
 
     store = open_store(db_path)
     hits = run_search(
@@ -619,9 +618,9 @@ def compare(
     as_json: bool,
 ) -> None:
     """Where commentators agree or clash: shared key points, stances, and what only one argued."""
-    from .compare import DEFAULT_THRESHOLD
-    from .compare import compare as run_compare
-    from .links import timestamp_url
+    from argmap.pipeline.compare.clustering import DEFAULT_THRESHOLD
+    from argmap.pipeline.compare.clustering import compare as run_compare
+    from argmap.pipeline.text import timestamp_url
 
     store = open_store(db_path)
     result = run_compare(
@@ -687,7 +686,7 @@ def export(
     output: str | None,
 ) -> None:
     """Write the argument map as json, aif, argdown, graphml, dot, mermaid, csv or html."""
-    from .export import export as run_export
+    from argmap.pipeline.present.export import export as run_export
 
     store = open_store(db_path, readonly=True)
     try:
@@ -710,9 +709,8 @@ def export(
 @friendly_errors
 def serve(db_path: str | None, host: str, port: int) -> None:
     """Browse the store in a web browser: commentators, videos, search, compare, map."""
+    from argmap.pipeline.present.serve import make_server
     from argmap.store import resolve_db_path
-
-    from .serve import make_server
 
     click.echo("argmap: building the search index…", err=True)
     server = make_server(resolve_db_path(db_path), host=host, port=port)

@@ -23,11 +23,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.search.embed import DEFAULT_MODEL, get_embedder, model_name
+from argmap.pipeline.text import clock, timestamp_url
 from argmap.store import Store, Video
-
-from .embed import DEFAULT_MODEL, get_embedder, model_name
-from .errors import ConfigError
-from .links import clock, timestamp_url
 
 if TYPE_CHECKING:
     import numpy as np

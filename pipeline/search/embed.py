@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline.errors import ModelError
 from argmap.store import Argument, Embedding, Passage, Segment, Store, Video
 from argmap.store.records import content_hash
-
-from .errors import ModelError
 
 if TYPE_CHECKING:
     import numpy as np

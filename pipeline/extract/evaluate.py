@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from argmap.pipeline.document import TranscriptDoc
+from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.extract.base import Extractor
+from argmap.pipeline.extract.registry import get_extractor
 from argmap.store import ARGUMENT_TYPES, Segment
-
-from .errors import ConfigError
-from .extract import ExtractionInput, Extractor, get_extractor
 
 LABELS = (*ARGUMENT_TYPES, "other")
 
@@ -72,7 +73,7 @@ def gold_spans(segments: list[dict[str, Any]]) -> list[Span]:
     return spans
 
 
-def _input(doc: dict[str, Any]) -> ExtractionInput:
+def _input(doc: dict[str, Any]) -> TranscriptDoc:
     vid = f"eval:{doc.get('id', 'doc')}"
     tid = f"{vid}/import"
     segments = [
@@ -87,7 +88,7 @@ def _input(doc: dict[str, Any]) -> ExtractionInput:
         )
         for i, s in enumerate(doc["segments"])
     ]
-    return ExtractionInput(vid, tid, segments, commentator=doc.get("commentator"), title=doc.get("topic"))
+    return TranscriptDoc(vid, tid, segments, commentator=doc.get("commentator"), title=doc.get("topic"))
 
 
 def _prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> dict[str, float | int]:
@@ -160,7 +161,7 @@ def evaluate_file(path: str | Path, extractor: str = "default", **options: Any) 
 # The shared seed texts may not be copied into the repository, so their gold labels live in
 # tests/data/argeval/seeds_labels.json as (segment index, text hash, label) only, and the
 # documents are rebuilt here from the seed files through the same .txt import a user gets.
-SEED_LABELS = Path(__file__).resolve().parent.parent / "tests" / "data" / "argeval" / "seeds_labels.json"
+SEED_LABELS = Path(__file__).resolve().parent.parent / "data" / "seeds_labels.json"
 
 
 def seed_dataset(seeds_dir: str | Path, labels_path: str | Path = SEED_LABELS) -> list[dict[str, Any]]:
@@ -173,7 +174,7 @@ def seed_dataset(seeds_dir: str | Path, labels_path: str | Path = SEED_LABELS) -
     """
     import hashlib
 
-    from .captions import cues_to_segments, read_caption_file
+    from argmap.pipeline.ingest.captions import cues_to_segments, read_caption_file
 
     try:
         labels = json.loads(Path(labels_path).read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """The embedded default extractor's judgement: is a sentence a claim, a critique, a call to action?
 
-Kept apart from :mod:`argmap.pipeline.extract` (which handles the registry, merging and
+Kept apart from :mod:`argmap.pipeline.extract.run` (which handles the registry, merging and
 storage) because this is the part that gets tuned against the labelled development set:
 word lists and patterns, nothing else. Everything is precompiled regular expressions, so a
 one-hour transcript classifies in well under a second.

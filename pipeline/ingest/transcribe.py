@@ -23,10 +23,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline.errors import MediaError, ModelError, TruncatedMedia
+from argmap.pipeline.ingest.whisper_models import (
+    DEFAULT_WHISPER_MODEL,
+    DeviceChoice,
+    choose_device,
+    load_whisper_model,
+    one_line,
+)
 from argmap.store import Segment, Store, Transcript, Video
-
-from .errors import MediaError, ModelError, TruncatedMedia
-from .models import DEFAULT_WHISPER_MODEL, DeviceChoice, choose_device, load_whisper_model, one_line
 
 if TYPE_CHECKING:
     import numpy as np

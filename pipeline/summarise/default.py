@@ -4,7 +4,8 @@ The offline default is extractive: it ranks sentences by centrality (TextRank ov
 cosine similarity, numpy only, so it needs no model and runs in milliseconds), nudges
 argumentative sentences up, picks a few non-redundant ones and keeps them in time order, each
 with the moment it was said. The gist names the commentator and states the main claim. The
-LLM summariser (abstractive, map-reduce) lives in :mod:`.llm` and plugs in by name.
+LLM summariser (abstractive, map-reduce) lives in :mod:`.llm`; both are found by name through
+:mod:`.registry`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from argmap.store import Store, Summary, Video
-
-from . import rules
-from .errors import ConfigError
-from .extract import ExtractionInput, commentator_name, load_input
-from .links import timestamp_url
-from .sentences import Sentence
+from argmap.pipeline.document import Sentence, TranscriptDoc
+from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.extract import rules
+from argmap.store import Summary
 
 VERSION = "1"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
@@ -115,7 +113,7 @@ def _as_clause(sentence: str) -> str:
     return body[:1].lower() + body[1:]
 
 
-def default_summary(doc: ExtractionInput, *, max_points: int = 6) -> Summary:
+def default_summary(doc: TranscriptDoc, *, max_points: int = 6) -> Summary:
     """The extractive summary of one transcript."""
     sentences = [s for s in doc.sentences if len(s.text.split()) >= 5] or list(doc.sentences)
     if sentences:
@@ -140,7 +138,7 @@ def default_summary(doc: ExtractionInput, *, max_points: int = 6) -> Summary:
 
 
 def _extract_summary(
-    doc: ExtractionInput, sentences: list[Sentence], max_points: int
+    doc: TranscriptDoc, sentences: list[Sentence], max_points: int
 ) -> tuple[str, str, list[dict[str, Any]]]:
     """Gist, paragraph and timed key points from the most central sentences."""
     verdicts = rules.classify_all([s.text for s in sentences], doc.commentator)
@@ -172,56 +170,17 @@ def _extract_summary(
     return gist, paragraph, key_points
 
 
-def summarise_video(store: Store, video: Video, summariser: str = "default", **options: Any) -> Summary:
-    """Summarise one video and store it (replacing that summariser version's summary)."""
-    doc = load_input(store, video)
-    if summariser == "default":
+class DefaultSummariser:
+    """The offline extractive summariser (``default``), behind the :class:`Summariser` interface."""
+
+    name = "default"
+    version = VERSION
+
+    def __init__(self, **options: Any):
         if options:
             raise ConfigError("the default summariser takes no options")
-        summary = default_summary(doc)
-    elif summariser == "llm":
-        from .llm import LLMSummariser
+        self.prompts: list[Any] = []
+        self.notes: list[str] = []
 
-        llm = LLMSummariser(**options)
-        summary = llm.summarise(doc)
-        for prompt in llm.prompts:
-            store.save_prompt(prompt)
-    else:
-        raise ConfigError(f"unknown summariser {summariser!r}; available: default, llm")
-    store.save_summary(summary)
-    return summary
-
-
-class SummariseStage:
-    """The ``summarise`` stage of ``argmap ingest``."""
-
-    name = "summarise"
-    requires: tuple[str, ...] = ("transcribe",)
-
-    def __init__(self, summariser: str = "default", **options: Any):
-        self.summariser = summariser
-        self.options = options
-
-    def open(self) -> None:
-        pass
-
-    def run(self, store: Store, video: Video) -> None:
-        summarise_video(store, video, self.summariser, **self.options)
-
-    def close(self) -> None:
-        pass
-
-
-def summary_dict(store: Store, video: Video, summary: Summary) -> dict[str, Any]:
-    """The ``argmap summary --json`` shape: the summary plus a link per key point."""
-    return {
-        "video_id": video.id,
-        "title": video.title,
-        "commentator": commentator_name(store, video),
-        "extractor": summary.extractor,
-        "extractor_version": summary.extractor_version,
-        "gist": summary.gist,
-        "paragraph": summary.paragraph,
-        "key_points": [{**kp, "url": timestamp_url(video, kp.get("start"))} for kp in summary.key_points],
-        "prompt_hash": summary.prompt_hash,
-    }
+    def summarise(self, doc: TranscriptDoc) -> Summary:
+        return default_summary(doc)

@@ -23,9 +23,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from argmap.pipeline.errors import MediaError
 from argmap.store import Segment
-
-from .errors import MediaError
 
 #: speaking rate used to give untimed text plausible times (words per second)
 WORDS_PER_SECOND = 2.5

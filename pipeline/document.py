@@ -5,6 +5,9 @@ one segment may hold two sentences and one sentence may run over three segments.
 needs whole sentences, and every argument must still say *when* it was said, so this module
 re-cuts the text into sentences while keeping, for each one, its time span (interpolated by
 character position inside a segment) and the range of segments it came from.
+
+:class:`TranscriptDoc` is one stored transcript as the extractors and summarisers see it
+(segments in order, who speaks, the title); :func:`load_document` reads it from the store.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
+
+from argmap.pipeline.errors import ExtractionError
+from argmap.store import NotFound, Segment, Store, Video
 
 
 class TimedText(Protocol):
@@ -173,3 +180,43 @@ def _time_at(spans: list[tuple[int, int, TimedText]], offset: int, *, is_end: bo
         return seg.idx, seg.end
     seg = spans[min(at + 1, len(spans) - 1)][2]
     return seg.idx, seg.start
+
+
+# -- one transcript, as extractors and summarisers read it -----------------------------------
+
+
+@dataclass
+class TranscriptDoc:
+    """One transcript as an extractor sees it: segments in order, plus who is speaking."""
+
+    video_id: str
+    transcript_id: str
+    segments: Sequence[Segment]
+    commentator: str | None = None
+    title: str | None = None
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        return split_sentences(self.segments)
+
+
+def commentator_name(store: Store, video: Video) -> str | None:
+    if not video.commentator_id:
+        return None
+    try:
+        return store.commentator(video.commentator_id).name
+    except NotFound:
+        return None
+
+
+def load_document(store: Store, video: Video) -> TranscriptDoc:
+    transcript = store.transcript(video.id)
+    if transcript is None:
+        raise ExtractionError(f"{video.id}: no transcript yet (run `argmap ingest` first)", permanent=False)
+    return TranscriptDoc(
+        video_id=video.id,
+        transcript_id=transcript.id,
+        segments=store.segments(transcript.id),
+        commentator=commentator_name(store, video),
+        title=video.title,
+    )

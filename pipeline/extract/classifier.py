@@ -21,14 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import cues, rules
-from .errors import ModelError
+from argmap.pipeline.errors import ModelError
+from argmap.pipeline.extract import frozen_cues as cues
+from argmap.pipeline.extract import rules
 
 if TYPE_CHECKING:
     import numpy as np
 
 LABELS = ("call_to_action", "claim", "critique", "other")
-WEIGHTS = Path(__file__).resolve().parent / "data" / "extractor_v2.npz"
+WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "extractor_v2.npz"
 #: the classifier was trained on this model's vectors; another model's would be meaningless to it
 EMBED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -112,7 +113,7 @@ def features(
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    from .embed import get_embedder
+    from argmap.pipeline.search.embed import get_embedder
 
     return get_embedder(EMBED_MODEL).encode([rules.strip_filler(t) or t for t in texts])
 

@@ -21,13 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.search.embed import argument_text, embed_items, get_embedder
+from argmap.pipeline.search.query import pick_model, resolve_filters
+from argmap.pipeline.text import timestamp_url
 from argmap.store import Argument, ArgumentRelation, KeyPoint, KeyPointMember, Store, Video
 from argmap.store.records import make_id
-
-from .embed import argument_text, embed_items, get_embedder
-from .errors import ConfigError
-from .links import timestamp_url
-from .search import pick_model, resolve_filters
 
 if TYPE_CHECKING:
     import numpy as np

@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+from argmap.pipeline.errors import ArgmapError
+from argmap.pipeline.present.export import TYPE_COLOURS, load_map, preferred_arguments, to_html
+from argmap.pipeline.text import clock, timestamp_url
 from argmap.store import NotFound, Store, StoreError
-
-from .errors import ArgmapError
-from .export import TYPE_COLOURS, load_map, preferred_arguments, to_html
-from .links import clock, timestamp_url
 
 QUERY_SECONDS = 5.0
 
@@ -204,7 +203,7 @@ def video_page(store: Store, q: dict[str, str]) -> Response:
 
 
 def search_page(store: Store, q: dict[str, str]) -> Response:
-    from .search import search
+    from argmap.pipeline.search.query import search
 
     query = q.get("q", "").strip()
     scope = q.get("scope", "arguments") if q.get("scope") in ("arguments", "passages", "all") else "arguments"
@@ -371,8 +370,8 @@ class ArgmapServer(ThreadingHTTPServer):
 
     def warm(self) -> None:
         """Build the vector index now, and load the embedding model when the store has vectors."""
-        from .embed import get_embedder
-        from .search import has_vectors, pick_model
+        from argmap.pipeline.search.embed import get_embedder
+        from argmap.pipeline.search.query import has_vectors, pick_model
 
         self._current_index()
         name = pick_model(self.index_store)
@@ -381,7 +380,7 @@ class ArgmapServer(ThreadingHTTPServer):
 
     def _current_index(self) -> dict[tuple[str, str], Any]:
         """The index matrices by (model, item type), rebuilt when another process has written."""
-        from . import search
+        from argmap.pipeline.search import query as search
 
         with self._index_lock:
             before = search.warm_matrices(self.index_store)
@@ -394,7 +393,7 @@ class ArgmapServer(ThreadingHTTPServer):
 
     def share_index(self, store: Store) -> None:
         """Give a request's connection the warm index, so ``auto`` search takes the numpy path."""
-        from . import search
+        from argmap.pipeline.search import query as search
 
         with self._index_lock:  # re-entrant: _current_index takes it too
             self._current_index()

@@ -20,10 +20,9 @@ from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
+from argmap.pipeline.errors import ArgmapError, ConfigError
+from argmap.pipeline.text import timestamp_url, video_url
 from argmap.store import NotFound, Store, Video
-
-from .errors import ArgmapError, ConfigError
-from .links import timestamp_url, video_url
 
 FORMAT_VERSION = 1
 
@@ -226,7 +225,7 @@ def pick_run(store: Store, *, run: str | None = None, topic: str | None = None) 
 def _select_videos(store: Store, commentators: Sequence[str], videos: Sequence[str]) -> list[dict[str, Any]]:
     rows = store.rows("select * from videos order by commentator_id, published, id")
     if commentators:
-        from .search import resolve_filters
+        from argmap.pipeline.search.query import resolve_filters
 
         try:
             ids = resolve_filters(store, commentator=commentators).commentator_ids or ()
@@ -273,7 +272,7 @@ def preferred_arguments(store: Store, video_id: str) -> list[dict[str, Any]]:
 def topic_argument_ids(store: Store, topic: str, candidates: Iterable[str], *, limit: int = 50) -> list[str]:
     """Arguments about ``topic``, best first, from the same engine as ``argmap search``
     (hybrid: embeddings when the store has them, plus keywords)."""
-    from .search import search
+    from argmap.pipeline.search.query import search
 
     pool = set(candidates)
     hits = search(store, topic, scope="arguments", limit=max(limit * 4, 50))
@@ -730,7 +729,9 @@ def to_html(m: ArgMap) -> str:
     js, css = vis_network_assets()
     if re.search(r"</script", js, re.IGNORECASE):
         raise ExportError("vis-network.min.js contains '</script' and cannot be inlined")
-    template = resources.files("argmap.pipeline").joinpath("static/map.html").read_text(encoding="utf-8")
+    template = (
+        resources.files("argmap.pipeline.present").joinpath("static/map.html").read_text(encoding="utf-8")
+    )
     parts = {"VIS_CSS": css, "VIS_JS": js, "ARGMAP_DATA": _script_json(html_data(m))}
     # One pass over the template: text substituted in is never searched again, so data that
     # happens to contain a placeholder cannot pull the library into itself.

@@ -21,10 +21,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from argmap.pipeline.errors import ConfigError, MediaError
+from argmap.pipeline.runner import IngestOptions, Reporter, ingest
 from argmap.store import Store
-
-from .errors import ConfigError, MediaError
-from .runner import IngestOptions, Reporter, ingest
 
 Echo = Callable[[str], Any]
 
@@ -108,7 +107,7 @@ def show(store: Store, echo: Echo, video_ids: list[str]) -> None:
 
 def show_comparison(store: Store, echo: Echo) -> None:
     """Where the demo's commentators meet: shared key points with stances, and clashes."""
-    from .compare import compare
+    from argmap.pipeline.compare.clustering import compare
 
     if not store.counts()["arguments"]:
         return

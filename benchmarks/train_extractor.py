@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import classifier
-from .evaluate import Span, _input, gold_spans, load_dataset, score
-from .extract import ClassifierExtractor
+from argmap.pipeline.extract import classifier
+from argmap.pipeline.extract.evaluate import Span, _input, gold_spans, load_dataset, score
+from argmap.pipeline.extract.offline import ClassifierExtractor
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "argeval" / "dev.jsonl"
 FOLDS = 5

@@ -1,0 +1,1 @@
+"""Comparison across commentators: key points, who holds them, and who agrees or clashes."""

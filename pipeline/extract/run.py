@@ -1,0 +1,191 @@
+"""Extraction over the store: which videos, which extractor, and the ``extract`` stage.
+
+Rows are keyed by extractor name and version, so a new version adds rows beside the old ones
+and re-running the same version rewrites identical rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from argmap.pipeline.document import load_document
+from argmap.pipeline.errors import ConfigError, ExtractionError
+from argmap.pipeline.extract.base import Extractor
+from argmap.pipeline.extract.registry import get_extractor
+from argmap.pipeline.text import timestamp_url
+from argmap.store import ARGUMENT_TYPES, NotFound, Store, Video
+
+# -- running over the store ------------------------------------------------------------------
+
+
+@dataclass
+class ExtractOutcome:
+    video_id: str
+    status: str  # extracted | unchanged | failed
+    count: int = 0
+    extractor: str | None = None
+    version: str | None = None
+    message: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def extract_video(store: Store, video: Video, extractor: Extractor, *, force: bool = False) -> ExtractOutcome:
+    """Extract one video and store its rows (replacing only this extractor version's rows)."""
+    if not force and _has_rows(store, video.id, extractor.name, extractor.version):
+        count = _count(store, video.id, extractor.name, extractor.version)
+        return ExtractOutcome(video.id, "unchanged", count, extractor.name, extractor.version)
+    doc = load_document(store, video)
+    result = extractor.extract(doc)
+    with store.transaction():
+        for prompt in result.prompts:
+            store.save_prompt(prompt)
+        store.save_arguments(video.id, result.extractor, result.version, result.arguments)
+    return ExtractOutcome(
+        video.id, "extracted", len(result.arguments), result.extractor, result.version, notes=result.notes
+    )
+
+
+def _has_rows(store: Store, video_id: str, name: str, version: str) -> bool:
+    return _count(store, video_id, name, version) > 0
+
+
+def _count(store: Store, video_id: str, name: str, version: str) -> int:
+    rows = store.rows(
+        "select count(*) n from arguments where video_id = ? and extractor = ? and extractor_version = ?",
+        [video_id, name, version],
+    )
+    return int(rows[0]["n"])
+
+
+def resolve_videos(store: Store, refs: Sequence[str] | None) -> tuple[list[Video], list[ExtractOutcome]]:
+    """Videos for ``refs`` (all transcribed videos when empty); unknown refs become failures."""
+    if not refs:
+        rows = store.rows(
+            "select v.* from videos v where exists (select 1 from transcripts t where t.video_id = v.id) "
+            "order by v.id"
+        )
+        return [Video(**r) for r in rows], []
+    videos, failures = [], []
+    for ref in refs:
+        try:
+            videos.append(store.resolve_video(ref))
+        except NotFound as err:
+            failures.append(ExtractOutcome(ref, "failed", message=str(err)))
+    return videos, failures
+
+
+def extract_videos(
+    store: Store,
+    video_ids: Sequence[str] | None = None,
+    extractor: str | Extractor = "default",
+    force: bool = False,
+    **options: Any,
+) -> list[ExtractOutcome]:
+    """Extract arguments for the given videos (default: every transcribed one).
+
+    One bad video (no transcript, extractor failure) is reported and marked failed; the batch
+    goes on and the database keeps the previous rows of that video.
+    """
+    chosen = get_extractor(extractor, **options) if isinstance(extractor, str) else extractor
+    videos, outcomes = resolve_videos(store, video_ids)
+    for video in videos:
+        try:
+            outcomes.append(extract_video(store, video, chosen, force=force))
+        except ExtractionError as err:
+            store.mark(video.id, "extract", "failed", str(err), permanent=err.permanent)
+            outcomes.append(ExtractOutcome(video.id, "failed", message=str(err)))
+    return outcomes
+
+
+class ExtractStage:
+    """The ``extract`` stage of ``argmap ingest``: default extractor unless told otherwise."""
+
+    name = "extract"
+    requires: tuple[str, ...] = ("transcribe",)
+
+    def __init__(self, extractor: str = "default", **options: Any):
+        self.extractor_name = extractor
+        self.options = options
+        self._extractor: Extractor | None = None
+
+    def open(self) -> None:
+        if self._extractor is None:
+            self._extractor = get_extractor(self.extractor_name, **self.options)
+
+    def run(self, store: Store, video: Video) -> None:
+        self.open()
+        assert self._extractor is not None
+        extract_video(store, video, self._extractor)
+
+    def close(self) -> None:
+        self._extractor = None
+
+
+# -- listing -----------------------------------------------------------------------------------
+
+
+def list_arguments(
+    store: Store,
+    video_refs: Sequence[str] | None = None,
+    *,
+    type: str | None = None,
+    commentator: str | None = None,
+    extractor: str | None = None,
+) -> list[dict[str, Any]]:
+    """Arguments as plain dicts (the ``argmap arguments --json`` shape), in video and time order."""
+    if type is not None and type not in ARGUMENT_TYPES:
+        raise ConfigError(f"unknown type {type!r}; one of {', '.join(ARGUMENT_TYPES)}")
+    where, params = [], []
+    if video_refs:
+        ids = []
+        for ref in video_refs:
+            try:
+                ids.append(store.resolve_video(ref).id)
+            except NotFound as err:
+                raise ConfigError(str(err)) from err
+        where.append(f"a.video_id in ({', '.join('?' for _ in ids)})")
+        params.extend(ids)
+    if type:
+        where.append("a.type = ?")
+        params.append(type)
+    if commentator:
+        where.append("(lower(c.name) = lower(?) or c.id = ?)")
+        params.extend([commentator, commentator])
+    if extractor:
+        where.append("a.extractor = ?")
+        params.append(extractor)
+    sql = (
+        "select a.*, c.name as commentator from arguments a join videos v on v.id = a.video_id "
+        "left join commentators c on c.id = v.commentator_id"
+        + (" where " + " and ".join(where) if where else "")
+        + " order by a.video_id, a.start, a.id"
+    )
+    videos: dict[str, Video] = {}
+    out = []
+    for row in store.rows(sql, params):
+        video = videos.get(row["video_id"]) or videos.setdefault(
+            row["video_id"], store.video(row["video_id"])
+        )
+        out.append(
+            {
+                "id": row["id"],
+                "video_id": row["video_id"],
+                "commentator": row["commentator"],
+                "type": row["type"],
+                "text": row["text"],
+                "quote": row["quote"],
+                "start": row["start"],
+                "end": row["end"],
+                "seg_first": row["seg_first"],
+                "seg_last": row["seg_last"],
+                "target": row["target"],
+                "confidence": row["confidence"],
+                "extractor": row["extractor"],
+                "extractor_version": row["extractor_version"],
+                "prompt_hash": row["prompt_hash"],
+                "url": timestamp_url(video, row["start"]),
+            }
+        )
+    return out

@@ -1,0 +1,1 @@
+"""Getting videos in: sources expanded to entries, media or captions fetched, speech transcribed."""

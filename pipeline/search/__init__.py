@@ -1,0 +1,1 @@
+"""Embeddings for arguments and passages, and hybrid (vector + keyword) search over them."""

@@ -1,0 +1,1 @@
+"""Per-video summaries: the offline extractive default and the LLM map-reduce, found by name."""

@@ -1,0 +1,58 @@
+"""Summaries over the store: one video at a time, and the ``summarise`` stage of ingest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from argmap.pipeline.document import commentator_name, load_document
+from argmap.pipeline.summarise.registry import Summariser, get_summariser
+from argmap.pipeline.text import timestamp_url
+from argmap.store import Store, Summary, Video
+
+
+def summarise_video(
+    store: Store, video: Video, summariser: str | Summariser = "default", **options: Any
+) -> Summary:
+    """Summarise one video and store it (replacing that summariser version's summary)."""
+    chosen = get_summariser(summariser, **options) if isinstance(summariser, str) else summariser
+    summary = chosen.summarise(load_document(store, video))
+    with store.transaction():
+        for prompt in getattr(chosen, "prompts", None) or []:
+            store.save_prompt(prompt)
+        store.save_summary(summary)
+    return summary
+
+
+class SummariseStage:
+    """The ``summarise`` stage of ``argmap ingest``."""
+
+    name = "summarise"
+    requires: tuple[str, ...] = ("transcribe",)
+
+    def __init__(self, summariser: str = "default", **options: Any):
+        self.summariser = summariser
+        self.options = options
+
+    def open(self) -> None:
+        pass
+
+    def run(self, store: Store, video: Video) -> None:
+        summarise_video(store, video, self.summariser, **self.options)
+
+    def close(self) -> None:
+        pass
+
+
+def summary_dict(store: Store, video: Video, summary: Summary) -> dict[str, Any]:
+    """The ``argmap summary --json`` shape: the summary plus a link per key point."""
+    return {
+        "video_id": video.id,
+        "title": video.title,
+        "commentator": commentator_name(store, video),
+        "extractor": summary.extractor,
+        "extractor_version": summary.extractor_version,
+        "gist": summary.gist,
+        "paragraph": summary.paragraph,
+        "key_points": [{**kp, "url": timestamp_url(video, kp.get("start"))} for kp in summary.key_points],
+        "prompt_hash": summary.prompt_hash,
+    }

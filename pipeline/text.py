@@ -1,0 +1,113 @@
+"""Text every layer shares: cleaning what strangers wrote, and saying where something was said.
+
+Titles, descriptions, transcripts and LLM output all come from outside; :func:`clean_line`
+and :func:`clean_text` are the one place that makes them safe to store and print (no
+terminal escapes, no invisible or bidi characters, capped length).
+
+Links open a video at a moment, the "where was it said" half of every answer. YouTube
+understands ``t=<seconds>`` in the query string; for anything else argmap uses a W3C media
+fragment (``#t=<seconds>``), which browsers honour for direct media URLs. :func:`clock` is
+the one way a moment is written for people.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from argmap.store import Video
+
+_YOUTUBE_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "music.youtube.com")
+
+
+def video_url(video: Video) -> str:
+    return video.webpage_url or video.source_url
+
+
+def timestamp_url(video: Video, seconds: float | None) -> str:
+    """The video's page URL, opened at ``seconds`` (whole seconds, rounded down)."""
+    base = video_url(video)
+    if seconds is None:
+        return base
+    t = max(0, int(seconds))
+    parts = urlsplit(base)
+    if parts.scheme in ("http", "https") and parts.hostname in _YOUTUBE_HOSTS:
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "t"]
+        query.append(("t", f"{t}s"))
+        return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
+    return urlunsplit(parts._replace(fragment=f"t={t}"))
+
+
+def clock(seconds: float | None) -> str:
+    """A moment as people write it: ``m:ss``, or ``h:mm:ss`` from an hour on."""
+    s = max(0, int(seconds or 0))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+# -- text from strangers --------------------------------------------------------------------
+
+MAX_TITLE = 300
+MAX_NAME = 120
+MAX_DESCRIPTION = 20_000
+# Terminal escape sequences: CSI (ESC [ or the 8-bit CSI), OSC (up to BEL or ST), and the
+# two-character ones. Removed whole, so no stray "[31m" is left behind.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-Z\\-_]"
+)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+
+
+def _printable(text: str, keep: str = "") -> str:
+    """``text`` without escape sequences and without control, format (bidi overrides,
+    zero-width), private-use or unassigned characters, except those in ``keep``."""
+    import unicodedata
+
+    text = _ESCAPES.sub("", unicodedata.normalize("NFC", text))
+    out = []
+    for ch in text:
+        if ch in keep:
+            out.append(ch)
+        elif ch in "\t\n\r\x0b\x0c\x85\u2028\u2029":
+            out.append(" ")
+        elif unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs", "Cn"):
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_line(value: Any, limit: int | None = MAX_TITLE) -> str:
+    """One safe line for a title or name: markup and entities resolved, invisible and
+    control characters dropped, whitespace collapsed, at most ``limit`` characters."""
+    import html
+
+    if value is None:
+        return ""
+    text = str(value)
+    if len(text) > 4 * (limit or 0) + 1000 and limit:
+        text = text[: 4 * limit + 1000]  # no need to scan 100 KB to keep 300 characters
+    text = html.unescape(_TAG.sub(" ", text))
+    text = " ".join(_printable(text).split())
+    if limit and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "\u2026"
+    return text
+
+
+def clean_text(value: Any, limit: int = MAX_DESCRIPTION) -> str | None:
+    """A description: markup reduced to text with its line breaks, escapes and control
+    characters dropped, capped."""
+    import html
+
+    if value is None:
+        return None
+    text = str(value)[: limit * 2].replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"<br\s*/?>|</(?:p|div|li|h[1-6])>", "\n", text, flags=re.IGNORECASE)
+    text = html.unescape(_TAG.sub("", text))
+    lines = [" ".join(line.split()) for line in _printable(text, keep="\n").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "\u2026"
+    return text or None
