@@ -4,12 +4,14 @@ This package must stay free of heavy or pipeline imports so that anything can op
 database cheaply: only the standard library and sqlite-utils.
 """
 
+from . import queries
 from .database import DB_ENV, NotFound, Store, StoreError, default_data_dir, resolve_db_path
 from .records import (
     ARGUMENT_TYPES,
     RELATIONS,
     STAGES,
     Argument,
+    ArgumentInContext,
     ArgumentRelation,
     Commentator,
     Embedding,
@@ -30,6 +32,8 @@ from .records import (
 
 __all__ = [
     "ARGUMENT_TYPES",
+    "ArgumentInContext",
+    "queries",
     "DB_ENV",
     "RELATIONS",
     "STAGES",

@@ -222,3 +222,46 @@ class ArgumentRelation:
     method: str  # the rule or model that decided it
     key_point_id: str | None = None
     score: float | None = None
+
+
+# -- read models --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArgumentInContext:
+    """An argument (or a transcript passage) with the video and commentator it belongs to.
+
+    The one read shape for "who argued what, where": ``argmap arguments``, search hits, exports,
+    compare and every page of ``argmap serve`` are built from it, so a field added here reaches
+    all of them. ``kind`` is ``argument`` or ``passage``; a passage has ``type == "passage"`` and
+    its text as its quote.
+    """
+
+    kind: str
+    id: str
+    video: Video
+    commentator: Commentator | None
+    type: str
+    text: str
+    quote: str
+    start: float
+    end: float
+    seg_first: int | None = None
+    seg_last: int | None = None
+    target: str | None = None
+    confidence: float | None = None
+    extractor: str | None = None
+    extractor_version: str | None = None
+    prompt_hash: str | None = None
+
+    @property
+    def video_id(self) -> str:
+        return self.video.id
+
+    @property
+    def commentator_id(self) -> str | None:
+        return self.video.commentator_id
+
+    @property
+    def commentator_name(self) -> str | None:
+        return self.commentator.name if self.commentator else None

@@ -1,1 +1,3 @@
-"""From a transcript to typed, timed, quoted arguments: sentence rules, the classifier, the LLM path, evaluation."""
+"""From a transcript to typed, timed, quoted arguments.
+
+Sentence rules, the classifier, the LLM path, and their evaluation."""

@@ -15,7 +15,7 @@ from argmap.pipeline.errors import ConfigError, ExtractionError
 from argmap.pipeline.extract.base import Extractor
 from argmap.pipeline.extract.registry import get_extractor
 from argmap.pipeline.text import timestamp_url
-from argmap.store import ARGUMENT_TYPES, NotFound, Store, Video
+from argmap.store import ARGUMENT_TYPES, NotFound, Store, Video, queries
 
 # -- running over the store ------------------------------------------------------------------
 
@@ -33,8 +33,8 @@ class ExtractOutcome:
 
 def extract_video(store: Store, video: Video, extractor: Extractor, *, force: bool = False) -> ExtractOutcome:
     """Extract one video and store its rows (replacing only this extractor version's rows)."""
-    if not force and _has_rows(store, video.id, extractor.name, extractor.version):
-        count = _count(store, video.id, extractor.name, extractor.version)
+    count = queries.argument_count(store, video.id, extractor.name, extractor.version)
+    if not force and count > 0:
         return ExtractOutcome(video.id, "unchanged", count, extractor.name, extractor.version)
     doc = load_document(store, video)
     result = extractor.extract(doc)
@@ -47,26 +47,10 @@ def extract_video(store: Store, video: Video, extractor: Extractor, *, force: bo
     )
 
 
-def _has_rows(store: Store, video_id: str, name: str, version: str) -> bool:
-    return _count(store, video_id, name, version) > 0
-
-
-def _count(store: Store, video_id: str, name: str, version: str) -> int:
-    rows = store.rows(
-        "select count(*) n from arguments where video_id = ? and extractor = ? and extractor_version = ?",
-        [video_id, name, version],
-    )
-    return int(rows[0]["n"])
-
-
 def resolve_videos(store: Store, refs: Sequence[str] | None) -> tuple[list[Video], list[ExtractOutcome]]:
     """Videos for ``refs`` (all transcribed videos when empty); unknown refs become failures."""
     if not refs:
-        rows = store.rows(
-            "select v.* from videos v where exists (select 1 from transcripts t where t.video_id = v.id) "
-            "order by v.id"
-        )
-        return [Video(**r) for r in rows], []
+        return queries.transcribed_videos(store), []
     videos, failures = [], []
     for ref in refs:
         try:
@@ -137,7 +121,7 @@ def list_arguments(
     """Arguments as plain dicts (the ``argmap arguments --json`` shape), in video and time order."""
     if type is not None and type not in ARGUMENT_TYPES:
         raise ConfigError(f"unknown type {type!r}; one of {', '.join(ARGUMENT_TYPES)}")
-    where, params = [], []
+    ids: list[str] | None = None
     if video_refs:
         ids = []
         for ref in video_refs:
@@ -145,47 +129,27 @@ def list_arguments(
                 ids.append(store.resolve_video(ref).id)
             except NotFound as err:
                 raise ConfigError(str(err)) from err
-        where.append(f"a.video_id in ({', '.join('?' for _ in ids)})")
-        params.extend(ids)
-    if type:
-        where.append("a.type = ?")
-        params.append(type)
-    if commentator:
-        where.append("(lower(c.name) = lower(?) or c.id = ?)")
-        params.extend([commentator, commentator])
-    if extractor:
-        where.append("a.extractor = ?")
-        params.append(extractor)
-    sql = (
-        "select a.*, c.name as commentator from arguments a join videos v on v.id = a.video_id "
-        "left join commentators c on c.id = v.commentator_id"
-        + (" where " + " and ".join(where) if where else "")
-        + " order by a.video_id, a.start, a.id"
+    found = queries.arguments_in_context(
+        store, video_ids=ids, type=type, commentator=commentator, extractor=extractor
     )
-    videos: dict[str, Video] = {}
-    out = []
-    for row in store.rows(sql, params):
-        video = videos.get(row["video_id"]) or videos.setdefault(
-            row["video_id"], store.video(row["video_id"])
-        )
-        out.append(
-            {
-                "id": row["id"],
-                "video_id": row["video_id"],
-                "commentator": row["commentator"],
-                "type": row["type"],
-                "text": row["text"],
-                "quote": row["quote"],
-                "start": row["start"],
-                "end": row["end"],
-                "seg_first": row["seg_first"],
-                "seg_last": row["seg_last"],
-                "target": row["target"],
-                "confidence": row["confidence"],
-                "extractor": row["extractor"],
-                "extractor_version": row["extractor_version"],
-                "prompt_hash": row["prompt_hash"],
-                "url": timestamp_url(video, row["start"]),
-            }
-        )
-    return out
+    return [
+        {
+            "id": a.id,
+            "video_id": a.video_id,
+            "commentator": a.commentator_name,
+            "type": a.type,
+            "text": a.text,
+            "quote": a.quote,
+            "start": a.start,
+            "end": a.end,
+            "seg_first": a.seg_first,
+            "seg_last": a.seg_last,
+            "target": a.target,
+            "confidence": a.confidence,
+            "extractor": a.extractor,
+            "extractor_version": a.extractor_version,
+            "prompt_hash": a.prompt_hash,
+            "url": timestamp_url(a.video, a.start),
+        }
+        for a in found
+    ]

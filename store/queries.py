@@ -1,0 +1,174 @@
+"""Read queries that join tables: the store's answers to "what is stored, and in what context".
+
+Every multi-table SELECT the commands and pages need lives here, so the schema is known in
+one package. Each function takes a :class:`~.database.Store` and returns records from
+:mod:`.records` (never raw rows), with :class:`~.records.ArgumentInContext` as the shape for
+arguments and passages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .database import Store
+from .records import ArgumentInContext, Commentator, Video
+
+_ARGUMENT_COLUMNS = (
+    'a.id, a.video_id, a.type, a.text, a.quote, a.start, a."end", a.seg_first, a.seg_last, a.target,'
+    " a.confidence, a.extractor, a.extractor_version, a.prompt_hash"
+)
+_CHUNK = 500
+
+
+def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i : i + _CHUNK]
+
+
+class _Context:
+    """Videos and commentators looked up once per query, not once per argument."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.videos: dict[str, Video] = {}
+        self.commentators: dict[str, Commentator | None] = {}
+
+    def video(self, video_id: str) -> Video:
+        if video_id not in self.videos:
+            self.videos[video_id] = self.store.video(video_id)
+        return self.videos[video_id]
+
+    def commentator(self, commentator_id: str | None) -> Commentator | None:
+        if not commentator_id:
+            return None
+        if commentator_id not in self.commentators:
+            rows = self.store.rows("select * from commentators where id = ?", [commentator_id])
+            self.commentators[commentator_id] = Commentator(**rows[0]) if rows else None
+        return self.commentators[commentator_id]
+
+    def argument(self, row: dict[str, Any], kind: str = "argument") -> ArgumentInContext:
+        video = self.video(row["video_id"])
+        return ArgumentInContext(
+            kind=kind,
+            id=row["id"],
+            video=video,
+            commentator=self.commentator(video.commentator_id),
+            type=row["type"],
+            text=row["text"],
+            quote=row["quote"],
+            start=float(row["start"]),
+            end=float(row["end"]),
+            seg_first=row.get("seg_first"),
+            seg_last=row.get("seg_last"),
+            target=row.get("target"),
+            confidence=row.get("confidence"),
+            extractor=row.get("extractor"),
+            extractor_version=row.get("extractor_version"),
+            prompt_hash=row.get("prompt_hash"),
+        )
+
+
+def arguments_in_context(
+    store: Store,
+    *,
+    video_ids: Sequence[str] | None = None,
+    type: str | None = None,
+    commentator: str | None = None,
+    extractor: str | None = None,
+) -> list[ArgumentInContext]:
+    """Arguments in video and time order, filtered by video ids, type, commentator (name or id)
+    and extractor name."""
+    where: list[str] = []
+    params: list[Any] = []
+    if video_ids is not None:
+        if not video_ids:
+            return []
+        where.append(f"a.video_id in ({', '.join('?' for _ in video_ids)})")
+        params.extend(video_ids)
+    if type:
+        where.append("a.type = ?")
+        params.append(type)
+    if commentator:
+        where.append("(lower(c.name) = lower(?) or c.id = ?)")
+        params.extend([commentator, commentator])
+    if extractor:
+        where.append("a.extractor = ?")
+        params.append(extractor)
+    sql = (
+        f"select {_ARGUMENT_COLUMNS} from arguments a join videos v on v.id = a.video_id"
+        " left join commentators c on c.id = v.commentator_id"
+        + (" where " + " and ".join(where) if where else "")
+        + " order by a.video_id, a.start, a.id"
+    )
+    ctx = _Context(store)
+    return [ctx.argument(row) for row in store.rows(sql, params)]
+
+
+def items_in_context(
+    store: Store, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], ArgumentInContext]:
+    """``(kind, id)`` pairs (kind ``argument`` or ``passage``) to records; unknown ids are left out."""
+    ctx = _Context(store)
+    out: dict[tuple[str, str], ArgumentInContext] = {}
+    arg_ids = [i for k, i in keys if k == "argument"]
+    passage_ids = [i for k, i in keys if k == "passage"]
+    for chunk in _chunks(arg_ids):
+        marks = ",".join("?" * len(chunk))
+        for row in store.rows(f"select {_ARGUMENT_COLUMNS} from arguments a where a.id in ({marks})", chunk):
+            out[("argument", row["id"])] = ctx.argument(row)
+    for chunk in _chunks(passage_ids):
+        marks = ",".join("?" * len(chunk))
+        sql = (
+            "select id, video_id, 'passage' as type, text, text as quote, start, \"end\""
+            f" from passages where id in ({marks})"
+        )
+        for row in store.rows(sql, chunk):
+            out[("passage", row["id"])] = ctx.argument(row, kind="passage")
+    return out
+
+
+def preferred_arguments(store: Store, video_id: str) -> list[ArgumentInContext]:
+    """One extractor version per video: the one key points refer to, else the newest.
+
+    Re-extraction keeps older versions side by side; showing all of them would repeat each
+    argument once per version.
+    """
+    groups = store.rows(
+        """select a.extractor, a.extractor_version,
+                  (select count(*) from key_point_members m join arguments b on b.id = m.argument_id
+                   where b.video_id = a.video_id and b.extractor = a.extractor
+                     and b.extractor_version = a.extractor_version) as used
+           from arguments a where a.video_id = ?
+           group by a.extractor, a.extractor_version
+           order by used desc, a.extractor_version desc, a.extractor""",
+        [video_id],
+    )
+    if not groups:
+        return []
+    g = groups[0]
+    ctx = _Context(store)
+    rows = store.rows(
+        f"select {_ARGUMENT_COLUMNS} from arguments a"
+        " where a.video_id = ? and a.extractor = ? and a.extractor_version = ? order by a.start, a.id",
+        [video_id, g["extractor"], g["extractor_version"]],
+    )
+    return [ctx.argument(row) for row in rows]
+
+
+def argument_count(store: Store, video_id: str, extractor: str, version: str) -> int:
+    """How many arguments one extractor version stored for a video."""
+    rows = store.rows(
+        "select count(*) n from arguments where video_id = ? and extractor = ? and extractor_version = ?",
+        [video_id, extractor, version],
+    )
+    return int(rows[0]["n"])
+
+
+def transcribed_videos(store: Store) -> list[Video]:
+    """Every video that has at least one transcript, by id."""
+    rows = store.rows(
+        "select v.* from videos v where exists (select 1 from transcripts t where t.video_id = v.id)"
+        " order by v.id"
+    )
+    return [Video(**r) for r in rows]
