@@ -500,9 +500,8 @@ def test_cli_exports_every_format(fmt: str, db_path: Path, tmp_path: Path) -> No
 
 
 def test_cli_offers_exactly_the_export_formats() -> None:
-    from argmap.pipeline.present import (
-        cli as cli_module,  # its own copy keeps `argmap --help` from importing export
-    )
+    # the CLI's own copy keeps `argmap --help` from importing export
+    from argmap.pipeline.present import commands_map as cli_module
 
     assert cli_module.EXPORT_FORMATS == ex.FORMATS
 

@@ -1,0 +1,70 @@
+"""What every command shares: the --db option, opening the store, one-line errors, JSON output
+and the --llm-* flags. Kept apart from :mod:`.cli` so command modules import it, not the group."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from argmap.pipeline.errors import ArgmapError
+from argmap.store import Store, StoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(fn: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        envvar="ARGMAP_DB",
+        help="SQLite file (default: $ARGMAP_DB, else argmap.db in the user data directory).",
+    )(fn)
+
+
+def open_store(db_path: str | None, *, readonly: bool = False) -> Store:
+    try:
+        return Store.open(db_path, readonly=readonly)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from err
+
+
+def friendly_errors(fn: F) -> F:
+    """Turn library errors into one clear line and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (ArgmapError, StoreError) as err:
+            raise click.ClickException(str(err)) from err
+
+    return wrapper  # type: ignore[return-value]
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def llm_options(name: str, base_url: str | None, model: str | None, api_key: str | None) -> dict[str, Any]:
+    """The --llm-* flags given, as options for extractor or summariser ``name``; the default takes none."""
+    if name == "default":
+        return {}
+    return {k: v for k, v in {"base_url": base_url, "model": model, "api_key": api_key}.items() if v}
+
+
+_llm_flags = [
+    click.option("--llm-base-url", help="OpenAI-compatible endpoint (default: $ARGMAP_LLM_BASE_URL)."),
+    click.option("--llm-model", help="Model name (default: $ARGMAP_LLM_MODEL)."),
+    click.option("--llm-api-key", help="API key (default: $ARGMAP_LLM_API_KEY)."),
+]
+
+
+def llm_flags(fn: F) -> F:
+    for flag in reversed(_llm_flags):
+        fn = flag(fn)
+    return fn

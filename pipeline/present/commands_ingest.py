@@ -1,0 +1,264 @@
+"""Commands that bring videos in and show what is stored: ingest, videos, transcript, demo."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from argmap.pipeline.present.cli_helpers import (
+    db_option,
+    echo_json,
+    friendly_errors,
+    llm_flags,
+    llm_options,
+    open_store,
+)
+
+# -- ingest commands (ingest, videos, transcript, demo) ------------------------------
+
+
+def _safe(text: Any) -> str:
+    """One printable line: stored titles and reasons came from strangers (escapes, bidi)."""
+    from argmap.pipeline.text import clean_line
+
+    return clean_line(text, None)
+
+
+class _ClickReporter:
+    """Progress bars and notes on stderr for the runner (the library never imports click)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self._drawn: dict[str, float] = {}  # task -> when its bar was last drawn
+        self._open: str | None = None
+
+    def _end_line(self) -> None:
+        if self._open is not None:
+            click.echo("", err=True)
+            self._open = None
+
+    def info(self, message: str) -> None:
+        self._end_line()
+        click.echo(_safe(message), err=True)
+
+    def warn(self, message: str) -> None:
+        self._end_line()
+        click.secho(_safe(message), err=True, fg="yellow")
+
+    def progress(self, task: str, done: float, total: float | None, unit: str) -> None:
+        import time
+
+        now = time.monotonic()
+        finished = bool(total) and done >= (total or 0)
+        if not self.tty:
+            if task not in self._drawn:  # logs get one line per task, not a bar
+                self._drawn[task] = now
+                click.echo(f"{task} ...", err=True)
+            return
+        if not finished and now - self._drawn.get(task, 0.0) < 0.1:
+            return
+        self._drawn[task] = now
+        if self._open not in (None, task):
+            self._end_line()
+        width = 24
+        share = min(1.0, done / total) if total else 0.0
+        bar = "#" * int(share * width)
+        amount = _amount(done, unit) + (f"/{_amount(total, unit)}" if total else "")
+        click.echo(f"\r{task[:48]:<48} [{bar:<{width}}] {share:4.0%} {amount}   ", err=True, nl=False)
+        self._open = task
+
+    def finish(self, task: str) -> None:
+        if self._open == task:
+            self._end_line()
+
+
+def _amount(value: float | None, unit: str) -> str:
+    value = value or 0.0
+    if unit == "B":
+        for suffix in ("B", "KB", "MB", "GB"):
+            if value < 1024 or suffix == "GB":
+                return f"{value:.0f}{suffix}" if suffix == "B" else f"{value:.1f}{suffix}"
+            value /= 1024
+    return f"{value:.0f}{unit}"
+
+
+def _print_report(report: Any) -> None:
+    done, skipped = report.by_state("done"), report.by_state("skipped")
+    failed, pending = report.by_state("failed"), report.by_state("pending")
+    click.echo(
+        f"done: {len(done)}, skipped (already processed): {len(skipped)}, failed: {len(failed)}"
+        + (f", incomplete: {len(pending)}" if pending else "")
+        + f", media downloads: {report.downloads}"
+    )
+    for o in failed:
+        kind = "permanent" if o.permanent else "will retry"
+        title = _safe(o.title)
+        title = title if len(title) <= 40 else title[:39] + "\u2026"
+        click.secho(f"  failed  {o.video_id}  {title!r}  {o.stage}: {_safe(o.reason)} ({kind})", fg="red")
+    for _source, reason in report.source_errors:
+        click.secho(f"  source  {_safe(reason)}", fg="red")
+
+
+@click.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.option("--commentator", help="Name the commentator (default: channel, uploader, feed title or host).")
+@click.option("--title", help="Title for a single local file or transcript (default: file name).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N entries per source.")
+@click.option("--since", help="Skip entries published before this date (YYYY-MM-DD).")
+@click.option(
+    "--captions",
+    type=click.Choice(["prefer", "only", "never"]),
+    default="prefer",
+    show_default=True,
+    help="Use the source's subtitles/automatic captions instead of speech recognition.",
+)
+@click.option("--model", help="Speech model: tiny.en (default, offline), base, any whisper name or folder.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--language", help="Spoken language code (default: detect).")
+@click.option("--cookies", type=click.Path(dir_okay=False), help="Netscape cookie file for yt-dlp.")
+@click.option("--sleep", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait between downloads.")
+@click.option(
+    "--max-filesize",
+    default="4G",
+    show_default=True,
+    help="Fail entries whose media is larger (500M, 2G; 0 = no limit).",
+)
+@click.option(
+    "--max-duration",
+    default="6:00:00",
+    show_default=True,
+    help="Fail entries that are longer (SECONDS or HH:MM:SS; 0 = no limit).",
+)
+@click.option("--no-extract", is_flag=True, help="Skip argument extraction and summaries.")
+@click.option(
+    "--extractor",
+    default="default",
+    show_default=True,
+    help="Extractor (and summariser) for the extract stage: default, llm, or a plugin.",
+)
+@llm_flags
+@click.option("--no-embed", is_flag=True, help="Skip embeddings.")
+@click.option("--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/).")
+@click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
+@friendly_errors
+def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
+    """Download, transcribe and store SOURCES: video, playlist, channel or feed URLs, web
+    pages with media, local media files or folders, and .vtt/.srt/.txt transcripts.
+
+    Finished videos are skipped without downloading; failures are recorded and the batch
+    goes on. Exit code 1 when anything failed."""
+    from pathlib import Path
+
+    from argmap.pipeline.ingest.download import parse_duration_limit, parse_size
+    from argmap.pipeline.ingest.sources import parse_since
+    from argmap.pipeline.runner import IngestOptions
+    from argmap.pipeline.runner import ingest as run_ingest
+
+    as_json = opts.pop("as_json")
+    options = IngestOptions(
+        commentator=opts["commentator"],
+        title=opts["title"],
+        limit=opts["limit"],
+        since=parse_since(opts["since"]),
+        captions=opts["captions"],
+        model=opts["model"],
+        device=opts["device"],
+        language=opts["language"],
+        cookies=opts["cookies"],
+        sleep=opts["sleep"],
+        max_filesize=parse_size(opts["max_filesize"]),
+        max_duration=parse_duration_limit(opts["max_duration"]),
+        extract=not opts["no_extract"],
+        embed=not opts["no_embed"],
+        extractor=opts["extractor"],
+        extractor_options=llm_options(
+            opts["extractor"], opts["llm_base_url"], opts["llm_model"], opts["llm_api_key"]
+        ),
+        media_dir=Path(opts["media_dir"]) if opts["media_dir"] else None,
+    )
+    store = open_store(db_path)
+    try:
+        report = run_ingest(store, sources, options, _ClickReporter())
+    finally:
+        store.close()
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@click.command()
+@db_option
+@click.option("--status", type=click.Choice(["done", "failed", "pending"]), help="Only videos in this state.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
+def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
+    """List stored videos with their per-stage status."""
+    from argmap.pipeline.runner import video_rows
+
+    store = open_store(db_path)
+    rows = video_rows(store, status)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no videos" + (f" with status {status}" if status else ""))
+        return
+    for row in rows:
+        color = {"failed": "red", "done": "green"}.get(row["status"])
+        who, title = _safe(row["commentator"] or "-"), _safe(row["title"])
+        click.secho(f"{row['status']:<8} {row['id']}  [{who}] {title}", fg=color)
+        for stage, s in row["stages"].items():
+            if s["status"] == "failed":
+                kind = "permanent" if s["permanent"] else f"transient, {s['attempts']} attempt(s)"
+                click.echo(f"         {stage}: {_safe(s['reason'])} ({kind})")
+
+
+@click.command()
+@click.argument("video")
+@db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["txt", "vtt", "srt", "json"]), default="txt", show_default=True
+)
+@friendly_errors
+def transcript(video: str, db_path: str | None, fmt: str) -> None:
+    """Print VIDEO's transcript with timestamps (VIDEO: id, unique id prefix or URL)."""
+    from argmap.pipeline.runner import render_transcript
+
+    store = open_store(db_path)
+    click.echo(render_transcript(store, store.resolve_video(video), fmt), nl=False)
+
+
+@click.command()
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    help="SQLite file for the demo (default: demo.db in the work folder).",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False),
+    default="argmap-demo",
+    show_default=True,
+    help="Where the generated recordings and the demo database go.",
+)
+@friendly_errors
+def demo(db_path: str | None, workdir: str) -> None:
+    """Generate sample commentary recordings (espeak-ng), ingest them, show what was stored."""
+    from pathlib import Path
+
+    from argmap.pipeline.present.demo import run_demo
+
+    db = Path(db_path) if db_path else None
+    ok = run_demo(Path(workdir), db, echo=click.echo, reporter=_ClickReporter())
+    if not ok:
+        sys.exit(1)
+
+
+__all__ = ["ingest", "videos", "transcript", "demo"]
