@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.utils import sqlite3
 
 from .migrations import migrations
 from .records import (
@@ -33,6 +34,8 @@ from .records import (
 )
 
 DB_ENV = "ARGMAP_DB"
+#: how long a writer waits for another process's transaction before giving up
+BUSY_TIMEOUT_MS = 60_000
 
 
 class StoreError(Exception):
@@ -73,36 +76,87 @@ class Store:
     def __init__(self, db: Database, path: Path | None = None):
         self.db = db
         self.path = path
+        _skip_schema_probes(db)
         self.db.execute("PRAGMA foreign_keys = ON")
-        migrations.apply(self.db)
+        self._migrate()
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, readonly: bool = False) -> Store:
+    def open(
+        cls, path: str | os.PathLike[str] | None = None, *, readonly: bool = False, create: bool = True
+    ) -> Store:
+        """The database at ``path`` (see :func:`resolve_db_path`), migrated to this schema.
+
+        ``create=False`` refuses a file that does not exist instead of making an empty one, so
+        a mistyped ``--db`` on a read command is an error, not "no videos".
+        """
         resolved = resolve_db_path(path)
         if readonly:
             return cls._open_readonly(resolved)
+        if not create and not resolved.is_file():
+            raise StoreError(_no_database(resolved))
         resolved.parent.mkdir(parents=True, exist_ok=True)
-        db = Database(resolved)
-        # WAL lets a reader (argmap serve, a second terminal) work while a batch writes.
-        db.enable_wal()
-        db.execute("PRAGMA busy_timeout = 10000")
-        db.execute("PRAGMA synchronous = NORMAL")
-        return cls(db, resolved)
+        try:
+            db = Database(resolved)
+            # Wait for other writers instead of failing: ingest, compare and serve may share a file.
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # WAL lets a reader (argmap serve, a second terminal) work while a batch writes.
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            return cls(db, resolved)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(_database_error(resolved, err)) from err
 
     @classmethod
     def _open_readonly(cls, path: Path) -> Store:
         if not path.exists():
-            raise StoreError(f"no database at {path}")
-        from sqlite_utils.utils import sqlite3
-
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        store = cls.__new__(cls)
-        store.db = Database(conn)
-        store.path = path
-        pending = migrations.pending(store.db)
+            raise StoreError(_no_database(path))
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            store = cls.__new__(cls)
+            store.db = Database(conn)
+            store.path = path
+            _skip_schema_probes(store.db)
+            store._check_schema()
+            pending = migrations.pending(store.db)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(_database_error(path, err)) from err
         if pending:
             raise StoreError(f"{path} needs migrating; open it once read-write (e.g. `argmap info`)")
         return store
+
+    def _check_schema(self) -> None:
+        """Refuse a database that a newer argmap migrated: writing to it could corrupt it."""
+        if not self.db["_sqlite_migrations"].exists():
+            return
+        known = [m.name for m in migrations._migrations]  # noqa: SLF001 - sqlite-utils keeps the list private
+        applied = [
+            r[0]
+            for r in self.db.execute(
+                "select name from _sqlite_migrations where migration_set = ? order by id", [migrations.name]
+            )
+        ]
+        unknown = [name for name in applied if name not in known]
+        if unknown:
+            raise StoreError(
+                f"{self.path} was written by a newer argmap (schema {unknown[-1]}); "
+                f"this argmap knows schema {known[-1]}: upgrade argmap to use it"
+            )
+
+    def _migrate(self) -> None:
+        """Apply pending migrations, serialised across processes.
+
+        Two processes opening a new file at once would both see every migration pending and
+        race to create the same tables. ``BEGIN IMMEDIATE`` takes the write lock first (waiting
+        up to the busy timeout), then the pending list is read again inside the lock, so the
+        second process finds the work done.
+        """
+        self._check_schema()
+        if not migrations.pending(self.db):
+            return
+        with self.transaction():
+            self._check_schema()
+            migrations.apply(self.db)
 
     @classmethod
     def memory(cls) -> Store:
@@ -113,16 +167,33 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One atomic unit; nests as a savepoint."""
-        with self.db.atomic() as db:
-            yield db
+        """One atomic unit, holding the write lock from its first statement; nests as a savepoint.
+
+        ``BEGIN IMMEDIATE`` rather than sqlite-utils' deferred ``BEGIN``: a deferred transaction
+        that reads, then writes, fails at once with "database is locked" when another process
+        wrote in between (WAL cannot upgrade a stale snapshot); an immediate one waits its turn.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic() as db:
+                yield db
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     # -- generic helpers -------------------------------------------------------------
 
     def upsert(self, table: str, records: Iterable[Any], pk: str | tuple[str, ...] = "id") -> None:
         rows = [to_row(r) if not isinstance(r, dict) else r for r in records]
         if rows:
-            self.db[table].upsert_all(rows, pk=pk)  # type: ignore[union-attr]
+            with self.transaction():
+                self.db[table].upsert_all(rows, pk=pk)  # type: ignore[union-attr]
 
     def rows(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.query(sql, params)]  # type: ignore[arg-type]
@@ -226,6 +297,12 @@ class Store:
         """Record a stage outcome. Failures count attempts; ``done`` keeps the count it had."""
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}")
+        with self.transaction():
+            return self._mark(video_id, stage, status, reason, permanent)
+
+    def _mark(
+        self, video_id: str, stage: str, status: str, reason: str | None, permanent: bool
+    ) -> StageStatus:
         previous = self.status(video_id, stage)
         attempts = previous.attempts if previous else 0
         if status == "failed":
@@ -416,6 +493,33 @@ class Store:
         rows.sort(key=lambda r: r["run_id"], reverse=True)
         rows.sort(key=lambda r: r["created_at"] or "", reverse=True)
         return rows
+
+
+def _skip_schema_probes(db: Database) -> None:
+    """Tell sqlite-utils what it would otherwise find out by creating and dropping a table.
+
+    Its first upsert on a connection probes for ``ON CONFLICT`` support with a scratch table.
+    That schema change, made while another process was mid-batch, made the other process's
+    next DELETE on a table with FTS triggers fail with "no such table" (foreign keys on,
+    SQLite 3.40 and 3.51). Every SQLite that sqlite-utils 4 runs on has upserts (3.24+) and
+    STRICT tables from 3.37, so the answers are known without touching the schema.
+    """
+    db._supports_on_conflict = True  # type: ignore[attr-defined]  # noqa: SLF001
+    db._supports_strict = sqlite3.sqlite_version_info >= (3, 37)  # type: ignore[attr-defined]  # noqa: SLF001
+
+
+def _no_database(path: Path) -> str:
+    return f"no database at {path} (check --db or ${DB_ENV}; `argmap ingest` creates one)"
+
+
+def _database_error(path: Path, err: Exception) -> str:
+    """One line for a file SQLite cannot use (not a database, read-only, disk full)."""
+    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    if "not a database" in message or "malformed" in message:
+        return f"{path} is not an argmap database (SQLite says: {message})"
+    if "readonly" in message or "read-only" in message:
+        return f"{path} is read-only ({message}); read commands still work on it"
+    return f"{path}: {message}"
 
 
 def _stage_status(row: dict[str, Any]) -> StageStatus:

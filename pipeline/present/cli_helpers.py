@@ -26,9 +26,11 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
-def open_store(db_path: str | None, *, readonly: bool = False) -> Store:
+def open_store(db_path: str | None, *, readonly: bool = False, create: bool = False) -> Store:
+    """The store for a command. Only commands that bring data in pass ``create=True``: a read
+    command given a mistyped ``--db`` must say so, not make an empty database."""
     try:
-        return Store.open(db_path, readonly=readonly)
+        return Store.open(db_path, readonly=readonly, create=create)
     except StoreError as err:
         raise click.ClickException(str(err)) from err
 

@@ -179,7 +179,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
         ),
         media_dir=Path(opts["media_dir"]) if opts["media_dir"] else None,
     )
-    store = open_store(db_path)
+    store = open_store(db_path, create=True)
     try:
         report = run_ingest(store, sources, options, _ClickReporter())
     finally:
