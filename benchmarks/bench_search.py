@@ -24,6 +24,7 @@ from argmap.pipeline.search.embed import embed_items, get_embedder, model_name
 from argmap.pipeline.search.query import search, vector_backend, warm_index
 from argmap.store import Argument, Commentator, Embedding, Store, Transcript, Video
 from argmap.store.records import content_hash, to_row
+from argmap.store.vectors import to_blob
 
 WORDS = [
     "meta",
@@ -132,7 +133,7 @@ def build(path: Path, n: int, dim: int, model: str, seed: int = 7) -> None:
                     model=model,
                     content_hash=content_hash(text),
                     dim=dim,
-                    vector=vec.tobytes(),
+                    vector=to_blob(vec),
                 )
             )
         )

@@ -4,7 +4,7 @@ This package must stay free of heavy or pipeline imports so that anything can op
 database cheaply: only the standard library and sqlite-utils.
 """
 
-from . import queries
+from . import fts, queries, vectors
 from .database import DB_ENV, NotFound, Store, StoreError, default_data_dir, resolve_db_path
 from .records import (
     ARGUMENT_TYPES,
@@ -34,6 +34,8 @@ __all__ = [
     "ARGUMENT_TYPES",
     "ArgumentInContext",
     "queries",
+    "fts",
+    "vectors",
     "DB_ENV",
     "RELATIONS",
     "STAGES",

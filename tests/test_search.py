@@ -227,3 +227,93 @@ def test_filtered_keyword_search_matches_full_filtering(store: Store) -> None:
         everything = keyword_search(store, "argument", "qwen", resolve_filters(store), 900)
         expected = [(i, s) for i, s in everything if i in allowed][:7]
         assert got == expected and len(got) == 7
+
+
+def _tiny_store(store: Store) -> None:
+    """Two commentators, one argument each, with hand-made 3-d vectors under model ``m``."""
+    from argmap.store import Argument, Commentator, Transcript, Video
+    from argmap.store.vectors import embedding_record
+
+    for n, (name, published) in enumerate((("Ann", "2025-01-01"), ("Bob", None))):
+        store.upsert_commentator(Commentator(id=f"c-{n}", name=name))
+        store.upsert_video(
+            Video(
+                id=f"v{n}",
+                source_url=f"https://e.org/{n}",
+                title="t",
+                commentator_id=f"c-{n}",
+                published=published,
+            )
+        )
+        store.save_transcript(Transcript(id=f"v{n}/import", video_id=f"v{n}", source="import"), [])
+        arg = Argument(
+            id=f"a{n}",
+            video_id=f"v{n}",
+            transcript_id=f"v{n}/import",
+            type=("claim", "critique")[n],
+            text=f"argument {n}",
+            quote="q",
+            start=0.0,
+            end=1.0,
+            seg_first=0,
+            seg_last=0,
+            extractor="t",
+            extractor_version="1",
+        )
+        store.save_arguments(f"v{n}", "t", "1", [arg])
+        store.save_embeddings([embedding_record("m", "argument", arg.id, arg.text, [1.0, float(n), 0.0])])
+
+
+def test_vector_format_round_trips(store: Store) -> None:
+    import numpy as np
+
+    from argmap.store.vectors import embedding_record, from_blob, to_blob, vectors_for
+
+    blob = to_blob(np.array([0.5, -1.0, 2.0], dtype=np.float64))
+    assert blob == np.array([0.5, -1.0, 2.0], dtype="<f4").tobytes()
+    assert from_blob(blob).tolist() == [0.5, -1.0, 2.0]
+    record = embedding_record("m", "argument", "a1", "text", [1.0, 0.0])
+    assert record.dim == 2 and from_blob(record.vector).tolist() == [1.0, 0.0]
+    _tiny_store(store)
+    got = vectors_for(store, "m", "argument", ["a0", "a1", "missing"])
+    assert sorted(got) == ["a0", "a1"] and got["a1"].tolist() == [1.0, 1.0, 0.0]
+    assert vectors_for(store, "other", "argument", ["a0"]) == {}
+
+
+def test_vector_index_is_cached_outside_the_store_and_follows_writes(store: Store) -> None:
+    import numpy as np
+
+    from argmap.store import Video, vectors
+
+    _tiny_store(store)
+    index = vectors.vector_index(store, "m", "argument")
+    assert vectors.vector_index(store, "m", "argument") is index  # cached...
+    assert set(vars(store)) == {"db", "path"}  # ...but not on the Store object
+    assert vectors.current_indexes(store) == {("m", "argument"): index}
+    query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    assert [i for i, _ in index.top(query, Filters(), 5)] == ["a0", "a1"]
+    assert [i for i, _ in index.top(query, Filters(type="critique"), 5)] == ["a1"]
+    assert [i for i, _ in index.top(query, Filters(since="2024-12-31"), 5)] == ["a0"]  # undated never pass
+    assert [i for i, _ in index.top(query, Filters(commentator_ids=("c-1",)), 5)] == ["a1"]
+    other = Store.memory()
+    try:
+        vectors.share_indexes(store, other)
+        assert vectors.current_indexes(other) == {("m", "argument"): index}
+    finally:
+        other.close()
+    store.upsert_video(Video(**{**vars(store.video("v1")), "title": "renamed"}))  # any write: stale
+    assert vectors.current_indexes(store) == {}
+    assert vectors.vector_index(store, "m", "argument") is not index
+
+
+def test_store_search_modules_import_without_the_pipeline() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import argmap.store.vectors, argmap.store.fts;"
+        " heavy = ('argmap.pipeline', 'torch', 'sentence_transformers');"
+        " bad = [m for m in sys.modules if m.startswith(heavy)];"
+        " assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -25,8 +25,10 @@ from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.search.embed import argument_text, embed_items, get_embedder
 from argmap.pipeline.search.query import pick_model, resolve_filters
 from argmap.pipeline.text import timestamp_url
-from argmap.store import Argument, ArgumentRelation, KeyPoint, KeyPointMember, Store, Video
+from argmap.store import ArgumentInContext, ArgumentRelation, KeyPoint, KeyPointMember, Store, Video
+from argmap.store.queries import arguments_in_context
 from argmap.store.records import make_id
+from argmap.store.vectors import vectors_for
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,13 +52,22 @@ def negated(text: str) -> bool:
 
 @dataclass
 class Member:
-    argument: Argument
-    commentator_id: str
-    commentator: str
-    video: Video
+    argument: ArgumentInContext  # always with a commentator: compare only loads those
     similarity: float  # to the key point's label argument
     stance: str
     negated: bool
+
+    @property
+    def commentator_id(self) -> str:
+        return self.argument.commentator_id or ""
+
+    @property
+    def commentator(self) -> str:
+        return self.argument.commentator_name or ""
+
+    @property
+    def video(self) -> Video:
+        return self.argument.video
 
     def as_dict(self) -> dict[str, Any]:
         a = self.argument
@@ -159,39 +170,18 @@ def cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _load(store: Store, commentators: Sequence[str] | None) -> list[tuple[Argument, Video, str, str]]:
-    sql = """select a.*, c.id as _cid, c.name as _cname from arguments a
-             join videos v on v.id = a.video_id join commentators c on c.id = v.commentator_id"""
-    params: list[Any] = []
+def _load(store: Store, commentators: Sequence[str] | None) -> list[ArgumentInContext]:
+    """The arguments to compare, by id (so the same store always gives the same clusters);
+    only those whose video has a commentator, since a key point is about who argued what."""
     if commentators:
         ids = resolve_filters(store, commentator=commentators).commentator_ids or ()
-        sql += f" where c.id in ({','.join('?' * len(ids))})"
-        params.extend(ids)
-    rows = store.rows(sql + " order by a.id", params)
-    videos: dict[str, Video] = {}
-    out = []
-    for row in rows:
-        cid, cname = row.pop("_cid"), row.pop("_cname")
-        arg = Argument(**row)
-        if arg.video_id not in videos:
-            videos[arg.video_id] = store.video(arg.video_id)
-        out.append((arg, videos[arg.video_id], cid, cname))
-    return out
-
-
-def _vectors(store: Store, model: str, ids: list[str]) -> dict[str, np.ndarray]:
-    import numpy as np
-
-    out: dict[str, np.ndarray] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        for item_id, blob in store.db.execute(
-            f"select item_id, vector from embeddings where model = ? and item_type = 'argument'"
-            f" and item_id in ({','.join('?' * len(chunk))})",
-            [model, *chunk],
-        ):
-            out[item_id] = np.frombuffer(blob, dtype="<f4")
-    return out
+        # The query also matches a commentator by name: keep only the resolved ids' arguments.
+        items = [
+            a for cid in ids for a in arguments_in_context(store, commentator=cid) if a.commentator_id == cid
+        ]
+    else:
+        items = [a for a in arguments_in_context(store) if a.commentator is not None]
+    return sorted(items, key=lambda a: a.id)
 
 
 def run_id_for(model: str, threshold: float, topic: str | None, commentators: Sequence[str] | None) -> str:
@@ -217,22 +207,22 @@ def compare(
     if min_commentators < 1:
         raise ConfigError("--min-commentators must be at least 1")
     name = pick_model(store, model)
-    rows = _load(store, commentators)
+    items = _load(store, commentators)
     embedder = get_embedder(name)
-    if rows:
+    if items:
         # Arguments extracted since the last embed run get their vectors now (only those).
-        embed_items(store, embedder, "argument", ((a.id, argument_text(a)) for a, *_ in rows))
-    vecs = _vectors(store, name, [a.id for a, *_ in rows])
-    rows = [r for r in rows if r[0].id in vecs]
-    if topic and topic.strip() and rows:
+        embed_items(store, embedder, "argument", ((a.id, argument_text(a)) for a in items))
+    vecs = vectors_for(store, name, "argument", [a.id for a in items])
+    items = [a for a in items if a.id in vecs]
+    if topic and topic.strip() and items:
         q = embedder.encode([topic])[0]
-        rows = [r for r in rows if float(vecs[r[0].id] @ q) >= topic_threshold]
+        items = [a for a in items if float(vecs[a.id] @ q) >= topic_threshold]
 
     run_id = run_id_for(name, threshold, topic, commentators)
-    matrix = np.stack([vecs[a.id] for a, *_ in rows]) if rows else np.zeros((0, 1), dtype=np.float32)
+    matrix = np.stack([vecs[a.id] for a in items]) if items else np.zeros((0, 1), dtype=np.float32)
     results: list[KeyPointResult] = []
     for group in cluster(matrix, threshold):
-        results.append(_key_point(run_id, topic, group, rows, matrix))
+        results.append(_key_point(run_id, topic, group, items, matrix))
 
     shared = [k for k in results if k.key_point.commentators >= min_commentators]
     unique = [k for k in results if k.key_point.commentators == 1]
@@ -246,7 +236,7 @@ def compare(
         topic=topic,
         key_points=shared,
         unique=unique,
-        arguments=len(rows),
+        arguments=len(items),
     )
     if save:
         kept = results  # every cluster, so exports can draw the singletons too
@@ -276,7 +266,7 @@ def compare(
                     "topic": topic,
                     "commentators": list(commentators or []),
                     "min_commentators": min_commentators,
-                    "arguments": len(rows),
+                    "arguments": len(items),
                 }
             )
     return comparison
@@ -286,7 +276,7 @@ def _key_point(
     run_id: str,
     topic: str | None,
     group: list[int],
-    rows: list[tuple[Argument, Video, str, str]],
+    items: list[ArgumentInContext],
     matrix: np.ndarray,
 ) -> KeyPointResult:
     sub = matrix[group]
@@ -296,18 +286,18 @@ def _key_point(
     centrality = sims.mean(axis=1)
     best = max(
         range(len(group)),
-        key=lambda i: (round(float(centrality[i]), 6), not negated(rows[group[i]][0].text), -group[i]),
+        key=lambda i: (round(float(centrality[i]), 6), not negated(items[group[i]].text), -group[i]),
     )
-    label_arg = rows[group[best]][0]
+    label_arg = items[group[best]]
     label_neg = negated(label_arg.text)
     members: list[Member] = []
     for pos, idx in enumerate(group):
-        arg, video, cid, cname = rows[idx]
+        arg = items[idx]
         neg = negated(arg.text)
         stance = STANCE_BY_TYPE.get(arg.type, "asserts")
         if stance == "asserts" and neg != label_neg:
             stance = "criticises"  # the claim denies what the key point says
-        members.append(Member(arg, cid, cname, video, float(sims[pos, best]), stance, neg))
+        members.append(Member(arg, float(sims[pos, best]), stance, neg))
     members.sort(key=lambda m: (m.commentator.casefold(), m.argument.start, m.argument.id))
     prevalence: dict[str, int] = {}
     for m in members:
@@ -331,7 +321,7 @@ def _key_point(
             ("asserts", "criticises", "calls_for_action"), key=lambda s: (theirs.count(s), s == "asserts")
         )
     result = KeyPointResult(key_point, members, stances=stances)
-    result.relations = _relations(kp_id, members, matrix, group, rows)
+    result.relations = _relations(kp_id, members, matrix, group, items)
     return result
 
 
@@ -340,9 +330,9 @@ def _relations(
     members: list[Member],
     matrix: np.ndarray,
     group: list[int],
-    rows: list[tuple[Argument, Video, str, str]],
+    items: list[ArgumentInContext],
 ) -> list[ArgumentRelation]:
-    index = {rows[i][0].id: i for i in group}
+    index = {items[i].id: i for i in group}
     out: list[ArgumentRelation] = []
     ordered = sorted(members, key=lambda m: m.argument.id)
     for i, a in enumerate(ordered):

@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.errors import ModelError
-from argmap.store import Argument, Embedding, Passage, Segment, Store, Video
+from argmap.pipeline.stages import BaseStage, StageContext
+from argmap.store import Argument, ArgumentInContext, Embedding, Passage, Segment, Store, Video
 from argmap.store.records import content_hash
+from argmap.store.vectors import embedding_record, videos_to_embed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -228,18 +231,10 @@ def _changed(
         return [], 0
     known = store.embedding_hashes(embedder.name, item_type, list(wanted))
     todo = [(i, t) for i, t in wanted.items() if known.get(i) != content_hash(t)]
-    vectors: Any = embedder.encode([t for _, t in todo]) if todo else []
+    encoded: Any = embedder.encode([t for _, t in todo]) if todo else []
     rows = [
-        Embedding(
-            id=Embedding.make_id(embedder.name, item_type, item_id),
-            item_type=item_type,
-            item_id=item_id,
-            model=embedder.name,
-            content_hash=content_hash(text),
-            dim=int(vec.shape[0]),
-            vector=vec.astype("<f4").tobytes(),
-        )
-        for (item_id, text), vec in zip(todo, vectors, strict=True)
+        embedding_record(embedder.name, item_type, item_id, text, vec)
+        for (item_id, text), vec in zip(todo, encoded, strict=True)
     ]
     return rows, len(wanted) - len(todo)
 
@@ -253,7 +248,7 @@ def embed_items(
     return len(rows), unchanged
 
 
-def argument_text(argument: Argument) -> str:
+def argument_text(argument: Argument | ArgumentInContext) -> str:
     return argument.text.strip() or argument.quote.strip()
 
 
@@ -281,8 +276,7 @@ def embed_all(store: Store, model: str | None = None) -> EmbedReport:
     embedder = get_embedder(model)
     embedder.load()
     report = EmbedReport(model=embedder.name)
-    for row in store.rows("select * from videos order by id"):
-        video = Video(**row)
+    for video in videos_to_embed(store):
         try:
             e, u = embed_video(store, video, embedder)
         except ModelError:
@@ -297,7 +291,7 @@ def embed_all(store: Store, model: str | None = None) -> EmbedReport:
     return report
 
 
-class EmbedStage:
+class EmbedStage(BaseStage):
     """The ``embed`` stage of ``argmap ingest``: runs after transcription (and extraction)."""
 
     name = "embed"
@@ -307,15 +301,19 @@ class EmbedStage:
         self.model = model
         self._embedder: Embedder | None = None
 
-    def open(self) -> None:
+    @classmethod
+    def from_options(cls, options: IngestOptions, store: Store) -> EmbedStage | None:
+        return cls() if options.embed else None
+
+    def open(self, ctx: StageContext | None = None) -> None:
         self._embedder = get_embedder(self.model)
         self._embedder.load()
 
-    def run(self, store: Store, video: Video) -> None:
+    def run(self, ctx: StageContext, video: Video) -> None:
         if self._embedder is None:
-            self.open()
+            self.open(ctx)
         assert self._embedder is not None
-        embed_video(store, video, self._embedder)
+        embed_video(ctx.store, video, self._embedder)
 
     def close(self) -> None:
         # The process-wide cache keeps the model for search; the stage just forgets it.
