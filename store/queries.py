@@ -8,11 +8,22 @@ arguments and passages.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .database import Store
-from .records import ArgumentInContext, Commentator, Video
+from .records import (
+    STAGES,
+    ArgumentInContext,
+    ArgumentRelation,
+    Commentator,
+    KeyPoint,
+    KeyPointMember,
+    KeyPointView,
+    Video,
+    VideoOverview,
+)
 
 _ARGUMENT_COLUMNS = (
     'a.id, a.video_id, a.type, a.text, a.quote, a.start, a."end", a.seg_first, a.seg_last, a.target,'
@@ -172,3 +183,90 @@ def transcribed_videos(store: Store) -> list[Video]:
         " order by v.id"
     )
     return [Video(**r) for r in rows]
+
+
+# -- listings, key points and relations (export and serve) ----------------------------------
+
+
+def commentators(store: Store) -> list[Commentator]:
+    """Every commentator, by name, then id."""
+    return [Commentator(**r) for r in store.rows("select * from commentators order by name, id")]
+
+
+def videos_by_commentator(store: Store) -> list[Video]:
+    """Every video, grouped by commentator, each commentator's in publication order (then id)."""
+    rows = store.rows("select * from videos order by commentator_id, published, id")
+    return [Video(**r) for r in rows]
+
+
+def video_overviews(store: Store) -> list[VideoOverview]:
+    """Every video with its argument count, newest first (then by title)."""
+    rows = store.rows(
+        """select v.*, (select count(*) from arguments a where a.video_id = v.id) as _arguments
+           from videos v order by v.published desc, v.title"""
+    )
+    out = []
+    for r in rows:
+        count = int(r.pop("_arguments"))
+        out.append(VideoOverview(video=Video(**r), arguments=count))
+    return out
+
+
+def run_key_points(store: Store, run_id: str | None) -> list[KeyPointView]:
+    """One compare run's key points, largest first (then by id), each with its members by
+    similarity (then argument id); none for ``run_id`` None."""
+    if run_id is None:
+        return []
+    kp_rows = store.rows(
+        "select id, run_id, label, label_argument_id, size, commentators, topic, prevalence"
+        " from key_points where run_id = ? order by size desc, id",
+        [run_id],
+    )
+    members: dict[str, list[KeyPointMember]] = {}
+    for m in store.rows(
+        "select m.key_point_id, m.argument_id, m.similarity, m.stance from key_point_members m"
+        " join key_points k on k.id = m.key_point_id where k.run_id = ?"
+        " order by m.similarity desc, m.argument_id",
+        [run_id],
+    ):
+        members.setdefault(m["key_point_id"], []).append(KeyPointMember(**m))
+    return [
+        KeyPointView(
+            key_point=KeyPoint(**{**r, "prevalence": json.loads(r["prevalence"] or "{}")}),
+            members=tuple(members.get(r["id"], ())),
+        )
+        for r in kp_rows
+    ]
+
+
+def argument_relations(store: Store) -> list[ArgumentRelation]:
+    """Every relation between two arguments, by id."""
+    rows = store.rows(
+        "select id, source_argument_id, target_argument_id, relation, method, key_point_id, score"
+        " from argument_relations order by id"
+    )
+    return [ArgumentRelation(**r) for r in rows]
+
+
+def video_listing(store: Store, status: str | None = None) -> list[dict[str, Any]]:
+    """Videos with their commentator and per-stage status (the ``argmap videos`` shape);
+    ``status`` keeps only videos that are done, failed or pending overall."""
+    rows = store.rows(
+        """select v.id, v.title, v.source_url, v.published, v.duration, v.media_path,
+                  c.name as commentator
+           from videos v left join commentators c on c.id = v.commentator_id
+           order by c.name, v.published, v.id"""
+    )
+    out = []
+    for row in rows:
+        statuses = store.statuses(row["id"])
+        order = {name: i for i, name in enumerate(STAGES)}
+        row["stages"] = {
+            name: {"status": s.status, "reason": s.reason, "permanent": s.permanent, "attempts": s.attempts}
+            for name, s in sorted(statuses.items(), key=lambda kv: order.get(kv[0], len(order)))
+        }
+        states = {s.status for s in statuses.values()}
+        row["status"] = "failed" if "failed" in states else ("done" if states == {"done"} else "pending")
+        if status is None or row["status"] == status:
+            out.append(row)
+    return out

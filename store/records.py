@@ -265,3 +265,24 @@ class ArgumentInContext:
     @property
     def commentator_name(self) -> str | None:
         return self.commentator.name if self.commentator else None
+
+
+@dataclass(frozen=True)
+class KeyPointView:
+    """A key point of one compare run with its members, closest member first.
+
+    Exports and the compare page show a key point together with the arguments grouped under
+    it, so the store hands them over together rather than one members query per key point.
+    """
+
+    key_point: KeyPoint
+    members: tuple[KeyPointMember, ...] = ()
+
+
+@dataclass(frozen=True)
+class VideoOverview:
+    """A video with how many arguments are stored for it (every extractor version counted),
+    the line a listing of videos shows."""
+
+    video: Video
+    arguments: int

@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import re
 import threading
-import time
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,9 +27,12 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from argmap.pipeline.errors import ArgmapError
-from argmap.pipeline.present.export import TYPE_COLOURS, load_map, preferred_arguments, to_html
+from argmap.pipeline.present.export import TYPE_COLOURS, load_map, to_html
 from argmap.pipeline.text import clock, timestamp_url
 from argmap.store import NotFound, Store, StoreError
+from argmap.store import queries as sq
+from argmap.store.limits import set_deadline
+from argmap.store.records import ArgumentInContext, VideoOverview
 
 QUERY_SECONDS = 5.0
 
@@ -124,16 +126,13 @@ class Response:
 
 
 def home(store: Store, q: dict[str, str]) -> Response:
-    commentators = store.rows("select * from commentators order by name, id")
-    videos = store.rows(
-        """select v.*, (select count(*) from arguments a where a.video_id = v.id) as n_args
-           from videos v order by v.published desc, v.title"""
-    )
+    commentators = sq.commentators(store)
+    videos = sq.video_overviews(store)
     parts = ["<h1>Commentators and their videos</h1>"]
-    by_commentator: dict[str | None, list[dict[str, Any]]] = {}
+    by_commentator: dict[str | None, list[VideoOverview]] = {}
     for v in videos:
-        by_commentator.setdefault(v["commentator_id"], []).append(v)
-    groups: list[tuple[str, str | None]] = [(c["name"], c["id"]) for c in commentators]
+        by_commentator.setdefault(v.video.commentator_id, []).append(v)
+    groups: list[tuple[str, str | None]] = [(c.name, c.id) for c in commentators]
     if None in by_commentator:
         groups.append(("(no commentator)", None))
     for name, cid in groups:
@@ -143,8 +142,8 @@ def home(store: Store, q: dict[str, str]) -> Response:
         )
         for v in vids:
             parts.append(
-                f'<li><a href="/video?{urlencode({"id": v["id"]})}">{esc(v["title"])}</a> '
-                f'<span class="meta">{esc(v["published"] or "")} · {v["n_args"]} arguments</span></li>'
+                f'<li><a href="/video?{urlencode({"id": v.video.id})}">{esc(v.video.title)}</a> '
+                f'<span class="meta">{esc(v.video.published or "")} · {v.arguments} arguments</span></li>'
             )
         parts.append("</ul>")
     if not videos:
@@ -158,13 +157,13 @@ def video_page(store: Store, q: dict[str, str]) -> Response:
         video = store.video(video_id)
     except NotFound:
         return Response(_page("not found", f"<h1>No video {esc(video_id)}</h1>"), 404)
-    who = store.rows("select name from commentators where id = ?", [video.commentator_id or ""])
+    who = _commentator_name(store, video.commentator_id)
     summary = store.summary(video.id)
     transcript = store.transcript(video.id)
     segments = store.segments(transcript.id) if transcript else []
-    arguments = preferred_arguments(store, video.id)
+    arguments = sq.preferred_arguments(store, video.id)
 
-    meta = [esc(x) for x in (who[0]["name"] if who else None, video.published) if x]
+    meta = [esc(x) for x in (who, video.published) if x]
     meta.append(player_link(timestamp_url(video, None), "open the video"))
     parts = [f"<h1>{esc(video.title)}</h1>", f'<p class="meta">{" · ".join(meta)}</p>']
     if summary:
@@ -182,16 +181,16 @@ def video_page(store: Store, q: dict[str, str]) -> Response:
         parts.append(f"<h2>Arguments ({len(arguments)})</h2>")
         for a in arguments:
             parts.append(
-                f'<div class="arg {esc(a["type"])}" id="arg-{esc(a["id"])}">{_tag(a["type"])} '
-                f"{player_link(timestamp_url(video, a['start']), clock(a['start']))} {esc(a['text'])}"
-                f"{_quote_block(a['quote'], a['text'])}</div>"
+                f'<div class="arg {esc(a.type)}" id="arg-{esc(a.id)}">{_tag(a.type)} '
+                f"{player_link(timestamp_url(video, a.start), clock(a.start))} {esc(a.text)}"
+                f"{_quote_block(a.quote, a.text)}</div>"
             )
     if segments:
         parts.append("<h2>Transcript</h2>")
         for seg in segments:
-            hits = [a for a in arguments if a["seg_first"] <= seg.idx <= a["seg_last"]]
+            hits = [a for a in arguments if _rests_on(a, seg.idx)]
             cls = "seg hl" if hits else "seg"
-            marks = "".join(f' <a href="#arg-{esc(a["id"])}">{_tag(a["type"])}</a>' for a in hits)
+            marks = "".join(f' <a href="#arg-{esc(a.id)}">{_tag(a.type)}</a>' for a in hits)
             text = esc(seg.text)
             if hits:
                 text = f"<mark>{text}</mark>"
@@ -200,6 +199,21 @@ def video_page(store: Store, q: dict[str, str]) -> Response:
     else:
         parts.append('<p class="meta">No transcript yet.</p>')
     return Response(_page(video.title, "".join(parts)))
+
+
+def _commentator_name(store: Store, commentator_id: str | None) -> str | None:
+    if not commentator_id:
+        return None
+    try:
+        return store.commentator(commentator_id).name
+    except NotFound:
+        return None
+
+
+def _rests_on(argument: ArgumentInContext, segment_idx: int) -> bool:
+    """Whether the argument's quote lies (partly) in the segment, so the transcript marks it."""
+    first, last = argument.seg_first, argument.seg_last
+    return first is not None and last is not None and first <= segment_idx <= last
 
 
 def search_page(store: Store, q: dict[str, str]) -> Response:
@@ -412,9 +426,7 @@ class ArgmapServer(ThreadingHTTPServer):
 
     def open_store(self) -> Store:
         store = Store.open(self.db_path, readonly=True)
-        deadline = time.monotonic() + self.query_seconds
-        # SQLite calls this every N virtual-machine steps; a non-zero return aborts the query.
-        store.db.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        set_deadline(store, self.query_seconds)  # for the connection's life: one request
         return store
 
     def open_search_store(self) -> Store:

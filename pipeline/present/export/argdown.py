@@ -1,0 +1,74 @@
+"""The Argdown export: key points as statements their member arguments support or attack.
+
+Argdown gives meaning to nearly every punctuation character, so this module is mostly its
+escaping rules; they are kept apart from the other writers because they are Argdown's alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import ATTACKING, TYPE_LABELS, ArgMap, MapArgument, hms
+
+# Every character the Argdown lexer gives a meaning to; escaped with a backslash in text.
+_ARGDOWN_SPECIAL = set("\\@#*_[](){}<>/,.:;-+=!~`|\"'&%$^?")
+
+
+def _argdown_text(text: str) -> str:
+    flat = " ".join(text.split())  # a newline would end the statement and start a new element
+    return "".join("\\" + ch if ch in _ARGDOWN_SPECIAL else ch for ch in flat)
+
+
+def _argdown_title(text: str) -> str:
+    # Titles sit inside [..] or <..>: keep letters, digits and single spaces only.
+    cleaned = " ".join(re.sub(r"[^\w ]+", " ", text, flags=re.UNICODE).replace("_", " ").split())
+    return cleaned or "untitled"
+
+
+def _argdown_url(url: str) -> str:
+    # A link ends at the first ')' and may not hold spaces.
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def to_argdown(m: ArgMap) -> str:
+    """One section per key point: the key point is a statement, its member arguments support
+    (``+``) or attack (``-``) it; argument-to-argument relations follow as ``+``/``-`` lines."""
+    titles = _argument_titles(m)
+    lines = ["===", "title: argmap export", "===", ""]
+    placed: set[str] = set()
+
+    def define(a: MapArgument) -> str:
+        tags = f" #{a.type.replace('_', '-')} #({_argdown_title(a.commentator)})"
+        link = f" [{hms(a.start)}]({_argdown_url(a.url)})"
+        if a.id in placed:
+            return f"<{titles[a.id]}>"
+        placed.add(a.id)
+        return f"<{titles[a.id]}>: {_argdown_text(a.text)}{link}{tags}"
+
+    for n, kp in enumerate(m.key_points, start=1):
+        kp_title = f"Key point {n}"
+        lines += [f"# {_argdown_text(kp.label)}", "", f"[{kp_title}]: {_argdown_text(kp.label)}"]
+        for member in kp.members:
+            sign = "-" if member["stance"] in ATTACKING else "+"
+            lines.append(f"  {sign} {define(m.argument(member['argument_id']))}")
+        lines.append("")
+    rest = [a for a in m.arguments if a.id not in placed]
+    if rest or m.relations:
+        lines += ["# Arguments and relations", ""]
+    for a in rest:
+        lines += [define(a), ""]
+    for r in m.relations:
+        sign = "-" if r.relation in ATTACKING else "+"
+        # "<A>\n  + <B>" reads "B supports A": the relation's source goes underneath.
+        lines += [f"<{titles[r.target]}>", f"  {sign} <{titles[r.source]}>", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _argument_titles(m: ArgMap) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    count: dict[str, int] = {}
+    for a in m.arguments:
+        base = f"{_argdown_title(a.commentator)} {TYPE_LABELS.get(a.type, a.type)}"
+        count[base] = count.get(base, 0) + 1
+        titles[a.id] = f"{base} {count[base]}"
+    return titles

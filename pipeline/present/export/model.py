@@ -1,0 +1,295 @@
+"""The map every export writes: what it holds, and how it is selected from the store.
+
+Every writer starts from the same :class:`ArgMap`, so the formats never disagree about what is
+in the map. Selecting it (which videos, which of their arguments, which compare run's key
+points and relations) is one decision made here, through :mod:`argmap.store.queries`: the
+store owns the SQL, this module owns the choice.
+
+An argument on the map is the store's :class:`~argmap.store.records.ArgumentInContext`
+wrapped with the one thing a map adds, the link to its moment in the video.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from argmap.pipeline.errors import ArgmapError, ConfigError
+from argmap.pipeline.text import timestamp_url, video_url
+from argmap.store import NotFound, Store, Video
+from argmap.store import queries as q
+from argmap.store.records import ArgumentInContext
+
+FORMAT_VERSION = 1
+
+TYPE_COLOURS = {"claim": "#2f6fdf", "critique": "#d2452f", "call_to_action": "#2e9b4f"}
+TYPE_LABELS = {"claim": "claim", "critique": "critique", "call_to_action": "call to action"}
+# How a key-point member stance or a relation reads as support/attack in formats that know only those.
+ATTACKING = {"attacks", "contrasts", "criticises"}
+
+
+class ExportError(ArgmapError):
+    """The export could not be produced (missing JS library, unwritable output...)."""
+
+    permanent = True
+
+
+@dataclass
+class MapArgument:
+    """An argument on a map: the store's record in context, plus its timestamped link.
+
+    The flat fields the formats write (``commentator`` is the name, ``"unknown"`` when there
+    is none) are read through from ``argument``, so every format and page sees one record.
+    """
+
+    argument: ArgumentInContext
+    url: str
+
+    @classmethod
+    def of(cls, argument: ArgumentInContext) -> MapArgument:
+        return cls(argument, timestamp_url(argument.video, argument.start))
+
+    @property
+    def id(self) -> str:
+        return self.argument.id
+
+    @property
+    def video_id(self) -> str:
+        return self.argument.video_id
+
+    @property
+    def commentator_id(self) -> str | None:
+        return self.argument.commentator_id
+
+    @property
+    def commentator(self) -> str:
+        return self.argument.commentator_name or "unknown"
+
+    @property
+    def type(self) -> str:
+        return self.argument.type
+
+    @property
+    def text(self) -> str:
+        return self.argument.text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        # The record is frozen; a map edited before writing (tests plant hostile text this way)
+        # gets a new record rather than a changed shared one.
+        self.argument = dataclasses.replace(self.argument, text=value)
+
+    @property
+    def quote(self) -> str:
+        return self.argument.quote
+
+    @property
+    def start(self) -> float:
+        return self.argument.start
+
+    @property
+    def end(self) -> float:
+        return self.argument.end
+
+    @property
+    def video_title(self) -> str:
+        return self.argument.video.title
+
+    def as_dict(self) -> dict[str, Any]:
+        """The argument as the JSON formats and the HTML page write it (keys in this order)."""
+        return {
+            "id": self.id,
+            "video_id": self.video_id,
+            "commentator_id": self.commentator_id,
+            "commentator": self.commentator,
+            "type": self.type,
+            "text": self.text,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "url": self.url,
+            "video_title": self.video_title,
+        }
+
+
+@dataclass
+class MapKeyPoint:
+    id: str
+    label: str
+    topic: str | None
+    members: list[dict[str, Any]] = field(default_factory=list)  # {argument_id, stance, similarity}
+
+
+@dataclass
+class MapRelation:
+    id: str
+    source: str
+    target: str
+    relation: str
+    method: str
+    key_point_id: str | None = None
+    score: float | None = None
+
+
+@dataclass
+class ArgMap:
+    """Everything one export shows; ``filters`` records how it was selected."""
+
+    commentators: list[dict[str, Any]]
+    videos: list[dict[str, Any]]
+    arguments: list[MapArgument]
+    key_points: list[MapKeyPoint]
+    relations: list[MapRelation]
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def argument(self, argument_id: str) -> MapArgument:
+        for a in self.arguments:
+            if a.id == argument_id:
+                return a
+        raise KeyError(argument_id)
+
+
+# -- reading the map from the store ---------------------------------------------------
+
+
+def load_map(
+    store: Store,
+    *,
+    topic: str | None = None,
+    commentators: Sequence[str] = (),
+    videos: Sequence[str] = (),
+    topic_limit: int = 50,
+    run: str | None = None,
+) -> ArgMap:
+    """Select videos by commentator and id, their arguments (optionally about ``topic``), and
+    the key points and relations among the selected arguments, from one compare run
+    (see :func:`pick_run`)."""
+    selected_videos = _select_videos(store, commentators, videos)
+    arguments = [MapArgument.of(a) for v in selected_videos for a in q.preferred_arguments(store, v.id)]
+    if topic:
+        keep = set(topic_argument_ids(store, topic, [a.id for a in arguments], limit=topic_limit))
+        arguments = [a for a in arguments if a.id in keep]
+    selected = {a.id for a in arguments}
+
+    chosen = pick_run(store, run=run, topic=topic)
+    run_id = chosen["run_id"] if chosen else None
+    run_key_points = q.run_key_points(store, run_id)
+    key_points: list[MapKeyPoint] = []
+    for view in run_key_points:
+        members = [
+            {"argument_id": m.argument_id, "stance": m.stance, "similarity": m.similarity}
+            for m in view.members
+            if m.argument_id in selected
+        ]
+        if members:
+            kp = view.key_point
+            key_points.append(MapKeyPoint(id=kp.id, label=kp.label, topic=kp.topic, members=members))
+
+    # Relations a comparison made belong to its run; the others (supports/attacks between
+    # arguments) hold whatever run is shown.
+    run_key_point_ids = {view.key_point.id for view in run_key_points}
+    shown_key_points = {k.id for k in key_points}
+    relations = [
+        MapRelation(
+            id=r.id,
+            source=r.source_argument_id,
+            target=r.target_argument_id,
+            relation=r.relation,
+            method=r.method,
+            key_point_id=r.key_point_id if r.key_point_id in shown_key_points else None,
+            score=r.score,
+        )
+        for r in q.argument_relations(store)
+        if r.source_argument_id in selected
+        and r.target_argument_id in selected
+        and (r.key_point_id is None or r.key_point_id in run_key_point_ids)
+    ]
+
+    used_videos = {a.video_id for a in arguments}
+    video_list = [
+        {
+            "id": v.id,
+            "title": v.title,
+            "commentator_id": v.commentator_id,
+            "url": video_url(v),
+            "published": v.published,
+            "duration": v.duration,
+        }
+        for v in selected_videos
+        if v.id in used_videos or not topic
+    ]
+    used_commentators = {v["commentator_id"] for v in video_list}
+    commentator_list = [asdict(c) for c in q.commentators(store) if c.id in used_commentators]
+    return ArgMap(
+        commentators=commentator_list,
+        videos=video_list,
+        arguments=arguments,
+        key_points=key_points,
+        relations=relations,
+        filters={"topic": topic, "commentators": list(commentators), "videos": list(videos), "run": run_id},
+    )
+
+
+def pick_run(store: Store, *, run: str | None = None, topic: str | None = None) -> dict[str, Any] | None:
+    """The one compare run whose key points a map shows.
+
+    Each run (a topic, a threshold, a set of commentators) groups the same arguments anew, so
+    showing several would repeat every argument once per run. ``run`` picks one by id;
+    otherwise the newest run made for exactly ``topic`` (case and spacing aside); otherwise
+    the newest run. Runs left without key points are skipped unless asked for by id. None
+    when the store has no comparison.
+    """
+    runs = store.compare_runs()
+    if run:
+        for r in runs:
+            if r["run_id"] == run:
+                return r
+        known = ", ".join(r["run_id"] for r in runs[:5]) or "none yet; run `argmap compare`"
+        raise ConfigError(f"no compare run {run!r} (recent runs: {known})")
+    usable = [r for r in runs if r["key_points"]]
+    if topic:
+        wanted = " ".join(topic.split()).casefold()
+        for r in usable:
+            if " ".join((r["topic"] or "").split()).casefold() == wanted:
+                return r
+    return usable[0] if usable else None
+
+
+def _select_videos(store: Store, commentators: Sequence[str], videos: Sequence[str]) -> list[Video]:
+    selected = q.videos_by_commentator(store)
+    if commentators:
+        from argmap.pipeline.search.query import resolve_filters
+
+        try:
+            ids = resolve_filters(store, commentator=commentators).commentator_ids or ()
+        except ConfigError as err:
+            raise ConfigError(f"{err} (see `argmap info` / `argmap videos`)") from err
+        selected = [v for v in selected if v.commentator_id in ids]
+    if videos:
+        wanted: set[str] = set()
+        for ref in videos:
+            try:
+                wanted.add(store.resolve_video(ref).id)
+            except NotFound as err:
+                raise ConfigError(str(err)) from err
+        selected = [v for v in selected if v.id in wanted]
+    return selected
+
+
+def topic_argument_ids(store: Store, topic: str, candidates: Iterable[str], *, limit: int = 50) -> list[str]:
+    """Arguments about ``topic``, best first, from the same engine as ``argmap search``
+    (hybrid: embeddings when the store has them, plus keywords)."""
+    from argmap.pipeline.search.query import search
+
+    pool = set(candidates)
+    hits = search(store, topic, scope="arguments", limit=max(limit * 4, 50))
+    return [h.id for h in hits if h.id in pool][:limit]
+
+
+def hms(seconds: float) -> str:
+    """``HH:MM:SS``, the fixed-width time AIF locutions and Argdown link texts carry (people
+    read :func:`argmap.pipeline.text.clock` instead)."""
+    s = max(0, int(seconds))
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
