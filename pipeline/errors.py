@@ -9,14 +9,22 @@ from __future__ import annotations
 
 
 class ArgmapError(Exception):
-    """Base class: ``str(err)`` is the one line shown to the user."""
+    """Base class: ``str(err)`` is the one line shown to the user.
+
+    ``redo`` names earlier stages whose output the failure showed to be bad (a partial
+    download found while transcribing): the runner marks them failed too, so the next run
+    does them again.
+    """
 
     permanent = False
+    redo: tuple[str, ...] = ()
 
-    def __init__(self, message: str, *, permanent: bool | None = None):
+    def __init__(self, message: str, *, permanent: bool | None = None, redo: tuple[str, ...] = ()):
         super().__init__(message)
         if permanent is not None:
             self.permanent = permanent
+        if redo:
+            self.redo = redo
 
 
 class SourceError(ArgmapError):

@@ -333,6 +333,65 @@ class Store:
         s = self.status(video_id, stage)
         return bool(s and s.status == "done")
 
+    def reset_stages(self, video_id: str, stages: Iterable[str]) -> None:
+        """Forget the given stages' outcomes for a video, so the next run does them again."""
+        names = list(stages)
+        if not names:
+            return
+        with self.transaction():
+            self.db.execute(
+                f"delete from stage_status where video_id = ? and stage in ({', '.join('?' * len(names))})",
+                [video_id, *names],
+            )
+
+    def failed_video_ids(self) -> list[str]:
+        """Videos with at least one failed stage, by id."""
+        rows = self.db.execute(
+            "select distinct video_id from stage_status where status = 'failed' order by video_id"
+        )
+        return [r[0] for r in rows]
+
+    def clear_failures(self, video_id: str) -> int:
+        """Forget a video's failed stages (permanent ones too); returns how many were cleared."""
+        with self.transaction():
+            cur = self.db.execute(
+                "delete from stage_status where video_id = ? and status = 'failed'", [video_id]
+            )
+        return cur.rowcount
+
+    def remove_video(self, video_id: str) -> None:
+        """Delete a video and everything derived from it, in one transaction.
+
+        Key points and relations that referred to its arguments go with them (the
+        ``arguments_drop_comparison`` trigger); a commentator left with no video goes too.
+        """
+        video = self.video(video_id)
+        with self.transaction():
+            self.db.execute(
+                """delete from embeddings where
+                     (item_type = 'argument' and item_id in (select id from arguments where video_id = ?))
+                  or (item_type = 'passage' and item_id in (select id from passages where video_id = ?))""",
+                [video_id, video_id],
+            )
+            for table in ("arguments", "summaries", "passages", "segments", "transcripts", "stage_status"):
+                self.db.execute(f"delete from {table} where video_id = ?", [video_id])
+            self.db.execute("delete from videos where id = ?", [video_id])
+            if video.commentator_id:
+                self.db.execute(
+                    "delete from commentators where id = ?"
+                    " and not exists (select 1 from videos where commentator_id = ?)",
+                    [video.commentator_id, video.commentator_id],
+                )
+
+    def update_video(self, video_id: str, fields: dict[str, Any]) -> None:
+        """Set some columns of a stored video."""
+        if fields:
+            with self.transaction():
+                self.db["videos"].update(video_id, fields)  # type: ignore[union-attr]
+
+    def has_video(self, video_id: str) -> bool:
+        return bool(self.db.execute("select 1 from videos where id = ?", [video_id]).fetchone())
+
     def videos_needing(self, stage: str, *, retry_permanent: bool = False) -> list[Video]:
         """Videos whose ``stage`` is not done (and, unless asked, not permanently failed)."""
         rows = self.rows(

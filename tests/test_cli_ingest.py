@@ -227,18 +227,20 @@ def test_stage_modules_are_required_not_optional(tmp_path: Path) -> None:
         "        if name == 'argmap.pipeline.search.embed':\n"
         "            raise ImportError('embed is broken')\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import argmap.pipeline.runner\n"
+        "from argmap.pipeline.runner import IngestOptions, build_stages\n"
+        "from argmap.store import Store\n"
+        "build_stages(IngestOptions(media_dir='media'), Store.memory())\n"
     )
     result = subprocess.run([sys.executable, "-c", blocker], capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "embed is broken" in result.stderr
 
-    from argmap.pipeline.runner import IngestOptions, NullReporter, build_stages
+    from argmap.pipeline.runner import IngestOptions, build_stages
 
     store = Store.open(tmp_path / "s.db")
     options = IngestOptions(
         extractor="llm", extractor_options={"base_url": "http://127.0.0.1:9/v1", "model": "m"}
     )
-    stages = build_stages(options, store, NullReporter())
+    stages = build_stages(options, store)
     assert [s.name for s in stages] == ["download", "transcribe", "extract", "summarise", "embed"]
     assert stages[2].extractor_name == "llm" and stages[2].options["model"] == "m"
     assert stages[3].summariser == "llm" and stages[3].options["model"] == "m"

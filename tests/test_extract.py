@@ -18,6 +18,7 @@ from argmap.pipeline.extract.registry import EXTRACTORS, available_extractors, g
 from argmap.pipeline.extract.rules import classify
 from argmap.pipeline.extract.run import ExtractStage, extract_videos, list_arguments
 from argmap.pipeline.present.cli import cli
+from argmap.pipeline.stages import StageContext
 from argmap.store import Commentator, Segment, Store, Transcript, Video
 
 
@@ -159,12 +160,12 @@ def test_extract_stage_is_no_arg_and_raises_a_named_error(store: Store):
     stage = ExtractStage()
     assert stage.name == "extract" and stage.requires == ("transcribe",)
     video = seed_video(store, COMMENTARY)
-    stage.open()
-    stage.run(store, video)
+    stage.open(StageContext(store))
+    stage.run(StageContext(store), video)
     assert store.is_done(video.id, "extract") and store.arguments(video.id)
     orphan = store.upsert_video(Video(id="file:x", source_url="/tmp/x", title="x"))
     with pytest.raises(ExtractionError):
-        stage.run(store, orphan)
+        stage.run(StageContext(store), orphan)
     stage.close()
 
 
@@ -269,7 +270,7 @@ def test_jfk_recording_yields_a_timed_call_to_action(store: Store, shared_dir: P
     transcriber = Transcriber()
     transcriber.open()
     try:
-        transcriber.run(store, video)
+        transcriber.run(StageContext(store), video)
     finally:
         transcriber.close()
     extract_videos(store, [video.id])

@@ -16,6 +16,7 @@ import pytest
 from media_server import GOOD_IN_BAD_FEED, Site
 
 from argmap.pipeline.errors import ConfigError, MediaError, SourceError
+from argmap.pipeline.ingest.captions import render_transcript
 from argmap.pipeline.ingest.download import (
     Downloader,
     DownloadOptions,
@@ -24,9 +25,10 @@ from argmap.pipeline.ingest.download import (
 )
 from argmap.pipeline.ingest.sources import SourceOptions, canonical_id, expand, parse_since, safe_name
 from argmap.pipeline.ingest.ytdlp import classify
-from argmap.pipeline.runner import IngestOptions, IngestReport, ingest, render_transcript, video_rows
+from argmap.pipeline.runner import IngestOptions, IngestReport, ingest
 from argmap.pipeline.text import clean_line
 from argmap.store import Store
+from argmap.store.queries import video_listing as video_rows
 
 FAST = {"extract": False, "embed": False}
 MAX_WER = 0.35  # espeak-ng speech through tiny.en; measured around 0.05-0.15 per clip

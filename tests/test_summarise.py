@@ -13,6 +13,7 @@ from text_import import import_text
 from argmap.pipeline.document import load_document
 from argmap.pipeline.errors import ExtractionError
 from argmap.pipeline.present.cli import cli
+from argmap.pipeline.stages import StageContext
 from argmap.pipeline.summarise.default import default_summary, rank_sentences
 from argmap.pipeline.summarise.run import SummariseStage, summarise_video
 from argmap.store import Store, Transcript, Video
@@ -66,9 +67,9 @@ def test_stage_stores_and_is_idempotent(store: Store):
     stage = SummariseStage()
     assert stage.name == "summarise" and stage.requires == ("transcribe",)
     video = seed_video(store, TALK)
-    stage.open()
-    stage.run(store, video)
-    stage.run(store, video)
+    stage.open(StageContext(store))
+    stage.run(StageContext(store), video)
+    stage.run(StageContext(store), video)
     stage.close()
     assert store.is_done(video.id, "summarise")
     assert store.rows("select count(*) n from summaries")[0]["n"] == 1

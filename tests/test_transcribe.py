@@ -32,6 +32,7 @@ from argmap.pipeline.ingest.whisper_models import (
     load_whisper_model,
     resolve_whisper_model,
 )
+from argmap.pipeline.stages import StageContext
 from argmap.store import Video
 
 JFK_REFERENCE = " ".join(
@@ -201,9 +202,9 @@ def test_run_saves_once_and_rerun_replaces(transcriber: Transcriber, clips, stor
         id="file:speech", source_url="file:///speech.m4a", title="speech", media_path=str(clips["speech"])
     )
     store.upsert_video(video)
-    transcriber.run(store, video)
+    transcriber.run(StageContext(store), video)
     first = store.rows("select * from segments order by idx")
-    transcriber.run(store, video)
+    transcriber.run(StageContext(store), video)
     assert store.rows("select * from segments order by idx") == first
     assert len(first) >= 1
     assert store.counts()["transcripts"] == 1
@@ -243,7 +244,7 @@ def test_raw_transcribe_uses_the_same_settings(transcriber: Transcriber, clips) 
 
 def test_run_without_media_path_is_a_media_error(store) -> None:
     with pytest.raises(MediaError, match="no media file"):
-        Transcriber().run(store, Video(id="x:1", source_url="u", title="t"))
+        Transcriber().run(StageContext(store), Video(id="x:1", source_url="u", title="t"))
 
 
 # -- hallucination filters on constructed windows ---------------------------------------

@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.document import load_document
 from argmap.pipeline.errors import ConfigError, ExtractionError
 from argmap.pipeline.extract.base import Extractor
 from argmap.pipeline.extract.registry import get_extractor
+from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import timestamp_url
 from argmap.store import ARGUMENT_TYPES, NotFound, Store, Video, queries
 
@@ -83,7 +85,7 @@ def extract_videos(
     return outcomes
 
 
-class ExtractStage:
+class ExtractStage(BaseStage):
     """The ``extract`` stage of ``argmap ingest``: default extractor unless told otherwise."""
 
     name = "extract"
@@ -94,14 +96,24 @@ class ExtractStage:
         self.options = options
         self._extractor: Extractor | None = None
 
-    def open(self) -> None:
+    @classmethod
+    def from_options(cls, options: IngestOptions, store: Store) -> ExtractStage | None:
+        if not options.extract:
+            return None
+        stage = cls(options.extractor, **options.extractor_options)
+        # A wrong name or missing LLM setting must stop the run here, before any video is
+        # touched: failing at stage start would mark every video's extraction failed.
+        stage.open()
+        return stage
+
+    def open(self, ctx: StageContext | None = None) -> None:
         if self._extractor is None:
             self._extractor = get_extractor(self.extractor_name, **self.options)
 
-    def run(self, store: Store, video: Video) -> None:
-        self.open()
+    def run(self, ctx: StageContext, video: Video) -> None:
+        self.open(ctx)
         assert self._extractor is not None
-        extract_video(store, video, self._extractor)
+        extract_video(ctx.store, video, self._extractor, force=ctx.force)
 
     def close(self) -> None:
         self._extractor = None

@@ -15,16 +15,20 @@ needs its own care:
   typical for commentary), so links and ordering work; those times are estimates. Lines
   that start with a timestamp (``[01:02] text`` or ``00:01:02 text``, as
   ``argmap transcript --format txt`` writes) keep their real start times instead.
+
+The way back lives here too: :func:`render_transcript` writes a stored transcript as text
+with timestamps, WebVTT, SRT or JSON, in the forms the parsers above read.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from argmap.pipeline.errors import MediaError
-from argmap.store import Segment
+from argmap.pipeline.errors import ConfigError, MediaError
+from argmap.store import Segment, Store, Video
 
 #: speaking rate used to give untimed text plausible times (words per second)
 WORDS_PER_SECOND = 2.5
@@ -258,3 +262,51 @@ def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> l
         )
         prev_start = start
     return segments
+
+
+# -- writing transcripts out (argmap transcript) ------------------------------------------
+
+TRANSCRIPT_FORMATS = ("txt", "vtt", "srt", "json")
+
+
+def _clock(seconds: float, sep: str = ".", always_hours: bool = True) -> str:
+    ms = int(round(max(0.0, seconds) * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    if not always_hours and not h:
+        return f"{m:02d}:{s:02d}"
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
+    """A video's preferred transcript as text with timestamps, WebVTT, SRT or JSON."""
+    if fmt not in TRANSCRIPT_FORMATS:
+        raise ConfigError(f"--format {fmt!r}: expected one of {', '.join(TRANSCRIPT_FORMATS)}")
+    transcript = store.transcript(video.id)
+    if transcript is None:
+        raise ConfigError(f"{video.id} has no transcript yet (see `argmap videos`)")
+    segments = store.segments(transcript.id)
+    if fmt == "json":
+        data = {
+            "video": vars(video),
+            "transcript": vars(transcript),
+            "segments": [
+                {"idx": s.idx, "start": s.start, "end": s.end, "text": s.text, "words": s.words}
+                for s in segments
+            ],
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    if fmt == "txt":
+        # "[mm:ss] text" lines: readable, and the caption importer reads them back with times.
+        long = any(s.start >= 3600 for s in segments)
+        return "".join(f"[{_clock(s.start, always_hours=long)[:8]}] {s.text}\n" for s in segments)
+    if fmt == "vtt":
+        blocks = ["WEBVTT\n"]
+        blocks += [f"{_clock(s.start)} --> {_clock(s.end)}\n{s.text}\n" for s in segments]
+        return "\n".join(blocks)
+    blocks = [
+        f"{n}\n{_clock(s.start, ',')} --> {_clock(s.end, ',')}\n{s.text}\n"
+        for n, s in enumerate(segments, start=1)
+    ]
+    return "\n".join(blocks)

@@ -15,16 +15,18 @@ retries it).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from argmap.pipeline.config import DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, IngestOptions
 from argmap.pipeline.errors import ConfigError, MediaError, SourceError
 from argmap.pipeline.ingest.sources import Entry, safe_name
 from argmap.pipeline.ingest.ytdlp import base_params, classify, number, plain_url, published_date
+from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import clean_line, clean_text
-from argmap.store import Store, Transcript, Video
+from argmap.store import StageStatus, Store, Transcript, Video
 
 CAPTION_MODES = ("prefer", "only", "never")
 # Caption formats we can parse, best first.
@@ -34,8 +36,6 @@ ProgressFn = Callable[[str, float, float | None], None]
 
 # -- size and length limits ------------------------------------------------------------
 
-DEFAULT_MAX_FILESIZE = 4 << 30  # 4 GB: hours of video, far more than hours of audio
-DEFAULT_MAX_DURATION = 6 * 3600.0  # a day-long livestream VOD would tie a batch up for hours
 _SIZE_UNITS = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 
 
@@ -135,28 +135,48 @@ class Fetched:
 
 
 @dataclass
-class Downloader:
+class Downloader(BaseStage):
     """The ``download`` stage (see :class:`argmap.pipeline.stages.Stage`).
 
-    The runner hands it the expanded entries (``entries``), because what it takes to fetch
-    a video (the yt-dlp entry, a local path) is not part of the video row.
+    What it takes to fetch a video (the yt-dlp entry, a local path) is not part of the video
+    row; the runner hands the expanded entries over in the :class:`StageContext`.
     """
 
-    options: DownloadOptions
-    progress: ProgressFn | None = None
-    entries: dict[str, Entry] = field(default_factory=dict)
-    name: str = "download"
+    name = "download"
     requires: tuple[str, ...] = ()
-    downloads: int = 0  # media files actually fetched in this run
 
-    def open(self) -> None:
+    def __init__(self, options: DownloadOptions):
+        self.options = options
+        self.downloads = 0  # media files actually fetched in this run
+        self.progress: ProgressFn | None = None
+
+    @classmethod
+    def from_options(cls, options: IngestOptions, store: Store) -> Downloader:
+        return cls(
+            DownloadOptions(
+                media_dir=media_dir_for(store, options.media_dir),
+                captions=options.captions,
+                language=options.language,
+                cookies=options.cookies,
+                sleep=options.sleep,
+                max_filesize=options.max_filesize,
+                max_duration=options.max_duration,
+            )
+        )
+
+    def open(self, ctx: StageContext) -> None:
         self.options.media_dir.mkdir(parents=True, exist_ok=True)
+        self.progress = lambda task, done, total: ctx.progress(task, done, total, "B")
 
-    def close(self) -> None:
-        pass
+    def rerun(self, ctx: StageContext, video: Video, statuses: Mapping[str, StageStatus]) -> bool:
+        # Done before, but the media has gone while transcription still needs it.
+        t = statuses.get("transcribe")
+        wants_media = "transcribe" in ctx.stage_names and not (t and (t.status == "done" or t.permanent))
+        return wants_media and not (video.media_path and Path(video.media_path).is_file())
 
-    def run(self, store: Store, video: Video) -> None:
-        entry = self.entries.get(video.id)
+    def run(self, ctx: StageContext, video: Video) -> None:
+        store = ctx.store
+        entry = ctx.entries.get(video.id)
         if entry is None:
             raise SourceError("this video was not part of the sources given", permanent=False)
         if entry.kind == "import":
@@ -346,6 +366,15 @@ def _downloaded_path(ydl: Any, result: dict[str, Any]) -> Path:
     raise MediaError("download finished but no media file was written", permanent=False)
 
 
+def media_dir_for(store: Store, explicit: Path | None) -> Path:
+    """``--media-dir``, else ``<db stem>-media`` beside the database file."""
+    if explicit is not None:
+        return Path(explicit)
+    if store.path is None:
+        raise ConfigError("an in-memory database needs an explicit media folder (--media-dir)")
+    return store.path.with_name(f"{store.path.stem}-media")
+
+
 def _merge_video(store: Store, video_id: str, updates: dict[str, Any], *, overwrite: tuple[str, ...]) -> None:
     """Fill the video row's empty fields; only ``overwrite`` fields replace stored values.
 
@@ -360,8 +389,7 @@ def _merge_video(store: Store, video_id: str, updates: dict[str, Any], *, overwr
             continue
         if key in overwrite or getattr(current, key) in (None, ""):
             row[key] = value
-    if row:
-        store.db["videos"].update(video_id, row)  # type: ignore[union-attr]
+    store.update_video(video_id, row)
 
 
 def register(store: Store, entry: Entry) -> None:
@@ -369,8 +397,7 @@ def register(store: Store, entry: Entry) -> None:
     with store.transaction():
         if entry.commentator is not None:
             store.upsert_commentator(entry.commentator)
-        rows = store.rows("select id from videos where id = ?", [entry.video.id])
-        if not rows:
+        if not store.has_video(entry.video.id):
             store.upsert_video(entry.video)
             return
         updates = {k: v for k, v in vars(entry.video).items() if k != "id"}

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from argmap.pipeline.errors import ConfigError, SourceError
 from argmap.pipeline.ingest.ytdlp import base_params, classify, number, plain_url, published_date
@@ -163,6 +163,18 @@ def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
         media_path=str(resolved) if kind == "file" else None,
     )
     return Entry(video=video, commentator=commentator, kind=kind, path=resolved)
+
+
+def entry_for_stored(video: Video) -> Entry:
+    """An entry for a video already in the store, to run its stages again without expanding
+    its source: a local file or transcript by its path, anything else by its page URL, which
+    yt-dlp resolves as it would a playlist entry."""
+    if video.source_url.startswith("file:"):
+        path = Path(unquote(urlsplit(video.source_url).path))
+        kind = "import" if path.suffix.lower() in TRANSCRIPT_EXTENSIONS else "file"
+        return Entry(video=video, commentator=None, kind=kind, path=path)
+    url = video.webpage_url or video.source_url
+    return Entry(video=video, commentator=None, kind="remote", info={"_type": "url", "url": url})
 
 
 # -- remote sources via yt-dlp -----------------------------------------------------------

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.errors import MediaError, ModelError, TruncatedMedia
 from argmap.pipeline.ingest.whisper_models import (
     DEFAULT_WHISPER_MODEL,
@@ -31,6 +32,7 @@ from argmap.pipeline.ingest.whisper_models import (
     load_whisper_model,
     one_line,
 )
+from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.store import Segment, Store, Transcript, Video
 
 if TYPE_CHECKING:
@@ -340,7 +342,7 @@ def _run_model(model: Any, audio: Any, options: TranscribeOptions, choice: Devic
     return model.transcribe(audio, **kwargs)
 
 
-class Transcriber:
+class Transcriber(BaseStage):
     """The ``transcribe`` stage (see :class:`argmap.pipeline.stages.Stage`)."""
 
     name = "transcribe"
@@ -358,7 +360,14 @@ class Transcriber:
         self.fell_back = False  # True once an `auto` GPU run had to move to the CPU
         self.last_report = FilterReport()
 
-    def open(self) -> None:
+    @classmethod
+    def from_options(cls, options: IngestOptions, store: Store) -> Transcriber:
+        topts = TranscribeOptions(device=options.device, language=options.language)
+        if options.model:
+            topts.model = options.model
+        return cls(topts)
+
+    def open(self, ctx: StageContext | None = None) -> None:
         if self.model is not None:
             return
         self.choice = choose_device(self.options.device, self.options.compute_type)
@@ -452,13 +461,22 @@ class Transcriber:
             self.progress(duration, duration)
         return decoded, info
 
-    def run(self, store: Store, video: Video) -> None:
+    def run(self, ctx: StageContext, video: Video) -> None:
         if not video.media_path:
             raise MediaError("no media file was downloaded for this video", permanent=False)
-        transcript, segments = self.transcribe(
-            video.media_path, video_id=video.id, expected_duration=video.duration
-        )
-        store.save_transcript(transcript, segments)
+        task = f"transcribe {video.title or video.id}"
+        self.progress = lambda done, total: ctx.progress(task, done, total, "s")
+        try:
+            transcript, segments = self.transcribe(
+                video.media_path, video_id=video.id, expected_duration=video.duration
+            )
+        except TruncatedMedia as err:
+            if str(video.source_url).startswith("file:"):
+                raise  # the user's own file: nothing to fetch again, and never ours to delete
+            # A partial download: throw it away and have the next run fetch it again.
+            Path(video.media_path).unlink(missing_ok=True)
+            raise TruncatedMedia(str(err), redo=("download",)) from err
+        ctx.store.save_transcript(transcript, segments)
 
 
 def raw_transcribe(

@@ -142,14 +142,24 @@ def _print_report(report: Any) -> None:
 @llm_flags
 @click.option("--no-embed", is_flag=True, help="Skip embeddings.")
 @click.option("--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Redo the stages for these sources' videos even where done (a new --model, --extractor...).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
 @friendly_errors
 def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     """Download, transcribe and store SOURCES: video, playlist, channel or feed URLs, web
     pages with media, local media files or folders, and .vtt/.srt/.txt transcripts.
 
-    Finished videos are skipped without downloading; failures are recorded and the batch
-    goes on. Exit code 1 when anything failed."""
+    Finished videos are skipped without downloading (--force redoes them); failures are
+    recorded and the batch goes on. Exit code 1 when anything failed.
+
+    \b
+    Example:
+        argmap ingest https://www.youtube.com/@channel/videos --limit 20
+        argmap ingest talk.mp3 --model base --force"""
     from pathlib import Path
 
     from argmap.pipeline.ingest.download import parse_duration_limit, parse_size
@@ -178,6 +188,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
             opts["extractor"], opts["llm_base_url"], opts["llm_model"], opts["llm_api_key"]
         ),
         media_dir=Path(opts["media_dir"]) if opts["media_dir"] else None,
+        force=opts["force"],
     )
     store = open_store(db_path, create=True)
     try:
@@ -199,7 +210,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
 @friendly_errors
 def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
     """List stored videos with their per-stage status."""
-    from argmap.pipeline.runner import video_rows
+    from argmap.store.queries import video_listing as video_rows
 
     store = open_store(db_path)
     rows = video_rows(store, status)
@@ -228,7 +239,7 @@ def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
 @friendly_errors
 def transcript(video: str, db_path: str | None, fmt: str) -> None:
     """Print VIDEO's transcript with timestamps (VIDEO: id, unique id prefix or URL)."""
-    from argmap.pipeline.runner import render_transcript
+    from argmap.pipeline.ingest.captions import render_transcript
 
     store = open_store(db_path)
     click.echo(render_transcript(store, store.resolve_video(video), fmt), nl=False)
@@ -261,4 +272,79 @@ def demo(db_path: str | None, workdir: str) -> None:
         sys.exit(1)
 
 
-__all__ = ["ingest", "videos", "transcript", "demo"]
+@click.command()
+@click.argument("videos", nargs=-1)
+@db_option
+@click.option("--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/).")
+@click.option("--no-extract", is_flag=True, help="Skip argument extraction and summaries.")
+@click.option("--no-embed", is_flag=True, help="Skip embeddings.")
+@click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
+@friendly_errors
+def retry(
+    videos: tuple[str, ...], db_path: str | None, media_dir: str | None, no_extract: bool, no_embed: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Clear the failures of VIDEOS (default: every failed video), permanent ones too, and run
+    their stages again from the sources they were stored with.
+
+    \b
+    Example:
+        argmap videos --status failed
+        argmap retry youtube:dQw4w9WgXcQ"""
+    from pathlib import Path
+
+    from argmap.pipeline.runner import IngestOptions
+    from argmap.pipeline.runner import retry as run_retry
+
+    store = open_store(db_path)
+    try:
+        if not videos and not store.failed_video_ids():
+            click.echo("no failed videos")
+            return
+        options = IngestOptions(
+            extract=not no_extract, embed=not no_embed, media_dir=Path(media_dir) if media_dir else None
+        )
+        report = run_retry(store, list(videos), options, _ClickReporter())
+    finally:
+        store.close()
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("videos", nargs=-1, required=True)
+@db_option
+@click.option("--keep-media", is_flag=True, help="Keep media files argmap downloaded for these videos.")
+@friendly_errors
+def remove(videos: tuple[str, ...], db_path: str | None, keep_media: bool) -> None:
+    """Remove VIDEOS (id, unique prefix or URL) and everything made from them: transcript,
+    arguments, summary, vectors, their part in comparisons. Your own local files are never
+    deleted; media argmap downloaded is, unless --keep-media.
+
+    \b
+    Example:
+        argmap remove youtube:dQw4w9WgXcQ"""
+    from pathlib import Path
+
+    from argmap.pipeline.ingest.download import media_dir_for
+
+    store = open_store(db_path)
+    try:
+        # Resolve every reference first: a typo must not leave half the list removed.
+        found = [store.resolve_video(ref) for ref in videos]
+        owned = media_dir_for(store, None).resolve()
+        for video in found:
+            store.remove_video(video.id)
+            media = Path(video.media_path) if video.media_path else None
+            if media and not keep_media and media.resolve().parent == owned:
+                media.unlink(missing_ok=True)
+            click.echo(f"removed {video.id}  {_safe(video.title)}")
+    finally:
+        store.close()
+
+
+__all__ = ["ingest", "videos", "transcript", "demo", "retry", "remove"]

@@ -67,7 +67,11 @@ def serve(db_path: str | None, host: str, port: int) -> None:
     from argmap.store import resolve_db_path
 
     click.echo("argmap: building the search index…", err=True)
-    server = make_server(resolve_db_path(db_path), host=host, port=port)
+    try:
+        server = make_server(resolve_db_path(db_path), host=host, port=port)
+    except OSError as err:  # port taken, address not on this machine, no permission
+        reason = err.strerror or str(err)
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason} (try another --port)") from err
     click.echo(f"argmap serving {server.db_path} at {server.url}  (Ctrl+C to stop)", err=True)
     try:
         server.serve_forever()

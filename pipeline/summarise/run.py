@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.document import commentator_name, load_document
-from argmap.pipeline.summarise.registry import Summariser, get_summariser
+from argmap.pipeline.stages import BaseStage, StageContext
+from argmap.pipeline.summarise.registry import Summariser, available_summarisers, get_summariser
 from argmap.pipeline.text import timestamp_url
 from argmap.store import Store, Summary, Video
 
@@ -23,7 +25,7 @@ def summarise_video(
     return summary
 
 
-class SummariseStage:
+class SummariseStage(BaseStage):
     """The ``summarise`` stage of ``argmap ingest``."""
 
     name = "summarise"
@@ -33,14 +35,18 @@ class SummariseStage:
         self.summariser = summariser
         self.options = options
 
-    def open(self) -> None:
-        pass
+    @classmethod
+    def from_options(cls, options: IngestOptions, store: Store) -> SummariseStage | None:
+        """The summariser named like the run's extractor where one exists (``llm`` with ``llm``,
+        with the same endpoint settings), else the default one."""
+        if not options.extract:
+            return None
+        if options.extractor in available_summarisers():
+            return cls(options.extractor, **options.extractor_options)
+        return cls()
 
-    def run(self, store: Store, video: Video) -> None:
-        summarise_video(store, video, self.summariser, **self.options)
-
-    def close(self) -> None:
-        pass
+    def run(self, ctx: StageContext, video: Video) -> None:
+        summarise_video(ctx.store, video, self.summariser, **self.options)
 
 
 def summary_dict(store: Store, video: Video, summary: Summary) -> dict[str, Any]:

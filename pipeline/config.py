@@ -1,0 +1,39 @@
+"""What one ``argmap ingest`` run was asked to do, built once and handed to every stage.
+
+Like faster-whisper's ``TranscriptionOptions``, the options are one plain record made at the
+edge (the CLI, the demo, a library caller) and passed down; each stage's ``from_options``
+takes the part it needs. Kept low in the package so stage modules can read it without
+importing the runner.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MAX_FILESIZE = 4 << 30  # 4 GB: hours of video, far more than hours of audio
+DEFAULT_MAX_DURATION = 6 * 3600.0  # a day-long livestream VOD would tie a batch up for hours
+
+
+@dataclass
+class IngestOptions:
+    commentator: str | None = None
+    title: str | None = None
+    limit: int | None = None
+    since: _dt.date | None = None
+    captions: str = "prefer"  # prefer | only | never
+    model: str | None = None  # None = the transcriber's default (offline tiny.en)
+    device: str = "auto"
+    language: str | None = None
+    cookies: str | None = None
+    sleep: float = 0.0
+    max_filesize: int | None = DEFAULT_MAX_FILESIZE  # bytes; None = no limit
+    max_duration: float | None = DEFAULT_MAX_DURATION  # seconds; None = no limit
+    extract: bool = True  # run extract + summarise
+    embed: bool = True
+    extractor: str = "default"  # extractor and summariser name (default, llm, a plugin)
+    extractor_options: dict[str, Any] = field(default_factory=dict)  # e.g. llm base_url/model/api_key
+    media_dir: Path | None = None  # None = "<db stem>-media" beside the database
+    force: bool = False  # redo the run's stages for the matched videos, even where done
