@@ -141,11 +141,23 @@ def test_ingest_rejects_bad_options(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "--since" in result.output
 
 
-def test_help_is_fast() -> None:
-    start = time.monotonic()
+def test_help_imports_no_heavy_library() -> None:
+    """`argmap --help` stays instant because the CLI loads models and their libraries lazily;
+    checked by what gets imported, not by a clock on a shared machine."""
     result = argmap("ingest", "--help", timeout=30)
     assert result.returncode == 0 and "--captions" in result.stdout
-    assert time.monotonic() - start < 3  # includes interpreter start-up on a busy machine
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from argmap.pipeline.present.cli import cli\n"
+        "for args in (['--help'], ['ingest', '--help'], ['search', '--help']):\n"
+        "    assert CliRunner().invoke(cli, args).exit_code == 0\n"
+        "heavy = ('torch', 'sentence_transformers', 'faster_whisper', 'ctranslate2', 'yt_dlp', 'scipy')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_hostile_title_never_reaches_the_terminal_raw(

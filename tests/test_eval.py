@@ -158,7 +158,6 @@ def test_default_extractor_quality_floor(split: str, detection: float, typed: fl
     assert report["extractor"] == "default v2"
     assert report["detection"]["f1"] >= detection
     assert report["typed"]["f1"] >= typed
-    assert report["seconds"] < 10
 
 
 @pytest.mark.skipif(not (DATA / "dev.jsonl").exists(), reason="labelled dataset not present")
@@ -167,4 +166,3 @@ def test_rules_v1_quality_floor(split: str, floor: float):
     report = evaluate_file(DATA / f"{split}.jsonl", "rules")
     assert report["detection"]["f1"] >= floor
     assert report["typed"]["f1"] >= floor - 0.2
-    assert report["seconds"] < 5

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -176,10 +175,10 @@ def test_fenced_json_after_a_bad_reply_is_accepted(store: Store, server: Loopbac
 def test_timeouts_are_bounded_then_fall_back(store: Store, server: LoopbackLLM):
     seed_video(store, LINES)
     server.queue(stall(3.0))
-    started = time.monotonic()
+    # Each reply would arrive after 3 s; had the 0.4 s timeout not cut both requests off, the
+    # stalled reply would have been used and the rows would say "llm".
     (outcome,) = extract_videos(store, extractor=LLMExtractor(config(server, timeout=0.4, max_retries=1)))
-    elapsed = time.monotonic() - started
-    assert elapsed < 2.5 and len(server.requests) == 2
+    assert len(server.requests) == 2
     assert outcome.extractor == "default"
     assert any("timed out" in n for n in outcome.notes)
 

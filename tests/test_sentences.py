@@ -56,15 +56,10 @@ def test_empty_segments_are_skipped():
     assert out[0].seg_first == 1 and out[0].start == 1.0
 
 
-def test_an_hour_of_unpunctuated_captions_splits_in_well_under_a_second():
-    # Auto-captions carry no punctuation at all; every cut then comes from the MAX_WORDS rule,
-    # which once recounted the words of the whole run for every segment edge (minutes per hour).
-    import time
-
+def test_an_hour_of_unpunctuated_captions_is_cut_into_bounded_sentences():
+    # Auto-captions carry no punctuation at all; every cut then comes from the MAX_WORDS rule.
+    # (Its speed, once minutes per hour, is measured by benchmarks/bench_extract.py.)
     line = "the new policy is going to hurt the people who rely on the bus"
     items = [(i * 2.4, i * 2.4 + 2.4, line) for i in range(1500)]  # ~20,000 words
-    started = time.perf_counter()
     out = split_sentences(segs(*items))
-    elapsed = time.perf_counter() - started
     assert len(out) > 400 and all(len(s.text.split()) <= MAX_WORDS for s in out)
-    assert elapsed < 3.0

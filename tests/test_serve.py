@@ -187,11 +187,11 @@ def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Argmap
 def test_search_pages_use_the_index_built_at_start(
     embedded_server: ArgmapServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from argmap.pipeline.search import query as search
+    from argmap.store import vectors
 
     assert embedded_server.index_builds == 1  # built in make_server, before any request
     tops: list[int] = []
-    original_top = search._Matrix.top
+    original_top = vectors.VectorIndex.top
 
     def counted_top(self, query, filters, k):  # type: ignore[no-untyped-def]
         tops.append(k)
@@ -200,9 +200,9 @@ def test_search_pages_use_the_index_built_at_start(
     def no_sqlite(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a request searched through sqlite-vec instead of the warm index")
 
-    monkeypatch.setattr(search._Matrix, "top", counted_top)
-    monkeypatch.setattr(search, "_vector_sqlite", no_sqlite)
-    monkeypatch.setattr(search._Matrix, "__init__", lambda *a: pytest.fail("index rebuilt per request"))
+    monkeypatch.setattr(vectors.VectorIndex, "top", counted_top)
+    monkeypatch.setattr(vectors, "sqlite_vec_search", no_sqlite)
+    monkeypatch.setattr(vectors.VectorIndex, "__init__", lambda *a: pytest.fail("index rebuilt per request"))
     for query in ("energy prices", "homes are scarce", "interest rates"):
         status, body, _ = get(embedded_server, "/search?" + urlencode({"q": query}))
         assert status == 200 and 'class="arg hit' in body

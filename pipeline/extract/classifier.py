@@ -6,7 +6,7 @@ every way of saying "this is a bad policy". This module keeps the rules as *evid
 than as the verdict: each sentence becomes a feature vector of what the rules saw (their
 verdict and rule, cue-word counts, person, imperative mood, question mark, the neighbours'
 verdicts) joined with its all-MiniLM-L6-v2 embedding, and a multinomial logistic regression
-trained on ``tests/data/argeval/dev.jsonl`` (see :mod:`.train_extractor`) picks the label.
+trained on ``tests/data/argeval/dev.jsonl`` (see ``benchmarks/train_extractor.py``) picks the label.
 
 Only numpy is needed at run time: the weights ship as ``data/extractor_v2.npz`` and prediction
 is one matrix product. The embedding model is the process-wide one from :mod:`.embed`, so an

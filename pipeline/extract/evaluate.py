@@ -159,7 +159,7 @@ def evaluate_file(path: str | Path, extractor: str = "default", **options: Any) 
 
 
 # The shared seed texts may not be copied into the repository, so their gold labels live in
-# tests/data/argeval/seeds_labels.json as (segment index, text hash, label) only, and the
+# the package's data/seeds_labels.json as (segment index, text hash, label) only, and the
 # documents are rebuilt here from the seed files through the same .txt import a user gets.
 SEED_LABELS = Path(__file__).resolve().parent.parent / "data" / "seeds_labels.json"
 

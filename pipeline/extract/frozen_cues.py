@@ -9,7 +9,8 @@ on dev with them as features would learn to trust them more than they deserve, a
 cross-validation inside dev could not tell. These frozen rules give the classifier
 (:mod:`.classifier`) the same kind of evidence (cue words, person, mood, reporting verbs)
 with dev-level reliability equal to new-data reliability. Do not tune them: change
-:mod:`.rules` instead, or retrain with new features and measure again.
+:mod:`.rules` instead, or retrain with new features and measure again;
+``tests/test_frozen_cues.py`` pins their output on dev so an edit cannot slip through.
 """
 
 from __future__ import annotations

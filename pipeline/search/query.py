@@ -127,11 +127,6 @@ class Hit:
 
 # -- choosing the vector engine -----------------------------------------------------------
 
-# Names tests/test_serve.py patches to prove requests use the warm index: _vector_sqlite is
-# looked up here at call time, _Matrix is the index class itself (its methods get patched).
-_Matrix = VectorIndex
-_vector_sqlite = vectors.sqlite_vec_search
-
 
 def vector_backend(store: Store) -> str:
     """What vector search runs on for this store, as ``argmap info`` shows it."""
@@ -183,7 +178,7 @@ def vector_search(
         backend = "numpy"
     if backend == "numpy" or (backend == "auto" and not vectors.load_sqlite_vec(store)):
         return vectors.vector_index(store, model, item_type).top(query, filters, k)
-    return _vector_sqlite(store, model, item_type, query, filters, k)
+    return vectors.sqlite_vec_search(store, model, item_type, query, filters, k)
 
 
 # -- user input to filters -------------------------------------------------------------------
