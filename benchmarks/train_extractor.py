@@ -1,6 +1,6 @@
 """Rebuild the default extractor's classifier weights from the development set, reproducibly.
 
-    python -m argmap.pipeline.train_extractor [--dev tests/data/argeval/dev.jsonl] [--out PATH] [--cv-only]
+    python benchmarks/train_extractor.py [--dev tests/data/argeval/dev.jsonl] [--out PATH] [--cv-only]
 
 Only ``dev.jsonl`` is read. Hyper-parameters (regularisation, class weighting, whether the
 embedding is used at all) are chosen by 5-fold cross-validation *by transcript* inside dev,

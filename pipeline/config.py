@@ -13,6 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# Vocabularies the CLI offers as choices; the library modules that act on them import them
+# from here, so a value added in one place is offered and accepted everywhere.
+CAPTION_MODES = ("prefer", "only", "never")
+DEVICES = ("auto", "cpu", "cuda")
+TRANSCRIPT_FORMATS = ("txt", "vtt", "srt", "json")
+SEARCH_SCOPES = ("arguments", "passages", "all")
+SEARCH_MODES = ("semantic", "keyword", "hybrid")
+VIDEO_STATES = ("done", "failed", "pending")
+
 DEFAULT_MAX_FILESIZE = 4 << 30  # 4 GB: hours of video, far more than hours of audio
 DEFAULT_MAX_DURATION = 6 * 3600.0  # a day-long livestream VOD would tie a batch up for hours
 

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from argmap.pipeline.config import TRANSCRIPT_FORMATS
 from argmap.pipeline.errors import ConfigError, MediaError
 from argmap.store import Segment, Store, Video
 
@@ -265,8 +266,6 @@ def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> l
 
 
 # -- writing transcripts out (argmap transcript) ------------------------------------------
-
-TRANSCRIPT_FORMATS = ("txt", "vtt", "srt", "json")
 
 
 def _clock(seconds: float, sep: str = ".", always_hours: bool = True) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from argmap.pipeline.config import DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, IngestOptions
+from argmap.pipeline.config import CAPTION_MODES, DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, IngestOptions
 from argmap.pipeline.errors import ConfigError, MediaError, SourceError
 from argmap.pipeline.ingest.sources import Entry, safe_name
 from argmap.pipeline.ingest.ytdlp import base_params, classify, number, plain_url, published_date
@@ -28,7 +28,6 @@ from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import clean_line, clean_text
 from argmap.store import StageStatus, Store, Transcript, Video
 
-CAPTION_MODES = ("prefer", "only", "never")
 # Caption formats we can parse, best first.
 _CAPTION_EXTS = ("vtt", "srt")
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from argmap.pipeline.config import DEVICES
 from argmap.pipeline.errors import ConfigError, ModelError
 
 DEFAULT_WHISPER_MODEL = "tiny.en"
@@ -182,7 +183,7 @@ def cuda_device_count() -> int:
 
 def choose_device(device: str = "auto", compute_type: str | None = None) -> DeviceChoice:
     """``auto``: CUDA float16 when CTranslate2 sees a GPU, else CPU int8 on every core."""
-    if device not in ("auto", "cpu", "cuda"):
+    if device not in DEVICES:
         raise ConfigError(f"--device must be auto, cpu or cuda, not {device!r}")
     if device == "auto":
         device = "cuda" if cuda_device_count() > 0 else "cpu"

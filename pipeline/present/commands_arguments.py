@@ -14,6 +14,7 @@ from argmap.pipeline.present.cli_helpers import (
     llm_options,
     open_store,
 )
+from argmap.store import ARGUMENT_TYPES
 
 # -- argument commands (extract, arguments, summary, eval) ---------------------------
 
@@ -61,7 +62,12 @@ def extract(
 @click.command()
 @db_option
 @click.argument("videos", nargs=-1)
-@click.option("--type", "arg_type", type=click.Choice(["claim", "critique", "call_to_action"]))
+@click.option(
+    "--type",
+    "arg_type",
+    type=click.Choice(ARGUMENT_TYPES),
+    help="Only arguments of this type (default: all).",
+)
 @click.option("--commentator", help="Only this commentator (name or id).")
 @click.option("--extractor", "extractor_name", help="Only rows made by this extractor.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

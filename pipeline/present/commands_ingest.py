@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from argmap.pipeline.config import CAPTION_MODES, DEVICES, TRANSCRIPT_FORMATS, VIDEO_STATES
 from argmap.pipeline.present.cli_helpers import (
     db_option,
     echo_json,
@@ -110,13 +111,19 @@ def _print_report(report: Any) -> None:
 @click.option("--since", help="Skip entries published before this date (YYYY-MM-DD).")
 @click.option(
     "--captions",
-    type=click.Choice(["prefer", "only", "never"]),
+    type=click.Choice(CAPTION_MODES),
     default="prefer",
     show_default=True,
     help="Use the source's subtitles/automatic captions instead of speech recognition.",
 )
 @click.option("--model", help="Speech model: tiny.en (default, offline), base, any whisper name or folder.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option(
+    "--device",
+    type=click.Choice(DEVICES),
+    default="auto",
+    show_default=True,
+    help="Where speech recognition runs (auto: the GPU when CUDA works, else the CPU).",
+)
 @click.option("--language", help="Spoken language code (default: detect).")
 @click.option("--cookies", type=click.Path(dir_okay=False), help="Netscape cookie file for yt-dlp.")
 @click.option("--sleep", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait between downloads.")
@@ -205,7 +212,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
 
 @click.command()
 @db_option
-@click.option("--status", type=click.Choice(["done", "failed", "pending"]), help="Only videos in this state.")
+@click.option("--status", type=click.Choice(VIDEO_STATES), help="Only videos in this state (default: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
 def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
@@ -234,7 +241,12 @@ def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
 @click.argument("video")
 @db_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["txt", "vtt", "srt", "json"]), default="txt", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(TRANSCRIPT_FORMATS),
+    default="txt",
+    show_default=True,
+    help="Timestamped text, WebVTT, SRT or JSON with words.",
 )
 @friendly_errors
 def transcript(video: str, db_path: str | None, fmt: str) -> None:

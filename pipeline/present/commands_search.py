@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
+from argmap.pipeline.config import SEARCH_MODES, SEARCH_SCOPES
 from argmap.pipeline.present.cli_helpers import (
     db_option,
     echo_json,
     friendly_errors,
     open_store,
 )
+from argmap.store import ARGUMENT_TYPES
 
 # -- embedding, search and compare commands (embed, search, compare) ----------------
 
@@ -42,9 +44,26 @@ def embed(db_path: str | None, model: str | None, as_json: bool) -> None:
 @click.command()
 @db_option
 @click.argument("query")
-@click.option("--scope", type=click.Choice(["arguments", "passages", "all"]), default="arguments")
-@click.option("--mode", type=click.Choice(["hybrid", "semantic", "keyword"]), default="hybrid")
-@click.option("--type", "arg_type", type=click.Choice(["claim", "critique", "call_to_action"]))
+@click.option(
+    "--scope",
+    type=click.Choice(SEARCH_SCOPES),
+    default="arguments",
+    show_default=True,
+    help="Search extracted arguments, transcript passages (about 30 s each), or both.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(SEARCH_MODES),
+    default="hybrid",
+    show_default=True,
+    help="Meaning (vectors), words (full-text), or both fused by rank.",
+)
+@click.option(
+    "--type",
+    "arg_type",
+    type=click.Choice(ARGUMENT_TYPES),
+    help="Only arguments of this type (default: all).",
+)
 @click.option("--commentator", help="Only this commentator (name or id).")
 @click.option("--since", help="Only videos published on or after this date (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline.config import SEARCH_MODES, SEARCH_SCOPES
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.search.embed import DEFAULT_MODEL, get_embedder, model_name
 from argmap.pipeline.text import clock, timestamp_url
@@ -33,8 +34,8 @@ from argmap.store.vectors import VectorIndex, has_vectors
 if TYPE_CHECKING:
     import numpy as np
 
-SCOPES = ("arguments", "passages", "all")
-MODES = ("semantic", "keyword", "hybrid")
+SCOPES = SEARCH_SCOPES
+MODES = SEARCH_MODES
 BACKENDS = ("auto", "sqlite-vec", "numpy")
 #: the usual reciprocal-rank-fusion constant: damps the weight of the very top ranks
 RRF_K = 60
