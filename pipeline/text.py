@@ -39,6 +39,25 @@ def timestamp_url(video: Video, seconds: float | None) -> str:
     return urlunsplit(parts._replace(fragment=f"t={t}"))
 
 
+def timecode(seconds: float, sep: str | None = None, *, always_hours: bool = True) -> str:
+    """A fixed-width time for files: ``HH:MM:SS`` (AIF, Argdown), or with milliseconds after
+    ``sep`` (``.`` for WebVTT, ``,`` for SRT). ``always_hours=False`` writes ``MM:SS`` under an
+    hour, without the fraction."""
+    if sep is None:
+        h, rest = divmod(max(0, int(seconds)), 3600)
+        m, s = divmod(rest, 60)
+        frac = ""
+    else:
+        ms = int(round(max(0.0, seconds) * 1000))
+        h, rest = divmod(ms, 3_600_000)
+        m, rest = divmod(rest, 60_000)
+        s, ms = divmod(rest, 1000)
+        frac = f"{sep}{ms:03d}"
+    if not always_hours and not h:
+        return f"{m:02d}:{s:02d}"
+    return f"{h:02d}:{m:02d}:{s:02d}{frac}"
+
+
 def clock(seconds: float | None) -> str:
     """A moment as people write it: ``m:ss``, or ``h:mm:ss`` from an hour on."""
     s = max(0, int(seconds or 0))

@@ -392,18 +392,6 @@ class Store:
     def has_video(self, video_id: str) -> bool:
         return bool(self.db.execute("select 1 from videos where id = ?", [video_id]).fetchone())
 
-    def videos_needing(self, stage: str, *, retry_permanent: bool = False) -> list[Video]:
-        """Videos whose ``stage`` is not done (and, unless asked, not permanently failed)."""
-        rows = self.rows(
-            """select v.* from videos v
-               left join stage_status s on s.video_id = v.id and s.stage = ?
-               where s.status is null or s.status = 'pending'
-                  or (s.status = 'failed' and (s.permanent = 0 or ?))
-               order by v.id""",
-            [stage, int(retry_permanent)],
-        )
-        return [Video(**r) for r in rows]
-
     # -- arguments, summaries, prompts -------------------------------------------------
 
     def save_prompt(self, prompt: Prompt) -> None:
@@ -482,11 +470,12 @@ class Store:
 
     def drop_orphan_embeddings(self) -> int:
         """Delete vectors whose argument or passage no longer exists; returns how many."""
-        cur = self.db.execute(
-            """delete from embeddings where
-                 (item_type = 'argument' and item_id not in (select id from arguments))
-              or (item_type = 'passage' and item_id not in (select id from passages))"""
-        )
+        with self.transaction():
+            cur = self.db.execute(
+                """delete from embeddings where
+                     (item_type = 'argument' and item_id not in (select id from arguments))
+                  or (item_type = 'passage' and item_id not in (select id from passages))"""
+            )
         return cur.rowcount
 
     def embedding_models(self) -> dict[str, int]:
@@ -530,7 +519,8 @@ class Store:
         if isinstance(row.get("commentators"), (list, tuple)):
             row["commentators"] = json.dumps(sorted(row["commentators"]), ensure_ascii=False)
         row.setdefault("created_at", _dt.datetime.now(_dt.timezone.utc).isoformat())
-        self.db["compare_runs"].upsert(row, pk="run_id")  # type: ignore[union-attr]
+        with self.transaction():
+            self.db["compare_runs"].upsert(row, pk="run_id")  # type: ignore[union-attr]
 
     def compare_runs(self) -> list[dict[str, Any]]:
         """Every stored run, newest first (created_at, then run_id), with its key point count.

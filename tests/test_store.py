@@ -59,15 +59,15 @@ def test_failed_stage_output_leaves_nothing_behind(store):
     assert not store.is_done(v.id, "transcribe")
 
 
-def test_status_attempts_and_needing(store):
+def test_status_attempts_and_clearing_failures(store):
     a = _video(store, "generic:a")
     b = _video(store, "generic:b")
     store.mark(a.id, "download", "failed", "HTTP 503", permanent=False)
     store.mark(a.id, "download", "failed", "HTTP 503", permanent=False)
     store.mark(b.id, "download", "failed", "HTTP 404", permanent=True)
     assert store.status(a.id, "download").attempts == 2
-    assert [v.id for v in store.videos_needing("download")] == ["generic:a"]
-    assert {v.id for v in store.videos_needing("download", retry_permanent=True)} == {a.id, b.id}
+    assert store.failed_video_ids() == sorted([a.id, b.id])
+    assert store.clear_failures(a.id) == 1 and store.failed_video_ids() == [b.id]
 
 
 def test_db_path_precedence(monkeypatch, tmp_path):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from argmap.pipeline.config import TRANSCRIPT_FORMATS
 from argmap.pipeline.errors import ConfigError, MediaError
+from argmap.pipeline.text import timecode
 from argmap.store import Segment, Store, Video
 
 #: speaking rate used to give untimed text plausible times (words per second)
@@ -268,16 +269,6 @@ def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> l
 # -- writing transcripts out (argmap transcript) ------------------------------------------
 
 
-def _clock(seconds: float, sep: str = ".", always_hours: bool = True) -> str:
-    ms = int(round(max(0.0, seconds) * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    if not always_hours and not h:
-        return f"{m:02d}:{s:02d}"
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
 def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
     """A video's preferred transcript as text with timestamps, WebVTT, SRT or JSON."""
     if fmt not in TRANSCRIPT_FORMATS:
@@ -299,13 +290,13 @@ def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
     if fmt == "txt":
         # "[mm:ss] text" lines: readable, and the caption importer reads them back with times.
         long = any(s.start >= 3600 for s in segments)
-        return "".join(f"[{_clock(s.start, always_hours=long)[:8]}] {s.text}\n" for s in segments)
+        return "".join(f"[{timecode(s.start, '.', always_hours=long)[:8]}] {s.text}\n" for s in segments)
     if fmt == "vtt":
         blocks = ["WEBVTT\n"]
-        blocks += [f"{_clock(s.start)} --> {_clock(s.end)}\n{s.text}\n" for s in segments]
+        blocks += [f"{timecode(s.start, '.')} --> {timecode(s.end, '.')}\n{s.text}\n" for s in segments]
         return "\n".join(blocks)
     blocks = [
-        f"{n}\n{_clock(s.start, ',')} --> {_clock(s.end, ',')}\n{s.text}\n"
+        f"{n}\n{timecode(s.start, ',')} --> {timecode(s.end, ',')}\n{s.text}\n"
         for n, s in enumerate(segments, start=1)
     ]
     return "\n".join(blocks)

@@ -23,6 +23,7 @@ from typing import Any
 
 from argmap.pipeline.errors import ConfigError, MediaError
 from argmap.pipeline.runner import IngestOptions, Reporter, ingest
+from argmap.pipeline.text import timecode
 from argmap.store import Store
 
 Echo = Callable[[str], Any]
@@ -77,11 +78,6 @@ def make_recordings(folder: Path) -> list[Path]:
     return made
 
 
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(seconds), 60)
-    return f"{m:02d}:{s:02d}"
-
-
 def show(store: Store, echo: Echo, video_ids: list[str]) -> None:
     """Print what was stored for these videos: who, what, and where in the recording."""
     for vid in video_ids:
@@ -97,12 +93,12 @@ def show(store: Store, echo: Echo, video_ids: list[str]) -> None:
         how = f"{transcript.source} {transcript.model or ''}".rstrip()
         echo(f"   transcript: {len(segments)} segments, {how}")
         for seg in segments[:3]:
-            echo(f"   [{_clock(seg.start)}] {seg.text}")
+            echo(f"   [{timecode(seg.start, always_hours=False)}] {seg.text}")
         summary = store.summary(vid)
         if summary is not None:
             echo(f"   gist: {summary.gist}")
         for arg in store.arguments(vid)[:6]:
-            echo(f"   {arg.type:<15} [{_clock(arg.start)}] {arg.text}")
+            echo(f"   {arg.type:<15} [{timecode(arg.start, always_hours=False)}] {arg.text}")
 
 
 def show_comparison(store: Store, echo: Echo) -> None:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from argmap.pipeline.errors import ArgmapError, ConfigError
-from argmap.pipeline.text import timestamp_url, video_url
+from argmap.pipeline.text import timecode, timestamp_url, video_url
 from argmap.store import NotFound, Store, Video
 from argmap.store import queries as q
 from argmap.store.records import ArgumentInContext
@@ -291,5 +291,4 @@ def topic_argument_ids(store: Store, topic: str, candidates: Iterable[str], *, l
 def hms(seconds: float) -> str:
     """``HH:MM:SS``, the fixed-width time AIF locutions and Argdown link texts carry (people
     read :func:`argmap.pipeline.text.clock` instead)."""
-    s = max(0, int(seconds))
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    return timecode(seconds)
