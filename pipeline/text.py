@@ -115,6 +115,13 @@ def clean_line(value: Any, limit: int | None = MAX_TITLE) -> str:
     return text
 
 
+def clean_speech(value: Any) -> str:
+    """Transcript text as it may be stored and printed: escape sequences and invisible or
+    control characters dropped, whitespace collapsed. Unlike :func:`clean_line` it keeps
+    ``<`` and ``&`` as written (people say "a < b") and has no length cap."""
+    return " ".join(_printable(str(value or "")).split())
+
+
 def clean_text(value: Any, limit: int = MAX_DESCRIPTION) -> str | None:
     """A description: markup reduced to text with its line breaks, escapes and control
     characters dropped, capped."""

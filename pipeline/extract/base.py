@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 
 from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.errors import ExtractionError
+from argmap.pipeline.text import clean_speech
 from argmap.store import ARGUMENT_TYPES, Argument, Prompt
 
 
@@ -52,8 +53,9 @@ def make_argument(
         video_id=doc.video_id,
         transcript_id=doc.transcript_id,
         type=type,
-        text=text,
-        quote=quote,
+        # Model-written text (the LLM path) is as untrusted as the transcript it came from.
+        text=clean_speech(text),
+        quote=clean_speech(quote),
         start=first.start,
         end=max(last.end, first.start),
         seg_first=first.seg_first,

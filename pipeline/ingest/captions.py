@@ -29,7 +29,7 @@ from pathlib import Path
 
 from argmap.pipeline.config import TRANSCRIPT_FORMATS
 from argmap.pipeline.errors import ConfigError, MediaError
-from argmap.pipeline.text import timecode
+from argmap.pipeline.text import clean_speech, timecode
 from argmap.store import Segment, Store, Video
 
 #: speaking rate used to give untimed text plausible times (words per second)
@@ -98,6 +98,11 @@ def _timed_blocks(text: str) -> list[tuple[float, float, list[str]]]:
             current = []
             out.append((start, max(start, end), current))
             after_blank = skipping = ident_candidate = False
+            continue
+        if "-->" in line:
+            # A timing line that does not parse: its cue is dropped, never glued onto the last one.
+            current = None
+            after_blank = ident_candidate = False
             continue
         if not line.strip():
             after_blank = True
@@ -245,7 +250,8 @@ def read_caption_file(path: str | Path) -> list[Cue]:
 
 def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> list[Segment]:
     """Segments in time order with monotonic starts and end >= start; empty cues dropped."""
-    ordered = sorted((c for c in cues if c.text.strip()), key=lambda c: c.start)
+    # Caption files come from strangers: a cue may carry terminal escapes or invisible characters.
+    ordered = sorted((c for c in cues if clean_speech(c.text)), key=lambda c: c.start)
     segments = []
     prev_start = 0.0
     for idx, cue in enumerate(ordered):
@@ -259,7 +265,7 @@ def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> l
                 idx=idx,
                 start=round(start, 3),
                 end=round(end, 3),
-                text=cue.text.strip(),
+                text=clean_speech(cue.text),
             )
         )
         prev_start = start

@@ -33,6 +33,7 @@ from argmap.pipeline.ingest.whisper_models import (
     one_line,
 )
 from argmap.pipeline.stages import BaseStage, StageContext
+from argmap.pipeline.text import clean_speech
 from argmap.store import Segment, Store, Transcript, Video
 
 if TYPE_CHECKING:
@@ -437,7 +438,7 @@ class Transcriber(BaseStage):
                 idx=idx,
                 start=round(seg.start, 3),
                 end=round(seg.end, 3),
-                text=seg.text,
+                text=clean_speech(seg.text),
                 avg_logprob=round(seg.avg_logprob, 4),
                 no_speech_prob=round(seg.no_speech_prob, 4),
                 words=seg.words if self.options.word_timestamps else None,

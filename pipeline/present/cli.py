@@ -14,7 +14,7 @@ import click
 
 from argmap.pipeline import __version__
 from argmap.pipeline.present import commands_arguments, commands_ingest, commands_map, commands_search
-from argmap.pipeline.present.cli_helpers import db_option, echo_json, open_store
+from argmap.pipeline.present.cli_helpers import TerminalGuard, db_option, echo_json, open_store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,6 +48,8 @@ for _module in (commands_ingest, commands_arguments, commands_search, commands_m
 
 
 def main() -> None:
+    sys.stdout = TerminalGuard(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = TerminalGuard(sys.stderr)  # type: ignore[assignment]
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive only

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
+from sqlite_utils.utils import sqlite3
 
 from argmap.pipeline.errors import ArgmapError
 from argmap.store import Store, StoreError
@@ -44,8 +46,43 @@ def friendly_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except (ArgmapError, StoreError) as err:
             raise click.ClickException(str(err)) from err
+        except sqlite3.DatabaseError as err:  # disk full, read-only file, a lock held too long
+            first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+            raise click.ClickException(f"database error: {first}") from err
 
     return wrapper  # type: ignore[return-value]
+
+
+# Colour (SGR, ESC [ ... m) is the only control sequence argmap itself prints; anything else in
+# the output came from stored text and could retitle the window, write the clipboard (OSC 52) or
+# clear the screen.
+_CONTROL = re.compile(
+    r"\x1b\[(?![0-9;]*m)[0-?]*[ -/]*[@-~]"  # CSI other than colour
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, up to BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b(?![\[\]])[ -~]?"  # other escapes
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]"  # C0 (but tab, newline, CR, ESC) and C1
+)
+
+
+def strip_control(text: str) -> str:
+    """``text`` with every terminal control sequence removed except colour."""
+    return _CONTROL.sub("", text)
+
+
+class TerminalGuard:
+    """A text stream that passes everything written through :func:`strip_control`: the last
+    line of defence behind cleaning at storage time, for databases written by older versions."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(strip_control(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def echo_json(value: Any) -> None:

@@ -37,10 +37,22 @@ from argmap.store.records import ArgumentInContext, VideoOverview
 QUERY_SECONDS = 5.0
 
 # argmap's own pages run no script at all; the map page carries its own, stricter-than-network policy.
-PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'"
-MAP_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+# No page may be framed by another site (clickjacking): frame-ancestors here, X-Frame-Options for
+# browsers that predate it.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
 )
+MAP_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:;"
+    " font-src data:; frame-ancestors 'none'"
+)
+# Host names a request may carry besides the one `--host` names. A page on another site can make
+# the user's browser send requests here under its own name (DNS rebinding); those are refused.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+#: query fields accepted per request; more is refused (the stdlib parser would raise mid-request)
+MAX_QUERY_FIELDS = 50
+#: transcript segments per video page; longer transcripts are split into parts
+SEGMENTS_PER_PAGE = 2000
 
 
 class QueryTimeout(ArgmapError):
@@ -186,9 +198,27 @@ def video_page(store: Store, q: dict[str, str]) -> Response:
                 f"{_quote_block(a.quote, a.text)}</div>"
             )
     if segments:
+        # One pass over the arguments, not one per segment: an hours-long video has tens of
+        # thousands of segments and thousands of arguments.
+        on_segment: dict[int, list[ArgumentInContext]] = {}
+        for a in arguments:
+            if a.seg_first is not None and a.seg_last is not None:
+                for idx in range(a.seg_first, a.seg_last + 1):
+                    on_segment.setdefault(idx, []).append(a)
+        pages = max(1, -(-len(segments) // SEGMENTS_PER_PAGE))
+        part = min(max(1, _int(q.get("part"), 1)), pages)
+        shown = segments[(part - 1) * SEGMENTS_PER_PAGE : part * SEGMENTS_PER_PAGE]
         parts.append("<h2>Transcript</h2>")
-        for seg in segments:
-            hits = [a for a in arguments if _rests_on(a, seg.idx)]
+        if pages > 1:
+            links = " ".join(
+                f"<strong>{n}</strong>"
+                if n == part
+                else f'<a href="/video?{urlencode({"id": video.id, "part": n})}">{n}</a>'
+                for n in range(1, pages + 1)
+            )
+            parts.append(f'<p class="meta">part {part} of {pages}: {links}</p>')
+        for seg in shown:
+            hits = on_segment.get(seg.idx, [])
             cls = "seg hl" if hits else "seg"
             marks = "".join(f' <a href="#arg-{esc(a.id)}">{_tag(a.type)}</a>' for a in hits)
             text = esc(seg.text)
@@ -210,10 +240,11 @@ def _commentator_name(store: Store, commentator_id: str | None) -> str | None:
         return None
 
 
-def _rests_on(argument: ArgumentInContext, segment_idx: int) -> bool:
-    """Whether the argument's quote lies (partly) in the segment, so the transcript marks it."""
-    first, last = argument.seg_first, argument.seg_last
-    return first is not None and last is not None and first <= segment_idx <= last
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
 
 
 def search_page(store: Store, q: dict[str, str]) -> Response:
@@ -457,8 +488,17 @@ class Handler(BaseHTTPRequestHandler):
         pass  # a local viewer: the terminal stays quiet
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        if not self._host_allowed():
+            self._send(
+                Response(_page("refused", "<h1>This server answers only to its own address</h1>"), 421)
+            )
+            return
         parts = urlsplit(self.path)
-        multi = parse_qs(parts.query, keep_blank_values=False, max_num_fields=50)
+        try:
+            multi = parse_qs(parts.query, keep_blank_values=False, max_num_fields=MAX_QUERY_FIELDS)
+        except ValueError:
+            self._send(Response(_page("error", f"<h1>At most {MAX_QUERY_FIELDS} query fields</h1>"), 400))
+            return
         q = {k: v[0] for k, v in multi.items()}
         try:
             response = self._dispatch(parts.path, q, multi)
@@ -469,6 +509,15 @@ class Handler(BaseHTTPRequestHandler):
         except (ArgmapError, StoreError) as err:
             response = Response(_page("error", f"<h1>{esc(err)}</h1>"), 400)
         self._send(response)
+
+    def _host_allowed(self) -> bool:
+        """Only requests addressed to this server by a loopback name or the bound host."""
+        host = self.headers.get("Host")
+        if not host:
+            return False
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        name = name.strip("[]").lower()
+        return name in LOOPBACK_NAMES or name == self.server.server_address[0].lower()
 
     def _dispatch(self, path: str, q: dict[str, str], multi: dict[str, list[str]]) -> Response:
         if path == "/favicon.ico":
@@ -496,6 +545,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Security-Policy", response.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Frame-Options", "DENY")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)

@@ -25,6 +25,7 @@ from argmap.pipeline.llm_client import (
     render_lines,
 )
 from argmap.pipeline.summarise.default import default_summary
+from argmap.pipeline.text import clean_speech
 from argmap.store import Prompt, Summary
 
 SUMMARY_SCHEMA: dict[str, Any] = {
@@ -135,9 +136,9 @@ class LLMSummariser(LLMStageBase):
         kept = []
         for kp in points:
             if isinstance(kp, dict) and isinstance(kp.get("text"), str) and kp.get("line") in lines:
-                kept.append({"text": " ".join(kp["text"].split()), "line": int(kp["line"])})
+                kept.append({"text": clean_speech(kp["text"]), "line": int(kp["line"])})
         if len(kept) < len(points):
             self.notes.append(
                 f"dropped {len(points) - len(kept)} key point(s) pointing at no transcript line"
             )
-        return {"gist": " ".join(gist.split()), "paragraph": " ".join(paragraph.split()), "key_points": kept}
+        return {"gist": clean_speech(gist), "paragraph": clean_speech(paragraph), "key_points": kept}

@@ -1,0 +1,204 @@
+"""What argmap refuses or cleans when the world is hostile: text with terminal escapes, caption
+files with broken timing lines, databases it cannot or must not write, and browsers that are not
+the user's (DNS rebinding, framing). Each test failed before its fix."""
+
+from __future__ import annotations
+
+import http.client
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from argmap.pipeline.ingest.captions import cues_to_segments, parse_captions
+from argmap.pipeline.present.serve import SEGMENTS_PER_PAGE, ArgmapServer, make_server
+from argmap.store import Argument, Commentator, Segment, Store, Transcript, Video
+
+CLI = "from argmap.pipeline.present.cli import main; main()"
+OSC_TITLE = "\x1b]0;pwned\x07"
+OSC_CLIPBOARD = "\x1b]52;c;ZWNobyBwd25lZA==\x07"
+CLEAR = "\x1b[2J\x1b[H"
+
+
+def argmap(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", CLI, *args], capture_output=True, text=True, timeout=120)
+
+
+# -- terminal escapes ------------------------------------------------------------------------
+
+
+def test_imported_transcripts_are_stored_without_control_sequences(tmp_path: Path) -> None:
+    txt = tmp_path / "talk.txt"
+    txt.write_text(f"Hello {OSC_TITLE}world, the tariffs are a mistake.\n{CLEAR}We must act now.\n")
+    vtt = tmp_path / "subs.vtt"
+    vtt.write_text(f"WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nSay {OSC_CLIPBOARD}nothing\u202e odd.\n")
+    db = tmp_path / "e.db"
+    done = argmap("ingest", str(txt), str(vtt), "--db", str(db), "--no-embed", "--extractor", "rules")
+    assert done.returncode == 0, done.stderr
+    store = Store.open(db)
+    try:
+        texts = [r["text"] for r in store.rows("select text from segments")]
+        texts += [r["text"] + r["quote"] for r in store.rows("select text, quote from arguments")]
+    finally:
+        store.close()
+    assert texts and all("\x1b" not in t and "\x07" not in t and "\u202e" not in t for t in texts)
+    assert any("the tariffs are a mistake" in t for t in texts)
+
+
+def test_the_cli_never_prints_control_sequences_from_older_rows(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    store = Store.open(db)
+    store.upsert_commentator(Commentator(id="c-1", name="Eve"))
+    video = store.upsert_video(
+        Video(id="file:old", source_url="file:///x.txt", title="t", commentator_id="c-1")
+    )
+    transcript = Transcript(id=Transcript.make_id(video.id, "import"), video_id=video.id, source="import")
+    raw = f"Old row {OSC_CLIPBOARD}with {CLEAR}escapes."
+    store.save_transcript(transcript, [Segment("s/0", transcript.id, video.id, 0, 0.0, 2.0, raw)])
+    store.save_arguments(
+        video.id,
+        "default",
+        "2",
+        [
+            Argument(
+                id="a1", video_id=video.id, transcript_id=transcript.id, type="claim", text=raw, quote=raw,
+                start=0.0, end=2.0, seg_first=0, seg_last=0, extractor="default", extractor_version="2",
+            )
+        ],
+    )  # fmt: skip
+    store.close()
+    for args in (["transcript", "file:old"], ["arguments"], ["search", "row", "--mode", "keyword"]):
+        out = argmap(*args, "--db", str(db))
+        assert out.returncode == 0, (args, out.stderr)
+        assert "Old row" in out.stdout, args
+        assert "\x1b]" not in out.stdout and "\x1b[2J" not in out.stdout and "\x07" not in out.stdout, args
+
+
+def test_a_malformed_timing_line_is_not_glued_onto_the_previous_cue() -> None:
+    vtt = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nFirst cue.\n\n"
+        "00:00:03.000 --> soon\nBroken cue text.\n\n00:00:05.000 --> 00:00:06.000\nThird cue.\n"
+    )
+    segments = cues_to_segments(parse_captions(vtt, "vtt"), transcript_id="t", video_id="v")
+    assert [s.text for s in segments] == ["First cue.", "Third cue."]
+
+
+# -- databases argmap must not write ----------------------------------------------------------
+
+
+def test_a_database_from_a_newer_argmap_is_refused_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    store = Store.open(db)
+    store.db["_sqlite_migrations"].insert(
+        {"migration_set": "argmap", "name": "m999_from_the_future", "applied_at": "2030-01-01"}
+    )
+    store.close()
+    for args in (["videos"], ["ingest", str(tmp_path)], ["export"]):
+        out = argmap(*args, "--db", str(db))
+        assert out.returncode == 1, args
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and "newer argmap" in lines[0] and "m999_from_the_future" in lines[0], lines
+
+
+def test_a_file_that_is_not_sqlite_is_refused_in_one_line(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_bytes(b"these are my notes, not a database\n" * 200)
+    before = notes.read_bytes()
+    for args in (["videos"], ["ingest", str(tmp_path / "missing.mp3")], ["export"]):
+        out = argmap(*args, "--db", str(notes))
+        assert out.returncode == 1, args
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and "is not an argmap database" in lines[0], lines
+    assert notes.read_bytes() == before
+
+
+# -- the web view and browsers that are not the user's ----------------------------------------
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[ArgmapServer, str]]:
+    db = tmp_path / "s.db"
+    store = Store.open(db)
+    store.upsert_commentator(Commentator(id="c-1", name="Long Talker"))
+    video = store.upsert_video(
+        Video(id="file:long", source_url="file:///l.mp3", title="Long", commentator_id="c-1")
+    )
+    transcript = Transcript(id=Transcript.make_id(video.id, "asr"), video_id=video.id, source="asr")
+    n = SEGMENTS_PER_PAGE * 2 + 10
+    segs = [
+        Segment(f"s/{i}", transcript.id, video.id, i, i * 2.0, i * 2.0 + 2.0, f"line number {i}")
+        for i in range(n)
+    ]
+    store.save_transcript(transcript, segs)
+    args = [
+        Argument(
+            id=f"a{i}", video_id=video.id, transcript_id=transcript.id, type="claim", text=f"claim {i}",
+            quote=f"line number {i}", start=i * 2.0, end=i * 2.0 + 2.0, seg_first=i, seg_last=i,
+            extractor="default", extractor_version="2",
+        )
+        for i in range(0, n, 3)
+    ]  # fmt: skip
+    store.save_arguments(video.id, "default", "2", args)
+    store.close()
+    server = make_server(db, port=0, warm=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, video.id
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _get(server: ArgmapServer, path: str, host: str | None = None) -> tuple[int, dict[str, str], str]:
+    port = server.server_address[1]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.putrequest("GET", path, skip_host=True)
+    if host is not None:
+        conn.putheader("Host", host)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read().decode("utf-8")
+    conn.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def test_serve_refuses_other_host_names(served: tuple[ArgmapServer, str]) -> None:
+    server, _ = served
+    port = server.server_address[1]
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.nip.io", None):
+        status, _, body = _get(server, "/", host)
+        assert status == 421 and "Long Talker" not in body, host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
+        status, _, body = _get(server, "/", host)
+        assert status == 200 and "Long Talker" in body, host
+
+
+def test_serve_pages_cannot_be_framed(served: tuple[ArgmapServer, str]) -> None:
+    server, _ = served
+    for path in ("/", "/map", "/search?q=claim"):
+        status, headers, _ = _get(server, path, "localhost")
+        assert status == 200, path
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+def test_too_many_query_fields_is_a_clean_400(served: tuple[ArgmapServer, str]) -> None:
+    server, _ = served
+    query = "&".join(f"f{i}=x" for i in range(80))
+    status, _, body = _get(server, f"/search?{query}", "localhost")
+    assert status == 400 and "query fields" in body
+    assert _get(server, "/", "localhost")[0] == 200  # still serving
+
+
+def test_a_long_video_page_comes_in_parts(served: tuple[ArgmapServer, str]) -> None:
+    server, video_id = served
+    status, _, first = _get(server, f"/video?id={video_id}", "localhost")
+    assert status == 200 and "part 1 of 3" in first
+    assert "line number 0<" in first and f"line number {SEGMENTS_PER_PAGE}<" not in first
+    status, _, third = _get(server, f"/video?id={video_id}&part=3", "localhost")
+    assert status == 200 and f"line number {SEGMENTS_PER_PAGE * 2 + 9}" in third
+    assert "<mark>" in third  # arguments still marked on later parts
