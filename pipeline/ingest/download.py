@@ -23,7 +23,17 @@ from typing import Any
 from argmap.pipeline.config import CAPTION_MODES, DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, IngestOptions
 from argmap.pipeline.errors import ConfigError, MediaError, SourceError
 from argmap.pipeline.ingest.sources import Entry, safe_name
-from argmap.pipeline.ingest.ytdlp import base_params, classify, number, plain_url, published_date
+from argmap.pipeline.ingest.ytdlp import (
+    MIN_RATE,
+    RATE_GRACE,
+    StreamLimit,
+    base_params,
+    classify,
+    guarded_ydl,
+    number,
+    plain_url,
+    published_date,
+)
 from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import clean_line, clean_text
 from argmap.store import StageStatus, Store, Transcript, Video
@@ -103,6 +113,8 @@ class DownloadOptions:
     sleep: float = 0.0  # seconds between media downloads (be polite to one host)
     max_filesize: int | None = DEFAULT_MAX_FILESIZE  # bytes; None = no limit
     max_duration: float | None = DEFAULT_MAX_DURATION  # seconds; None = no limit
+    min_rate: float = MIN_RATE  # bytes/s a download must average once past rate_grace
+    rate_grace: float = RATE_GRACE
 
     def __post_init__(self) -> None:
         if self.captions not in CAPTION_MODES:
@@ -219,7 +231,7 @@ class Downloader(BaseStage):
         assert entry.info is not None
         # What the feed or playlist already said can turn an entry away without a request.
         self.options.check_duration(video.duration)
-        with yt_dlp.YoutubeDL(params) as ydl:
+        with guarded_ydl(params, min_rate=self.options.min_rate, grace=self.options.rate_grace) as ydl:
             try:
                 info = ydl.process_ie_result(dict(entry.info), download=False)
                 self.options.check_duration(number(info.get("duration")))
@@ -234,8 +246,13 @@ class Downloader(BaseStage):
                     result = ydl.process_ie_result(info, download=True)
                     media_path = _downloaded_path(ydl, result)
                     self.downloads += 1
+            except StreamLimit as err:
+                _remove_partial(self.options.media_dir, stem)
+                raise SourceError(str(err), permanent=err.permanent) from err
             except yt_dlp.utils.DownloadError as err:
                 reason, permanent = classify(str(err))
+                if not permanent:
+                    _remove_partial(self.options.media_dir, stem)
                 raise SourceError(reason, permanent=permanent) from err
             except MediaError:
                 _remove_partial(self.options.media_dir, stem)

@@ -31,7 +31,16 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from argmap.pipeline.errors import ConfigError, SourceError
-from argmap.pipeline.ingest.ytdlp import base_params, classify, number, plain_url, published_date
+from argmap.pipeline.ingest.ytdlp import (
+    MAX_PAGE_BYTES,
+    StreamLimit,
+    base_params,
+    classify,
+    guarded_ydl,
+    number,
+    plain_url,
+    published_date,
+)
 from argmap.pipeline.text import MAX_NAME, clean_line, clean_text
 from argmap.store import Commentator, Video, make_id
 
@@ -40,6 +49,7 @@ MEDIA_EXTENSIONS = frozenset(
     | {".mov", ".aac", ".avi", ".mka", ".wma", ".wmv"}
 )
 TRANSCRIPT_EXTENSIONS = frozenset({".vtt", ".srt", ".txt"})
+WEB_SCHEMES = frozenset({"http", "https"})
 
 # Extractors whose ids come from file or page names rather than from a site's own catalogue.
 _URL_DERIVED_IDS = frozenset({"generic", "html5mediaembed", "html5"})
@@ -185,9 +195,11 @@ def _expand_url(url: str, options: SourceOptions) -> Iterator[Entry]:
 
     params = base_params(options.cookies)
     params["extract_flat"] = "in_playlist"
-    with yt_dlp.YoutubeDL(params) as ydl:
+    with guarded_ydl(params, max_bytes=MAX_PAGE_BYTES) as ydl:
         try:
             info = ydl.extract_info(url, download=False, process=False)
+        except StreamLimit as err:
+            raise SourceError(f"{url}: {err}", permanent=err.permanent) from err
         except yt_dlp.utils.DownloadError as err:
             # yt-dlp's generic extractor reads RSS but not Atom, and calls an Atom feed an
             # unsupported URL: only then is a second look worth a request.
@@ -221,7 +233,10 @@ def _walk(
         if resolved is not None:
             yield from _walk(ydl, resolved, url, options, parent=resolved, depth=depth + 1)
             return
-    yield _remote_entry(ydl, info, url, options, parent)
+    entry = _remote_entry(ydl, info, url, options, parent)
+    # A feed may point anywhere: only web addresses are fetched (never javascript:, data:, file:).
+    if urlsplit(entry.video.source_url).scheme in WEB_SCHEMES:
+        yield entry
 
 
 def _maybe_nested_playlist(ydl: Any, info: dict[str, Any], depth: int) -> dict[str, Any] | None:
@@ -342,6 +357,8 @@ def _remote_entry(
     webpage = info.get("webpage_url")
     if not webpage and extractor != "generic":
         webpage = _entry_url(info)
+    if webpage and urlsplit(webpage).scheme not in WEB_SCHEMES:
+        webpage = None
     title = clean_line(info.get("title")) or clean_line(options.title)
     video = Video(
         id=vid,

@@ -3,6 +3,11 @@
 Options every YoutubeDL is built with, a logger that keeps yt-dlp quiet but remembers its
 errors, readers for the loosely typed fields of its info dicts, and :func:`classify`, which
 turns a yt-dlp error message into a one-line reason and whether retrying can ever help.
+
+:func:`guarded_ydl` is the YoutubeDL every request goes through. It caps what one response may
+hold in memory (a feed or page that never ends) and gives up on a response that trickles (one
+byte every twenty seconds never trips a socket timeout): both are measured as the bytes arrive,
+by reading what the socket has instead of waiting for a full block.
 Kept apart so that :mod:`.sources` and :mod:`.download` both depend on it and not on each
 other.
 """
@@ -11,11 +16,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.text import clean_line
+
+#: the most one feed or web page may hold (expansion reads them into memory)
+MAX_PAGE_BYTES = 32 << 20
+#: a response slower than this on average, after the grace period, is abandoned (bytes/s)
+MIN_RATE = 1024
+#: seconds a response may take to get going before its rate counts
+RATE_GRACE = 60.0
 
 
 def base_params(cookies: str | None = None) -> dict[str, Any]:
@@ -88,6 +101,10 @@ def published_date(info: dict[str, Any]) -> str | None:
 # Matched case-insensitively, permanent ones first: "Private video. Sign in if you've been
 # granted access" is private (permanent), not a sign-in wall (transient).
 _PERMANENT_PATTERNS = [
+    (r"larger than the \d+ MB limit[^\n]*?(?=$|;|\n)", None),
+    (r"file:// URLs are disabled", "links to local files (file://) are not followed"),
+    # A redirect left unfollowed: its target is not a web address (file:, javascript:...).
+    (r"HTTP Error 30[0-8]\b", "redirects to an address that is not followed (not http or https)"),
     (r"HTTP Error (?:400|401|403|404|410|451)\b[^\n(]*", None),
     (r"Unsupported URL", "not a media page or file (no audio or video found)"),
     (r"private video|video is private|this video has been made private", "private video"),
@@ -110,6 +127,7 @@ _PERMANENT_PATTERNS = [
     (r"not a media file|Invalid data found", "not a media file"),
 ]
 _TRANSIENT_PATTERNS = [
+    (r"download stalled[^\n]*?(?=$|;|\n)", None),
     (r"HTTP Error (?:408|425|429|5\d\d)\b[^\n(]*", None),
     (r"timed out|timeout", "network timeout"),
     (r"connection (?:refused|reset|aborted)|Remote end closed|Connection error", "connection failed"),
@@ -134,3 +152,81 @@ def classify(message: str) -> tuple[str, bool]:
     line = re.sub(r"^\[[^\]]+\]\s*(?:[^:]{1,80}:\s*)?", "", line)
     line = line.split("; please report")[0].split(" (caused by")[0]
     return clean_line(line, 200) or "download failed", False
+
+
+# -- bounded responses --------------------------------------------------------------------------
+
+
+class StreamLimit(OSError):
+    """A response went past a limit: too large to hold (permanent) or too slow (transient).
+
+    An ``OSError`` so that yt-dlp reports it like a network failure, with this message.
+    """
+
+    def __init__(self, message: str, *, permanent: bool):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class _GuardedBody:
+    """A response body read in the pieces the socket delivers, with a size cap and a rate floor."""
+
+    def __init__(self, fp: Any, max_bytes: int | None, min_rate: float, grace: float):
+        self._fp = fp
+        self._max = max_bytes
+        self._min_rate = min_rate
+        self._grace = grace
+        self._started = time.monotonic()
+        self._bytes = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fp, name)
+
+    def _check_rate(self) -> None:
+        elapsed = time.monotonic() - self._started
+        if self._min_rate and elapsed > self._grace and self._bytes / elapsed < self._min_rate:
+            raise StreamLimit(
+                f"download stalled: {self._bytes} bytes in {elapsed:.0f} s,"
+                f" under the {self._min_rate:g} bytes/s minimum",
+                permanent=False,
+            )
+
+    def _read_some(self, n: int) -> bytes:
+        self._check_rate()
+        read1 = getattr(self._fp, "read1", None)
+        data: bytes = read1(n) if read1 is not None else self._fp.read(n)
+        self._bytes += len(data)
+        if self._max is not None and self._bytes > self._max:
+            raise StreamLimit(
+                f"larger than the {self._max >> 20} MB limit for a feed or page", permanent=True
+            )
+        if data:
+            self._check_rate()
+        return data
+
+    def read(self, amt: int | None = None) -> bytes:
+        if amt is not None and amt >= 0:
+            return self._read_some(amt)
+        chunks = []
+        while chunk := self._read_some(1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def guarded_ydl(
+    params: dict[str, Any],
+    *,
+    max_bytes: int | None = None,
+    min_rate: float = MIN_RATE,
+    grace: float = RATE_GRACE,
+) -> Any:
+    """A ``yt_dlp.YoutubeDL`` whose every response is bounded as :class:`_GuardedBody` says."""
+    import yt_dlp
+
+    class GuardedYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]
+        def urlopen(self, req: Any) -> Any:
+            response = super().urlopen(req)
+            response.fp = _GuardedBody(response.fp, max_bytes, min_rate, grace)
+            return response
+
+    return GuardedYoutubeDL(params)
