@@ -102,6 +102,16 @@ def _print_report(report: Any) -> None:
         click.secho(f"  source  {_safe(reason)}", fg="red")
 
 
+def _close_report(report: Any, as_json: bool) -> None:
+    """The closing report of a run, as JSON or as lines; exit code 1 when anything failed."""
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
 @click.command()
 @click.argument("sources", nargs=-1, required=True)
 @db_option
@@ -202,12 +212,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
         report = run_ingest(store, sources, options, _ClickReporter())
     finally:
         store.close()
-    if as_json:
-        echo_json(report.to_dict())
-    else:
-        _print_report(report)
-    if not report.ok:
-        sys.exit(1)
+    _close_report(report, as_json)
 
 
 @click.command()
@@ -319,12 +324,7 @@ def retry(
         report = run_retry(store, list(videos), options, _ClickReporter())
     finally:
         store.close()
-    if as_json:
-        echo_json(report.to_dict())
-    else:
-        _print_report(report)
-    if not report.ok:
-        sys.exit(1)
+    _close_report(report, as_json)
 
 
 @click.command()
