@@ -5,7 +5,8 @@ database cheaply: only the standard library and sqlite-utils.
 """
 
 from . import fts, queries, vectors
-from .database import DB_ENV, NotFound, Store, StoreError, default_data_dir, resolve_db_path
+from .connection import DB_ENV, NotFound, StoreError, default_data_dir, resolve_db_path
+from .database import Store
 from .records import (
     ARGUMENT_TYPES,
     RELATIONS,

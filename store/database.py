@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +19,15 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.utils import sqlite3
 
+from .connection import (
+    BUSY_TIMEOUT_MS,
+    NotFound,
+    StoreError,
+    database_error,
+    no_database,
+    resolve_db_path,
+    skip_schema_probes,
+)
 from .migrations import migrations
 from .records import (
     STAGES,
@@ -33,38 +42,6 @@ from .records import (
     to_row,
 )
 
-DB_ENV = "ARGMAP_DB"
-#: how long a writer waits for another process's transaction before giving up
-BUSY_TIMEOUT_MS = 60_000
-
-
-class StoreError(Exception):
-    """A problem with the database itself (unreadable file, unknown record)."""
-
-
-class NotFound(StoreError):
-    """A record asked for by id does not exist."""
-
-
-def default_data_dir() -> Path:
-    """Per-user data folder (XDG on Linux, the usual places elsewhere)."""
-    if sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    elif os.name == "nt":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "argmap"
-
-
-def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--db`` beats ``$ARGMAP_DB`` beats the user data directory."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(DB_ENV):
-        return Path(os.environ[DB_ENV])
-    return default_data_dir() / "argmap.db"
-
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
@@ -76,7 +53,7 @@ class Store:
     def __init__(self, db: Database, path: Path | None = None):
         self.db = db
         self.path = path
-        _skip_schema_probes(db)
+        skip_schema_probes(db)
         self.db.execute("PRAGMA foreign_keys = ON")
         self._migrate()
 
@@ -93,36 +70,59 @@ class Store:
         if readonly:
             return cls._open_readonly(resolved)
         if not create and not resolved.is_file():
-            raise StoreError(_no_database(resolved))
+            raise StoreError(no_database(resolved))
         resolved.parent.mkdir(parents=True, exist_ok=True)
         try:
             db = Database(resolved)
             # Wait for other writers instead of failing: ingest, compare and serve may share a file.
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             # WAL lets a reader (argmap serve, a second terminal) work while a batch writes.
-            db.enable_wal()
+            _enable_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")
             return cls(db, resolved)
         except sqlite3.DatabaseError as err:
-            raise StoreError(_database_error(resolved, err)) from err
+            raise StoreError(database_error(resolved, err)) from err
 
     @classmethod
     def _open_readonly(cls, path: Path) -> Store:
+        """A read-only connection. A database that an older argmap wrote is migrated first when
+        the file may be written; one on a read-only disk is opened as immutable, since no one
+        can change it there (SQLite would otherwise need to create its WAL index beside it)."""
         if not path.exists():
-            raise StoreError(_no_database(path))
+            raise StoreError(no_database(path))
         try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            store = cls._connect_readonly(path, immutable=False)
+        except sqlite3.OperationalError as err:
+            if os.access(path.parent, os.W_OK):
+                raise StoreError(database_error(path, err)) from err
+            store = cls._connect_readonly(path, immutable=True)
+        try:
+            pending = migrations.pending(store.db)
+        except sqlite3.DatabaseError as err:
+            raise StoreError(database_error(path, err)) from err
+        if pending:
+            store.close()
+            if not os.access(path, os.W_OK):
+                raise StoreError(f"{path} needs migrating by this argmap, and the file cannot be written")
+            cls.open(path).close()  # migrate, then read as asked
+            return cls._connect_readonly(path, immutable=False)
+        return store
+
+    @classmethod
+    def _connect_readonly(cls, path: Path, *, immutable: bool) -> Store:
+        flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             store = cls.__new__(cls)
             store.db = Database(conn)
             store.path = path
-            _skip_schema_probes(store.db)
+            skip_schema_probes(store.db)
             store._check_schema()
-            pending = migrations.pending(store.db)
+        except sqlite3.OperationalError:
+            raise
         except sqlite3.DatabaseError as err:
-            raise StoreError(_database_error(path, err)) from err
-        if pending:
-            raise StoreError(f"{path} needs migrating; open it once read-write (e.g. `argmap info`)")
+            raise StoreError(database_error(path, err)) from err
         return store
 
     def _check_schema(self) -> None:
@@ -544,31 +544,21 @@ class Store:
         return rows
 
 
-def _skip_schema_probes(db: Database) -> None:
-    """Tell sqlite-utils what it would otherwise find out by creating and dropping a table.
+def _enable_wal(db: Database) -> None:
+    """Switch a new file to WAL, waiting out another process that is doing the same.
 
-    Its first upsert on a connection probes for ``ON CONFLICT`` support with a scratch table.
-    That schema change, made while another process was mid-batch, made the other process's
-    next DELETE on a table with FTS triggers fail with "no such table" (foreign keys on,
-    SQLite 3.40 and 3.51). Every SQLite that sqlite-utils 4 runs on has upserts (3.24+) and
-    STRICT tables from 3.37, so the answers are known without touching the schema.
+    The switch needs the file to itself for a moment, and SQLite may answer "locked" at once
+    instead of calling the busy handler, so two processes creating one file would see one fail.
     """
-    db._supports_on_conflict = True  # type: ignore[attr-defined]  # noqa: SLF001
-    db._supports_strict = sqlite3.sqlite_version_info >= (3, 37)  # type: ignore[attr-defined]  # noqa: SLF001
-
-
-def _no_database(path: Path) -> str:
-    return f"no database at {path} (check --db or ${DB_ENV}; `argmap ingest` creates one)"
-
-
-def _database_error(path: Path, err: Exception) -> str:
-    """One line for a file SQLite cannot use (not a database, read-only, disk full)."""
-    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    if "not a database" in message or "malformed" in message:
-        return f"{path} is not an argmap database (SQLite says: {message})"
-    if "readonly" in message or "read-only" in message:
-        return f"{path} is read-only ({message}); read commands still work on it"
-    return f"{path}: {message}"
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) and "busy" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _stage_status(row: dict[str, Any]) -> StageStatus:

@@ -8,6 +8,7 @@ import http.client
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -202,3 +203,46 @@ def test_a_long_video_page_comes_in_parts(served: tuple[ArgmapServer, str]) -> N
     status, _, third = _get(server, f"/video?id={video_id}&part=3", "localhost")
     assert status == 200 and f"line number {SEGMENTS_PER_PAGE * 2 + 9}" in third
     assert "<mark>" in third  # arguments still marked on later parts
+
+
+@pytest.fixture
+def read_only_copy(tmp_path: Path) -> Iterator[Path]:
+    """A database on a read-only mount (a bind mount remounted read-only; root only)."""
+    src, ro = tmp_path / "src", tmp_path / "ro"
+    src.mkdir()
+    ro.mkdir()
+    talk = tmp_path / "talk.txt"
+    talk.write_text("We must fund the libraries now.\n")
+    done = argmap("ingest", str(talk), "--db", str(src / "r.db"), "--no-embed", "--extractor", "rules")
+    assert done.returncode == 0, done.stderr
+    mounted = subprocess.run(["mount", "--bind", str(src), str(ro)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot make a bind mount here (needs root)")
+    try:
+        if subprocess.run(["mount", "-o", "remount,bind,ro", str(ro)], capture_output=True).returncode:
+            pytest.skip("cannot remount read-only here")
+        yield ro / "r.db"
+    finally:
+        for _ in range(20):
+            if subprocess.run(["umount", str(ro)], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.5)
+
+
+def test_read_commands_work_on_a_read_only_disk(read_only_copy: Path) -> None:
+    for args in (
+        ["videos"],
+        ["arguments"],
+        ["export"],
+        ["search", "libraries", "--mode", "keyword"],
+        ["info"],
+    ):
+        out = argmap(*args, "--db", str(read_only_copy))
+        assert out.returncode == 0, (args, out.stderr)
+        assert "Traceback" not in out.stderr
+    assert "fund the libraries" in argmap("arguments", "--db", str(read_only_copy)).stdout
+    server = make_server(read_only_copy, port=0, warm=False)
+    server.server_close()
+    # A write is refused in one line, and the data is untouched.
+    out = argmap("extract", "--force", "--db", str(read_only_copy))
+    assert out.returncode == 1 and len(out.stderr.strip().splitlines()) == 1, out.stderr

@@ -30,7 +30,7 @@ def info(db_path: str | None, as_json: bool) -> None:
     """Show which database is in use and how many rows each table holds."""
     from argmap.pipeline.search.query import vector_backend
 
-    store = open_store(db_path)
+    store = open_store(db_path, readonly=True)
     data: dict[str, Any] = {"database": str(store.path), "counts": store.counts()}
     data["vector_search"] = vector_backend(store)
     if as_json:

@@ -83,7 +83,7 @@ def arguments(
     """List stored arguments with type, quote, time and a link to the moment."""
     from argmap.pipeline.extract.run import list_arguments
 
-    store = open_store(db_path)
+    store = open_store(db_path, readonly=True)
     rows = list_arguments(
         store, list(videos) or None, type=arg_type, commentator=commentator, extractor=extractor_name
     )

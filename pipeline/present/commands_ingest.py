@@ -224,7 +224,7 @@ def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
     """List stored videos with their per-stage status."""
     from argmap.store.queries import video_listing as video_rows
 
-    store = open_store(db_path)
+    store = open_store(db_path, readonly=True)
     rows = video_rows(store, status)
     if as_json:
         echo_json(rows)
@@ -258,7 +258,7 @@ def transcript(video: str, db_path: str | None, fmt: str) -> None:
     """Print VIDEO's transcript with timestamps (VIDEO: id, unique id prefix or URL)."""
     from argmap.pipeline.ingest.captions import render_transcript
 
-    store = open_store(db_path)
+    store = open_store(db_path, readonly=True)
     click.echo(render_transcript(store, store.resolve_video(video), fmt), nl=False)
 
 

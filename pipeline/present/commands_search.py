@@ -85,7 +85,7 @@ def search(
     """Find who said what about QUERY: vector and keyword search, fused."""
     from argmap.pipeline.search.query import search as run_search
 
-    store = open_store(db_path)
+    store = open_store(db_path, readonly=True)
     hits = run_search(
         store,
         query,

@@ -1,0 +1,72 @@
+"""Where a database lives and how a connection to it is set up, before any table is touched.
+
+Split from :mod:`.database` so the Store class holds only what reads and writes rows.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.utils import sqlite3
+
+DB_ENV = "ARGMAP_DB"
+#: how long a writer waits for another process's transaction before giving up
+BUSY_TIMEOUT_MS = 60_000
+
+
+class StoreError(Exception):
+    """A problem with the database itself (unreadable file, unknown record)."""
+
+
+class NotFound(StoreError):
+    """A record asked for by id does not exist."""
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder (XDG on Linux, the usual places elsewhere)."""
+    if sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "argmap"
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` beats ``$ARGMAP_DB`` beats the user data directory."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV])
+    return default_data_dir() / "argmap.db"
+
+
+def skip_schema_probes(db: Database) -> None:
+    """Tell sqlite-utils what it would otherwise find out by creating and dropping a table.
+
+    Its first upsert on a connection probes for ``ON CONFLICT`` support with a scratch table.
+    That schema change, made while another process was mid-batch, made the other process's
+    next DELETE on a table with FTS triggers fail with "no such table" (foreign keys on,
+    SQLite 3.40 and 3.51). Every SQLite that sqlite-utils 4 runs on has upserts (3.24+) and
+    STRICT tables from 3.37, so the answers are known without touching the schema.
+    """
+    db._supports_on_conflict = True  # type: ignore[attr-defined]  # noqa: SLF001
+    db._supports_strict = sqlite3.sqlite_version_info >= (3, 37)  # type: ignore[attr-defined]  # noqa: SLF001
+
+
+def no_database(path: Path) -> str:
+    return f"no database at {path} (check --db or ${DB_ENV}; `argmap ingest` creates one)"
+
+
+def database_error(path: Path, err: Exception) -> str:
+    """One line for a file SQLite cannot use (not a database, read-only, disk full)."""
+    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    if "not a database" in message or "malformed" in message:
+        return f"{path} is not an argmap database (SQLite says: {message})"
+    if "readonly" in message or "read-only" in message:
+        return f"{path} is read-only ({message}); read commands still work on it"
+    return f"{path}: {message}"
