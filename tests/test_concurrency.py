@@ -9,6 +9,7 @@ time in three passes a single try.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,52 @@ def test_read_command_refuses_a_missing_database(tmp_path: Path) -> None:
         assert code == 1, (args, output)
         assert f"no database at {missing}" in output and len(output.strip().splitlines()) == 1, output
     assert not missing.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("round_", range(2))
+def test_ingest_compare_extract_and_serve_share_one_file(tmp_path: Path, round_: int) -> None:
+    """Every kind of writer at once, with a server reading, on real models."""
+    import socket
+    import time
+    import urllib.request
+
+    db = tmp_path / "all.db"
+    first = _texts(tmp_path / "first", "first", 2)
+    code, output = _finish(_start("ingest", str(first), "--db", str(db), "--commentator", "Ana"))
+    assert code == 0, output
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serve = _start("serve", "--db", str(db), "--port", str(port))
+    more = _texts(tmp_path / "more", "more", 3)
+    writers = [
+        _start("ingest", str(more), "--db", str(db), "--commentator", "Ben"),
+        _start("compare", "--db", str(db), "--min-commentators", "1"),
+        _start("extract", "--db", str(db), "--extractor", "rules", "--force"),
+    ]
+    try:
+        deadline = time.monotonic() + 240
+        while any(w.poll() is None for w in writers) and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):  # refused while it still builds its index
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).close()
+            time.sleep(0.5)
+        for proc in writers:
+            code, output = _finish(proc)
+            assert code == 0, output
+            assert "Traceback" not in output and "locked" not in output
+        assert serve.poll() is None, "serve died while others wrote"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as page:
+            assert page.status == 200 and "Ben" in page.read().decode()
+    finally:
+        serve.terminate()
+        serve.communicate(timeout=60)
+    store = Store.open(db)
+    try:
+        videos = [r["id"] for r in store.rows("select id from videos")]
+        assert len(videos) == 5
+        for stage in ("download", "extract", "summarise", "embed"):
+            assert all(store.is_done(v, stage) for v in videos), stage
+    finally:
+        store.close()
