@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -159,7 +159,7 @@ def rss(title: str, items: list[dict[str, str]]) -> bytes:
         "<description>Loopback test feed</description>",
     ]
     for n, item in enumerate(items):
-        date = format_datetime(datetime(2025, 3, 1 + n, 9, 0, tzinfo=timezone.utc))
+        date = format_datetime(datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc) + timedelta(days=n))
         parts.append(
             f"<item><title>{escape(item['title'])}</title>"
             f'<guid isPermaLink="false">{escape(item["url"])}</guid>'

@@ -167,3 +167,23 @@ def test_a_redirect_to_a_local_file_fails_for_good(hostile: Hostile, tmp_path: P
         assert "not followed" in (outcome.reason or "") and "root:" not in (outcome.reason or "")
     finally:
         store.close()
+
+
+def test_a_long_feed_asks_the_extractor_list_only_a_few_times(
+    hostile: Hostile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each full pass over yt-dlp's ~2,000 extractors costs milliseconds; a 10,000-episode feed
+    used to make two per episode on every run."""
+    items = [
+        {"title": f"Episode {i}", "url": hostile.url(f"/ep{i}.mp3"), "type": "audio/mpeg"} for i in range(400)
+    ]
+    hostile.routes["/long.rss"] = _static(rss("Long", items), "application/rss+xml")
+    calls = []
+    original = sources._claiming_extractors
+    monkeypatch.setattr(sources, "_GENERIC_ONLY", {})
+    monkeypatch.setattr(sources, "_claiming_extractors", lambda url: calls.append(url) or original(url))
+    entries = expand(hostile.url("/long.rss"))
+    assert len(entries) == 400 and len({e.id for e in entries}) == 400
+    assert len(calls) <= 2 * sources._TRUST_GENERIC_AFTER
+    # A site yt-dlp knows is never taken for generic, however many plain links came before it.
+    assert sources._first_claimant("https://www.youtube.com/watch?v=dQw4w9WgXcQ") == "Youtube"
