@@ -246,3 +246,34 @@ def test_read_commands_work_on_a_read_only_disk(read_only_copy: Path) -> None:
     # A write is refused in one line, and the data is untouched.
     out = argmap("extract", "--force", "--db", str(read_only_copy))
     assert out.returncode == 1 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_a_full_disk_is_one_line_and_the_database_stays_usable(tmp_path: Path) -> None:
+    disk = tmp_path / "small"
+    disk.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(disk)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        big = tmp_path / "big.txt"
+        words = [
+            "tariffs",
+            "policy",
+            "market",
+            "people",
+            "should",
+            "must",
+            "never",
+            "always",
+            "because",
+            "growth",
+        ]
+        big.write_text("\n".join(" ".join(words[(i + j) % 10] for j in range(40)) + "." for i in range(4000)))
+        out = argmap("ingest", str(big), "--db", str(disk / "f.db"), "--no-embed", "--extractor", "rules")
+        assert out.returncode == 1 and "Traceback" not in out.stderr + out.stdout
+        assert "disk is full" in out.stdout
+        listed = argmap("videos", "--db", str(disk / "f.db"))
+        assert listed.returncode == 0 and "disk is full" in listed.stdout  # the failure was recorded
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
