@@ -17,7 +17,7 @@ from typing import Any
 # from here, so a value added in one place is offered and accepted everywhere.
 CAPTION_MODES = ("prefer", "only", "never")
 DEVICES = ("auto", "cpu", "cuda")
-TRANSCRIPT_FORMATS = ("txt", "vtt", "srt", "json")
+TRANSCRIPT_FORMATS = ("txt", "vtt", "srt", "json", "rttm")
 SEARCH_SCOPES = ("arguments", "passages", "all")
 SEARCH_MODES = ("semantic", "keyword", "hybrid")
 VIDEO_STATES = ("done", "failed", "pending")
@@ -42,6 +42,7 @@ class IngestOptions:
     max_duration: float | None = DEFAULT_MAX_DURATION  # seconds; None = no limit
     extract: bool = True  # run extract + summarise
     embed: bool = True
+    diarize: bool = True  # speaker turns for speech recognised from media
     extractor: str = "default"  # extractor and summariser name (default, llm, a plugin)
     extractor_options: dict[str, Any] = field(default_factory=dict)  # e.g. llm base_url/model/api_key
     media_dir: Path | None = None  # None = "<db stem>-media" beside the database

@@ -96,6 +96,7 @@ class BaseStage:
 STAGE_CLASSES: dict[str, str] = {
     "download": "argmap.pipeline.ingest.download:Downloader",
     "transcribe": "argmap.pipeline.ingest.transcribe:Transcriber",
+    "diarize": "argmap.pipeline.speakers.stage:DiarizeStage",
     "extract": "argmap.pipeline.extract.run:ExtractStage",
     "summarise": "argmap.pipeline.summarise.run:SummariseStage",
     "embed": "argmap.pipeline.search.embed:EmbedStage",

@@ -35,6 +35,7 @@ from .records import (
     Commentator,
     Prompt,
     Segment,
+    Speaker,
     StageStatus,
     Summary,
     Transcript,
@@ -258,12 +259,32 @@ class Store:
     # -- transcripts ----------------------------------------------------------------
 
     def save_transcript(
-        self, transcript: Transcript, segments: list[Segment], *, stage: str = "transcribe"
+        self,
+        transcript: Transcript,
+        segments: list[Segment],
+        *,
+        stage: str = "transcribe",
+        speakers: list[Speaker] | None = None,
     ) -> None:
-        """Replace the transcript's segments and mark the stage done, atomically."""
+        """Replace the transcript's segments and mark the stage done, atomically.
+
+        New segments invalidate the video's speakers: they are replaced by ``speakers`` (labels a
+        caption file carried) and the ``diarize`` stage is due again.
+        """
         with self.transaction():
             self.upsert("transcripts", [transcript])
             self.db.execute("delete from segments where transcript_id = ?", [transcript.id])
+            self.db.execute("delete from speaker_turns where video_id = ?", [transcript.video_id])
+            self.db.execute(
+                "delete from speakers where video_id = ? and id not in"
+                " (select speaker_id from segments where speaker_id is not null)",
+                [transcript.video_id],
+            )
+            self.db.execute(
+                "delete from stage_status where video_id = ? and stage = 'diarize'", [transcript.video_id]
+            )
+            if speakers:
+                self.upsert("speakers", speakers)
             if segments:
                 self.db["segments"].insert_all([to_row(s) for s in segments])  # type: ignore[union-attr]
             self.mark(transcript.video_id, stage, "done")
@@ -373,8 +394,13 @@ class Store:
                   or (item_type = 'passage' and item_id in (select id from passages where video_id = ?))""",
                 [video_id, video_id],
             )
-            for table in ("arguments", "summaries", "passages", "segments", "transcripts", "stage_status"):
+            tables = ("arguments", "summaries", "passages", "segments", "speaker_turns", "speakers")
+            for table in (*tables, "transcripts", "stage_status"):
                 self.db.execute(f"delete from {table} where video_id = ?", [video_id])
+            self.db.execute(
+                "delete from persons where named = 0 and id not in"
+                " (select person_id from speakers where person_id is not null)"
+            )
             self.db.execute("delete from videos where id = ?", [video_id])
             if video.commentator_id:
                 self.db.execute(

@@ -255,3 +255,45 @@ def m005_compare_runs(db: Database) -> None:
         END
         """
     )
+
+
+@migrations()
+def m006_speakers(db: Database) -> None:
+    # Who speaks: a speaker is one voice in one video (diarization's "SPEAKER_00", a caption's
+    # "Name:", a channel of a two-track recording); a person is the same voice across videos,
+    # linked by voice prints (a float32 BLOB, as embeddings are) or by the user. Turns keep the
+    # diarization itself (RTTM comes from them); segments point at their speaker, and say which
+    # channel they were transcribed from when a two-track recording was transcribed by track.
+    _run(
+        db,
+        """
+        CREATE TABLE persons (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            named INTEGER NOT NULL DEFAULT 0,
+            voice BLOB,
+            created_at TEXT
+        );
+        CREATE TABLE speakers (
+            id TEXT PRIMARY KEY,
+            video_id TEXT NOT NULL REFERENCES videos(id),
+            label TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('voice', 'channel', 'captions')),
+            person_id TEXT REFERENCES persons(id),
+            link_score REAL,
+            seconds REAL NOT NULL DEFAULT 0,
+            voice BLOB
+        );
+        CREATE INDEX idx_speakers_video ON speakers(video_id);
+        CREATE INDEX idx_speakers_person ON speakers(person_id);
+        CREATE TABLE speaker_turns (
+            video_id TEXT NOT NULL REFERENCES videos(id),
+            speaker_id TEXT NOT NULL REFERENCES speakers(id),
+            start REAL NOT NULL,
+            "end" REAL NOT NULL
+        );
+        CREATE INDEX idx_speaker_turns_video ON speaker_turns(video_id, start);
+        ALTER TABLE segments ADD COLUMN speaker_id TEXT REFERENCES speakers(id);
+        ALTER TABLE segments ADD COLUMN channel INTEGER
+        """,
+    )

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-STAGES = ("download", "transcribe", "extract", "summarise", "embed")
+STAGES = ("download", "transcribe", "diarize", "extract", "summarise", "embed")
 ARGUMENT_TYPES = ("claim", "critique", "call_to_action")
 RELATIONS = ("supports", "attacks", "agrees", "contrasts", "same_key_point")
 
@@ -99,10 +99,49 @@ class Segment:
     avg_logprob: float | None = None
     no_speech_prob: float | None = None
     words: list[dict[str, Any]] | None = None
+    speaker_id: str | None = None
+    channel: int | None = None  # 0 left, 1 right: transcribed from that track alone
 
     @staticmethod
     def make_id(transcript_id: str, idx: int) -> str:
         return f"{transcript_id}/{idx:05d}"
+
+
+@dataclass
+class Person:
+    """One voice across videos. ``named`` is true once a person's name came from the user."""
+
+    id: str
+    name: str
+    named: bool = False
+    voice: bytes | None = None  # float32 voice print (see store.vectors)
+    created_at: str | None = None
+
+
+@dataclass
+class Speaker:
+    """One voice in one video; ``label`` is how the video knows it ("Speaker 1", "Dana")."""
+
+    id: str
+    video_id: str
+    label: str
+    source: str  # voice | channel | captions
+    person_id: str | None = None
+    link_score: float | None = None  # voice-print similarity to the person it was linked to
+    seconds: float = 0.0
+    voice: bytes | None = None
+
+    @staticmethod
+    def make_id(video_id: str, label: str) -> str:
+        return "s-" + make_id(video_id, label, length=12)
+
+
+@dataclass
+class SpeakerTurn:
+    video_id: str
+    speaker_id: str
+    start: float
+    end: float
 
 
 @dataclass

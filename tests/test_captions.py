@@ -83,7 +83,7 @@ def texts(cues: list[Cue]) -> list[str]:
 def test_plain_vtt_cues_tags_and_times() -> None:
     cues = parse_captions(PLAIN_VTT, "vtt")
     assert texts(cues) == [
-        "The budget is too small.",
+        "Alice: The budget is too small.",  # a WebVTT voice span names the speaker
         "We should fund the schools first.",
         "An hour & later.",
     ]
@@ -185,10 +185,35 @@ def test_vtt_import_is_stored_with_times_and_rerun_is_identical(store, tmp_path:
         store.save_transcript(transcript, segments)
     stored = store.segments(transcript.id)
     assert [(s.start, s.end, s.text) for s in stored] == [
-        (1.0, 3.5, "The budget is too small."),
+        (1.0, 3.5, "Alice: The budget is too small."),  # one voice span: kept as text
         (3.5, 6.25, "We should fund the schools first."),
         (3600.0, 3602.0, "An hour & later."),
     ]
     assert store.counts()["segments"] == 3
     hits = store.rows("select rowid from segments_fts where segments_fts match 'schools'")
     assert len(hits) == 1
+
+
+def test_speaker_labels_become_speakers_when_used_more_than_once() -> None:
+    from argmap.pipeline.ingest.captions import speakers_from_labels
+
+    text = (
+        "[00:01] Dana Reyes: The subsidy is a mistake.\n"
+        "[00:05] Note: this line is not a speaker.\n"
+        "[00:09] >> TOM: We should vote against it.\n"
+        "[00:14] Dana Reyes: And soon.\n"
+        "[00:18] TOM: Agreed.\n"
+        "[00:22] >> Someone else talks now.\n"
+    )
+    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id="t", video_id="v")
+    labelled, speakers = speakers_from_labels(segments, "v")
+    assert sorted(s.label for s in speakers) == ["Dana Reyes", "TOM"]
+    by_id = {s.id: s.label for s in speakers}
+    assert [(by_id.get(s.speaker_id or ""), s.text) for s in labelled] == [
+        ("Dana Reyes", "The subsidy is a mistake."),
+        (None, "Note: this line is not a speaker."),
+        ("TOM", "We should vote against it."),
+        ("Dana Reyes", "And soon."),
+        ("TOM", "Agreed."),
+        (None, "Someone else talks now."),
+    ]

@@ -253,7 +253,7 @@ def test_stage_modules_are_required_not_optional(tmp_path: Path) -> None:
         extractor="llm", extractor_options={"base_url": "http://127.0.0.1:9/v1", "model": "m"}
     )
     stages = build_stages(options, store)
-    assert [s.name for s in stages] == ["download", "transcribe", "extract", "summarise", "embed"]
-    assert stages[2].extractor_name == "llm" and stages[2].options["model"] == "m"
-    assert stages[3].summariser == "llm" and stages[3].options["model"] == "m"
+    assert [s.name for s in stages] == ["download", "transcribe", "diarize", "extract", "summarise", "embed"]
+    assert stages[3].extractor_name == "llm" and stages[3].options["model"] == "m"
+    assert stages[4].summariser == "llm" and stages[4].options["model"] == "m"
     store.close()

@@ -345,17 +345,17 @@ def test_re_extracting_everything_drops_the_emptied_run(seeded: Store) -> None:
 
 
 def test_m005_gives_earlier_runs_a_row(tmp_path: Path) -> None:
-    from sqlite_utils import Database
 
     from argmap.store import KeyPoint, KeyPointMember
     from argmap.store.migrations import migrations
 
-    db = Database(tmp_path / "old.db")
-    db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db, stop_before="m005_compare_runs")  # a store as an argmap before runs had rows
-    store = Store.__new__(Store)  # Store() would migrate it to the end at once
-    store.db, store.path = db, None
+    store = Store.open(tmp_path / "old.db")
+    db = store.db
     args = load_transcript(store, DATA / "dana_reyes.txt")
+    # Back to a store as an argmap before runs had rows: m005 undone, its record forgotten.
+    db.execute("DROP TRIGGER key_points_drop_empty_run")
+    db.execute("DROP TABLE compare_runs")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_compare_runs'")
     store.upsert(
         "key_points",
         [KeyPoint("kp-old", "run-old", args[0].text, args[0].id, 2, 1, "the story", {})],

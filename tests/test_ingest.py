@@ -16,7 +16,6 @@ import pytest
 from media_server import GOOD_IN_BAD_FEED, Site
 
 from argmap.pipeline.errors import ConfigError, MediaError, SourceError
-from argmap.pipeline.ingest.captions import render_transcript
 from argmap.pipeline.ingest.download import (
     Downloader,
     DownloadOptions,
@@ -25,6 +24,7 @@ from argmap.pipeline.ingest.download import (
 )
 from argmap.pipeline.ingest.sources import SourceOptions, canonical_id, expand, parse_since, safe_name
 from argmap.pipeline.ingest.ytdlp import classify
+from argmap.pipeline.present.transcripts import render_transcript
 from argmap.pipeline.runner import IngestOptions, IngestReport, ingest
 from argmap.pipeline.text import clean_line
 from argmap.store import Store

@@ -26,7 +26,7 @@ LAYERS: list[set[str]] = [
     {"argmap.pipeline", "argmap.pipeline.errors", "argmap.pipeline.text", "argmap.pipeline.config"},
     {"argmap.pipeline.plugins", "argmap.pipeline.document", "argmap.pipeline.stages"},
     {"argmap.pipeline.llm_client", "argmap.pipeline.ingest", "argmap.pipeline.search"},
-    {"argmap.pipeline.extract"},
+    {"argmap.pipeline.extract", "argmap.pipeline.speakers"},
     {"argmap.pipeline.summarise", "argmap.pipeline.compare"},
     {"argmap.pipeline.runner"},
     {"argmap.pipeline.present"},

@@ -16,21 +16,19 @@ needs its own care:
   that start with a timestamp (``[01:02] text`` or ``00:01:02 text``, as
   ``argmap transcript --format txt`` writes) keep their real start times instead.
 
-The way back lives here too: :func:`render_transcript` writes a stored transcript as text
-with timestamps, WebVTT, SRT or JSON, in the forms the parsers above read.
+The way back is :mod:`argmap.pipeline.present.transcripts`, in the forms these parsers read.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from argmap.pipeline.config import TRANSCRIPT_FORMATS
-from argmap.pipeline.errors import ConfigError, MediaError
-from argmap.pipeline.text import clean_speech, timecode
-from argmap.store import Segment, Store, Video
+from argmap.pipeline.errors import MediaError
+from argmap.pipeline.text import clean_speech
+from argmap.store import Segment, Speaker
 
 #: speaking rate used to give untimed text plausible times (words per second)
 WORDS_PER_SECOND = 2.5
@@ -59,7 +57,12 @@ def _seconds(h: str | None, m: str, s: str, frac: str | None) -> float:
     return value
 
 
+_VOICE_RE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
+
+
 def _clean(line: str) -> str:
+    # A WebVTT voice span names the speaker: keep it as the "Name: " prefix plain text uses.
+    line = _VOICE_RE.sub(lambda m: f"{m.group(1).strip()}: ", line)
     line = _ASS_RE.sub("", _TAG_RE.sub("", line))
     line = line.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
     return " ".join(line.split())
@@ -272,37 +275,34 @@ def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> l
     return segments
 
 
-# -- writing transcripts out (argmap transcript) ------------------------------------------
+# -- speakers named in the text ------------------------------------------------------------------
+
+# "Dana Reyes: ..." or "DANA: ..." at the start of a cue: one to three capitalised words. Taken
+# as a speaker only when the same label opens at least two cues, so "Note: ..." is left alone.
+_LABEL_RE = re.compile(r"^(?:>>\s*)?((?:[A-Z][\w'.-]*)(?:\s+[A-Z][\w'.-]*){0,2}):\s+(?=\S)")
+_TURN_MARK_RE = re.compile(r"^>>\s*")
 
 
-def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
-    """A video's preferred transcript as text with timestamps, WebVTT, SRT or JSON."""
-    if fmt not in TRANSCRIPT_FORMATS:
-        raise ConfigError(f"--format {fmt!r}: expected one of {', '.join(TRANSCRIPT_FORMATS)}")
-    transcript = store.transcript(video.id)
-    if transcript is None:
-        raise ConfigError(f"{video.id} has no transcript yet (see `argmap videos`)")
-    segments = store.segments(transcript.id)
-    if fmt == "json":
-        data = {
-            "video": vars(video),
-            "transcript": vars(transcript),
-            "segments": [
-                {"idx": s.idx, "start": s.start, "end": s.end, "text": s.text, "words": s.words}
-                for s in segments
-            ],
-        }
-        return json.dumps(data, indent=2, ensure_ascii=False)
-    if fmt == "txt":
-        # "[mm:ss] text" lines: readable, and the caption importer reads them back with times.
-        long = any(s.start >= 3600 for s in segments)
-        return "".join(f"[{timecode(s.start, '.', always_hours=long)[:8]}] {s.text}\n" for s in segments)
-    if fmt == "vtt":
-        blocks = ["WEBVTT\n"]
-        blocks += [f"{timecode(s.start, '.')} --> {timecode(s.end, '.')}\n{s.text}\n" for s in segments]
-        return "\n".join(blocks)
-    blocks = [
-        f"{n}\n{timecode(s.start, ',')} --> {timecode(s.end, ',')}\n{s.text}\n"
-        for n, s in enumerate(segments, start=1)
-    ]
-    return "\n".join(blocks)
+def speakers_from_labels(segments: list[Segment], video_id: str) -> tuple[list[Segment], list[Speaker]]:
+    """Segments whose text opens with a speaker label lose the label and point at a speaker.
+
+    A label used once is probably not a speaker; ``>>`` (YouTube's "someone else speaks now")
+    is dropped from the text, since it does not say who.
+    """
+    labels = [m.group(1) if (m := _LABEL_RE.match(s.text)) else None for s in segments]
+    counts = Counter(label for label in labels if label)
+    speakers: dict[str, Speaker] = {}
+    out = []
+    for seg, label in zip(segments, labels, strict=True):
+        if label and counts[label] >= 2:
+            speaker = speakers.setdefault(
+                label, Speaker(id=Speaker.make_id(video_id, f"captions:{label}"), video_id=video_id,
+                               label=label, source="captions")
+            )  # fmt: skip
+            speaker.seconds = round(speaker.seconds + seg.end - seg.start, 2)
+            out.append(replace(seg, text=_LABEL_RE.sub("", seg.text, count=1), speaker_id=speaker.id))
+        else:
+            out.append(
+                replace(seg, text=_TURN_MARK_RE.sub("", seg.text)) if seg.text.startswith(">>") else seg
+            )
+    return out, list(speakers.values())

@@ -22,6 +22,12 @@ from typing import Any
 
 from argmap.pipeline.config import CAPTION_MODES, DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, IngestOptions
 from argmap.pipeline.errors import ConfigError, MediaError, SourceError
+from argmap.pipeline.ingest.captions import (
+    cues_to_segments,
+    parse_captions,
+    read_caption_file,
+    speakers_from_labels,
+)
 from argmap.pipeline.ingest.sources import Entry, safe_name
 from argmap.pipeline.ingest.ytdlp import (
     MIN_RATE,
@@ -249,7 +255,9 @@ class Downloader(BaseStage):
             except StreamLimit as err:
                 _remove_partial(self.options.media_dir, stem)
                 raise SourceError(str(err), permanent=err.permanent) from err
-            except yt_dlp.utils.DownloadError as err:
+            except (yt_dlp.utils.YoutubeDLError, yt_dlp.networking.exceptions.RequestError) as err:
+                # DownloadError mostly; UnavailableVideoError and raw request errors too,
+                # depending on which HTTP library yt-dlp found.
                 reason, permanent = classify(str(err))
                 if not permanent:
                     _remove_partial(self.options.media_dir, stem)
@@ -277,7 +285,8 @@ class Downloader(BaseStage):
             _merge_video(store, video.id, updates, overwrite=("media_path",))
             if captions is not None:
                 transcript, segments = captions
-                store.save_transcript(transcript, segments)  # marks transcribe done
+                segments, speakers = speakers_from_labels(segments, video.id)
+                store.save_transcript(transcript, segments, speakers=speakers)  # marks transcribe done
             store.mark(video.id, "download", "done")
 
     def _hook(self, video: Video) -> Callable[[dict[str, Any]], None]:
@@ -300,8 +309,6 @@ class Downloader(BaseStage):
 
     def _captions(self, ydl: Any, info: dict[str, Any], video: Video) -> tuple[Transcript, list[Any]] | None:
         """Subtitles (preferred) or automatic captions as a transcript, or None if none fit."""
-        from argmap.pipeline.ingest.captions import cues_to_segments, parse_captions
-
         wanted = self.options.language or info.get("language") or "en"
         for source in ("subtitles", "automatic_captions"):
             tracks: dict[str, list[dict[str, Any]]] = info.get(source) or {}
@@ -426,8 +433,6 @@ def register(store: Store, entry: Entry) -> None:
 
 def import_transcript(store: Store, entry: Entry) -> None:
     """A .vtt/.srt/.txt file becomes the video's transcript (``source = import``)."""
-    from argmap.pipeline.ingest.captions import cues_to_segments, read_caption_file
-
     assert entry.path is not None
     cues = read_caption_file(entry.path)
     transcript = Transcript(
@@ -437,7 +442,9 @@ def import_transcript(store: Store, entry: Entry) -> None:
         model=entry.path.suffix.lower().lstrip("."),
         duration=max((c.end for c in cues), default=None),
     )
-    segments = cues_to_segments(cues, transcript_id=transcript.id, video_id=entry.video.id)
+    segments, speakers = speakers_from_labels(
+        cues_to_segments(cues, transcript_id=transcript.id, video_id=entry.video.id), entry.video.id
+    )
     with store.transaction():
-        store.save_transcript(transcript, segments)
+        store.save_transcript(transcript, segments, speakers=speakers)
         store.mark(entry.video.id, "download", "done")

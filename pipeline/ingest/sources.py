@@ -200,7 +200,7 @@ def _expand_url(url: str, options: SourceOptions) -> Iterator[Entry]:
             info = ydl.extract_info(url, download=False, process=False)
         except StreamLimit as err:
             raise SourceError(f"{url}: {err}", permanent=err.permanent) from err
-        except yt_dlp.utils.DownloadError as err:
+        except (yt_dlp.utils.YoutubeDLError, yt_dlp.networking.exceptions.RequestError) as err:
             # yt-dlp's generic extractor reads RSS but not Atom, and calls an Atom feed an
             # unsupported URL: only then is a second look worth a request.
             info = atom_feed(ydl, url) if "Unsupported URL" in str(err) else None

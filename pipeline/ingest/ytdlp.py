@@ -102,7 +102,10 @@ def published_date(info: dict[str, Any]) -> str | None:
 # granted access" is private (permanent), not a sign-in wall (transient).
 _PERMANENT_PATTERNS = [
     (r"larger than the \d+ MB limit[^\n]*?(?=$|;|\n)", None),
-    (r"file:// URLs are disabled", "links to local files (file://) are not followed"),
+    (
+        r"file:// URLs are disabled|No connection adapters were found for '?file:",
+        "links to local files (file://) are not followed",
+    ),
     # A redirect left unfollowed: its target is not a web address (file:, javascript:...).
     (r"HTTP Error 30[0-8]\b", "redirects to an address that is not followed (not http or https)"),
     (r"HTTP Error (?:400|401|403|404|410|451)\b[^\n(]*", None),
@@ -191,10 +194,12 @@ class _GuardedBody:
                 permanent=False,
             )
 
-    def _read_some(self, n: int) -> bytes:
+    def _read_some(self, n: int, kwargs: dict[str, Any]) -> bytes:
         self._check_rate()
+        # read1 returns what one socket read brings instead of waiting for n bytes; yt-dlp's
+        # requests adapter passes decode_content, which both kinds of body accept.
         read1 = getattr(self._fp, "read1", None)
-        data: bytes = read1(n) if read1 is not None else self._fp.read(n)
+        data: bytes = read1(n, **kwargs) if read1 is not None else self._fp.read(n, **kwargs)
         self._bytes += len(data)
         if self._max is not None and self._bytes > self._max:
             raise StreamLimit(
@@ -204,11 +209,11 @@ class _GuardedBody:
             self._check_rate()
         return data
 
-    def read(self, amt: int | None = None) -> bytes:
+    def read(self, amt: int | None = None, **kwargs: Any) -> bytes:
         if amt is not None and amt >= 0:
-            return self._read_some(amt)
+            return self._read_some(amt, kwargs)
         chunks = []
-        while chunk := self._read_some(1 << 20):
+        while chunk := self._read_some(1 << 20, kwargs):
             chunks.append(chunk)
         return b"".join(chunks)
 

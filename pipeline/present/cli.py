@@ -13,7 +13,13 @@ from typing import Any
 import click
 
 from argmap.pipeline import __version__
-from argmap.pipeline.present import commands_arguments, commands_ingest, commands_map, commands_search
+from argmap.pipeline.present import (
+    commands_arguments,
+    commands_ingest,
+    commands_map,
+    commands_search,
+    commands_speakers,
+)
 from argmap.pipeline.present.cli_helpers import TerminalGuard, db_option, echo_json, open_store
 
 
@@ -42,7 +48,7 @@ def info(db_path: str | None, as_json: bool) -> None:
         click.echo(f"  {table:<20} {n:>8}")
 
 
-for _module in (commands_ingest, commands_arguments, commands_search, commands_map):
+for _module in (commands_ingest, commands_arguments, commands_search, commands_map, commands_speakers):
     for _name in _module.__all__:
         cli.add_command(getattr(_module, _name))
 

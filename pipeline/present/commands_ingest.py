@@ -149,6 +149,9 @@ def _close_report(report: Any, as_json: bool) -> None:
     show_default=True,
     help="Fail entries that are longer (SECONDS or HH:MM:SS; 0 = no limit).",
 )
+@click.option(
+    "--no-diarize", is_flag=True, help="Skip speaker turns (diarization) for speech recognised from media."
+)
 @click.option("--no-extract", is_flag=True, help="Skip argument extraction and summaries.")
 @click.option(
     "--extractor",
@@ -200,6 +203,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
         max_duration=parse_duration_limit(opts["max_duration"]),
         extract=not opts["no_extract"],
         embed=not opts["no_embed"],
+        diarize=not opts["no_diarize"],
         extractor=opts["extractor"],
         extractor_options=llm_options(
             opts["extractor"], opts["llm_base_url"], opts["llm_model"], opts["llm_api_key"]
@@ -256,7 +260,7 @@ def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
 @friendly_errors
 def transcript(video: str, db_path: str | None, fmt: str) -> None:
     """Print VIDEO's transcript with timestamps (VIDEO: id, unique id prefix or URL)."""
-    from argmap.pipeline.ingest.captions import render_transcript
+    from argmap.pipeline.present.transcripts import render_transcript
 
     store = open_store(db_path, readonly=True)
     click.echo(render_transcript(store, store.resolve_video(video), fmt), nl=False)

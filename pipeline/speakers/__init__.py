@@ -1,0 +1,1 @@
+"""Who speaks when and who they are: diarization, voice prints, and people across videos."""

@@ -1,0 +1,153 @@
+"""The ``diarize`` stage of ``argmap ingest``: speaker turns, speakers and persons for a video.
+
+Speech recognised from media is diarized from the audio (by channel for two-track recordings);
+captions and imported transcripts keep the speakers their own labels named ("Dana:", ">>"),
+since there may be no audio to listen to. Segments and words get their speaker; each speaker is
+linked to a person across videos (:mod:`.people`). Turned off with ``--no-diarize``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from argmap.pipeline.config import IngestOptions
+from argmap.pipeline.errors import MediaError
+from argmap.pipeline.ingest.transcribe import decode_channels, independent_channels
+from argmap.pipeline.speakers.assign import assign
+from argmap.pipeline.speakers.diarize import Diarization, diarize, diarize_channels
+from argmap.pipeline.speakers.people import link_speakers
+from argmap.pipeline.stages import BaseStage, StageContext
+from argmap.pipeline.text import clean_speech
+from argmap.store import Segment, Speaker, SpeakerTurn, Store, Video
+from argmap.store import speakers as sp
+from argmap.store.vectors import to_blob
+
+CHANNEL_NAMES = ("left channel", "right channel")
+
+
+class DiarizeStage(BaseStage):
+    name = "diarize"
+    requires: tuple[str, ...] = ("transcribe",)
+
+    @classmethod
+    def from_options(cls, options: IngestOptions, store: Store) -> DiarizeStage | None:
+        return cls() if options.diarize else None
+
+    def run(self, ctx: StageContext, video: Video) -> None:
+        diarize_video(ctx.store, video)
+
+
+def diarize_video(store: Store, video: Video) -> Diarization | None:
+    """Diarize one stored video and save speakers, turns and segment speakers in one go."""
+    transcript = store.transcript(video.id)
+    if transcript is None:
+        raise MediaError("no transcript to give speakers to yet", permanent=False)
+    segments = store.segments(transcript.id)
+    if transcript.source != "asr":
+        with store.transaction():
+            link_speakers(store, video, [s for s in sp.speakers_of(store, video.id) if not s.person_id])
+            store.mark(video.id, "diarize", "done")
+        return None
+    if not video.media_path or not Path(video.media_path).is_file():
+        raise MediaError("the media file is gone; ingest again with --force to fetch it", permanent=False)
+    channels = decode_channels(video.media_path)
+    by_channel = len(channels) == 2 and independent_channels(*channels)
+    if by_channel:
+        result = diarize_channels(*channels)
+    else:
+        audio = channels[0] if len(channels) == 1 else (channels[0] + channels[1]) / 2
+        result = diarize(audio)
+
+    speakers = {
+        n: Speaker(
+            id=Speaker.make_id(video.id, f"{result.method}:{n}"),
+            video_id=video.id,
+            label=f"Speaker {n + 1}" + (f" ({CHANNEL_NAMES[n]})" if by_channel else ""),
+            source="channel" if by_channel else "voice",
+            seconds=round(result.seconds(n), 2),
+            voice=to_blob(result.voices[n]) if n in result.voices else None,
+        )
+        for n in result.speakers
+    }
+    if by_channel:
+        # Each segment was transcribed from one track: that track's person said it.
+        who: list[int | None] = [s.channel for s in segments]
+        words: list[list[dict[str, Any]] | None] = [s.words for s in segments]
+    else:
+        who, words = assign(result.turns, segments)
+
+    def speaker_id(n: int | None) -> str | None:
+        return speakers[n].id if n is not None and n in speakers else None
+
+    cut = cut_at_speaker_changes(segments, who, words, speaker_id)
+    turns = [SpeakerTurn(video.id, speakers[t.speaker].id, t.start, t.end) for t in result.turns]
+    with store.transaction():
+        sp.save_diarization(store, video.id, transcript.id, list(speakers.values()), turns, cut)
+        link_speakers(store, video, list(speakers.values()))
+    return result
+
+
+def cut_at_speaker_changes(
+    segments: list[Segment],
+    who: list[int | None],
+    words: list[list[dict[str, Any]] | None],
+    speaker_id: Callable[[int | None], str | None],
+) -> list[Segment]:
+    """The transcript again, each segment cut where its words change speaker, renumbered."""
+    pieces: list[Segment] = []
+    for seg, n, tagged in zip(segments, who, words, strict=True):
+        if not tagged:
+            pieces.append(replace(seg, speaker_id=speaker_id(n)))
+            continue
+        # A word no turn covers stays with the words around it.
+        last = n
+        runs: list[tuple[int | None, list[dict[str, Any]]]] = []
+        for w in tagged:
+            current = w.get("speaker", last) if w.get("speaker") is not None else last
+            last = current
+            if runs and runs[-1][0] == current:
+                runs[-1][1].append(w)
+            else:
+                runs.append((current, [w]))
+        runs = _absorb_single_words(runs)
+        if len(runs) == 1:
+            pieces.append(replace(seg, speaker_id=speaker_id(runs[0][0]), words=_ids(tagged, speaker_id)))
+            continue
+        for owner, run in runs:
+            text = clean_speech("".join(str(w["word"]) for w in run))
+            if text:
+                pieces.append(
+                    replace(
+                        seg,
+                        start=round(float(run[0]["start"]), 3),
+                        end=round(max(float(run[-1]["end"]), float(run[0]["start"])), 3),
+                        text=text,
+                        words=_ids(run, speaker_id),
+                        speaker_id=speaker_id(owner),
+                    )
+                )
+    return [replace(p, idx=idx, id=Segment.make_id(p.transcript_id, idx)) for idx, p in enumerate(pieces)]
+
+
+def _absorb_single_words(
+    runs: list[tuple[int | None, list[dict[str, Any]]]],
+) -> list[tuple[int | None, list[dict[str, Any]]]]:
+    """A lone word between another speaker's words is a timing wobble at a turn edge (or a
+    back-channel "yeah" inside the other's sentence): it stays with the words before it."""
+    out: list[tuple[int | None, list[dict[str, Any]]]] = []
+    for owner, words in runs:
+        if out and (len(words) == 1 or out[-1][0] == owner):
+            out[-1][1].extend(words)
+        else:
+            out.append((owner, list(words)))
+    if len(out) > 1 and len(out[0][1]) == 1:
+        out[1] = (out[1][0], out[0][1] + out[1][1])
+        out.pop(0)
+    return out
+
+
+def _ids(words: list[dict[str, Any]], speaker_id: Callable[[int | None], str | None]) -> list[dict[str, Any]]:
+    return [{**w, "speaker": speaker_id(w.get("speaker"))} for w in words]

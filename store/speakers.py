@@ -1,0 +1,190 @@
+"""Speakers (voices in one video), persons (a voice across videos) and speaker turns.
+
+A video's diarization is replaced whole, in one transaction with its ``diarize`` done mark, so a
+re-run never leaves half of an old speaker set behind. Persons outlive the speakers linked to
+them only when the user named them: their voice print is how a later video finds them again.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .connection import NotFound
+from .database import Store
+from .records import Person, Segment, Speaker, SpeakerTurn, make_id, to_row
+
+
+def save_diarization(
+    store: Store,
+    video_id: str,
+    transcript_id: str,
+    speakers: Sequence[Speaker],
+    turns: Sequence[SpeakerTurn],
+    segments: Sequence[Segment],
+    *,
+    stage: str = "diarize",
+) -> None:
+    """Replace a video's speakers and turns, and its transcript's segments with ``segments``
+    (cut where the speaker changes, each pointing at its speaker); mark the stage done."""
+    with store.transaction():
+        store.db.execute("delete from segments where transcript_id = ?", [transcript_id])
+        _clear(store, video_id)
+        if speakers:
+            store.db["speakers"].insert_all([to_row(s) for s in speakers])  # type: ignore[union-attr]
+        if turns:
+            store.db["speaker_turns"].insert_all([to_row(t) for t in turns])  # type: ignore[union-attr]
+        if segments:
+            store.db["segments"].insert_all([to_row(s) for s in segments])  # type: ignore[union-attr]
+        drop_orphan_persons(store)
+        store.mark(video_id, stage, "done")
+
+
+def _clear(store: Store, video_id: str) -> None:
+    store.db.execute("update segments set speaker_id = null where video_id = ?", [video_id])
+    store.db.execute("delete from speaker_turns where video_id = ?", [video_id])
+    store.db.execute("delete from speakers where video_id = ?", [video_id])
+
+
+def clear_video(store: Store, video_id: str) -> None:
+    """Forget a video's speakers (its segments lose theirs); persons stay if named."""
+    with store.transaction():
+        _clear(store, video_id)
+        drop_orphan_persons(store)
+
+
+def drop_orphan_persons(store: Store) -> None:
+    """Persons with no speaker left go, unless the user named them."""
+    store.db.execute(
+        "delete from persons where named = 0 and id not in (select person_id from speakers"
+        " where person_id is not null)"
+    )
+
+
+def speakers_of(store: Store, video_id: str) -> list[Speaker]:
+    rows = store.rows("select * from speakers where video_id = ? order by label, id", [video_id])
+    return [Speaker(**r) for r in rows]
+
+
+def speaker(store: Store, speaker_id: str) -> Speaker:
+    rows = store.rows("select * from speakers where id = ?", [speaker_id])
+    if not rows:
+        raise NotFound(f"no speaker {speaker_id!r}")
+    return Speaker(**rows[0])
+
+
+def turns_of(store: Store, video_id: str) -> list[SpeakerTurn]:
+    rows = store.rows(
+        'select video_id, speaker_id, start, "end" from speaker_turns where video_id = ? order by start',
+        [video_id],
+    )
+    return [SpeakerTurn(**r) for r in rows]
+
+
+def persons(store: Store) -> list[Person]:
+    rows = store.rows("select * from persons order by name, id")
+    return [_person(r) for r in rows]
+
+
+def person(store: Store, person_id: str) -> Person:
+    rows = store.rows("select * from persons where id = ?", [person_id])
+    if not rows:
+        raise NotFound(f"no person {person_id!r}")
+    return _person(rows[0])
+
+
+def _person(row: dict[str, Any]) -> Person:
+    return Person(**{**row, "named": bool(row["named"])})
+
+
+def new_person_id(seed: str) -> str:
+    return "p-" + make_id(seed, length=12)
+
+
+def save_person(store: Store, new: Person) -> Person:
+    row = to_row(new)
+    row["created_at"] = row["created_at"] or _dt.datetime.now(_dt.timezone.utc).isoformat()
+    with store.transaction():
+        store.db["persons"].upsert(row, pk="id")  # type: ignore[union-attr]
+    return person(store, new.id)
+
+
+def link(store: Store, speaker_id: str, person_id: str, score: float | None) -> None:
+    with store.transaction():
+        store.db.execute(
+            "update speakers set person_id = ?, link_score = ? where id = ?", [person_id, score, speaker_id]
+        )
+        drop_orphan_persons(store)
+
+
+def set_person_voice(store: Store, person_id: str, voice: bytes | None) -> None:
+    with store.transaction():
+        store.db.execute("update persons set voice = ? where id = ?", [voice, person_id])
+
+
+def voices_of_person(store: Store, person_id: str) -> list[tuple[bytes, float]]:
+    """(voice print, seconds) of every speaker linked to a person."""
+    rows = store.db.execute(
+        "select voice, seconds from speakers where person_id = ? and voice is not null", [person_id]
+    )
+    return [(r[0], float(r[1])) for r in rows]
+
+
+def rename(store: Store, person_id: str, name: str) -> None:
+    with store.transaction():
+        person(store, person_id)
+        store.db.execute("update persons set name = ?, named = 1 where id = ?", [name, person_id])
+
+
+def merge(store: Store, keep: str, gone: str) -> None:
+    """Every speaker of ``gone`` becomes ``keep``'s; ``gone`` is deleted."""
+    with store.transaction():
+        person(store, keep)
+        person(store, gone)
+        store.db.execute("update speakers set person_id = ? where person_id = ?", [keep, gone])
+        store.db.execute("delete from persons where id = ?", [gone])
+
+
+def resolve_person(store: Store, ref: str) -> Person:
+    """A person by id, unique id prefix or exact name (any case), or the person of a speaker id."""
+    rows = store.rows("select * from persons where id = ? or lower(name) = lower(?)", [ref, ref])
+    if not rows:
+        rows = store.rows("select * from persons where id like ? || '%'", [ref.replace("%", "")])
+    if not rows:
+        found = store.rows(
+            "select p.* from persons p join speakers s on s.person_id = p.id where s.id = ?", [ref]
+        )
+        rows = found
+    if len(rows) != 1:
+        if not rows:
+            raise NotFound(f"no person or speaker {ref!r} (see `argmap speakers`)")
+        names = ", ".join(f"{r['id']} ({r['name']})" for r in rows[:10])
+        raise NotFound(f"{ref!r} matches {len(rows)} people: {names}")
+    return _person(rows[0])
+
+
+@dataclass(frozen=True)
+class PersonListing:
+    """A person with where and how long they speak (the ``argmap speakers`` shape)."""
+
+    person: Person
+    speakers: tuple[Speaker, ...]
+    videos: tuple[tuple[str, str], ...]  # (video id, title)
+    seconds: float
+
+
+def listing(store: Store) -> list[PersonListing]:
+    out = []
+    for p in persons(store):
+        rows = store.rows(
+            "select s.*, v.title as _title from speakers s join videos v on v.id = s.video_id"
+            " where s.person_id = ? order by v.id, s.label",
+            [p.id],
+        )
+        titles = {r["video_id"]: r.pop("_title") for r in rows}
+        linked = tuple(Speaker(**r) for r in rows)
+        out.append(PersonListing(p, linked, tuple(titles.items()), round(sum(s.seconds for s in linked), 1)))
+    out.sort(key=lambda x: (-x.seconds, x.person.name))
+    return out
