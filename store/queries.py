@@ -26,8 +26,8 @@ from .records import (
 )
 
 _ARGUMENT_COLUMNS = (
-    'a.id, a.video_id, a.type, a.text, a.quote, a.start, a."end", a.seg_first, a.seg_last, a.target,'
-    " a.confidence, a.extractor, a.extractor_version, a.prompt_hash"
+    'a.id, a.video_id, a.transcript_id, a.type, a.text, a.quote, a.start, a."end", a.seg_first, a.seg_last,'
+    " a.target, a.confidence, a.extractor, a.extractor_version, a.prompt_hash"
 )
 _CHUNK = 500
 
@@ -44,6 +44,9 @@ class _Context:
         self.store = store
         self.videos: dict[str, Video] = {}
         self.commentators: dict[str, Commentator | None] = {}
+        self.segment_speakers: dict[str, dict[int, str]] = {}
+        self.speakers: dict[str, tuple[str | None, str | None]] = {}
+        self.speaker_counts: dict[str, int] = {}
 
     def video(self, video_id: str) -> Video:
         if video_id not in self.videos:
@@ -58,8 +61,44 @@ class _Context:
             self.commentators[commentator_id] = Commentator(**rows[0]) if rows else None
         return self.commentators[commentator_id]
 
+    def speaker(
+        self, transcript_id: str | None, idx: int | None
+    ) -> tuple[str | None, str | None, str | None]:
+        """(speaker id, name to show, person id) of a transcript's segment ``idx``."""
+        if transcript_id is None or idx is None:
+            return None, None, None
+        if transcript_id not in self.segment_speakers:
+            self.segment_speakers[transcript_id] = {
+                r["idx"]: r["speaker_id"]
+                for r in self.store.rows(
+                    "select idx, speaker_id from segments where transcript_id = ? and speaker_id is not null",
+                    [transcript_id],
+                )
+            }
+        speaker_id = self.segment_speakers[transcript_id].get(idx)
+        if speaker_id is None:
+            return None, None, None
+        if speaker_id not in self.speakers:
+            rows = self.store.rows(
+                "select s.label, s.person_id, p.name from speakers s"
+                " left join persons p on p.id = s.person_id where s.id = ?",
+                [speaker_id],
+            )
+            self.speakers[speaker_id] = (
+                (rows[0]["name"] or rows[0]["label"], rows[0]["person_id"]) if rows else (None, None)
+            )
+        name, person_id = self.speakers[speaker_id]
+        return speaker_id, name, person_id
+
+    def speaker_count(self, video_id: str) -> int:
+        if video_id not in self.speaker_counts:
+            rows = self.store.rows("select count(*) n from speakers where video_id = ?", [video_id])
+            self.speaker_counts[video_id] = int(rows[0]["n"])
+        return self.speaker_counts[video_id]
+
     def argument(self, row: dict[str, Any], kind: str = "argument") -> ArgumentInContext:
         video = self.video(row["video_id"])
+        speaker_id, speaker, person_id = self.speaker(row.get("transcript_id"), row.get("seg_first"))
         return ArgumentInContext(
             kind=kind,
             id=row["id"],
@@ -77,6 +116,10 @@ class _Context:
             extractor=row.get("extractor"),
             extractor_version=row.get("extractor_version"),
             prompt_hash=row.get("prompt_hash"),
+            speaker_id=speaker_id,
+            speaker=speaker,
+            person_id=person_id,
+            video_speakers=self.speaker_count(video.id) if speaker_id else 0,
         )
 
 
@@ -131,8 +174,8 @@ def items_in_context(
     for chunk in _chunks(passage_ids):
         marks = ",".join("?" * len(chunk))
         sql = (
-            "select id, video_id, 'passage' as type, text, text as quote, start, \"end\""
-            f" from passages where id in ({marks})"
+            "select id, video_id, transcript_id, 'passage' as type, text, text as quote, start, \"end\","
+            f" seg_first, seg_last from passages where id in ({marks})"
         )
         for row in store.rows(sql, chunk):
             out[("passage", row["id"])] = ctx.argument(row, kind="passage")

@@ -292,6 +292,11 @@ class ArgumentInContext:
     extractor: str | None = None
     extractor_version: str | None = None
     prompt_hash: str | None = None
+    # who said it, where the video has speakers: the person's name, else the video's label
+    speaker_id: str | None = None
+    speaker: str | None = None
+    person_id: str | None = None
+    video_speakers: int = 0  # how many speakers the video has (0: not diarized)
 
     @property
     def video_id(self) -> str:

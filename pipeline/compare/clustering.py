@@ -58,11 +58,20 @@ class Member:
     negated: bool
 
     @property
+    def by_person(self) -> bool:
+        """A video with several speakers is compared voice by voice, not as its channel's."""
+        return bool(self.argument.person_id) and self.argument.video_speakers > 1
+
+    @property
     def commentator_id(self) -> str:
+        if self.by_person:
+            return self.argument.person_id or ""
         return self.argument.commentator_id or ""
 
     @property
     def commentator(self) -> str:
+        if self.by_person:
+            return self.argument.speaker or ""
         return self.argument.commentator_name or ""
 
     @property

@@ -149,6 +149,8 @@ def list_arguments(
             "id": a.id,
             "video_id": a.video_id,
             "commentator": a.commentator_name,
+            "speaker": a.speaker,
+            "person_id": a.person_id,
             "type": a.type,
             "text": a.text,
             "quote": a.quote,

@@ -94,7 +94,7 @@ def arguments(
         click.echo("no arguments (run `argmap extract` after ingesting)")
     for r in rows:
         minutes, seconds = divmod(int(r["start"]), 60)
-        who = r["commentator"] or r["video_id"]
+        who = r["speaker"] or r["commentator"] or r["video_id"]
         click.echo(f"[{minutes:02d}:{seconds:02d}] {r['type']:<14} {who}: {r['text']}")
         click.echo(f"{'':22}{r['url']}")
 

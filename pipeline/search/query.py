@@ -113,6 +113,8 @@ class Hit:
             "score": self.score,
             "commentator": self.commentator,
             "commentator_id": self.commentator_id,
+            "speaker": self.item.speaker,
+            "person_id": self.item.person_id,
             "video_id": self.video_id,
             "video_title": self.video_title,
             "type": self.type,

@@ -50,17 +50,22 @@ def to_aif(m: ArgMap) -> str:
     def edge(src: str, dst: str) -> None:
         edges.append({"edgeID": str(len(edges) + 1), "fromID": src, "toID": dst, "formEdgeID": None})
 
+    # Participants are the people who spoke where speakers are known, else the commentators.
     participants = []
-    person = {}
-    for i, c in enumerate(m.commentators, start=1):
-        first, _, last = c["name"].partition(" ")
-        participants.append({"participantID": i, "firstname": first, "surname": last, "argmapID": c["id"]})
-        person[c["id"]] = i
+    person: dict[str, int] = {}
+    speakers = {a.argument.person_id: a.argument.speaker for a in m.arguments if a.argument.person_id}
+    named = [(c["id"], c["name"]) for c in m.commentators] + sorted(
+        speakers.items(), key=lambda kv: kv[0] or ""
+    )
+    for i, (pid, name) in enumerate(named, start=1):
+        first, _, last = (name or "").partition(" ")
+        participants.append({"participantID": i, "firstname": first, "surname": last, "argmapID": pid})
+        person[pid or ""] = i
 
     i_node: dict[str, str] = {}
     for a in m.arguments:
         extra = {"argmapID": a.id, "videoID": a.video_id, "start": a.start, "end": a.end, "url": a.url}
-        lnode = node("L", f"{a.commentator}: {a.quote}", **extra)
+        lnode = node("L", f"{a.argument.speaker or a.commentator}: {a.quote}", **extra)
         inode = node("I", a.text, argmapType=a.type, **extra)
         ya = node("YA", "Asserting")
         edge(lnode, ya)
@@ -69,7 +74,7 @@ def to_aif(m: ArgMap) -> str:
         locutions.append(
             {
                 "nodeID": lnode,
-                "personID": person.get(a.commentator_id or ""),
+                "personID": person.get(a.argument.person_id or a.commentator_id or ""),
                 "timestamp": hms(a.start),
                 "start": a.start,
                 "end": a.end,

@@ -104,6 +104,8 @@ class MapArgument:
             "video_id": self.video_id,
             "commentator_id": self.commentator_id,
             "commentator": self.commentator,
+            "speaker": self.argument.speaker,
+            "person_id": self.argument.person_id,
             "type": self.type,
             "text": self.text,
             "quote": self.quote,
