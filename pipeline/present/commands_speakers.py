@@ -80,16 +80,18 @@ def speakers(ctx: click.Context, db_path: str | None, as_json: bool) -> None:
             click.echo(f"    {s['id']}  {clean_line(s['label'])} in {clean_line(title)} ({said})")
 
 
-def _store(ctx: click.Context) -> Any:
-    return open_store(ctx.obj.get("db_path"))
+def _store(ctx: click.Context, db_path: str | None) -> Any:
+    # --db may stand before the subcommand (on the group) or after it.
+    return open_store(db_path or ctx.obj.get("db_path"))
 
 
 @speakers.command(name="name")
 @click.argument("person")
 @click.argument("name")
+@db_option
 @click.pass_context
 @friendly_errors
-def name_command(ctx: click.Context, person: str, name: str) -> None:
+def name_command(ctx: click.Context, person: str, name: str, db_path: str | None) -> None:
     """Name PERSON (id, id prefix, current name, or one of its speaker ids) NAME, in every video."""
     from argmap.pipeline.text import clean_line
     from argmap.store import speakers as sp
@@ -97,7 +99,7 @@ def name_command(ctx: click.Context, person: str, name: str) -> None:
     clean = clean_line(name, 120)
     if not clean:
         raise click.ClickException("a name needs at least one visible character")
-    store = _store(ctx)
+    store = _store(ctx, db_path)
     try:
         found = sp.resolve_person(store, person)
         sp.rename(store, found.id, clean)
@@ -109,14 +111,15 @@ def name_command(ctx: click.Context, person: str, name: str) -> None:
 @speakers.command()
 @click.argument("keep")
 @click.argument("other")
+@db_option
 @click.pass_context
 @friendly_errors
-def merge(ctx: click.Context, keep: str, other: str) -> None:
+def merge(ctx: click.Context, keep: str, other: str, db_path: str | None) -> None:
     """Make OTHER the same person as KEEP (every speaker of OTHER moves to KEEP)."""
     from argmap.pipeline.speakers import people
     from argmap.store import speakers as sp
 
-    store = _store(ctx)
+    store = _store(ctx, db_path)
     try:
         a, b = sp.resolve_person(store, keep), sp.resolve_person(store, other)
         if a.id == b.id:
@@ -129,13 +132,14 @@ def merge(ctx: click.Context, keep: str, other: str) -> None:
 
 @speakers.command()
 @click.argument("speaker")
+@db_option
 @click.pass_context
 @friendly_errors
-def split(ctx: click.Context, speaker: str) -> None:
+def split(ctx: click.Context, speaker: str, db_path: str | None) -> None:
     """Take SPEAKER (a speaker id from `argmap speakers`) out of its person into a new one."""
     from argmap.pipeline.speakers import people
 
-    store = _store(ctx)
+    store = _store(ctx, db_path)
     try:
         new = people.split(store, speaker)
     finally:

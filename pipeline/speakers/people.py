@@ -22,7 +22,7 @@ from argmap.store.vectors import from_blob, to_blob
 
 #: voice-print cosine similarity at which two speakers are taken to be one person (see README:
 #: calibrated on real and synthetic voices across recordings)
-PERSON_THRESHOLD = 0.84
+PERSON_THRESHOLD = 0.80
 
 
 def default_name(speaker: Speaker, video: Video) -> str:

@@ -26,6 +26,8 @@ from argmap.store import speakers as sp
 from argmap.store.vectors import to_blob
 
 CHANNEL_NAMES = ("left channel", "right channel")
+#: a one-word "turn" shorter than this is taken for a timing wobble at a turn edge
+WOBBLE_SECONDS = 0.3
 
 
 class DiarizeStage(BaseStage):
@@ -135,18 +137,25 @@ def cut_at_speaker_changes(
 def _absorb_single_words(
     runs: list[tuple[int | None, list[dict[str, Any]]]],
 ) -> list[tuple[int | None, list[dict[str, Any]]]]:
-    """A lone word between another speaker's words is a timing wobble at a turn edge (or a
-    back-channel "yeah" inside the other's sentence): it stays with the words before it."""
-    out: list[tuple[int | None, list[dict[str, Any]]]] = []
-    for owner, words in runs:
-        if out and (len(words) == 1 or out[-1][0] == owner):
-            out[-1][1].extend(words)
+    """A lone word between two runs of one speaker is a timing wobble at a turn edge or a
+    back-channel "yeah" inside their sentence: it joins them. A lone word too short to be a
+    turn of its own stays with the words before it; every word then carries its run's speaker."""
+    merged: list[tuple[int | None, list[dict[str, Any]]]] = []
+    n = 0
+    while n < len(runs):
+        owner, words = runs[n]
+        lone = bool(merged) and len(words) == 1
+        wobble = lone and float(words[0]["end"]) - float(words[0]["start"]) < WOBBLE_SECONDS
+        if lone and n + 1 < len(runs) and runs[n + 1][0] == merged[-1][0]:
+            merged[-1][1].extend(words + runs[n + 1][1])
+            n += 2
+            continue
+        if wobble or (merged and merged[-1][0] == owner):
+            merged[-1][1].extend(words)
         else:
-            out.append((owner, list(words)))
-    if len(out) > 1 and len(out[0][1]) == 1:
-        out[1] = (out[1][0], out[0][1] + out[1][1])
-        out.pop(0)
-    return out
+            merged.append((owner, list(words)))
+        n += 1
+    return [(owner, [{**w, "speaker": owner} for w in words]) for owner, words in merged]
 
 
 def _ids(words: list[dict[str, Any]], speaker_id: Callable[[int | None], str | None]) -> list[dict[str, Any]]:
