@@ -50,12 +50,12 @@ def normalised(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     return data
 
 
-def done_count(db: Path) -> int:
+def done_count(db: Path, stage: str = "transcribe") -> int:
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
         try:
             return conn.execute(
-                "select count(*) from stage_status where stage = 'transcribe' and status = 'done'"
+                "select count(*) from stage_status where stage = ? and status = 'done'", [stage]
             ).fetchone()[0]
         finally:
             conn.close()
@@ -87,9 +87,12 @@ def test_killed_batch_rerun_equals_uninterrupted_run(media_site: Site, tmp_path:
     at_kill = done_count(killed)
     assert 1 <= at_kill < 4
 
+    finished = done_count(killed, "diarize")  # every stage of the run done: nothing left to do
     rerun = argmap("ingest", *sources, "--db", str(killed), "--no-extract", "--no-embed")
     assert rerun.returncode == 0, rerun.stderr
-    assert f"skipped (already processed): {at_kill}" in rerun.stdout
+    assert f"skipped (already processed): {finished}" in rerun.stdout
+    # what was transcribed before the kill is not transcribed again
+    assert f"transcribe: {4 - at_kill} video(s)" in rerun.stderr
     assert normalised(killed) == normalised(whole)
 
 
