@@ -40,6 +40,8 @@ STEP_SECONDS = 5.0
 CLUSTER_THRESHOLD = 0.3
 #: seconds a local speaker needs in a window before its voice print is trusted
 MIN_EMBED_SECONDS = 0.5
+#: seconds of a speaker's speech its voice print is made from (the longest stretches)
+MAX_PRINT_SECONDS = 8.0
 ONSET, OFFSET = 0.5, 0.35
 MIN_GAP = 0.25
 MIN_TURN = 0.1
@@ -98,7 +100,7 @@ def diarize(audio: np.ndarray, *, threshold: float = CLUSTER_THRESHOLD) -> Diari
     windows, starts = _windows(audio)
     acts = models.segment_windows(windows)  # (n, F, 3)
     frame = models.WINDOW_SAMPLES / models.FRAMES_PER_WINDOW  # samples per frame
-    locals_: list[tuple[int, int, np.ndarray, float]] = []  # window, local speaker, print, seconds
+    locals_: list[tuple[int, int, list[np.ndarray], float]] = []  # window, speaker, speech, seconds
     for i, start in enumerate(starts):
         valid = min(models.FRAMES_PER_WINDOW, int((len(audio) - start) / frame))
         for k in range(3):
@@ -110,10 +112,10 @@ def diarize(audio: np.ndarray, *, threshold: float = CLUSTER_THRESHOLD) -> Diari
             alone = active & others
             use = alone if alone.sum() * frame / SR >= MIN_EMBED_SECONDS else active
             pieces = [audio[start + int(a * frame) : start + int(b * frame)] for a, b in _runs(use)]
-            locals_.append((i, k, models.voice_print(np.concatenate(pieces)), float(seconds)))
+            locals_.append((i, k, pieces, float(seconds)))
     if not locals_:
         return Diarization(turns=[])
-    labels = _link(locals_, acts, starts, frame, threshold)
+    labels, cluster_prints = _link(locals_, acts, starts, frame, threshold)
 
     total = int(np.ceil(len(audio) / frame))
     n_clusters = int(labels.max()) + 1
@@ -139,26 +141,23 @@ def diarize(audio: np.ndarray, *, threshold: float = CLUSTER_THRESHOLD) -> Diari
         for a, b in _hysteresis(activity[c]):
             turns.append(Turn(round(a * frame / SR, 3), round(b * frame / SR, 3), c))
     turns = _tidy(turns)
-    # Speakers numbered by first word; voices averaged over each one's windows, by speech time.
+    # Speakers numbered by first word.
     first_words = dict.fromkeys(t.speaker for t in sorted(turns, key=lambda t: t.start))
     order = {c: n for n, c in enumerate(first_words)}
-    voices: dict[int, np.ndarray] = {}
-    for c, n in order.items():
-        members = [(p, s) for (_, _, p, s), label in zip(locals_, labels, strict=True) if label == c]
-        mean = np.sum([p * s for p, s in members], axis=0)
-        voices[n] = (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
+    voices = {n: cluster_prints[c] for c, n in order.items()}
     renumbered = [Turn(t.start, t.end, order[t.speaker]) for t in turns if t.speaker in order]
     return Diarization(turns=sorted(renumbered, key=lambda t: (t.start, t.speaker)), voices=voices)
 
 
 def _link(
-    locals_: list[tuple[int, int, np.ndarray, float]],
+    locals_: list[tuple[int, int, list[np.ndarray], float]],
     acts: np.ndarray,
     starts: list[int],
     frame: float,
     threshold: float,
-) -> np.ndarray:
-    """A speaker number for every local speaker: chained by shared activity, merged by voice."""
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """A speaker number for every local speaker (chained by shared activity, merged by voice),
+    and each speaker's voice print."""
     import numpy as np
 
     n = len(locals_)
@@ -194,18 +193,26 @@ def _link(
                 parent[find(index[(w, k)])] = find(index[(w + 1, j)])
                 used_k.add(k)
                 used_j.add(j)
-    # Voice: merge chains whose prints are close, never two that speak in one window together.
     groups: dict[int, list[int]] = {}
     for m in range(n):
         groups.setdefault(find(m), []).append(m)
     chains = list(groups.values())
     windows_of = [{locals_[m][0] for m in chain} for chain in chains]
-
-    def print_of(chain: list[int]) -> np.ndarray:
-        v = np.sum([locals_[m][2] * locals_[m][3] for m in chain], axis=0)
-        return v / max(float(np.linalg.norm(v)), 1e-9)
-
-    prints = [print_of(c) for c in chains]
+    # One print per chain, from its longest stretches of speech: embedding every local speaker
+    # cost most of diarization's time and told voices apart no better.
+    prints, weights = [], []
+    for chain in chains:
+        members = sorted(chain, key=lambda m: -locals_[m][3])
+        pieces, total = [], 0
+        for m in members:
+            for piece in locals_[m][2]:
+                if total >= MAX_PRINT_SECONDS * SR:
+                    break
+                pieces.append(piece)
+                total += len(piece)
+        prints.append(models.voice_print(np.concatenate(pieces)))
+        weights.append(sum(locals_[m][3] for m in chain))
+    # Voice: merge chains whose prints are close, never two that speak in one window together.
     while len(chains) > 1:
         best, pair = 1.0 - threshold, None
         for x in range(len(chains)):
@@ -218,14 +225,16 @@ def _link(
         if pair is None:
             break
         x, y = pair
+        mixed = prints[x] * weights[x] + prints[y] * weights[y]
+        prints[x] = mixed / max(float(np.linalg.norm(mixed)), 1e-9)
+        weights[x] += weights.pop(y)
+        prints.pop(y)
         chains[x] += chains.pop(y)
         windows_of[x] |= windows_of.pop(y)
-        prints.pop(y)
-        prints[x] = print_of(chains[x])
     labels = np.zeros(n, dtype=int)
     for c, chain in enumerate(chains):
         labels[chain] = c
-    return labels
+    return labels, prints
 
 
 def _hysteresis(track: np.ndarray) -> list[tuple[int, int]]:
