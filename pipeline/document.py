@@ -132,6 +132,10 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]
         if mark == "." and not _next_starts_sentence(full, end) and end not in seg_ends:
             continue
         cuts.append(end)
+    # A sentence never spans two speakers: where the speaker changes, a sentence ends.
+    speaker = [getattr(seg, "speaker_id", None) for _, _, seg in spans]
+    changes = {spans[i][1] for i in range(len(spans) - 1) if speaker[i] != speaker[i + 1]}
+    cuts = sorted(set(cuts) | changes)
     # Long unpunctuated runs: also cut at segment edges once a sentence grows past MAX_WORDS.
     # Word counts come from the word positions, so an hour of unpunctuated captions stays linear.
     starts, ends = [], []

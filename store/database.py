@@ -212,6 +212,8 @@ class Store:
             "embeddings",
             "key_points",
             "argument_relations",
+            "speakers",
+            "persons",
         ]
         return {t: self.db[t].count for t in tables}
 

@@ -63,3 +63,20 @@ def test_an_hour_of_unpunctuated_captions_is_cut_into_bounded_sentences():
     items = [(i * 2.4, i * 2.4 + 2.4, line) for i in range(1500)]  # ~20,000 words
     out = split_sentences(segs(*items))
     assert len(out) > 400 and all(len(s.text.split()) <= MAX_WORDS for s in out)
+
+
+def test_a_sentence_never_spans_two_speakers() -> None:
+    from argmap.store import Segment
+
+    segments = [
+        Segment("t/0", "t", "v", 0, 0.0, 2.0, "So the council should", speaker_id="s-a"),
+        Segment("t/1", "t", "v", 1, 2.0, 4.0, "absolutely not do that.", speaker_id="s-b"),
+        Segment("t/2", "t", "v", 2, 4.0, 6.0, "Publish it all", speaker_id="s-b"),
+        Segment("t/3", "t", "v", 3, 6.0, 8.0, "and soon.", speaker_id="s-b"),
+    ]
+    out = split_sentences(segments)
+    assert [(s.text, s.seg_first, s.seg_last) for s in out] == [
+        ("So the council should", 0, 0),
+        ("absolutely not do that.", 1, 1),
+        ("Publish it all and soon.", 2, 3),
+    ]
