@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
 from argmap.pipeline.errors import ExtractionError
 from argmap.store import NotFound, Segment, Store, Video
+from argmap.store import speakers as sp
 
 
 class TimedText(Protocol):
@@ -198,10 +199,26 @@ class TranscriptDoc:
     segments: Sequence[Segment]
     commentator: str | None = None
     title: str | None = None
+    speakers: Mapping[str, str] = field(default_factory=dict)  # speaker id -> name to show
 
     @cached_property
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.segments)
+
+    @cached_property
+    def _by_idx(self) -> dict[int, Segment]:
+        return {s.idx: s for s in self.segments}
+
+    def speaker_of(self, sentence: Sentence) -> str | None:
+        """Who said a sentence, where the video has speakers (sentences never span two)."""
+        if not self.speakers:
+            return None
+        segment = self._by_idx.get(sentence.seg_first)
+        return self.speakers.get(segment.speaker_id or "") if segment is not None else None
+
+    def voice_of(self, sentence: Sentence) -> str | None:
+        """The speaker of a sentence in a video with several, else its commentator."""
+        return (self.speaker_of(sentence) if len(self.speakers) > 1 else None) or self.commentator
 
 
 def commentator_name(store: Store, video: Video) -> str | None:
@@ -223,4 +240,10 @@ def load_document(store: Store, video: Video) -> TranscriptDoc:
         segments=store.segments(transcript.id),
         commentator=commentator_name(store, video),
         title=video.title,
+        speakers=_speaker_names(store, video.id),
     )
+
+
+def _speaker_names(store: Store, video_id: str) -> dict[str, str]:
+    people = {p.id: p.name for p in sp.persons(store)}
+    return {s.id: people.get(s.person_id or "", s.label) for s in sp.speakers_of(store, video_id)}

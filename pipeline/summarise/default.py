@@ -157,13 +157,15 @@ def _extract_summary(
     picked = picked or [order[0]]
     argumentative = [i for i in order if verdicts[i].type in ("claim", "critique")]
     main = argumentative[0] if argumentative else picked[0]
-    gist = _gist(doc.commentator, sentences[main], verdicts[main], doc.title)
+    # In a video with several speakers, the gist and key points name who said each.
+    gist = _gist(doc.voice_of(sentences[main]), sentences[main], verdicts[main], doc.title)
     in_time = sorted(picked, key=lambda i: sentences[i].start)
     paragraph = " ".join(
-        rules.attribute(sentences[i].text, doc.commentator) for i in in_time[: min(4, len(in_time))]
+        rules.attribute(sentences[i].text, doc.voice_of(sentences[i]))
+        for i in in_time[: min(4, len(in_time))]
     )
     key_points = [
-        {"text": rules.attribute(sentences[i].text, doc.commentator), "start": sentences[i].start,
+        {"text": rules.attribute(sentences[i].text, doc.voice_of(sentences[i])), "start": sentences[i].start,
          "end": sentences[i].end}
         for i in in_time
     ]  # fmt: skip
