@@ -63,7 +63,10 @@ class Registry(Generic[T]):
         return loaded
 
     def create(self, name: str, **options: Any) -> T:
-        made = self.factory(name)(**options)
+        try:
+            made = self.factory(name)(**options)
+        except TypeError as err:  # a plugin that takes none of the options it was given
+            raise ConfigError(f"{self.kind} {name!r} does not take these options: {err}") from err
         if not self.accepts(made):
             raise ConfigError(f"{self.kind} {name!r} does not provide what a {self.kind} must")
         return made

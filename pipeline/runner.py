@@ -2,7 +2,7 @@
 
 Stages run in whisperX's rhythm: one stage at a time over the whole batch, loading its
 model once and freeing it before the next stage loads its own (download -> transcribe ->
-extract -> summarise -> embed). The database is the archive and the to-do list at once:
+diarize -> extract -> summarise -> embed). The database is the archive and the to-do list at once:
 
 * an entry whose wanted stages are all done (or that failed permanently) is skipped before
   anything is downloaded, unless the run was asked to ``force`` them;

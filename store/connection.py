@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.utils import sqlite3
+
+from .migrations import migrations
 
 DB_ENV = "ARGMAP_DB"
 #: how long a writer waits for another process's transaction before giving up
@@ -70,3 +73,45 @@ def database_error(path: Path, err: Exception) -> str:
     if "readonly" in message or "read-only" in message:
         return f"{path} is read-only ({message}); read commands still work on it"
     return f"{path}: {message}"
+
+
+def check_schema(db: Database, path: Path | None) -> None:
+    """Refuse a database argmap must not write: one a newer argmap migrated (writing could
+    corrupt it), or another program's SQLite file (argmap would add its tables to it)."""
+    if not db["_sqlite_migrations"].exists():
+        others = db.execute(
+            "select count(*) from sqlite_master where type = 'table' and name not like 'sqlite_%'"
+        ).fetchone()[0]
+        if others:
+            raise StoreError(f"{path} is not an argmap database (it holds another program's tables)")
+        return
+    known = [m.name for m in migrations._migrations]  # noqa: SLF001 - sqlite-utils keeps the list private
+    applied = [
+        r[0]
+        for r in db.execute(
+            "select name from _sqlite_migrations where migration_set = ? order by id", [migrations.name]
+        )
+    ]
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise StoreError(
+            f"{path} was written by a newer argmap (schema {unknown[-1]}); "
+            f"this argmap knows schema {known[-1]}: upgrade argmap to use it"
+        )
+
+
+def enable_wal(db: Database) -> None:
+    """Switch a new file to WAL, waiting out another process that is doing the same.
+
+    The switch needs the file to itself for a moment, and SQLite may answer "locked" at once
+    instead of calling the busy handler, so two processes creating one file would see one fail.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) and "busy" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

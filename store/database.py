@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +22,9 @@ from .connection import (
     BUSY_TIMEOUT_MS,
     NotFound,
     StoreError,
+    check_schema,
     database_error,
+    enable_wal,
     no_database,
     resolve_db_path,
     skip_schema_probes,
@@ -75,14 +76,21 @@ class Store:
         resolved.parent.mkdir(parents=True, exist_ok=True)
         try:
             db = Database(resolved)
-            # Wait for other writers instead of failing: ingest, compare and serve may share a file.
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            # WAL lets a reader (argmap serve, a second terminal) work while a batch writes.
-            _enable_wal(db)
-            db.execute("PRAGMA synchronous = NORMAL")
-            return cls(db, resolved)
         except sqlite3.DatabaseError as err:
             raise StoreError(database_error(resolved, err)) from err
+        try:
+            # Wait for other writers instead of failing: ingest, compare and serve may share a file.
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            check_schema(db, resolved)  # before anything is written, WAL mode included
+            # WAL lets a reader (argmap serve, a second terminal) work while a batch writes.
+            enable_wal(db)
+            db.execute("PRAGMA synchronous = NORMAL")
+            return cls(db, resolved)
+        except BaseException as err:
+            db.close()
+            if isinstance(err, sqlite3.DatabaseError):
+                raise StoreError(database_error(resolved, err)) from err
+            raise
 
     @classmethod
     def _open_readonly(cls, path: Path) -> Store:
@@ -118,31 +126,22 @@ class Store:
             store = cls.__new__(cls)
             store.db = Database(conn)
             store.path = path
-            skip_schema_probes(store.db)
-            store._check_schema()
         except sqlite3.OperationalError:
             raise
         except sqlite3.DatabaseError as err:
             raise StoreError(database_error(path, err)) from err
+        try:
+            skip_schema_probes(store.db)
+            store._check_schema()
+        except BaseException as err:
+            conn.close()
+            if isinstance(err, sqlite3.DatabaseError) and not isinstance(err, sqlite3.OperationalError):
+                raise StoreError(database_error(path, err)) from err
+            raise
         return store
 
     def _check_schema(self) -> None:
-        """Refuse a database that a newer argmap migrated: writing to it could corrupt it."""
-        if not self.db["_sqlite_migrations"].exists():
-            return
-        known = [m.name for m in migrations._migrations]  # noqa: SLF001 - sqlite-utils keeps the list private
-        applied = [
-            r[0]
-            for r in self.db.execute(
-                "select name from _sqlite_migrations where migration_set = ? order by id", [migrations.name]
-            )
-        ]
-        unknown = [name for name in applied if name not in known]
-        if unknown:
-            raise StoreError(
-                f"{self.path} was written by a newer argmap (schema {unknown[-1]}); "
-                f"this argmap knows schema {known[-1]}: upgrade argmap to use it"
-            )
+        check_schema(self.db, self.path)
 
     def _migrate(self) -> None:
         """Apply pending migrations, serialised across processes.
@@ -186,7 +185,14 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            # A commit that failed (disk full, I/O error) leaves the transaction open; close it,
+            # or every later transaction would nest in it as a savepoint and never commit.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     # -- generic helpers -------------------------------------------------------------
 
@@ -570,23 +576,6 @@ class Store:
         rows.sort(key=lambda r: r["run_id"], reverse=True)
         rows.sort(key=lambda r: r["created_at"] or "", reverse=True)
         return rows
-
-
-def _enable_wal(db: Database) -> None:
-    """Switch a new file to WAL, waiting out another process that is doing the same.
-
-    The switch needs the file to itself for a moment, and SQLite may answer "locked" at once
-    instead of calling the busy handler, so two processes creating one file would see one fail.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            db.enable_wal()
-            return
-        except sqlite3.OperationalError as err:
-            if "locked" not in str(err) and "busy" not in str(err) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def _stage_status(row: dict[str, Any]) -> StageStatus:

@@ -10,8 +10,6 @@ only the store package should touch; so the limit lives here, as functions takin
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from .database import Store
 
@@ -26,18 +24,3 @@ def set_deadline(store: Store, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     # A non-zero return from the handler aborts the statement in progress.
     store.db.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), _STEPS)
-
-
-def clear_deadline(store: Store) -> None:
-    store.db.conn.set_progress_handler(None, 0)
-
-
-@contextmanager
-def deadline(store: Store, seconds: float) -> Iterator[Store]:
-    """Statements run inside the block are aborted once ``seconds`` have passed; the limit
-    goes when the block ends."""
-    set_deadline(store, seconds)
-    try:
-        yield store
-    finally:
-        clear_deadline(store)

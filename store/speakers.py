@@ -28,8 +28,21 @@ def save_diarization(
     stage: str = "diarize",
 ) -> None:
     """Replace a video's speakers and turns, and its transcript's segments with ``segments``
-    (cut where the speaker changes, each pointing at its speaker); mark the stage done."""
+    (cut where the speaker changes, each pointing at its speaker); mark the stage done.
+
+    Arguments, summaries and passages point at segments by number. When the cut changes the
+    numbering (diarization ran after them, on a retry), they are dropped with their vectors and
+    their stages are due again, rather than left pointing at the wrong lines.
+    """
     with store.transaction():
+        before = [
+            (r[0], r[1], r[2])
+            for r in store.db.execute(
+                'select idx, start, "end" from segments where transcript_id = ? order by idx', [transcript_id]
+            )
+        ]
+        if before != [(s.idx, s.start, s.end) for s in segments]:
+            _drop_derived(store, video_id)
         store.db.execute("delete from segments where transcript_id = ?", [transcript_id])
         _clear(store, video_id)
         if speakers:
@@ -42,17 +55,25 @@ def save_diarization(
         store.mark(video_id, stage, "done")
 
 
+def _drop_derived(store: Store, video_id: str) -> None:
+    store.db.execute(
+        """delete from embeddings where
+             (item_type = 'argument' and item_id in (select id from arguments where video_id = ?))
+          or (item_type = 'passage' and item_id in (select id from passages where video_id = ?))""",
+        [video_id, video_id],
+    )
+    for table in ("arguments", "summaries", "passages"):
+        store.db.execute(f"delete from {table} where video_id = ?", [video_id])
+    store.db.execute(
+        "delete from stage_status where video_id = ? and stage in ('extract', 'summarise', 'embed')",
+        [video_id],
+    )
+
+
 def _clear(store: Store, video_id: str) -> None:
     store.db.execute("update segments set speaker_id = null where video_id = ?", [video_id])
     store.db.execute("delete from speaker_turns where video_id = ?", [video_id])
     store.db.execute("delete from speakers where video_id = ?", [video_id])
-
-
-def clear_video(store: Store, video_id: str) -> None:
-    """Forget a video's speakers (its segments lose theirs); persons stay if named."""
-    with store.transaction():
-        _clear(store, video_id)
-        drop_orphan_persons(store)
 
 
 def drop_orphan_persons(store: Store) -> None:
@@ -65,6 +86,11 @@ def drop_orphan_persons(store: Store) -> None:
 
 def speakers_of(store: Store, video_id: str) -> list[Speaker]:
     rows = store.rows("select * from speakers where video_id = ? order by label, id", [video_id])
+    return [Speaker(**r) for r in rows]
+
+
+def speakers_of_person(store: Store, person_id: str) -> list[Speaker]:
+    rows = store.rows("select * from speakers where person_id = ? order by video_id, id", [person_id])
     return [Speaker(**r) for r in rows]
 
 
@@ -104,6 +130,11 @@ def new_person_id(seed: str) -> str:
 
 
 def save_person(store: Store, new: Person) -> Person:
+    """Store a new person; one that already has this id (a speaker seen before) is kept as it is,
+    so a name the user gave survives a re-run."""
+    existing = store.rows("select id from persons where id = ?", [new.id])
+    if existing:
+        return person(store, new.id)
     row = to_row(new)
     row["created_at"] = row["created_at"] or _dt.datetime.now(_dt.timezone.utc).isoformat()
     with store.transaction():

@@ -116,3 +116,9 @@ def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
     assert code == 1
     lines = [line for line in out.strip().splitlines() if not line.startswith("argmap: building")]
     assert len(lines) == 1 and f"cannot listen on 127.0.0.1:{port}" in lines[0], out
+
+
+def test_retry_takes_the_options_its_failures_ask_for() -> None:
+    result = CliRunner().invoke(cli, ["retry", "--help"])
+    for flag in ("--cookies", "--max-filesize", "--max-duration", "--model", "--extractor", "--no-diarize"):
+        assert flag in result.output, flag

@@ -316,3 +316,13 @@ def test_default_v2_on_a_one_hour_transcript():
     result = ClassifierExtractor().extract(doc)
     assert result.arguments
     assert {a.extractor_version for a in result.arguments} == {"2"}
+
+
+def test_unchanged_rows_still_mark_the_stage_done(store: Store) -> None:
+    """A retry after a failed re-extraction finds the rows there: the stage must read done."""
+    video = seed_video(store, COMMENTARY)
+    (first,) = extract_videos(store, extractor="rules")
+    store.mark(video.id, "extract", "failed", "the model crashed")
+    (again,) = extract_videos(store, extractor="rules")
+    assert again.status == "unchanged" and again.count == first.count
+    assert store.is_done(video.id, "extract")

@@ -277,3 +277,30 @@ def test_a_full_disk_is_one_line_and_the_database_stays_usable(tmp_path: Path) -
         assert listed.returncode == 0 and "disk is full" in listed.stdout  # the failure was recorded
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "notes.db"
+    conn = sqlite3.connect(other)
+    conn.execute("create table notes (body text)")
+    conn.execute("insert into notes values ('mine')")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    for args in (["videos"], ["ingest", str(tmp_path / "missing.mp3")], ["speakers"]):
+        out = argmap(*args, "--db", str(other))
+        assert out.returncode == 1, args
+        assert "not an argmap database" in out.stderr and len(out.stderr.strip().splitlines()) == 1, (
+            out.stderr
+        )
+    assert other.read_bytes() == before  # no tables added, not even switched to WAL
+
+
+def test_serve_answers_to_the_host_it_was_given() -> None:
+    from argmap.pipeline.present.serve import _allowed_hosts
+
+    assert "myname.local" in _allowed_hosts("myname.local")
+    assert {"localhost", "127.0.0.1", "::1"} <= _allowed_hosts("127.0.0.1")
+    assert "evil.example" not in _allowed_hosts("0.0.0.0")

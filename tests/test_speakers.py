@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,51 @@ def test_a_feed_of_two_voice_clips_stores_both_speakers(tmp_path: Path) -> None:
         assert first.speaker_id and disagree.speaker_id and first.speaker_id != disagree.speaker_id
     finally:
         store.close()
+
+
+def test_a_later_cut_drops_what_pointed_at_the_old_segment_numbers(store: Store) -> None:
+    from argmap.store import Argument, Speaker, SpeakerTurn, Transcript, Video
+
+    video = store.upsert_video(Video(id="file:v", source_url="file:///v.wav", title="v"))
+    transcript = Transcript(id=Transcript.make_id(video.id, "asr"), video_id=video.id, source="asr")
+    old = [Segment(f"{transcript.id}/{i:05d}", transcript.id, video.id, i, i * 2.0, i * 2.0 + 2, f"line {i}.")
+           for i in range(3)]  # fmt: skip
+    store.save_transcript(transcript, old)
+    store.save_arguments(
+        video.id, "default", "2",
+        [Argument(id="a1", video_id=video.id, transcript_id=transcript.id, type="claim", text="line 2.",
+                  quote="line 2.", start=4.0, end=6.0, seg_first=2, seg_last=2, extractor="default",
+                  extractor_version="2")],
+    )  # fmt: skip
+    speaker = Speaker(id="s-1", video_id=video.id, label="Speaker 1", source="voice")
+    same = [replace(s, speaker_id="s-1") for s in old]
+    sp.save_diarization(store, video.id, transcript.id, [speaker], [SpeakerTurn(video.id, "s-1", 0, 6)], same)
+    assert store.is_done(video.id, "extract") and len(store.arguments(video.id)) == 1  # same numbering: kept
+    cut = [replace(old[0], speaker_id="s-1"), replace(old[0], id=f"{transcript.id}/00001", idx=1, start=1.0),
+           *[replace(s, idx=s.idx + 1, id=f"{transcript.id}/{s.idx + 1:05d}") for s in old[1:]]]  # fmt: skip
+    sp.save_diarization(store, video.id, transcript.id, [speaker], [], cut)
+    assert store.arguments(video.id) == [] and not store.is_done(video.id, "extract")
+
+
+def test_a_name_the_user_gave_survives_a_rerun(store: Store) -> None:
+    from argmap.pipeline.speakers.people import link_speakers
+    from argmap.store import Commentator, Speaker, Transcript, Video
+
+    store.upsert_commentator(Commentator(id="c-1", name="Channel"))
+    video = store.upsert_video(
+        Video(id="file:v", source_url="file:///v.txt", title="v", commentator_id="c-1")
+    )
+    transcript = Transcript(id=Transcript.make_id(video.id, "import"), video_id=video.id, source="import")
+    dana = Speaker(
+        id=Speaker.make_id(video.id, "captions:Dana"), video_id=video.id, label="Dana", source="captions"
+    )
+    segment = Segment(
+        f"{transcript.id}/00000", transcript.id, video.id, 0, 0.0, 2.0, "Hi.", speaker_id=dana.id
+    )
+    for _ in range(2):
+        store.save_transcript(transcript, [segment], speakers=[dana])
+        link_speakers(store, video, sp.speakers_of(store, video.id))
+        if not any(p.named for p in sp.persons(store)):
+            (person,) = sp.persons(store)
+            sp.rename(store, person.id, "Dana Smith")
+    assert [(p.name, p.named) for p in sp.persons(store)] == [("Dana Smith", True)]

@@ -16,7 +16,7 @@ from argmap.pipeline.errors import ConfigError, ExtractionError
 from argmap.pipeline.extract.base import Extractor
 from argmap.pipeline.extract.registry import get_extractor
 from argmap.pipeline.stages import BaseStage, StageContext
-from argmap.pipeline.text import timestamp_url
+from argmap.pipeline.text import clean_line, timestamp_url
 from argmap.store import ARGUMENT_TYPES, NotFound, Store, Video, queries
 
 # -- running over the store ------------------------------------------------------------------
@@ -37,6 +37,8 @@ def extract_video(store: Store, video: Video, extractor: Extractor, *, force: bo
     """Extract one video and store its rows (replacing only this extractor version's rows)."""
     count = queries.argument_count(store, video.id, extractor.name, extractor.version)
     if not force and count > 0:
+        if not store.is_done(video.id, "extract"):
+            store.mark(video.id, "extract", "done")  # the rows are there: say so (a retry after a failure)
         return ExtractOutcome(video.id, "unchanged", count, extractor.name, extractor.version)
     doc = load_document(store, video)
     result = extractor.extract(doc)
@@ -80,8 +82,9 @@ def extract_videos(
         try:
             outcomes.append(extract_video(store, video, chosen, force=force))
         except ExtractionError as err:
-            store.mark(video.id, "extract", "failed", str(err), permanent=err.permanent)
-            outcomes.append(ExtractOutcome(video.id, "failed", message=str(err)))
+            reason = clean_line(str(err), 500)
+            store.mark(video.id, "extract", "failed", reason, permanent=err.permanent)
+            outcomes.append(ExtractOutcome(video.id, "failed", message=reason))
     return outcomes
 
 

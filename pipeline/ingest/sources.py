@@ -282,16 +282,20 @@ def _claiming_extractors(url: str) -> Iterator[Any]:
 
 
 # Asking every yt-dlp extractor whether it claims a URL takes ~3 ms (nearly 2,000 patterns), so a
-# 10,000-episode feed spent a minute here on every run. A host whose URLs only the generic
-# extractor has claimed, several times over, is taken to be generic for the rest of the process;
-# a host any site extractor claims is always asked in full.
+# 10,000-episode feed spent a minute here on every run. A host and first path segment whose URLs
+# only the generic extractor has claimed, several times over, is taken to be generic for the rest
+# of the process; one any site extractor claims is always asked in full.
 _GENERIC_ONLY: dict[str, int] = {}
 _TRUST_GENERIC_AFTER = 3
 
 
 def _first_claimant(url: str) -> str | None:
     """The key of the first extractor that claims ``url`` ("Generic" for plain web addresses)."""
-    host = urlsplit(url).netloc.lower()
+    parts = urlsplit(url)
+    # The first path segment too: one host may serve plain files under one path and pages a
+    # site extractor knows under another (archive.org/download/... and /details/...).
+    folders = parts.path.strip("/").split("/")[:-1]  # the file name itself is not a place
+    host = f"{parts.netloc.lower()}/{folders[0] if folders else ''}"
     if _GENERIC_ONLY.get(host, 0) >= _TRUST_GENERIC_AFTER:
         return "Generic"
     cls = next(_claiming_extractors(url), None)

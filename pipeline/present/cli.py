@@ -20,7 +20,13 @@ from argmap.pipeline.present import (
     commands_search,
     commands_speakers,
 )
-from argmap.pipeline.present.cli_helpers import TerminalGuard, db_option, echo_json, open_store
+from argmap.pipeline.present.cli_helpers import (
+    TerminalGuard,
+    db_option,
+    echo_json,
+    friendly_errors,
+    open_store,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,6 +38,7 @@ def cli() -> None:
 @cli.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@friendly_errors
 def info(db_path: str | None, as_json: bool) -> None:
     """Show which database is in use and how many rows each table holds."""
     from argmap.pipeline.search.query import vector_backend

@@ -32,9 +32,13 @@ def open_store(db_path: str | None, *, readonly: bool = False, create: bool = Fa
     """The store for a command. Only commands that bring data in pass ``create=True``: a read
     command given a mistyped ``--db`` must say so, not make an empty database."""
     try:
-        return Store.open(db_path, readonly=readonly, create=create)
+        store = Store.open(db_path, readonly=readonly, create=create)
     except StoreError as err:
         raise click.ClickException(str(err)) from err
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(store.close)  # closing twice is harmless; forgetting is not
+    return store
 
 
 def friendly_errors(fn: F) -> F:

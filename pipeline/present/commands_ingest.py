@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from argmap.pipeline.config import CAPTION_MODES, DEVICES, TRANSCRIPT_FORMATS, VIDEO_STATES
 from argmap.pipeline.present.cli_helpers import (
+    F,
     db_option,
     echo_json,
     friendly_errors,
@@ -102,6 +104,97 @@ def _print_report(report: Any) -> None:
         click.secho(f"  source  {_safe(reason)}", fg="red")
 
 
+_RUN_FLAGS: list[Callable[[Any], Any]] = [
+    click.option(
+        "--captions",
+        type=click.Choice(CAPTION_MODES),
+        default="prefer",
+        show_default=True,
+        help="Use the source's subtitles/automatic captions instead of speech recognition.",
+    ),
+    click.option(
+        "--model", help="Speech model: tiny.en (default, offline), base, any whisper name or folder."
+    ),
+    click.option(
+        "--device",
+        type=click.Choice(DEVICES),
+        default="auto",
+        show_default=True,
+        help="Where speech recognition runs (auto: the GPU when CUDA works, else the CPU).",
+    ),
+    click.option("--language", help="Spoken language code (default: detect)."),
+    click.option("--cookies", type=click.Path(dir_okay=False), help="Netscape cookie file for yt-dlp."),
+    click.option(
+        "--sleep", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait between downloads."
+    ),
+    click.option(
+        "--max-filesize",
+        default="4G",
+        show_default=True,
+        help="Fail entries whose media is larger (500M, 2G; 0 = no limit).",
+    ),
+    click.option(
+        "--max-duration",
+        default="6:00:00",
+        show_default=True,
+        help="Fail entries that are longer (SECONDS or HH:MM:SS; 0 = no limit).",
+    ),
+    click.option(
+        "--no-diarize",
+        is_flag=True,
+        help="Skip speaker turns (diarization) for speech recognised from media.",
+    ),
+    click.option("--no-extract", is_flag=True, help="Skip argument extraction and summaries."),
+    click.option(
+        "--extractor",
+        default="default",
+        show_default=True,
+        help="Extractor (and summariser) for the extract stage: default, llm, or a plugin.",
+    ),
+    llm_flags,
+    click.option("--no-embed", is_flag=True, help="Skip embeddings."),
+    click.option(
+        "--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/)."
+    ),
+]
+
+
+def run_options(fn: F) -> F:
+    """The options of one run over videos (how to fetch, transcribe, extract), shared by ingest
+    and retry so a retry can be given what its failure asked for (--cookies, --max-filesize...)."""
+    for flag in reversed(_RUN_FLAGS):
+        fn = flag(fn)
+    return fn
+
+
+def _run_options(opts: dict[str, Any], **more: Any) -> Any:
+    """IngestOptions from the flags of :func:`run_options` (and the source flags of ingest)."""
+    from pathlib import Path
+
+    from argmap.pipeline.ingest.download import parse_duration_limit, parse_size
+    from argmap.pipeline.runner import IngestOptions
+
+    return IngestOptions(
+        captions=opts["captions"],
+        model=opts["model"],
+        device=opts["device"],
+        language=opts["language"],
+        cookies=opts["cookies"],
+        sleep=opts["sleep"],
+        max_filesize=parse_size(opts["max_filesize"]),
+        max_duration=parse_duration_limit(opts["max_duration"]),
+        extract=not opts["no_extract"],
+        embed=not opts["no_embed"],
+        diarize=not opts["no_diarize"],
+        extractor=opts["extractor"],
+        extractor_options=llm_options(
+            opts["extractor"], opts["llm_base_url"], opts["llm_model"], opts["llm_api_key"]
+        ),
+        media_dir=Path(opts["media_dir"]) if opts["media_dir"] else None,
+        **more,
+    )
+
+
 def _close_report(report: Any, as_json: bool) -> None:
     """The closing report of a run, as JSON or as lines; exit code 1 when anything failed."""
     if as_json:
@@ -119,49 +212,7 @@ def _close_report(report: Any, as_json: bool) -> None:
 @click.option("--title", help="Title for a single local file or transcript (default: file name).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most N entries per source.")
 @click.option("--since", help="Skip entries published before this date (YYYY-MM-DD).")
-@click.option(
-    "--captions",
-    type=click.Choice(CAPTION_MODES),
-    default="prefer",
-    show_default=True,
-    help="Use the source's subtitles/automatic captions instead of speech recognition.",
-)
-@click.option("--model", help="Speech model: tiny.en (default, offline), base, any whisper name or folder.")
-@click.option(
-    "--device",
-    type=click.Choice(DEVICES),
-    default="auto",
-    show_default=True,
-    help="Where speech recognition runs (auto: the GPU when CUDA works, else the CPU).",
-)
-@click.option("--language", help="Spoken language code (default: detect).")
-@click.option("--cookies", type=click.Path(dir_okay=False), help="Netscape cookie file for yt-dlp.")
-@click.option("--sleep", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait between downloads.")
-@click.option(
-    "--max-filesize",
-    default="4G",
-    show_default=True,
-    help="Fail entries whose media is larger (500M, 2G; 0 = no limit).",
-)
-@click.option(
-    "--max-duration",
-    default="6:00:00",
-    show_default=True,
-    help="Fail entries that are longer (SECONDS or HH:MM:SS; 0 = no limit).",
-)
-@click.option(
-    "--no-diarize", is_flag=True, help="Skip speaker turns (diarization) for speech recognised from media."
-)
-@click.option("--no-extract", is_flag=True, help="Skip argument extraction and summaries.")
-@click.option(
-    "--extractor",
-    default="default",
-    show_default=True,
-    help="Extractor (and summariser) for the extract stage: default, llm, or a plugin.",
-)
-@llm_flags
-@click.option("--no-embed", is_flag=True, help="Skip embeddings.")
-@click.option("--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/).")
+@run_options
 @click.option(
     "--force",
     is_flag=True,
@@ -180,35 +231,16 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     Example:
         argmap ingest https://www.youtube.com/@channel/videos --limit 20
         argmap ingest talk.mp3 --model base --force"""
-    from pathlib import Path
-
-    from argmap.pipeline.ingest.download import parse_duration_limit, parse_size
     from argmap.pipeline.ingest.sources import parse_since
-    from argmap.pipeline.runner import IngestOptions
     from argmap.pipeline.runner import ingest as run_ingest
 
     as_json = opts.pop("as_json")
-    options = IngestOptions(
+    options = _run_options(
+        opts,
         commentator=opts["commentator"],
         title=opts["title"],
         limit=opts["limit"],
         since=parse_since(opts["since"]),
-        captions=opts["captions"],
-        model=opts["model"],
-        device=opts["device"],
-        language=opts["language"],
-        cookies=opts["cookies"],
-        sleep=opts["sleep"],
-        max_filesize=parse_size(opts["max_filesize"]),
-        max_duration=parse_duration_limit(opts["max_duration"]),
-        extract=not opts["no_extract"],
-        embed=not opts["no_embed"],
-        diarize=not opts["no_diarize"],
-        extractor=opts["extractor"],
-        extractor_options=llm_options(
-            opts["extractor"], opts["llm_base_url"], opts["llm_model"], opts["llm_api_key"]
-        ),
-        media_dir=Path(opts["media_dir"]) if opts["media_dir"] else None,
         force=opts["force"],
     )
     store = open_store(db_path, create=True)
@@ -296,35 +328,26 @@ def demo(db_path: str | None, workdir: str) -> None:
 @click.command()
 @click.argument("videos", nargs=-1)
 @db_option
-@click.option("--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/).")
-@click.option("--no-extract", is_flag=True, help="Skip argument extraction and summaries.")
-@click.option("--no-embed", is_flag=True, help="Skip embeddings.")
+@run_options
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
 @friendly_errors
-def retry(
-    videos: tuple[str, ...], db_path: str | None, media_dir: str | None, no_extract: bool, no_embed: bool,
-    as_json: bool,
-) -> None:  # fmt: skip
+def retry(videos: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     """Clear the failures of VIDEOS (default: every failed video), permanent ones too, and run
-    their stages again from the sources they were stored with.
+    their stages again from the sources they were stored with, with the options given.
 
     \b
     Example:
         argmap videos --status failed
-        argmap retry youtube:dQw4w9WgXcQ"""
-    from pathlib import Path
-
-    from argmap.pipeline.runner import IngestOptions
+        argmap retry youtube:dQw4w9WgXcQ --cookies cookies.txt"""
     from argmap.pipeline.runner import retry as run_retry
 
+    as_json = opts.pop("as_json")
+    options = _run_options(opts)
     store = open_store(db_path)
     try:
         if not videos and not store.failed_video_ids():
             click.echo("no failed videos")
             return
-        options = IngestOptions(
-            extract=not no_extract, embed=not no_embed, media_dir=Path(media_dir) if media_dir else None
-        )
         report = run_retry(store, list(videos), options, _ClickReporter())
     finally:
         store.close()
@@ -335,8 +358,13 @@ def retry(
 @click.argument("videos", nargs=-1, required=True)
 @db_option
 @click.option("--keep-media", is_flag=True, help="Keep media files argmap downloaded for these videos.")
+@click.option(
+    "--media-dir",
+    type=click.Path(file_okay=False),
+    help="The media folder ingest used (default: <db>-media).",
+)
 @friendly_errors
-def remove(videos: tuple[str, ...], db_path: str | None, keep_media: bool) -> None:
+def remove(videos: tuple[str, ...], db_path: str | None, keep_media: bool, media_dir: str | None) -> None:
     """Remove VIDEOS (id, unique prefix or URL) and everything made from them: transcript,
     arguments, summary, vectors, their part in comparisons. Your own local files are never
     deleted; media argmap downloaded is, unless --keep-media.
@@ -352,7 +380,7 @@ def remove(videos: tuple[str, ...], db_path: str | None, keep_media: bool) -> No
     try:
         # Resolve every reference first: a typo must not leave half the list removed.
         found = [store.resolve_video(ref) for ref in videos]
-        owned = media_dir_for(store, None).resolve()
+        owned = media_dir_for(store, Path(media_dir) if media_dir else None).resolve()
         for video in found:
             store.remove_video(video.id)
             media = Path(video.media_path) if video.media_path else None

@@ -8,6 +8,12 @@ import click
 
 from argmap.pipeline.present.cli_helpers import db_option, echo_json, friendly_errors, open_store
 
+# --db after a subcommand; unlike the group's, it does not read $ARGMAP_DB, which would otherwise
+# win over a --db given before the subcommand.
+sub_db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False), help="SQLite file (as for `argmap speakers`)."
+)
+
 
 def _listing_dict(store: Any, item: Any) -> dict[str, Any]:
     from argmap.pipeline.speakers.people import guess_host
@@ -88,7 +94,7 @@ def _store(ctx: click.Context, db_path: str | None) -> Any:
 @speakers.command(name="name")
 @click.argument("person")
 @click.argument("name")
-@db_option
+@sub_db_option
 @click.pass_context
 @friendly_errors
 def name_command(ctx: click.Context, person: str, name: str, db_path: str | None) -> None:
@@ -111,7 +117,7 @@ def name_command(ctx: click.Context, person: str, name: str, db_path: str | None
 @speakers.command()
 @click.argument("keep")
 @click.argument("other")
-@db_option
+@sub_db_option
 @click.pass_context
 @friendly_errors
 def merge(ctx: click.Context, keep: str, other: str, db_path: str | None) -> None:
@@ -132,7 +138,7 @@ def merge(ctx: click.Context, keep: str, other: str, db_path: str | None) -> Non
 
 @speakers.command()
 @click.argument("speaker")
-@db_option
+@sub_db_option
 @click.pass_context
 @friendly_errors
 def split(ctx: click.Context, speaker: str, db_path: str | None) -> None:

@@ -16,6 +16,7 @@ it is rebuilt only when the database has changed since.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import threading
@@ -401,6 +402,7 @@ class ArgmapServer(ThreadingHTTPServer):
     ):
         self.db_path = db_path
         self.query_seconds = query_seconds
+        self.allowed_hosts = _allowed_hosts(host)
         # A long-lived read-only connection that owns the vector index; requests borrow it.
         self.index_store = Store.open(db_path, readonly=True)
         self._index_lock = threading.RLock()
@@ -470,6 +472,19 @@ class ArgmapServer(ThreadingHTTPServer):
         return store
 
 
+def _allowed_hosts(host: str) -> frozenset[str]:
+    """Host names a request may carry: loopback names, the --host given, and for a wildcard bind
+    (0.0.0.0, ::) this machine's own name and addresses, which is how others reach it then."""
+    names = set(LOOPBACK_NAMES) | {host.strip("[]").lower()}
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+
+        names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+        with contextlib.suppress(OSError):  # no resolvable name: loopback names still work
+            names |= {str(info[4][0]).lower() for info in socket.getaddrinfo(socket.gethostname(), None)}
+    return frozenset(names)
+
+
 def make_server(
     db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8000, warm: bool = True
 ) -> ArgmapServer:
@@ -516,8 +531,7 @@ class Handler(BaseHTTPRequestHandler):
         if not host:
             return False
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        name = name.strip("[]").lower()
-        return name in LOOPBACK_NAMES or name == self.server.server_address[0].lower()
+        return name.strip("[]").lower() in self.server.allowed_hosts
 
     def _dispatch(self, path: str, q: dict[str, str], multi: dict[str, list[str]]) -> Response:
         if path == "/favicon.ico":

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.errors import ModelError
 from argmap.pipeline.stages import BaseStage, StageContext
+from argmap.pipeline.text import clean_line
 from argmap.store import Argument, ArgumentInContext, Embedding, Passage, Segment, Store, Video
 from argmap.store.records import content_hash
 from argmap.store.vectors import embedding_record, videos_to_embed
@@ -282,7 +283,9 @@ def embed_all(store: Store, model: str | None = None) -> EmbedReport:
         except ModelError:
             raise
         except Exception as err:  # one video's bad data must not stop the batch
-            report.failed[video.id] = str(err).splitlines()[0] if str(err) else type(err).__name__
+            report.failed[video.id] = clean_line(
+                str(err).splitlines()[0] if str(err) else type(err).__name__, 500
+            )
             store.mark(video.id, "embed", "failed", report.failed[video.id])
             continue
         report.videos += 1

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 SR = models.SAMPLE_RATE
 STEP_SECONDS = 5.0
+BATCH = 16  # windows segmented at once
 #: cosine distance under which two voice prints are taken to be one speaker of a recording
 CLUSTER_THRESHOLD = 0.3
 #: seconds a local speaker needs in a window before its voice print is trusted
@@ -68,18 +69,28 @@ class Diarization:
         return sum(t.end - t.start for t in self.turns if t.speaker == speaker)
 
 
-def _windows(audio: np.ndarray) -> tuple[np.ndarray, list[int]]:
+def _window_starts(samples: int) -> list[int]:
+    step = int(STEP_SECONDS * SR)
+    starts = list(range(0, max(1, samples - models.WINDOW_SAMPLES + step), step))
+    if samples > models.WINDOW_SAMPLES and starts[-1] + models.WINDOW_SAMPLES < samples:
+        starts.append(samples - models.WINDOW_SAMPLES)
+    return starts
+
+
+def _activity(audio: np.ndarray, starts: list[int]) -> np.ndarray:
+    """Segmentation of every window, a batch of windows at a time: the windows of an hour
+    overlap by half, and holding them all would double the audio in memory."""
     import numpy as np
 
-    step = int(STEP_SECONDS * SR)
-    starts = list(range(0, max(1, len(audio) - models.WINDOW_SAMPLES + step), step))
-    if len(audio) > models.WINDOW_SAMPLES and starts[-1] + models.WINDOW_SAMPLES < len(audio):
-        starts.append(len(audio) - models.WINDOW_SAMPLES)
-    windows = np.zeros((len(starts), models.WINDOW_SAMPLES), dtype=np.float32)
-    for i, s in enumerate(starts):
-        chunk = audio[s : s + models.WINDOW_SAMPLES]
-        windows[i, : len(chunk)] = chunk
-    return windows, starts
+    out = []
+    for first in range(0, len(starts), BATCH):
+        batch = starts[first : first + BATCH]
+        windows = np.zeros((len(batch), models.WINDOW_SAMPLES), dtype=np.float32)
+        for i, s in enumerate(batch):
+            chunk = audio[s : s + models.WINDOW_SAMPLES]
+            windows[i, : len(chunk)] = chunk
+        out.append(models.segment_windows(windows))
+    return np.concatenate(out)
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -97,8 +108,8 @@ def diarize(audio: np.ndarray, *, threshold: float = CLUSTER_THRESHOLD) -> Diari
 
     if len(audio) < SR // 2:
         return Diarization(turns=[])
-    windows, starts = _windows(audio)
-    acts = models.segment_windows(windows)  # (n, F, 3)
+    starts = _window_starts(len(audio))
+    acts = _activity(audio, starts)  # (windows, frames, 3 local speakers)
     frame = models.WINDOW_SAMPLES / models.FRAMES_PER_WINDOW  # samples per frame
     locals_: list[tuple[int, int, list[np.ndarray], float]] = []  # window, speaker, speech, seconds
     for i, start in enumerate(starts):
@@ -213,24 +224,35 @@ def _link(
         prints.append(models.voice_print(np.concatenate(pieces)))
         weights.append(sum(locals_[m][3] for m in chain))
     # Voice: merge chains whose prints are close, never two that speak in one window together.
-    while len(chains) > 1:
-        best, pair = 1.0 - threshold, None
-        for x in range(len(chains)):
-            for y in range(x + 1, len(chains)):
-                if windows_of[x] & windows_of[y]:
-                    continue  # both talk within one window: two people
-                sim = float(prints[x] @ prints[y])
-                if sim > best:
-                    best, pair = sim, (x, y)
-        if pair is None:
+    # One similarity matrix, updated row by row as chains merge (hours of audio make hundreds).
+    vectors = np.stack(prints)
+    windows = np.zeros((len(chains), len(starts)), dtype=bool)
+    for c, ws in enumerate(windows_of):
+        windows[c, list(ws)] = True
+    sims = vectors @ vectors.T
+    alive = np.ones(len(chains), dtype=bool)
+
+    def masked() -> np.ndarray:
+        conflict = (windows.astype(np.int32) @ windows.T.astype(np.int32)) > 0
+        scores = np.where(conflict | ~alive[:, None] | ~alive[None, :], -np.inf, sims)
+        np.fill_diagonal(scores, -np.inf)
+        return scores
+
+    while alive.sum() > 1:
+        scores = masked()
+        x, y = (int(i) for i in np.unravel_index(int(np.argmax(scores)), scores.shape))
+        if scores[x, y] <= 1.0 - threshold:
             break
-        x, y = pair
-        mixed = prints[x] * weights[x] + prints[y] * weights[y]
-        prints[x] = mixed / max(float(np.linalg.norm(mixed)), 1e-9)
-        weights[x] += weights.pop(y)
-        prints.pop(y)
-        chains[x] += chains.pop(y)
-        windows_of[x] |= windows_of.pop(y)
+        mixed = vectors[x] * weights[x] + vectors[y] * weights[y]
+        vectors[x] = mixed / max(float(np.linalg.norm(mixed)), 1e-9)
+        weights[x] += weights[y]
+        windows[x] |= windows[y]
+        chains[x] += chains[y]
+        alive[y] = False
+        sims[x, :] = vectors @ vectors[x]
+        sims[:, x] = sims[x, :]
+    chains = [c for c, keep in zip(chains, alive, strict=True) if keep]
+    prints = [vectors[c] for c in range(len(alive)) if alive[c]]
     labels = np.zeros(n, dtype=int)
     for c, chain in enumerate(chains):
         labels[chain] = c

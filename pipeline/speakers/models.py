@@ -82,6 +82,14 @@ def segment_windows(windows: np.ndarray) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, FRAMES_PER_WINDOW, 3), dtype=np.float32)
 
 
+def release() -> None:
+    """Forget both models (the next use loads them again)."""
+    global _segmentation, _encoder
+    with _lock:
+        _segmentation = None
+        _encoder = None
+
+
 def _voice_encoder() -> Any:
     global _encoder
     with _lock:

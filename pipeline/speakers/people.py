@@ -50,8 +50,10 @@ def link_speakers(store: Store, video: Video, speakers: Sequence[Speaker]) -> No
             if best is not None and score < PERSON_THRESHOLD:
                 best = None
         else:
-            named = [p for p in sp.persons(store) if p.name == speaker.label and p.id not in taken]
-            best, score = (named[0].id, 1.0) if named else (None, -1.0)
+            # A caption label is a name only within its channel: "Host" elsewhere is someone else.
+            same_name = [p for p in sp.persons(store) if p.name == speaker.label and p.id not in taken]
+            local = [p for p in same_name if _speaks_for(store, p.id, video.commentator_id)]
+            best, score = (local[0].id, 1.0) if local else (None, -1.0)
         if best is None:
             name = speaker.label if speaker.source == "captions" else default_name(speaker, video)
             best = sp.save_person(
@@ -64,6 +66,14 @@ def link_speakers(store: Store, video: Video, speakers: Sequence[Speaker]) -> No
         refreshed = sp.person(store, best)
         if refreshed.voice:
             prints[best] = from_blob(refreshed.voice)
+
+
+def _speaks_for(store: Store, person_id: str, commentator_id: str | None) -> bool:
+    """Whether the person already speaks in a video of this commentator (channel, feed)."""
+    for s in sp.speakers_of_person(store, person_id):
+        if store.video(s.video_id).commentator_id == commentator_id:
+            return True
+    return False
 
 
 def refresh_voice(store: Store, person_id: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.errors import MediaError
 from argmap.pipeline.ingest.transcribe import decode_channels, independent_channels
+from argmap.pipeline.speakers import models
 from argmap.pipeline.speakers.assign import assign
 from argmap.pipeline.speakers.diarize import Diarization, diarize, diarize_channels
 from argmap.pipeline.speakers.people import link_speakers
@@ -41,6 +42,10 @@ class DiarizeStage(BaseStage):
     def run(self, ctx: StageContext, video: Video) -> None:
         diarize_video(ctx.store, video)
 
+    def close(self) -> None:
+        # torch and onnxruntime models go before extraction loads its own.
+        models.release()
+
 
 def diarize_video(store: Store, video: Video) -> Diarization | None:
     """Diarize one stored video and save speakers, turns and segment speakers in one go."""
@@ -61,6 +66,7 @@ def diarize_video(store: Store, video: Video) -> Diarization | None:
         result = diarize_channels(*channels)
     else:
         audio = channels[0] if len(channels) == 1 else (channels[0] + channels[1]) / 2
+        channels = ()  # one mix is all diarization needs: do not hold the tracks beside it
         result = diarize(audio)
 
     speakers = {

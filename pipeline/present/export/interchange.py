@@ -50,7 +50,8 @@ def to_aif(m: ArgMap) -> str:
     def edge(src: str, dst: str) -> None:
         edges.append({"edgeID": str(len(edges) + 1), "fromID": src, "toID": dst, "formEdgeID": None})
 
-    # Participants are the people who spoke where speakers are known, else the commentators.
+    # Participants: the commentators, and the people who spoke where speakers are known; a
+    # locution names its speaker's person when there is one, else its commentator.
     participants = []
     person: dict[str, int] = {}
     speakers = {a.argument.person_id: a.argument.speaker for a in m.arguments if a.argument.person_id}
