@@ -20,6 +20,8 @@ def test_demo_ingests_extracts_compares_and_reruns_as_a_no_op(tmp_path: Path):
     store = Store.open(tmp_path / "demo.db")
     counts = store.counts()
     assert counts["videos"] == 3 and counts["commentators"] == 3
+    # three voices, one each: diarized and kept apart as three people
+    assert counts["speakers"] == 3 and counts["persons"] == 3
     for video_id in [r["id"] for r in store.rows("select id from videos")]:
         transcript = store.transcript(video_id)
         assert transcript is not None and transcript.model == "tiny.en"
