@@ -240,10 +240,5 @@ def load_document(store: Store, video: Video) -> TranscriptDoc:
         segments=store.segments(transcript.id),
         commentator=commentator_name(store, video),
         title=video.title,
-        speakers=_speaker_names(store, video.id),
+        speakers=sp.display_names(store, video.id),
     )
-
-
-def _speaker_names(store: Store, video_id: str) -> dict[str, str]:
-    people = {p.id: p.name for p in sp.persons(store)}
-    return {s.id: people.get(s.person_id or "", s.label) for s in sp.speakers_of(store, video_id)}

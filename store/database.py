@@ -396,19 +396,10 @@ class Store:
         """
         video = self.video(video_id)
         with self.transaction():
-            self.db.execute(
-                """delete from embeddings where
-                     (item_type = 'argument' and item_id in (select id from arguments where video_id = ?))
-                  or (item_type = 'passage' and item_id in (select id from passages where video_id = ?))""",
-                [video_id, video_id],
-            )
-            tables = ("arguments", "summaries", "passages", "segments", "speaker_turns", "speakers")
-            for table in (*tables, "transcripts", "stage_status"):
+            self.drop_derived(video_id)
+            for table in ("segments", "speaker_turns", "speakers", "transcripts", "stage_status"):
                 self.db.execute(f"delete from {table} where video_id = ?", [video_id])
-            self.db.execute(
-                "delete from persons where named = 0 and id not in"
-                " (select person_id from speakers where person_id is not null)"
-            )
+            self.drop_orphan_persons()
             self.db.execute("delete from videos where id = ?", [video_id])
             if video.commentator_id:
                 self.db.execute(
@@ -416,6 +407,25 @@ class Store:
                     " and not exists (select 1 from videos where commentator_id = ?)",
                     [video.commentator_id, video.commentator_id],
                 )
+
+    def drop_derived(self, video_id: str) -> None:
+        """Delete what extraction, summaries and embedding made of a video's transcript."""
+        with self.transaction():
+            self.db.execute(
+                """delete from embeddings where
+                     (item_type = 'argument' and item_id in (select id from arguments where video_id = ?))
+                  or (item_type = 'passage' and item_id in (select id from passages where video_id = ?))""",
+                [video_id, video_id],
+            )
+            for table in ("arguments", "summaries", "passages"):
+                self.db.execute(f"delete from {table} where video_id = ?", [video_id])
+
+    def drop_orphan_persons(self) -> None:
+        """Persons with no speaker left go, unless the user named them."""
+        self.db.execute(
+            "delete from persons where named = 0 and id not in"
+            " (select person_id from speakers where person_id is not null)"
+        )
 
     def update_video(self, video_id: str, fields: dict[str, Any]) -> None:
         """Set some columns of a stored video."""

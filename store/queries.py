@@ -24,6 +24,7 @@ from .records import (
     Video,
     VideoOverview,
 )
+from .speakers import named_speakers
 
 _ARGUMENT_COLUMNS = (
     'a.id, a.video_id, a.transcript_id, a.type, a.text, a.quote, a.start, a."end", a.seg_first, a.seg_last,'
@@ -45,8 +46,7 @@ class _Context:
         self.videos: dict[str, Video] = {}
         self.commentators: dict[str, Commentator | None] = {}
         self.segment_speakers: dict[str, dict[int, str]] = {}
-        self.speakers: dict[str, tuple[str | None, str | None]] = {}
-        self.speaker_counts: dict[str, int] = {}
+        self.video_speakers: dict[str, dict[str, tuple[str, str | None]]] = {}
 
     def video(self, video_id: str) -> Video:
         if video_id not in self.videos:
@@ -62,7 +62,7 @@ class _Context:
         return self.commentators[commentator_id]
 
     def speaker(
-        self, transcript_id: str | None, idx: int | None
+        self, video_id: str, transcript_id: str | None, idx: int | None
     ) -> tuple[str | None, str | None, str | None]:
         """(speaker id, name to show, person id) of a transcript's segment ``idx``."""
         if transcript_id is None or idx is None:
@@ -78,27 +78,19 @@ class _Context:
         speaker_id = self.segment_speakers[transcript_id].get(idx)
         if speaker_id is None:
             return None, None, None
-        if speaker_id not in self.speakers:
-            rows = self.store.rows(
-                "select s.label, s.person_id, p.name from speakers s"
-                " left join persons p on p.id = s.person_id where s.id = ?",
-                [speaker_id],
-            )
-            self.speakers[speaker_id] = (
-                (rows[0]["name"] or rows[0]["label"], rows[0]["person_id"]) if rows else (None, None)
-            )
-        name, person_id = self.speakers[speaker_id]
+        name, person_id = self.named(video_id).get(speaker_id, (None, None))
         return speaker_id, name, person_id
 
-    def speaker_count(self, video_id: str) -> int:
-        if video_id not in self.speaker_counts:
-            rows = self.store.rows("select count(*) n from speakers where video_id = ?", [video_id])
-            self.speaker_counts[video_id] = int(rows[0]["n"])
-        return self.speaker_counts[video_id]
+    def named(self, video_id: str) -> dict[str, tuple[str, str | None]]:
+        if video_id not in self.video_speakers:
+            self.video_speakers[video_id] = named_speakers(self.store, video_id)
+        return self.video_speakers[video_id]
 
     def argument(self, row: dict[str, Any], kind: str = "argument") -> ArgumentInContext:
         video = self.video(row["video_id"])
-        speaker_id, speaker, person_id = self.speaker(row.get("transcript_id"), row.get("seg_first"))
+        speaker_id, speaker, person_id = self.speaker(
+            video.id, row.get("transcript_id"), row.get("seg_first")
+        )
         return ArgumentInContext(
             kind=kind,
             id=row["id"],
@@ -119,7 +111,7 @@ class _Context:
             speaker_id=speaker_id,
             speaker=speaker,
             person_id=person_id,
-            video_speakers=self.speaker_count(video.id) if speaker_id else 0,
+            video_speakers=len(self.named(video.id)) if speaker_id else 0,
         )
 
 

@@ -51,19 +51,12 @@ def save_diarization(
             store.db["speaker_turns"].insert_all([to_row(t) for t in turns])  # type: ignore[union-attr]
         if segments:
             store.db["segments"].insert_all([to_row(s) for s in segments])  # type: ignore[union-attr]
-        drop_orphan_persons(store)
+        store.drop_orphan_persons()
         store.mark(video_id, stage, "done")
 
 
 def _drop_derived(store: Store, video_id: str) -> None:
-    store.db.execute(
-        """delete from embeddings where
-             (item_type = 'argument' and item_id in (select id from arguments where video_id = ?))
-          or (item_type = 'passage' and item_id in (select id from passages where video_id = ?))""",
-        [video_id, video_id],
-    )
-    for table in ("arguments", "summaries", "passages"):
-        store.db.execute(f"delete from {table} where video_id = ?", [video_id])
+    store.drop_derived(video_id)
     store.db.execute(
         "delete from stage_status where video_id = ? and stage in ('extract', 'summarise', 'embed')",
         [video_id],
@@ -76,12 +69,19 @@ def _clear(store: Store, video_id: str) -> None:
     store.db.execute("delete from speakers where video_id = ?", [video_id])
 
 
-def drop_orphan_persons(store: Store) -> None:
-    """Persons with no speaker left go, unless the user named them."""
-    store.db.execute(
-        "delete from persons where named = 0 and id not in (select person_id from speakers"
-        " where person_id is not null)"
+def named_speakers(store: Store, video_id: str) -> dict[str, tuple[str, str | None]]:
+    """speaker id -> (the name to show: its person's, else its label in the video; person id)."""
+    rows = store.rows(
+        "select s.id, s.label, s.person_id, p.name from speakers s left join persons p on p.id = s.person_id"
+        " where s.video_id = ?",
+        [video_id],
     )
+    return {r["id"]: (r["name"] or r["label"], r["person_id"]) for r in rows}
+
+
+def display_names(store: Store, video_id: str) -> dict[str, str]:
+    """speaker id -> the name to show for each speaker of a video."""
+    return {sid: name for sid, (name, _) in named_speakers(store, video_id).items()}
 
 
 def speakers_of(store: Store, video_id: str) -> list[Speaker]:
@@ -147,7 +147,7 @@ def link(store: Store, speaker_id: str, person_id: str, score: float | None) -> 
         store.db.execute(
             "update speakers set person_id = ?, link_score = ? where id = ?", [person_id, score, speaker_id]
         )
-        drop_orphan_persons(store)
+        store.drop_orphan_persons()
 
 
 def set_person_voice(store: Store, person_id: str, voice: bytes | None) -> None:

@@ -13,7 +13,7 @@ import click
 from sqlite_utils.utils import sqlite3
 
 from argmap.pipeline.errors import ArgmapError
-from argmap.store import Store, StoreError
+from argmap.store import ARGUMENT_TYPES, Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,6 +87,17 @@ class TerminalGuard:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def argument_filters(fn: F) -> F:
+    """--type and --commentator, as `arguments` and `search` both filter by them."""
+    fn = click.option("--commentator", help="Only this commentator (name or id).")(fn)
+    return click.option(
+        "--type",
+        "arg_type",
+        type=click.Choice(ARGUMENT_TYPES),
+        help="Only arguments of this type (default: all).",
+    )(fn)
 
 
 def echo_json(value: Any) -> None:

@@ -7,6 +7,7 @@ import sys
 import click
 
 from argmap.pipeline.present.cli_helpers import (
+    argument_filters,
     db_option,
     echo_json,
     friendly_errors,
@@ -14,7 +15,6 @@ from argmap.pipeline.present.cli_helpers import (
     llm_options,
     open_store,
 )
-from argmap.store import ARGUMENT_TYPES
 
 # -- argument commands (extract, arguments, summary, eval) ---------------------------
 
@@ -62,13 +62,7 @@ def extract(
 @click.command()
 @db_option
 @click.argument("videos", nargs=-1)
-@click.option(
-    "--type",
-    "arg_type",
-    type=click.Choice(ARGUMENT_TYPES),
-    help="Only arguments of this type (default: all).",
-)
-@click.option("--commentator", help="Only this commentator (name or id).")
+@argument_filters
 @click.option("--extractor", "extractor_name", help="Only rows made by this extractor.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors

@@ -6,12 +6,12 @@ import click
 
 from argmap.pipeline.config import SEARCH_MODES, SEARCH_SCOPES
 from argmap.pipeline.present.cli_helpers import (
+    argument_filters,
     db_option,
     echo_json,
     friendly_errors,
     open_store,
 )
-from argmap.store import ARGUMENT_TYPES
 
 # -- embedding, search and compare commands (embed, search, compare) ----------------
 
@@ -58,13 +58,7 @@ def embed(db_path: str | None, model: str | None, as_json: bool) -> None:
     show_default=True,
     help="Meaning (vectors), words (full-text), or both fused by rank.",
 )
-@click.option(
-    "--type",
-    "arg_type",
-    type=click.Choice(ARGUMENT_TYPES),
-    help="Only arguments of this type (default: all).",
-)
-@click.option("--commentator", help="Only this commentator (name or id).")
+@argument_filters
 @click.option("--since", help="Only videos published on or after this date (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--model", default=None, help="Embedding model whose vectors to search.")

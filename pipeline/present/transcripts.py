@@ -18,17 +18,11 @@ from argmap.store import Segment, Store, Video
 from argmap.store import speakers as sp
 
 
-def speaker_names(store: Store, video_id: str) -> dict[str, str]:
-    """speaker id -> the name to show (the person's, else the video's label)."""
-    people = {p.id: p.name for p in sp.persons(store)}
-    return {s.id: people.get(s.person_id or "", s.label) for s in sp.speakers_of(store, video_id)}
-
-
 def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
     """A video's preferred transcript as text with timestamps, WebVTT, SRT, JSON or RTTM."""
     if fmt not in TRANSCRIPT_FORMATS:
         raise ConfigError(f"--format {fmt!r}: expected one of {', '.join(TRANSCRIPT_FORMATS)}")
-    names = speaker_names(store, video.id)
+    names = sp.display_names(store, video.id)
     if fmt == "rttm":
         turns = sp.turns_of(store, video.id)
         if not turns:
