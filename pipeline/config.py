@@ -19,8 +19,12 @@ CAPTION_MODES = ("prefer", "only", "never")
 DEVICES = ("auto", "cpu", "cuda")
 TRANSCRIPT_FORMATS = ("txt", "vtt", "srt", "json", "rttm")
 SEARCH_SCOPES = ("arguments", "passages", "all")
+# A question about the story is often answered by a passage no argument quotes (a reported fact,
+# a date), so search looks at both unless told otherwise; arguments lead when equally relevant.
+DEFAULT_SEARCH_SCOPE = "all"
 SEARCH_MODES = ("semantic", "keyword", "hybrid")
 VIDEO_STATES = ("done", "failed", "pending")
+ENGINES = ("local", "stages", "ray")
 
 DEFAULT_MAX_FILESIZE = 4 << 30  # 4 GB: hours of video, far more than hours of audio
 DEFAULT_MAX_DURATION = 6 * 3600.0  # a day-long livestream VOD would tie a batch up for hours
@@ -47,3 +51,9 @@ class IngestOptions:
     extractor_options: dict[str, Any] = field(default_factory=dict)  # e.g. llm base_url/model/api_key
     media_dir: Path | None = None  # None = "<db stem>-media" beside the database
     force: bool = False  # redo the run's stages for the matched videos, even where done
+    # local: videos stream through the stages (bounded queues, one writer); stages: one stage
+    # at a time over the whole batch; ray: the stages' work runs as Ray tasks on a cluster
+    engine: str = "local"
+    workers: int = 1  # parallel workers for each CPU-bound stage (local and ray engines)
+    keep_media: bool = False  # keep downloaded media after the stages that listen to it
+    ray_address: str | None = None  # None = start (or join) a Ray instance on this machine

@@ -1,16 +1,22 @@
-"""The batch runner: sources expanded, then each stage run over every video that needs it.
+"""The batch runner: sources expanded, videos registered, then the stages driven by an engine.
 
-Stages run in whisperX's rhythm: one stage at a time over the whole batch, loading its
-model once and freeing it before the next stage loads its own (download -> transcribe ->
-diarize -> extract -> summarise -> embed). The database is the archive and the to-do list at once:
+The engine (``IngestOptions.engine``) decides the rhythm: ``local`` streams videos through
+the stages on this machine (:mod:`argmap.pipeline.engines.streaming`), ``ray`` does the same
+with the heavy work on a Ray cluster (:mod:`argmap.pipeline.engines.ray_engine`), ``stages``
+runs one stage at a time over the whole batch in whisperX's rhythm, loading each model once
+and freeing it before the next stage loads its own (download -> transcribe -> diarize ->
+extract -> summarise -> embed). Whatever the engine, the database is the archive and the
+to-do list at once:
 
 * an entry whose wanted stages are all done (or that failed permanently) is skipped before
   anything is downloaded, unless the run was asked to ``force`` them;
 * a failure is written to ``stage_status`` with a one-line reason and the batch goes on;
   the next run retries transient failures only (``argmap retry`` clears the rest);
-* every stage writes its rows and its ``done`` mark in one transaction, so a run killed at
-  any moment leaves either all of a stage's work for a video or none of it, and re-running
-  ends in the same database as a run that was never interrupted.
+* every stage writes its rows and its ``done`` mark in one transaction, from this process
+  only, so a run killed at any moment leaves either all of a stage's work for a video or
+  none of it, and re-running ends in the same database as a run that was never interrupted;
+* media argmap downloaded is deleted once every stage that listens to it is done, unless
+  the run keeps media (``--keep-media``).
 
 Stages are found through :data:`argmap.pipeline.stages.STAGE_CLASSES` and driven only through
 the :class:`~argmap.pipeline.stages.Stage` contract; this module knows no stage by name. It
@@ -21,11 +27,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any
 
 from argmap.pipeline.config import IngestOptions
+from argmap.pipeline.engines.steps import (
+    NullReporter,
+    Reporter,
+    needs,
+    record_failure,
+    release_media,
+    run_in_writer,
+)
+from argmap.pipeline.engines.streaming import Executor, LocalExecutor, media_window, stream
 from argmap.pipeline.errors import ArgmapError, ConfigError
-from argmap.pipeline.ingest.download import register
+from argmap.pipeline.ingest.download import media_dir_for, register
 from argmap.pipeline.ingest.sources import Entry, SourceOptions, entry_for_stored, expand
 from argmap.pipeline.plugins import load_attribute
 from argmap.pipeline.stages import STAGE_CLASSES, Stage, StageContext
@@ -43,32 +59,6 @@ __all__ = [
     "ingest_stored",
     "retry",
 ]
-
-
-class Reporter(Protocol):
-    """Where the runner's progress goes (a terminal, a log, nowhere)."""
-
-    def info(self, message: str) -> None: ...
-
-    def warn(self, message: str) -> None: ...
-
-    def progress(self, task: str, done: float, total: float | None, unit: str) -> None: ...
-
-    def finish(self, task: str) -> None: ...
-
-
-class NullReporter:
-    def info(self, message: str) -> None:
-        pass
-
-    def warn(self, message: str) -> None:
-        pass
-
-    def progress(self, task: str, done: float, total: float | None, unit: str) -> None:
-        pass
-
-    def finish(self, task: str) -> None:
-        pass
 
 
 @dataclass
@@ -162,22 +152,10 @@ def _finished(store: Store, video_id: str, stage_names: Sequence[str]) -> bool:
     return True
 
 
-def _needs(ctx: StageContext, video: Video, stage: Stage) -> bool:
-    statuses = ctx.store.statuses(video.id)
-    if any(statuses.get(r) is None or statuses[r].status != "done" for r in stage.requires):
-        return False
-    s = statuses.get(stage.name)
-    if s is None or s.status == "pending":
-        return True
-    if s.status == "failed":
-        return not s.permanent
-    return stage.rerun(ctx, video, statuses)
-
-
 def run_stage(ctx: StageContext, stage: Stage, video_ids: list[str], reporter: Reporter) -> None:
     """Run one stage over the videos that need it; failures are recorded, never raised."""
     store = ctx.store
-    todo = [v for v in (store.video(i) for i in video_ids) if _needs(ctx, v, stage)]
+    todo = [v for v in (store.video(i) for i in video_ids) if needs(ctx, v, stage)]
     if not todo:
         return
     reporter.info(f"{stage.name}: {len(todo)} video(s)")
@@ -186,40 +164,13 @@ def run_stage(ctx: StageContext, stage: Stage, video_ids: list[str], reporter: R
             stage.open(ctx)
         except ArgmapError as err:
             for video in todo:
-                _record_failure(store, video, stage.name, err)
+                record_failure(store, video, stage.name, err)
             reporter.warn(f"{stage.name}: {err}")
             return
         for video in todo:
-            _run_one(ctx, stage, video, reporter)
+            run_in_writer(ctx, stage, video, reporter)
     finally:
         stage.close()
-
-
-def _record_failure(store: Store, video: Video, stage: str, err: ArgmapError) -> str:
-    """The one place a failure is written: the stage, and any earlier stage it says to redo."""
-    # Messages may quote file names or site text: one clean line, whatever they hold.
-    reason = clean_line(str(err), 500)
-    with store.transaction():
-        store.mark(video.id, stage, "failed", reason, permanent=err.permanent)
-        for earlier in err.redo:
-            store.mark(video.id, earlier, "failed", reason, permanent=False)
-    return reason
-
-
-def _run_one(ctx: StageContext, stage: Stage, video: Video, reporter: Reporter) -> None:
-    label = video.title or video.id
-    try:
-        stage.run(ctx, video)
-    except ArgmapError as err:
-        reason = _record_failure(ctx.store, video, stage.name, err)
-        reporter.warn(f"{label}: {stage.name} failed: {reason}")
-    except Exception as err:  # noqa: BLE001 - one bad video must not stop the batch
-        first = clean_line((str(err).strip().splitlines() or [""])[0], 200)
-        unexpected = ArgmapError(f"{type(err).__name__}: {first}", permanent=False)
-        _record_failure(ctx.store, video, stage.name, unexpected)
-        reporter.warn(f"{label}: {stage.name} failed unexpectedly: {unexpected}")
-    finally:
-        reporter.finish(f"{stage.name} {label}")
 
 
 def _outcome(store: Store, video: Video, stage_names: Sequence[str], skipped: bool) -> Outcome:
@@ -269,13 +220,47 @@ def _run(
         entries={e.id: e for e in entries},
         stage_names=stage_names,
         progress=reporter.progress,
+        media_stages=tuple(s.name for s in stages if s.uses_media),
     )
+    media_dir = _media_dir(store, options)
+    if options.engine == "stages":
+        last_media = media_window(stages)
+        for i, stage in enumerate(stages):
+            run_stage(ctx, stage, active, reporter)
+            if i == last_media:
+                for video_id in active:
+                    release_media(ctx, video_id, media_dir)
+    else:
+        stream(
+            ctx,
+            stages,
+            active,
+            _executor(options),
+            reporter,
+            on_passed_media=lambda video_id: release_media(ctx, video_id, media_dir),
+        )
     for stage in stages:
-        run_stage(ctx, stage, active, reporter)
-        report.downloads += int(getattr(stage, "downloads", 0))
+        report.downloads += int(getattr(stage, "fetched", 0))
     for entry in entries:
+        # Also videos a killed run left finished with their media: the same end either way.
+        release_media(ctx, entry.id, media_dir)
         report.outcomes.append(_outcome(store, store.video(entry.id), stage_names, entry.id in already))
     return report
+
+
+def _executor(options: IngestOptions) -> Executor:
+    if options.engine == "ray":
+        from argmap.pipeline.engines.ray_engine import RayExecutor
+
+        return RayExecutor(options)
+    return LocalExecutor(options.workers)
+
+
+def _media_dir(store: Store, options: IngestOptions) -> Path | None:
+    try:
+        return media_dir_for(store, options.media_dir)
+    except ConfigError:
+        return None
 
 
 def ingest(

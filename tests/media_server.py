@@ -17,6 +17,7 @@ import dataclasses
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -225,6 +226,10 @@ class MediaServer:
         self.routes: dict[str, Route] = {}
         self.log: list[str] = []
         self.flaky = True  # while set, /flaky.m4a answers 503
+        # Simulated network time: each media body is sent in pieces over this many seconds.
+        self.media_seconds = 0.0
+        # Called with the path when a media download starts (tests act mid-download).
+        self.on_media: Callable[[str], None] | None = None
         self._lock = threading.Lock()
         server = self
 
@@ -241,8 +246,20 @@ class MediaServer:
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
-                if with_body:
+                if not with_body:
+                    return
+                media = path.endswith((".m4a", ".mp4"))
+                if media and server.on_media is not None:
+                    server.on_media(path)
+                if not media or server.media_seconds <= 0:
                     self.wfile.write(route.body)
+                    return
+                pieces = 20
+                step = -(-len(route.body) // pieces)
+                for at in range(0, len(route.body), step):
+                    self.wfile.write(route.body[at : at + step])
+                    self.wfile.flush()
+                    time.sleep(server.media_seconds / pieces)
 
             def do_GET(self) -> None:  # noqa: N802 - http.server naming
                 self._answer(True)
@@ -423,3 +440,5 @@ def media_server(media_site: Site) -> Iterator[MediaServer]:
     media_site.server.reset_log()
     media_site.server.flaky = True
     yield media_site.server
+    media_site.server.media_seconds = 0.0
+    media_site.server.on_media = None

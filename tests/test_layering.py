@@ -23,9 +23,20 @@ ROOTS = {"pipeline": "argmap.pipeline", "store": "argmap.store", "prompts": "arg
 # A unit is argmap.store, argmap.prompts, or a module or sub-package directly under argmap.pipeline.
 LAYERS: list[set[str]] = [
     {"argmap.store", "argmap.prompts"},
-    {"argmap.pipeline", "argmap.pipeline.errors", "argmap.pipeline.text", "argmap.pipeline.config"},
+    {
+        "argmap.pipeline",
+        "argmap.pipeline.errors",
+        "argmap.pipeline.text",
+        "argmap.pipeline.config",
+        "argmap.pipeline.sentence_ends",
+    },
     {"argmap.pipeline.plugins", "argmap.pipeline.document", "argmap.pipeline.stages"},
-    {"argmap.pipeline.llm_client", "argmap.pipeline.ingest", "argmap.pipeline.search"},
+    {
+        "argmap.pipeline.llm_client",
+        "argmap.pipeline.ingest",
+        "argmap.pipeline.search",
+        "argmap.pipeline.engines",
+    },
     {"argmap.pipeline.extract", "argmap.pipeline.speakers"},
     {"argmap.pipeline.summarise", "argmap.pipeline.compare"},
     {"argmap.pipeline.runner"},

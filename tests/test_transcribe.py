@@ -391,12 +391,14 @@ def test_auto_device_falls_back_to_cpu_when_the_gpu_cannot_run(
     monkeypatch.setattr(module, "choose_device", fake_choice)
     monkeypatch.setattr(module, "load_whisper_model", fake_load)
 
-    auto = Transcriber(TranscribeOptions(device="auto"))
+    # The stand-in speaks WhisperModel's sequential API only (batch_size=0): the batched
+    # pipeline would reach into the model's feature extractor before decoding anything.
+    auto = Transcriber(TranscribeOptions(device="auto", batch_size=0))
     _, segments = auto.transcribe(clips["speech"], video_id="v")
     assert auto.fell_back and auto.choice is not None and auto.choice.device == "cpu"
     assert wer(ESPEAK_SCRIPT, " ".join(s.text for s in segments)) <= 0.2
 
-    explicit = Transcriber(TranscribeOptions(device="cuda"))
+    explicit = Transcriber(TranscribeOptions(device="cuda", batch_size=0))
     with pytest.raises(RuntimeError, match="libcublas"):
         explicit.transcribe(clips["speech"], video_id="v")
 

@@ -40,7 +40,7 @@ from argmap.pipeline.ingest.ytdlp import (
     plain_url,
     published_date,
 )
-from argmap.pipeline.stages import BaseStage, StageContext
+from argmap.pipeline.stages import BaseStage, StageContext, wants_media
 from argmap.pipeline.text import clean_line, clean_text
 from argmap.store import StageStatus, Store, Transcript, Video
 
@@ -143,12 +143,21 @@ class DownloadOptions:
 
 
 @dataclass
+class DownloadWork:
+    """What a download needs away from the store: the video row and how to fetch it."""
+
+    video: Video
+    entry: Entry
+
+
+@dataclass
 class Fetched:
     """What one download produced: the updated video, and a captions transcript if any."""
 
     media_path: Path | None
     info: dict[str, Any]
     captions: tuple[Transcript, list[Any]] | None = None
+    downloaded: bool = False  # a media file was fetched (not captions only)
 
 
 @dataclass
@@ -161,10 +170,12 @@ class Downloader(BaseStage):
 
     name = "download"
     requires: tuple[str, ...] = ()
+    kind = "io"
 
     def __init__(self, options: DownloadOptions):
         self.options = options
-        self.downloads = 0  # media files actually fetched in this run
+        self.downloads = 0  # media files this instance fetched (sleep only between its own)
+        self.fetched = 0  # media files committed in this run (what the report counts)
         self.progress: ProgressFn | None = None
 
     @classmethod
@@ -186,35 +197,38 @@ class Downloader(BaseStage):
         self.progress = lambda task, done, total: ctx.progress(task, done, total, "B")
 
     def rerun(self, ctx: StageContext, video: Video, statuses: Mapping[str, StageStatus]) -> bool:
-        # Done before, but the media has gone while transcription still needs it.
-        t = statuses.get("transcribe")
-        wants_media = "transcribe" in ctx.stage_names and not (t and (t.status == "done" or t.permanent))
-        return wants_media and not (video.media_path and Path(video.media_path).is_file())
+        # Done before, but the media has gone (deleted after transcription, or by hand) while
+        # a stage of this run still has to listen to it.
+        return wants_media(ctx, statuses) and not (video.media_path and Path(video.media_path).is_file())
 
-    def run(self, ctx: StageContext, video: Video) -> None:
+    def prepare(self, ctx: StageContext, video: Video) -> DownloadWork | None:
         store = ctx.store
         entry = ctx.entries.get(video.id)
         if entry is None:
             raise SourceError("this video was not part of the sources given", permanent=False)
         if entry.kind == "import":
             import_transcript(store, entry)
-            return
+            return None
         if entry.kind == "file":
             assert entry.path is not None
             if not entry.path.is_file():
                 raise MediaError(f"{entry.path}: file has gone", permanent=False)
             self.options.check_size(entry.path.stat().st_size)
-            if self.options.max_duration:
-                self.options.check_duration(probe_duration(entry.path))
+            duration = probe_duration(entry.path)
+            self.options.check_duration(duration)
+            updates: dict[str, Any] = {"media_path": str(entry.path)}
+            if duration:
+                updates["duration"] = round(duration, 3)
             with store.transaction():
-                _merge_video(store, video.id, {"media_path": str(entry.path)}, overwrite=("media_path",))
+                _merge_video(store, video.id, updates, overwrite=("media_path",))
                 store.mark(video.id, "download", "done")
-            return
-        self._run_remote(store, video, entry)
+            return None
+        return DownloadWork(video, entry)
 
-    def _run_remote(self, store: Store, video: Video, entry: Entry) -> None:
+    def compute(self, work: DownloadWork) -> Fetched:
         import yt_dlp
 
+        video, entry = work.video, work.entry
         if self.options.sleep and self.downloads:
             import time
 
@@ -265,26 +279,35 @@ class Downloader(BaseStage):
             except MediaError:
                 _remove_partial(self.options.media_dir, stem)
                 raise
-        if media_path is not None and self.options.max_duration and not info.get("duration"):
+        duration = number(info.get("duration"))
+        if media_path is not None and not duration:
             # Direct links rarely announce a length; the container header does, before
             # hours of transcription are spent on it.
+            probed = probe_duration(media_path)
             try:
-                self.options.check_duration(probe_duration(media_path))
+                self.options.check_duration(probed)
             except MediaError:
                 media_path.unlink(missing_ok=True)
                 raise
+            duration = round(probed, 3) if probed else None
         updates = {
             "title": clean_line(info.get("title")) or None,
-            "duration": number(info.get("duration")),
+            "duration": duration,
             "published": published_date(info),
             "webpage_url": plain_url(info.get("webpage_url")),
             "description": clean_text(info.get("description")),
             "media_path": str(media_path) if media_path else None,
         }
+        return Fetched(media_path, updates, captions, downloaded=media_path is not None)
+
+    def commit(self, ctx: StageContext, video: Video, result: Fetched) -> None:
+        store = ctx.store
+        if result.downloaded:
+            self.fetched += 1
         with store.transaction():
-            _merge_video(store, video.id, updates, overwrite=("media_path",))
-            if captions is not None:
-                transcript, segments = captions
+            _merge_video(store, video.id, result.info, overwrite=("media_path",))
+            if result.captions is not None:
+                transcript, segments = result.captions
                 segments, speakers = speakers_from_labels(segments, video.id)
                 store.save_transcript(transcript, segments, speakers=speakers)  # marks transcribe done
             store.mark(video.id, "download", "done")
@@ -339,7 +362,10 @@ class Downloader(BaseStage):
                 language=lang.split("-")[0],
                 duration=info.get("duration"),
             )
-            return transcript, cues_to_segments(cues, transcript_id=transcript.id, video_id=video.id)
+            segments = cues_to_segments(cues, transcript_id=transcript.id, video_id=video.id)
+            for segment in segments:
+                segment.language = transcript.language  # a caption track is in one language
+            return transcript, segments
         return None
 
 
@@ -428,7 +454,13 @@ def register(store: Store, entry: Entry) -> None:
         # download learned more (media path) or the source is silent.
         keep = {"media_path"}
         overwrite = tuple(k for k, v in updates.items() if k not in keep and v not in (None, ""))
+        before = store.video(entry.video.id).commentator_id
         _merge_video(store, entry.video.id, updates, overwrite=overwrite)
+        if entry.video.commentator_id and before not in (None, entry.video.commentator_id):
+            # A new commentator (--commentator on a re-ingest): the old one may be left with no
+            # video, and the gist names who argues, so the summary is due again.
+            store.drop_orphan_commentators()
+            store.reset_stages(entry.video.id, ["summarise"])
 
 
 def import_transcript(store: Store, entry: Entry) -> None:

@@ -1,4 +1,6 @@
-"""Commands that bring videos in and show what is stored: ingest, videos, transcript, demo."""
+"""Commands that bring videos in and show what is stored: ingest, transcript, demo, retry, remove.
+
+`argmap videos` lives in :mod:`.commands_videos`."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 
 import click
 
-from argmap.pipeline.config import CAPTION_MODES, DEVICES, TRANSCRIPT_FORMATS, VIDEO_STATES
+from argmap.pipeline.config import CAPTION_MODES, DEVICES, ENGINES, TRANSCRIPT_FORMATS
 from argmap.pipeline.present.cli_helpers import (
     F,
     db_option,
@@ -19,7 +21,7 @@ from argmap.pipeline.present.cli_helpers import (
     open_store,
 )
 
-# -- ingest commands (ingest, videos, transcript, demo) ------------------------------
+# -- ingest commands (ingest, transcript, demo, retry, remove) ------------------------------
 
 
 def _safe(text: Any) -> str:
@@ -113,7 +115,8 @@ _RUN_FLAGS: list[Callable[[Any], Any]] = [
         help="Use the source's subtitles/automatic captions instead of speech recognition.",
     ),
     click.option(
-        "--model", help="Speech model: tiny.en (default, offline), base, any whisper name or folder."
+        "--model",
+        help="Speech model: a whisper name (base, small...) or folder (default: tiny.en, bundled, offline).",
     ),
     click.option(
         "--device",
@@ -123,9 +126,15 @@ _RUN_FLAGS: list[Callable[[Any], Any]] = [
         help="Where speech recognition runs (auto: the GPU when CUDA works, else the CPU).",
     ),
     click.option("--language", help="Spoken language code (default: detect)."),
-    click.option("--cookies", type=click.Path(dir_okay=False), help="Netscape cookie file for yt-dlp."),
     click.option(
-        "--sleep", type=click.FloatRange(min=0), default=0.0, help="Seconds to wait between downloads."
+        "--cookies", type=click.Path(dir_okay=False), help="Netscape cookie file for yt-dlp (default: none)."
+    ),
+    click.option(
+        "--sleep",
+        type=click.FloatRange(min=0),
+        default=0.0,
+        show_default=True,
+        help="Seconds to wait between downloads.",
     ),
     click.option(
         "--max-filesize",
@@ -154,7 +163,31 @@ _RUN_FLAGS: list[Callable[[Any], Any]] = [
     llm_flags,
     click.option("--no-embed", is_flag=True, help="Skip embeddings."),
     click.option(
-        "--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db>-media/)."
+        "--media-dir", type=click.Path(file_okay=False), help="Media folder (default: <db stem>-media/)."
+    ),
+    click.option(
+        "--keep-media",
+        is_flag=True,
+        help="Keep downloaded media after transcription and diarization (default: delete it then).",
+    ),
+    click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="local",
+        show_default=True,
+        help="local: videos stream through the stages on this machine; stages: one stage at a time "
+        "over the batch; ray: the work runs on a Ray cluster (pip install 'argmap[ray]').",
+    ),
+    click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=1,
+        show_default=True,
+        help="Parallel workers for each CPU-bound stage (local and ray engines; downloads use at least 2).",
+    ),
+    click.option(
+        "--ray-address",
+        help="Ray cluster to join with --engine ray, e.g. 10.0.0.5:6379 or auto (default: start one here).",
     ),
 ]
 
@@ -174,6 +207,8 @@ def _run_options(opts: dict[str, Any], **more: Any) -> Any:
     from argmap.pipeline.ingest.download import parse_duration_limit, parse_size
     from argmap.pipeline.runner import IngestOptions
 
+    if opts["ray_address"] and opts["engine"] != "ray":
+        raise click.UsageError("--ray-address is for --engine ray")
     return IngestOptions(
         captions=opts["captions"],
         model=opts["model"],
@@ -191,6 +226,10 @@ def _run_options(opts: dict[str, Any], **more: Any) -> Any:
             opts["extractor"], opts["llm_base_url"], opts["llm_model"], opts["llm_api_key"]
         ),
         media_dir=Path(opts["media_dir"]) if opts["media_dir"] else None,
+        keep_media=opts["keep_media"],
+        engine=opts["engine"],
+        workers=opts["workers"],
+        ray_address=opts["ray_address"],
         **more,
     )
 
@@ -210,8 +249,8 @@ def _close_report(report: Any, as_json: bool) -> None:
 @db_option
 @click.option("--commentator", help="Name the commentator (default: channel, uploader, feed title or host).")
 @click.option("--title", help="Title for a single local file or transcript (default: file name).")
-@click.option("--limit", type=click.IntRange(min=1), help="At most N entries per source.")
-@click.option("--since", help="Skip entries published before this date (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N entries per source (default: all).")
+@click.option("--since", help="Skip entries published before this date, YYYY-MM-DD (default: no date limit).")
 @run_options
 @click.option(
     "--force",
@@ -221,8 +260,10 @@ def _close_report(report: Any, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
 @friendly_errors
 def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
-    """Download, transcribe and store SOURCES: video, playlist, channel or feed URLs, web
-    pages with media, local media files or folders, and .vtt/.srt/.txt transcripts.
+    """Download, transcribe and store videos, feeds and files.
+
+    SOURCES: video, playlist, channel or feed URLs, web pages with media, local media files
+    or folders, and .vtt/.srt/.txt transcripts.
 
     Finished videos are skipped without downloading (--force redoes them); failures are
     recorded and the batch goes on. Exit code 1 when anything failed.
@@ -252,33 +293,6 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
 
 
 @click.command()
-@db_option
-@click.option("--status", type=click.Choice(VIDEO_STATES), help="Only videos in this state (default: all).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@friendly_errors
-def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
-    """List stored videos with their per-stage status."""
-    from argmap.store.queries import video_listing as video_rows
-
-    store = open_store(db_path, readonly=True)
-    rows = video_rows(store, status)
-    if as_json:
-        echo_json(rows)
-        return
-    if not rows:
-        click.echo("no videos" + (f" with status {status}" if status else ""))
-        return
-    for row in rows:
-        color = {"failed": "red", "done": "green"}.get(row["status"])
-        who, title = _safe(row["commentator"] or "-"), _safe(row["title"])
-        click.secho(f"{row['status']:<8} {row['id']}  [{who}] {title}", fg=color)
-        for stage, s in row["stages"].items():
-            if s["status"] == "failed":
-                kind = "permanent" if s["permanent"] else f"transient, {s['attempts']} attempt(s)"
-                click.echo(f"         {stage}: {_safe(s['reason'])} ({kind})")
-
-
-@click.command()
 @click.argument("video")
 @db_option
 @click.option(
@@ -287,11 +301,19 @@ def videos(db_path: str | None, status: str | None, as_json: bool) -> None:
     type=click.Choice(TRANSCRIPT_FORMATS),
     default="txt",
     show_default=True,
-    help="Timestamped text, WebVTT, SRT or JSON with words.",
+    help="Timestamped text, WebVTT, SRT, JSON with words, or speaker turns as RTTM.",
 )
 @friendly_errors
 def transcript(video: str, db_path: str | None, fmt: str) -> None:
-    """Print VIDEO's transcript with timestamps (VIDEO: id, unique id prefix or URL)."""
+    """Print a video's transcript, with times and speakers.
+
+    VIDEO is an id, a unique id prefix, the source URL, the local file ingested (any path to
+    it) or words of the title; several matches are listed, not guessed.
+
+    \b
+    Example:
+        argmap transcript multilingual
+        argmap transcript ../shared/audio/multilingual.mp3 --format vtt"""
     from argmap.pipeline.present.transcripts import render_transcript
 
     store = open_store(db_path, readonly=True)
@@ -314,7 +336,10 @@ def transcript(video: str, db_path: str | None, fmt: str) -> None:
 )
 @friendly_errors
 def demo(db_path: str | None, workdir: str) -> None:
-    """Generate sample commentary recordings (espeak-ng), ingest them, show what was stored."""
+    """Make sample recordings, ingest them, show what was stored.
+
+    Three commentators' takes on one story are synthesised with espeak-ng, ingested on the
+    embedded defaults, then compared. A second run reuses everything."""
     from pathlib import Path
 
     from argmap.pipeline.present.demo import run_demo
@@ -332,8 +357,11 @@ def demo(db_path: str | None, workdir: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the closing report as JSON.")
 @friendly_errors
 def retry(videos: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
-    """Clear the failures of VIDEOS (default: every failed video), permanent ones too, and run
-    their stages again from the sources they were stored with, with the options given.
+    """Run failed videos again, permanent failures too.
+
+    Clears the failures of VIDEOS (default: every failed video) and runs their stages again
+    from the sources they were stored with, with the options given. VIDEOS are named as for
+    `argmap transcript` (id, prefix, URL, file path or title words).
 
     \b
     Example:
@@ -365,8 +393,10 @@ def retry(videos: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
 )
 @friendly_errors
 def remove(videos: tuple[str, ...], db_path: str | None, keep_media: bool, media_dir: str | None) -> None:
-    """Remove VIDEOS (id, unique prefix or URL) and everything made from them: transcript,
-    arguments, summary, vectors, their part in comparisons. Your own local files are never
+    """Remove videos and everything made from them.
+
+    Deletes VIDEOS (id, unique prefix, URL, file path or title words) with their transcript,
+    arguments, summary, vectors and their part in comparisons. Your own local files are never
     deleted; media argmap downloaded is, unless --keep-media.
 
     \b
@@ -391,4 +421,4 @@ def remove(videos: tuple[str, ...], db_path: str | None, keep_media: bool, media
         store.close()
 
 
-__all__ = ["ingest", "videos", "transcript", "demo", "retry", "remove"]
+__all__ = ["ingest", "transcript", "demo", "retry", "remove"]

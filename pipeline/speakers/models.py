@@ -82,6 +82,12 @@ def segment_windows(windows: np.ndarray) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, FRAMES_PER_WINDOW, 3), dtype=np.float32)
 
 
+def load() -> None:
+    """Load both models now (a worker warming up before its first video)."""
+    _session()
+    _voice_encoder()
+
+
 def release() -> None:
     """Forget both models (the next use loads them again)."""
     global _segmentation, _encoder

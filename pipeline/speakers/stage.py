@@ -9,7 +9,7 @@ linked to a person across videos (:mod:`.people`). Turned off with ``--no-diariz
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,25 +34,64 @@ WOBBLE_SECONDS = 0.3
 class DiarizeStage(BaseStage):
     name = "diarize"
     requires: tuple[str, ...] = ("transcribe",)
+    uses_media = True
 
     @classmethod
     def from_options(cls, options: IngestOptions, store: Store) -> DiarizeStage | None:
         return cls() if options.diarize else None
 
-    def run(self, ctx: StageContext, video: Video) -> None:
-        diarize_video(ctx.store, video)
+    def open(self, ctx: StageContext) -> None:
+        models.load()
+
+    def prepare(self, ctx: StageContext, video: Video) -> DiarizeWork | None:
+        return prepare_diarization(ctx.store, video)
+
+    def compute(self, work: DiarizeWork) -> DiarizeResult:
+        return compute_diarization(work)
+
+    def commit(self, ctx: StageContext, video: Video, result: DiarizeResult) -> None:
+        commit_diarization(ctx.store, video, result)
 
     def close(self) -> None:
         # torch and onnxruntime models go before extraction loads its own.
         models.release()
 
 
+@dataclass
+class DiarizeWork:
+    """A transcribed video whose audio is to be diarized: its segments and its media file."""
+
+    video_id: str
+    transcript_id: str
+    segments: list[Segment]
+    media_path: str
+
+
+@dataclass
+class DiarizeResult:
+    transcript_id: str
+    speakers: list[Speaker]
+    turns: list[SpeakerTurn]
+    segments: list[Segment]  # the transcript again, cut where speakers change
+    diarization: Diarization
+
+
 def diarize_video(store: Store, video: Video) -> Diarization | None:
     """Diarize one stored video and save speakers, turns and segment speakers in one go."""
+    work = prepare_diarization(store, video)
+    if work is None:
+        return None
+    result = compute_diarization(work)
+    commit_diarization(store, video, result)
+    return result.diarization
+
+
+def prepare_diarization(store: Store, video: Video) -> DiarizeWork | None:
+    """What diarizing the video needs; ``None`` when it was settled without audio (captions
+    and imports keep the speakers their labels named)."""
     transcript = store.transcript(video.id)
     if transcript is None:
         raise MediaError("no transcript to give speakers to yet", permanent=False)
-    segments = store.segments(transcript.id)
     if transcript.source != "asr":
         with store.transaction():
             link_speakers(store, video, [s for s in sp.speakers_of(store, video.id) if not s.person_id])
@@ -60,7 +99,12 @@ def diarize_video(store: Store, video: Video) -> Diarization | None:
         return None
     if not video.media_path or not Path(video.media_path).is_file():
         raise MediaError("the media file is gone; ingest again with --force to fetch it", permanent=False)
-    channels = decode_channels(video.media_path)
+    return DiarizeWork(video.id, transcript.id, store.segments(transcript.id), video.media_path)
+
+
+def compute_diarization(work: DiarizeWork) -> DiarizeResult:
+    """Speaker turns from the audio, speakers with their voices, segments cut at turns."""
+    channels = decode_channels(work.media_path)
     by_channel = len(channels) == 2 and independent_channels(*channels)
     if by_channel:
         result = diarize_channels(*channels)
@@ -71,8 +115,8 @@ def diarize_video(store: Store, video: Video) -> Diarization | None:
 
     speakers = {
         n: Speaker(
-            id=Speaker.make_id(video.id, f"{result.method}:{n}"),
-            video_id=video.id,
+            id=Speaker.make_id(work.video_id, f"{result.method}:{n}"),
+            video_id=work.video_id,
             label=f"Speaker {n + 1}" + (f" ({CHANNEL_NAMES[n]})" if by_channel else ""),
             source="channel" if by_channel else "voice",
             seconds=round(result.seconds(n), 2),
@@ -80,6 +124,7 @@ def diarize_video(store: Store, video: Video) -> Diarization | None:
         )
         for n in result.speakers
     }
+    segments = work.segments
     if by_channel:
         # Each segment was transcribed from one track: that track's person said it.
         who: list[int | None] = [s.channel for s in segments]
@@ -91,11 +136,16 @@ def diarize_video(store: Store, video: Video) -> Diarization | None:
         return speakers[n].id if n is not None and n in speakers else None
 
     cut = cut_at_speaker_changes(segments, who, words, speaker_id)
-    turns = [SpeakerTurn(video.id, speakers[t.speaker].id, t.start, t.end) for t in result.turns]
+    turns = [SpeakerTurn(work.video_id, speakers[t.speaker].id, t.start, t.end) for t in result.turns]
+    return DiarizeResult(work.transcript_id, list(speakers.values()), turns, cut, result)
+
+
+def commit_diarization(store: Store, video: Video, result: DiarizeResult) -> None:
     with store.transaction():
-        sp.save_diarization(store, video.id, transcript.id, list(speakers.values()), turns, cut)
-        link_speakers(store, video, list(speakers.values()))
-    return result
+        sp.save_diarization(
+            store, video.id, result.transcript_id, result.speakers, result.turns, result.segments
+        )
+        link_speakers(store, video, result.speakers)
 
 
 def cut_at_speaker_changes(

@@ -1,0 +1,117 @@
+"""What every engine does around one stage and one video: decide, run, record, clean up.
+
+Kept apart from the engines so that stage-at-a-time, streaming and Ray take the same
+decisions (does this video need this stage? what does a failure write? when may the media
+go?) and a database ends the same whichever engine filled it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from argmap.pipeline.errors import ArgmapError
+from argmap.pipeline.stages import Stage, StageContext, wants_media
+from argmap.pipeline.text import clean_line
+from argmap.store import Store, Video
+
+
+class Reporter(Protocol):
+    """Where the runner's progress goes (a terminal, a log, nowhere)."""
+
+    def info(self, message: str) -> None: ...
+
+    def warn(self, message: str) -> None: ...
+
+    def progress(self, task: str, done: float, total: float | None, unit: str) -> None: ...
+
+    def finish(self, task: str) -> None: ...
+
+
+class NullReporter:
+    def info(self, message: str) -> None:
+        pass
+
+    def warn(self, message: str) -> None:
+        pass
+
+    def progress(self, task: str, done: float, total: float | None, unit: str) -> None:
+        pass
+
+    def finish(self, task: str) -> None:
+        pass
+
+
+def needs(ctx: StageContext, video: Video, stage: Stage) -> bool:
+    """Whether the stage has to run for the video now: its prerequisites are done and it is
+    not (or must be redone, or failed for a reason a retry may fix)."""
+    statuses = ctx.store.statuses(video.id)
+    if any(statuses.get(r) is None or statuses[r].status != "done" for r in stage.requires):
+        return False
+    s = statuses.get(stage.name)
+    if s is None or s.status == "pending":
+        return True
+    if s.status == "failed":
+        return not s.permanent
+    return stage.rerun(ctx, video, statuses)
+
+
+def as_argmap_error(err: BaseException) -> ArgmapError:
+    """Any exception as the one-line, retryable failure a stage records."""
+    if isinstance(err, ArgmapError):
+        return err
+    first = clean_line((str(err).strip().splitlines() or [""])[0], 200)
+    return ArgmapError(f"{type(err).__name__}: {first}", permanent=False)
+
+
+def record_failure(store: Store, video: Video, stage: str, err: BaseException) -> str:
+    """The one place a failure is written: the stage, and any earlier stage it says to redo."""
+    error = as_argmap_error(err)
+    # Messages may quote file names or site text: one clean line, whatever they hold.
+    reason = clean_line(str(error), 500)
+    with store.transaction():
+        store.mark(video.id, stage, "failed", reason, permanent=error.permanent)
+        for earlier in error.redo:
+            store.mark(video.id, earlier, "failed", reason, permanent=False)
+    return reason
+
+
+def report_failure(reporter: Reporter, store: Store, video: Video, stage: str, err: BaseException) -> None:
+    reason = record_failure(store, video, stage, err)
+    how = "failed" if isinstance(err, ArgmapError) else "failed unexpectedly"
+    reporter.warn(f"{video.title or video.id}: {stage} {how}: {reason}")
+
+
+def run_in_writer(ctx: StageContext, stage: Stage, video: Video, reporter: Reporter) -> None:
+    """The whole stage for one video in this process; failures are recorded, never raised."""
+    try:
+        stage.run(ctx, video)
+    except Exception as err:  # noqa: BLE001 - one bad video must not stop the batch
+        report_failure(reporter, ctx.store, video, stage.name, err)
+    finally:
+        reporter.finish(f"{stage.name} {video.title or video.id}")
+
+
+def release_media(ctx: StageContext, video_id: str, media_dir: Path | None) -> bool:
+    """Delete the media argmap downloaded for a video once no stage needs it (unless the run
+    keeps media). The user's own files and anything outside the media folder stay."""
+    if ctx.options.keep_media or media_dir is None or not ctx.media_stages:
+        return False  # kept, or a run with no stage that listens (a download-only run)
+    store = ctx.store
+    video = store.video(video_id)
+    if not video.media_path or str(video.source_url).startswith("file:"):
+        return False
+    if wants_media(ctx, store.statuses(video_id)):
+        return False
+    path = Path(video.media_path)
+    try:
+        owned = path.resolve().parent == media_dir.resolve()
+    except OSError:
+        return False
+    if not owned:
+        return False
+    # The row first: killed in between, a stray file is harmless; a row pointing at a
+    # deleted file would only cost a download.
+    store.update_video(video_id, {"media_path": None})
+    path.unlink(missing_ok=True)
+    return True
