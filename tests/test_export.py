@@ -408,9 +408,11 @@ def test_html_is_one_self_contained_file(amap: ex.ArgMap) -> None:
     raw = re.search(r'<script type="application/json" id="argmap-data">(.*?)</script>', page, re.S)
     assert raw is not None
     assert json.loads(raw.group(1)) == json.loads(json.dumps(ex.html_data(amap)))
-    # hostile markup appears only inside that block, as \u003c-escaped JSON
+    # hostile markup appears only inside that block, as \u003c-escaped JSON, and in the matrix
+    # the page leads with as escaped text (tests/test_export_matrix.py checks the matrix itself)
     outside = page.replace(raw.group(0), "")
-    assert "window.__pwned" not in outside
+    assert "<script>window.__pwned" not in outside and "<img src=x" not in outside
+    assert "&lt;script&gt;window.__pwned" in outside
     assert "vis-network" in page.lower() or "vis.Network" in page
 
 
@@ -452,7 +454,8 @@ def test_html_export_works_offline_in_a_browser(
     # click an argument node on the canvas: its quote and a timestamped video link appear
     target = next(a for a in amap.arguments if "Critics" in a.text)
     box = page.evaluate(
-        """(id) => { const n = window.argmapNetwork; n.fit(); n.stopSimulation();
+        """(id) => { document.getElementById('graph').scrollIntoView();  // below the matrix
+                      const n = window.argmapNetwork; n.fit(); n.stopSimulation();
                       const p = n.getPositions([id])[id]; const d = n.canvasToDOM(p);
                       const r = document.getElementById('graph').getBoundingClientRect();
                       return {x: r.left + d.x, y: r.top + d.y}; }""",
@@ -527,7 +530,8 @@ def test_cli_run_option(db_path: Path) -> None:
         "kp-energy",
         "kp-rates",
     }
-    newest = json.loads(CliRunner().invoke(cli, ["export", "--db", str(db_path)]).output)
+    # .stdout: the note naming the run used goes to stderr
+    newest = json.loads(CliRunner().invoke(cli, ["export", "--db", str(db_path)]).stdout)
     assert [k["id"] for k in newest["key_points"]] == ["kp-run2"]
     bad = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--run", "nope"])
     assert bad.exit_code == 1 and len(bad.output.strip().splitlines()) == 1

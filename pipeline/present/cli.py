@@ -19,9 +19,11 @@ from argmap.pipeline.present import (
     commands_map,
     commands_search,
     commands_speakers,
+    commands_videos,
 )
 from argmap.pipeline.present.cli_helpers import (
     TerminalGuard,
+    WholeHelpGroup,
     db_option,
     echo_json,
     friendly_errors,
@@ -29,7 +31,10 @@ from argmap.pipeline.present.cli_helpers import (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# show_default: every option with a default says it in --help (subcommands inherit this).
+@click.group(
+    cls=WholeHelpGroup, context_settings={"help_option_names": ["-h", "--help"], "show_default": True}
+)
 @click.version_option(__version__, prog_name="argmap")
 def cli() -> None:
     """argmap: turn video commentary into searchable, comparable argument maps."""
@@ -40,7 +45,7 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
 def info(db_path: str | None, as_json: bool) -> None:
-    """Show which database is in use and how many rows each table holds."""
+    """Show the database file in use and its row counts."""
     from argmap.pipeline.search.query import vector_backend
 
     store = open_store(db_path, readonly=True)
@@ -55,7 +60,14 @@ def info(db_path: str | None, as_json: bool) -> None:
         click.echo(f"  {table:<20} {n:>8}")
 
 
-for _module in (commands_ingest, commands_arguments, commands_search, commands_map, commands_speakers):
+for _module in (
+    commands_ingest,
+    commands_videos,
+    commands_arguments,
+    commands_search,
+    commands_map,
+    commands_speakers,
+):
     for _name in _module.__all__:
         cli.add_command(getattr(_module, _name))
 

@@ -18,6 +18,25 @@ from argmap.store import ARGUMENT_TYPES, Store, StoreError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class WholeHelpGroup(click.Group):
+    """A command group whose ``--help`` shows each command's first sentence whole, wrapped.
+
+    Click cuts a command's description to fit one line beside the longest command name
+    ("Download, transcribe and store videos,..."), so a longer name elsewhere silently cuts
+    every other description. Wrapping keeps them readable at any terminal width.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 def db_option(fn: F) -> F:
     return click.option(
         "--db",
@@ -91,7 +110,7 @@ class TerminalGuard:
 
 def argument_filters(fn: F) -> F:
     """--type and --commentator, as `arguments` and `search` both filter by them."""
-    fn = click.option("--commentator", help="Only this commentator (name or id).")(fn)
+    fn = click.option("--commentator", help="Only this commentator, name or id (default: all).")(fn)
     return click.option(
         "--type",
         "arg_type",

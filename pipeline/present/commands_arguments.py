@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -22,7 +23,13 @@ from argmap.pipeline.present.cli_helpers import (
 @click.command()
 @db_option
 @click.argument("videos", nargs=-1)
-@click.option("--extractor", "extractor_name", default="default", show_default=True, help="Extractor name.")
+@click.option(
+    "--extractor",
+    "extractor_name",
+    default="default",
+    show_default=True,
+    help="Extractor: default (offline), rules, llm, or a plugin's name.",
+)
 @click.option("--force", is_flag=True, help="Re-extract even when this extractor version already ran.")
 @llm_flags
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -37,7 +44,16 @@ def extract(
     llm_api_key: str | None,
     as_json: bool,
 ) -> None:
-    """Extract arguments from transcribed VIDEOS (default: all transcribed videos)."""
+    """Extract arguments (and summaries) from transcripts.
+
+    VIDEOS (default: every transcribed video) are named as for `argmap transcript`: id,
+    prefix, URL, file path or title words.
+
+    \b
+    Example:
+        argmap extract
+        argmap extract multilingual --force
+        argmap extract --extractor llm --llm-base-url http://localhost:11434/v1 --llm-model qwen2.5:7b"""
     from dataclasses import asdict
 
     from argmap.pipeline.extract.run import extract_videos
@@ -63,7 +79,7 @@ def extract(
 @db_option
 @click.argument("videos", nargs=-1)
 @argument_filters
-@click.option("--extractor", "extractor_name", help="Only rows made by this extractor.")
+@click.option("--extractor", "extractor_name", help="Only rows made by this extractor (default: any).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
 def arguments(
@@ -74,7 +90,16 @@ def arguments(
     extractor_name: str | None,
     as_json: bool,
 ) -> None:
-    """List stored arguments with type, quote, time and a link to the moment."""
+    """List stored arguments with their type, time and link.
+
+    VIDEOS (default: all) are named as for `argmap transcript`. An empty list says why:
+    nothing transcribed, extraction not run, extraction ran and found none, or which
+    filter left nothing.
+
+    \b
+    Example:
+        argmap arguments --type critique --commentator "Eli the Computer Guy"
+        argmap arguments multilingual --json"""
     from argmap.pipeline.extract.run import list_arguments
 
     store = open_store(db_path, readonly=True)
@@ -85,18 +110,61 @@ def arguments(
         echo_json(rows)
         return
     if not rows:
-        click.echo("no arguments (run `argmap extract` after ingesting)")
+        ids = [store.resolve_video(ref).id for ref in videos] if videos else None
+        flags = {"extractor": extractor_name, "type": arg_type, "commentator": commentator}
+        click.echo(_why_no_arguments(store, ids, flags))
     for r in rows:
         minutes, seconds = divmod(int(r["start"]), 60)
         who = r["speaker"] or r["commentator"] or r["video_id"]
-        click.echo(f"[{minutes:02d}:{seconds:02d}] {r['type']:<14} {who}: {r['text']}")
+        source = " (from the title)" if r.get("origin") == "title" else ""
+        click.echo(f"[{minutes:02d}:{seconds:02d}] {r['type']:<14} {who}{source}: {r['text']}")
         click.echo(f"{'':22}{r['url']}")
+
+
+def _why_no_arguments(store: Any, video_ids: list[str] | None, flags: dict[str, str | None]) -> str:
+    """One line on why ``argmap arguments`` is empty, never a hint that misleads: "run
+    extract" only where extraction has not run; a filter named only when it left nothing."""
+    from argmap.store.queries import count_arguments, extraction_state
+
+    state = extraction_state(store, video_ids)
+    which = "these videos" if video_ids else "the store"
+    if not state["videos"]:
+        return "no videos yet: add some with `argmap ingest SOURCE`"
+    if state["arguments"]:
+        # Arguments exist: a filter removed them all. Name the first one that did.
+        applied: dict[str, str | None] = {}
+        before = state["arguments"]
+        for name in ("extractor", "type", "commentator"):
+            if not flags[name]:
+                continue
+            applied[name] = flags[name]
+            left = count_arguments(store, video_ids=video_ids, **applied)  # type: ignore[arg-type]
+            if not left:
+                given = f"--{name} {flags[name]!r}"
+                return f"no arguments: {given} matches none of {before} argument(s) in {which}"
+            before = left
+        return "no arguments match these filters"  # unreachable while the filters above are all there are
+    waiting = state["transcribed"] - state["extracted"]
+    if state["extracted"]:
+        line = f"extraction ran on {state['extracted']} video(s) and found no arguments"
+        if waiting > 0:
+            line += f"; {waiting} transcribed video(s) are not extracted yet (`argmap extract`)"
+        return line
+    if state["transcribed"]:
+        n = state["transcribed"]
+        return f"no arguments yet: {n} transcribed video(s) not extracted (run `argmap extract`)"
+    return "no arguments yet: no video has a transcript (see `argmap videos` for failures)"
 
 
 @click.command()
 @db_option
 @click.argument("video")
-@click.option("--summariser", default=None, help="Summarise now with this summariser (default, llm).")
+@click.option(
+    "--summariser",
+    default=None,
+    help="Summarise now with this summariser: default or llm (default: show the stored summary,"
+    " made with default if there is none).",
+)
 @llm_flags
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
@@ -109,7 +177,14 @@ def summary(
     llm_api_key: str | None,
     as_json: bool,
 ) -> None:
-    """Show a video's summary: gist, paragraph and timed key points (made on demand if missing)."""
+    """Show a video's gist, paragraph and timed key points.
+
+    VIDEO is named as for `argmap transcript`. A missing summary is made on demand.
+
+    \b
+    Example:
+        argmap summary multilingual
+        argmap summary youtube:abc123def45 --summariser llm --json"""
     from argmap.pipeline.summarise.run import summarise_video, summary_dict
 
     store = open_store(db_path)
@@ -141,7 +216,16 @@ def summary(
     type=click.Path(exists=True, file_okay=False),
     help="Score on the labelled shared seed texts in this folder (../shared/seeds) instead of a DATASET.",
 )
-@click.option("--extractor", "extractor_name", default="default", show_default=True)
+@click.option(
+    "--extractor", "extractor_name", default="default", show_default=True, help="Extractor to score."
+)
+@click.option(
+    "--captions/--no-captions",
+    default=True,
+    show_default=True,
+    help="Also score the caption form (lower case, no punctuation, 7-word cues) and how many arguments"
+    " of the punctuated run it gives back.",
+)
 @llm_flags
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
@@ -149,14 +233,17 @@ def eval_command(
     dataset: str | None,
     seeds_dir: str | None,
     extractor_name: str,
+    captions: bool,
     llm_base_url: str | None,
     llm_model: str | None,
     llm_api_key: str | None,
     as_json: bool,
 ) -> None:
-    """Score an extractor on a labelled JSONL DATASET (or the labelled seed texts with --seeds DIR).
+    """Score an extractor on labelled data.
 
-    Prints precision, recall and F1 for detection, typed, and per type; --seeds adds one table per text.
+    DATASET is a labelled JSONL file; --seeds DIR scores the labelled seed texts instead.
+    Prints precision, recall and F1 for detection, typed, and per type, then the same on the
+    caption form of the text; --seeds adds one table per text.
     """
     from argmap.pipeline.extract.evaluate import evaluate_file, evaluate_seeds, format_table
 
@@ -164,7 +251,7 @@ def eval_command(
         raise click.UsageError("give either a DATASET file or --seeds DIR")
     options = llm_options(extractor_name, llm_base_url, llm_model, llm_api_key)
     if seeds_dir is not None:
-        report = evaluate_seeds(seeds_dir, extractor_name, **options)
+        report = evaluate_seeds(seeds_dir, extractor_name, captions=captions, **options)
         if as_json:
             echo_json(report)
             return
@@ -173,7 +260,7 @@ def eval_command(
         click.echo(format_table(report))
         return
     assert dataset is not None
-    report = evaluate_file(dataset, extractor_name, **options)
+    report = evaluate_file(dataset, extractor_name, captions=captions, **options)
     if as_json:
         echo_json(report)
     else:

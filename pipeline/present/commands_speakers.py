@@ -6,12 +6,21 @@ from typing import Any
 
 import click
 
-from argmap.pipeline.present.cli_helpers import db_option, echo_json, friendly_errors, open_store
+from argmap.pipeline.present.cli_helpers import (
+    WholeHelpGroup,
+    db_option,
+    echo_json,
+    friendly_errors,
+    open_store,
+)
 
 # --db after a subcommand; unlike the group's, it does not read $ARGMAP_DB, which would otherwise
 # win over a --db given before the subcommand.
 sub_db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False), help="SQLite file (as for `argmap speakers`)."
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    help="SQLite file (default: the --db given to `argmap speakers`, else as for it).",
 )
 
 
@@ -39,13 +48,13 @@ def _listing_dict(store: Any, item: Any) -> dict[str, Any]:
     }
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=WholeHelpGroup, invoke_without_command=True)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @friendly_errors
 def speakers(ctx: click.Context, db_path: str | None, as_json: bool) -> None:
-    """List the people who speak, with their videos and speaking time.
+    """List the people who speak, with videos and speaking time.
 
     A person is one voice across videos: each video's speakers (from diarization, caption
     labels or a recording's channels) are linked by voice print. Names stay honest ("Speaker 2
@@ -72,7 +81,11 @@ def speakers(ctx: click.Context, db_path: str | None, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    if not rows:
+    # A named person whose speakers are all gone (split off, videos removed) is kept so their
+    # voice is recognised again, but is not an entry of "who speaks": one closing line says so.
+    kept = [row for row in rows if not row["videos"]]
+    rows = [row for row in rows if row["videos"]]
+    if not rows and not kept:
         click.echo("no speakers yet (they come from diarization when speech is transcribed from media)")
         return
     for row in rows:
@@ -84,11 +97,41 @@ def speakers(ctx: click.Context, db_path: str | None, as_json: bool) -> None:
             score = f", voice match {s['link_score']:.2f}" if s["link_score"] is not None else ""
             said = f"{s['seconds']:.0f} s{score}"
             click.echo(f"    {s['id']}  {clean_line(s['label'])} in {clean_line(title)} ({said})")
+    if kept:
+        names = ", ".join(f"{clean_line(row['name'])} ({row['id']})" for row in kept)
+        click.echo(f"kept for voice matching, no speech in stored videos: {names}")
 
 
 def _store(ctx: click.Context, db_path: str | None) -> Any:
     # --db may stand before the subcommand (on the group) or after it.
     return open_store(db_path or ctx.obj.get("db_path"))
+
+
+def _refresh_gists(store: Any, video_ids: set[str]) -> None:
+    """Summaries name who argues, so a new name makes them stale. The default summariser is
+    offline and takes milliseconds: its summaries are made again now. Others (an LLM) cost
+    money and need an endpoint: they are named, with the command that remakes them."""
+    from argmap.pipeline.summarise.run import summarise_video
+
+    stale = []
+    for video_id in sorted(video_ids):
+        summary = store.summary(video_id)
+        if summary is None:
+            continue
+        if summary.extractor == "default":
+            summarise_video(store, store.video(video_id), "default")
+        else:
+            stale.append(f"argmap summary {video_id} --summariser {summary.extractor}")
+    if stale:
+        click.secho(f"note: {len(stale)} summary(ies) still name the old speaker; remake with:", fg="yellow")
+        for line in stale:
+            click.echo(f"  {line}")
+
+
+def _videos_of(store: Any, *person_ids: str) -> set[str]:
+    from argmap.store import speakers as sp
+
+    return {s.video_id for pid in person_ids for s in sp.speakers_of_person(store, pid)}
 
 
 @speakers.command(name="name")
@@ -98,7 +141,10 @@ def _store(ctx: click.Context, db_path: str | None) -> Any:
 @click.pass_context
 @friendly_errors
 def name_command(ctx: click.Context, person: str, name: str, db_path: str | None) -> None:
-    """Name PERSON (id, id prefix, current name, or one of its speaker ids) NAME, in every video."""
+    """Give a person a name, in every video.
+
+    PERSON is an id, id prefix, current name, or one of its speaker ids. Summaries that
+    name the person are made again (default summariser) or listed (others)."""
     from argmap.pipeline.text import clean_line
     from argmap.store import speakers as sp
 
@@ -109,9 +155,17 @@ def name_command(ctx: click.Context, person: str, name: str, db_path: str | None
     try:
         found = sp.resolve_person(store, person)
         sp.rename(store, found.id, clean)
+        click.echo(f"{found.id} is now {clean}")
+        twins = [p for p in sp.persons(store) if p.id != found.id and p.name.casefold() == clean.casefold()]
+        for twin in twins:
+            click.secho(
+                f"note: {twin.id} is also called {clean}; if they are one person:"
+                f" argmap speakers merge {found.id} {twin.id}",
+                fg="yellow",
+            )
+        _refresh_gists(store, _videos_of(store, found.id))
     finally:
         store.close()
-    click.echo(f"{found.id} is now {clean}")
 
 
 @speakers.command()
@@ -121,7 +175,9 @@ def name_command(ctx: click.Context, person: str, name: str, db_path: str | None
 @click.pass_context
 @friendly_errors
 def merge(ctx: click.Context, keep: str, other: str, db_path: str | None) -> None:
-    """Make OTHER the same person as KEEP (every speaker of OTHER moves to KEEP)."""
+    """Make two people one: OTHER's speakers move to KEEP.
+
+    OTHER is deleted, so no empty entry stays behind; KEEP's summaries are refreshed."""
     from argmap.pipeline.speakers import people
     from argmap.store import speakers as sp
 
@@ -131,9 +187,10 @@ def merge(ctx: click.Context, keep: str, other: str, db_path: str | None) -> Non
         if a.id == b.id:
             raise click.ClickException(f"{keep!r} and {other!r} are already one person ({a.id})")
         people.merge(store, a.id, b.id)
+        click.echo(f"merged {b.id} into {a.id}")
+        _refresh_gists(store, _videos_of(store, a.id))
     finally:
         store.close()
-    click.echo(f"merged {b.id} into {a.id}")
 
 
 @speakers.command()
@@ -142,15 +199,18 @@ def merge(ctx: click.Context, keep: str, other: str, db_path: str | None) -> Non
 @click.pass_context
 @friendly_errors
 def split(ctx: click.Context, speaker: str, db_path: str | None) -> None:
-    """Take SPEAKER (a speaker id from `argmap speakers`) out of its person into a new one."""
+    """Take a wrongly linked speaker out into a new person.
+
+    SPEAKER is a speaker id (s-...) from `argmap speakers`."""
     from argmap.pipeline.speakers import people
 
     store = _store(ctx, db_path)
     try:
         new = people.split(store, speaker)
+        click.echo(f"{speaker} is now {new.id} ({new.name})")
+        _refresh_gists(store, _videos_of(store, new.id))
     finally:
         store.close()
-    click.echo(f"{speaker} is now {new.id} ({new.name})")
 
 
 __all__ = ["speakers"]

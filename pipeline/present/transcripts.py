@@ -58,6 +58,8 @@ def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
                     "speaker": who(s),
                     "speaker_id": s.speaker_id,
                     "text": s.text,
+                    "language": s.language,
+                    "kind": s.kind,
                     "words": s.words,
                 }
                 for s in segments

@@ -1,21 +1,30 @@
-"""The HTML export: one self-contained interactive page (vis-network inlined, no requests).
+"""The HTML export: one self-contained page (vis-network inlined, no requests).
+
+A reader opening the file wants "who takes which side" first, so the page leads with the stance
+matrix of the map's compare run (:mod:`.matrix`, the same table as ``argmap serve``'s compare
+page, written as escaped HTML), and the interactive graph follows for exploring.
 
 It is the one writer that ships code along with the data, so it owns the two hazards that
 brings: finding the vis-network library inside the installed ``pyvis`` package, and keeping
-hostile text from ending the ``<script>`` elements it is inlined into. ``argmap serve``'s map
-page is this page.
+hostile text from ending the ``<script>`` elements it is inlined into (the graph's data goes
+in as JSON and reaches the DOM as text). ``argmap serve``'s map page is this page.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .model import TYPE_COLOURS, TYPE_LABELS, ArgMap, ExportError
+from .matrix import esc, map_matrix, moment_link
+from .model import TYPE_COLOURS, TYPE_LABELS, ArgMap, ExportError, MapArgument
+
+# The matrix block of the web view's stylesheet, from its opening comment to its end mark.
+_MATRIX_CSS = re.compile(r"/\* compare: stances and the matrix.*?/\* end of the matrix block \*/", re.S)
 
 
 def vis_network_assets() -> tuple[str, str]:
@@ -69,14 +78,48 @@ def html_data(m: ArgMap) -> dict[str, Any]:
     }
 
 
-def to_html(m: ArgMap) -> str:
+def _static(name: str) -> str:
+    return resources.files("argmap.pipeline.present").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def matrix_css() -> str:
+    """The matrix's rules, taken from ``argmap serve``'s stylesheet so the two never drift apart."""
+    found = _MATRIX_CSS.search(_static("argmap.css"))
+    if found is None:
+        raise ExportError("static/argmap.css has lost its matrix block (see its end mark)")
+    return found.group(0)
+
+
+def matrix_section(m: ArgMap, moment: Callable[[MapArgument], str] = moment_link) -> str:
+    """What the page leads with: the run used, then its matrix and the points made alone."""
+    run = m.filters.get("run")
+    if not run:
+        return (
+            '<p id="no-run">No comparison in this map: run <code>argmap compare</code>, then export '
+            "again, for the table of who takes which side.</p>"
+        )
+    matrix = map_matrix(m, moment)
+    return (
+        f'<p class="meta" id="run">compare run {esc(run)} · {matrix.summary()}</p>'
+        + matrix.table(empty="<p>No key point of this run among the arguments shown.</p>")
+        + matrix.alone()
+    )
+
+
+def to_html(m: ArgMap, *, moment: Callable[[MapArgument], str] = moment_link) -> str:
+    """The page; ``moment`` makes the matrix's moment links (the video's own page by default;
+    ``argmap serve`` passes its player's)."""
     js, css = vis_network_assets()
     if re.search(r"</script", js, re.IGNORECASE):
         raise ExportError("vis-network.min.js contains '</script' and cannot be inlined")
-    template = (
-        resources.files("argmap.pipeline.present").joinpath("static/map.html").read_text(encoding="utf-8")
-    )
-    parts = {"VIS_CSS": css, "VIS_JS": js, "ARGMAP_DATA": _script_json(html_data(m))}
+    parts = {
+        "VIS_CSS": css,
+        "VIS_JS": js,
+        "MATRIX_CSS": matrix_css(),
+        "ARGMAP_MATRIX": matrix_section(m, moment),
+        "ARGMAP_DATA": _script_json(html_data(m)),
+    }
     # One pass over the template: text substituted in is never searched again, so data that
     # happens to contain a placeholder cannot pull the library into itself.
-    return re.sub(r"/\*(VIS_CSS|VIS_JS|ARGMAP_DATA)\*/", lambda mt: parts[mt.group(1)], template)
+    names = "|".join(parts)
+    return re.sub(rf"/\*({names})\*/", lambda mt: parts[mt.group(1)], _static("map.html"))
