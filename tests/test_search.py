@@ -91,8 +91,11 @@ def test_semantic_search_finds_paraphrases(db: Store) -> None:
 
 @pytest.mark.slow
 def test_keyword_and_hybrid_modes(db: Store) -> None:
-    kw = search(db, "sourdough", mode="keyword")
+    kw = search(db, "sourdough", mode="keyword", scope="arguments")
     assert [h.commentator for h in kw] == ["Priya Nair"]
+    # the default scope also finds the passage around it, after the argument
+    both = search(db, "sourdough", mode="keyword")
+    assert [(h.kind, h.commentator) for h in both] == [("argument", "Priya Nair"), ("passage", "Priya Nair")]
     hybrid = search(db, "Alibaba Qwen Avocado training", limit=5)
     assert hybrid and all("Qwen" in h.text or "Avocado" in h.text for h in hybrid[:3])
     # hybrid scores are fused ranks: positive and non-increasing
@@ -167,9 +170,17 @@ def test_cli_search_embed_compare(story: Path) -> None:
     assert out.output.count('"url"') == 2
     out = runner.invoke(cli, ["search", "--db", str(story), "NEAR((", "--type", "claim"])
     assert out.exit_code == 0, out.output
+    # People read a relevance label, not a fusion score, and unrelated hits are cut off, visibly.
+    out = runner.invoke(cli, ["search", "--db", str(story), "Meta trains Avocado with Qwen", "--limit", "3"])
+    assert out.exit_code == 0 and "[strong]" in out.output and "[0." not in out.output, out.output
+    out = runner.invoke(cli, ["search", "--db", str(story), "volcano eruption forecast for Iceland"])
+    assert out.exit_code == 0 and "no hit is related closely enough" in out.output, out.output
     out = runner.invoke(cli, ["search", "--db", str(story), "Meta", "--commentator", "Nobody"])
     assert out.exit_code == 1 and "no commentator named 'Nobody'" in out.output
     out = runner.invoke(cli, ["compare", "--db", str(story)])
+    assert out.exit_code == 0, out.output
+    assert "shared key points" in out.output and "clashes" in out.output
+    out = runner.invoke(cli, ["compare", "--db", str(story), "--method", "cluster"])
     assert out.exit_code == 0, out.output
     assert "only Priya Nair argued" in out.output and "clashes" in out.output
     out = runner.invoke(cli, ["compare", "--db", str(story), "--json", "--topic", "Qwen"])

@@ -179,7 +179,7 @@ def cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _load(store: Store, commentators: Sequence[str] | None) -> list[ArgumentInContext]:
+def load_arguments(store: Store, commentators: Sequence[str] | None) -> list[ArgumentInContext]:
     """The arguments to compare, by id (so the same store always gives the same clusters);
     only those whose video has a commentator, since a key point is about who argued what."""
     if commentators:
@@ -216,16 +216,9 @@ def compare(
     if min_commentators < 1:
         raise ConfigError("--min-commentators must be at least 1")
     name = pick_model(store, model)
-    items = _load(store, commentators)
-    embedder = get_embedder(name)
-    if items:
-        # Arguments extracted since the last embed run get their vectors now (only those).
-        embed_items(store, embedder, "argument", ((a.id, argument_text(a)) for a in items))
+    items = topic_filter(store, load_arguments(store, commentators), topic, topic_threshold, name)
     vecs = vectors_for(store, name, "argument", [a.id for a in items])
     items = [a for a in items if a.id in vecs]
-    if topic and topic.strip() and items:
-        q = embedder.encode([topic])[0]
-        items = [a for a in items if float(vecs[a.id] @ q) >= topic_threshold]
 
     run_id = run_id_for(name, threshold, topic, commentators)
     matrix = np.stack([vecs[a.id] for a in items]) if items else np.zeros((0, 1), dtype=np.float32)
@@ -248,37 +241,67 @@ def compare(
         arguments=len(items),
     )
     if save:
-        kept = results  # every cluster, so exports can draw the singletons too
-        # The run's record and its key points land together or not at all: exports pick a
-        # run from compare_runs and must never find one without its key points.
-        with store.transaction():
-            store.save_comparison(
-                run_id,
-                [k.key_point for k in kept],
-                [
-                    KeyPointMember(
-                        key_point_id=k.key_point.id,
-                        argument_id=m.argument.id,
-                        similarity=round(m.similarity, 6),
-                        stance=m.stance,
-                    )
-                    for k in kept
-                    for m in k.members
-                ],
-                [r for k in kept for r in k.relations],
-            )
-            store.save_compare_run(
-                {
-                    "run_id": run_id,
-                    "model": name,
-                    "threshold": threshold,
-                    "topic": topic,
-                    "commentators": list(commentators or []),
-                    "min_commentators": min_commentators,
-                    "arguments": len(items),
-                }
-            )
+        save_run(store, comparison, results, commentators, min_commentators)
     return comparison
+
+
+def topic_filter(
+    store: Store,
+    items: list[ArgumentInContext],
+    topic: str | None,
+    threshold: float = DEFAULT_TOPIC_THRESHOLD,
+    model: str | None = None,
+) -> list[ArgumentInContext]:
+    """The arguments near ``topic`` as search's embeddings see them (all of them without one);
+    arguments extracted since the last embed run get their search vectors now (only those)."""
+    name = pick_model(store, model)
+    embedder = get_embedder(name)
+    if items:
+        embed_items(store, embedder, "argument", ((a.id, argument_text(a)) for a in items))
+    if not (topic and topic.strip()) or not items:
+        return items
+    vecs = vectors_for(store, name, "argument", [a.id for a in items])
+    q = embedder.encode([topic])[0]
+    return [a for a in items if a.id in vecs and float(vecs[a.id] @ q) >= threshold]
+
+
+def save_run(
+    store: Store,
+    comparison: Comparison,
+    results: list[KeyPointResult],
+    commentators: Sequence[str] | None,
+    min_commentators: int,
+) -> None:
+    """Every key point of the run (single-commentator ones too, so exports can draw them), its
+    members and relations, and the run's record, in one transaction: exports pick a run from
+    compare_runs and must never find one without its key points."""
+    with store.transaction():
+        store.save_comparison(
+            comparison.run_id,
+            [k.key_point for k in results],
+            [
+                KeyPointMember(
+                    key_point_id=k.key_point.id,
+                    argument_id=m.argument.id,
+                    similarity=round(m.similarity, 6),
+                    stance=m.stance,
+                )
+                for k in results
+                for m in k.members
+            ],
+            [r for k in results for r in k.relations],
+        )
+        store.save_compare_run(
+            {
+                "run_id": comparison.run_id,
+                "model": comparison.model,
+                "threshold": comparison.threshold,
+                "topic": comparison.topic,
+                "commentators": list(commentators or []),
+                "min_commentators": min_commentators,
+                "arguments": comparison.arguments,
+            }
+        )
 
 
 def _key_point(

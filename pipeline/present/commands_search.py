@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
-from argmap.pipeline.config import SEARCH_MODES, SEARCH_SCOPES
+from argmap.pipeline.config import DEFAULT_SEARCH_SCOPE, SEARCH_MODES, SEARCH_SCOPES
 from argmap.pipeline.present.cli_helpers import (
     argument_filters,
     db_option,
     echo_json,
     friendly_errors,
+    llm_flags,
+    llm_options,
     open_store,
 )
 
@@ -26,7 +28,14 @@ from argmap.pipeline.present.cli_helpers import (
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
 def embed(db_path: str | None, model: str | None, as_json: bool) -> None:
-    """Embed arguments and transcript passages; unchanged text is never embedded twice."""
+    """Embed arguments and transcript passages for search.
+
+    Only new or changed text is embedded; a second --model keeps its vectors apart.
+
+    \b
+    Example:
+        argmap embed
+        argmap embed --model BAAI/bge-small-en-v1.5"""
     from argmap.pipeline.search.embed import embed_all
 
     store = open_store(db_path)
@@ -47,9 +56,10 @@ def embed(db_path: str | None, model: str | None, as_json: bool) -> None:
 @click.option(
     "--scope",
     type=click.Choice(SEARCH_SCOPES),
-    default="arguments",
+    default=DEFAULT_SEARCH_SCOPE,
     show_default=True,
-    help="Search extracted arguments, transcript passages (about 30 s each), or both.",
+    help="Search extracted arguments, transcript passages (about 30 s each), or both (arguments"
+    " first when a passage is about as relevant).",
 )
 @click.option(
     "--mode",
@@ -59,9 +69,20 @@ def embed(db_path: str | None, model: str | None, as_json: bool) -> None:
     help="Meaning (vectors), words (full-text), or both fused by rank.",
 )
 @argument_filters
-@click.option("--since", help="Only videos published on or after this date (YYYY-MM-DD).")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--model", default=None, help="Embedding model whose vectors to search.")
+@click.option(
+    "--since",
+    help="Only videos published on or after this date, YYYY-MM-DD; undated videos (local files)"
+    " are left out, and a note says how many (default: any date).",
+)
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="At most this many hits."
+)
+@click.option(
+    "--model",
+    default=None,
+    help="Embedding model whose vectors to search (default: all-MiniLM-L6-v2 if embedded, else the"
+    " most used).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of hits).")
 @friendly_errors
 def search(
@@ -76,9 +97,23 @@ def search(
     model: str | None,
     as_json: bool,
 ) -> None:
-    """Find who said what about QUERY: vector and keyword search, fused."""
+    """Find who said what about QUERY.
+
+    Ranks arguments and transcript passages by meaning and by words, fused. When nothing
+    is found, the message says why: nothing stored yet, which filter left nothing, or no
+    match among how many items. --since leaves out undated videos (local files) and says so.
+
+    \b
+    Example:
+        argmap search "who thinks export controls backfire?"
+        argmap search tariffs --scope all --type critique --since 2025-01-01"""
+    from argmap.pipeline.search.query import filter_report
     from argmap.pipeline.search.query import search as run_search
 
+    if not query.strip():
+        raise click.ClickException(
+            'empty query: give words to search for, e.g. argmap search "export controls"'
+        )
     store = open_store(db_path, readonly=True)
     hits = run_search(
         store,
@@ -91,34 +126,153 @@ def search(
         limit=limit,
         model=model,
     )
+    # Counted only when needed: a plain search with hits costs nothing extra.
+    counts: dict[str, int] = {}
+    if since or not hits:
+        counts = filter_report(store, scope=scope, type=arg_type, commentator=commentator, since=since)
+    if counts.get("undated") and (hits or as_json):  # with no hits, the line below says it
+        n = counts["undated"]
+        click.secho(
+            f"note: --since {since} left out {n} undated video{'s' if n != 1 else ''}"
+            " (local files and some feeds have no publication date)",
+            fg="yellow",
+            err=True,
+        )
     if as_json:
         echo_json([h.as_dict() for h in hits])
         return
     if not hits:
-        hint = "" if store.embedding_models() else " (no embeddings yet: run `argmap embed`)"
-        click.echo(f"no results{hint}")
+        filters = {"commentator": f"--commentator {commentator!r}", "type": f"--type {arg_type}"}
+        filters["since"] = f"--since {since}"
+        click.echo(_why_empty(counts, filters, scope, mode, query, bool(store.embedding_models())))
         return
-    for n, hit in enumerate(hits, start=1):
+    from argmap.pipeline.search.relevance import judge
+
+    # Judged as the web view judges them: a plain label, not a fusion score, and hits that
+    # neither mean nor say what was asked left out (counted, so the cut-off is never silent).
+    judged = judge(store, query, hits)
+    shown = [j for j in judged if j.kept]
+    for n, j in enumerate(shown, start=1):
+        hit = j.hit
         who = hit.commentator or "unknown"
-        click.echo(f"{n:>2}. [{hit.score:.3f}] {who} · {hit.video_title} · {hit.type} @ {hit.timestamp}")
+        click.echo(f"{n:>2}. [{j.label}] {who} · {hit.video_title} · {hit.type} @ {hit.timestamp}")
         click.echo(f"    {hit.text}")
         if hit.kind == "argument" and hit.quote and hit.quote != hit.text:
             click.echo(f'    "{hit.quote}"')
         click.echo(f"    {hit.url}")
+    hidden = len(judged) - len(shown)
+    if hidden:
+        what = "no hit is" if not shown else f"{hidden} more hit{'s are' if hidden != 1 else ' is'}"
+        click.echo(
+            f"{what} related closely enough to {query!r} to list (--json lists every hit with its score)"
+        )
+
+
+_ITEMS = {
+    "arguments": ("argument", "arguments"),
+    "passages": ("transcript passage", "transcript passages"),
+    "all": ("argument or passage", "arguments and passages"),
+}
+
+
+def _why_empty(
+    counts: dict[str, int], flags: dict[str, str], scope: str, mode: str, query: str, embedded: bool
+) -> str:
+    """One line on why a search found nothing: the store holds nothing to search, a filter
+    left nothing (the first one that did, named as the user typed it), or nothing matched."""
+    one, many = _ITEMS[scope]
+
+    def items(n: int) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    if not counts["all"]:
+        hint = "run `argmap embed`" if scope == "passages" else "run `argmap extract`, or ingest videos first"
+        return f"nothing to search: no {many} stored yet ({hint})"
+    before = counts["all"]
+    for step in ("commentator", "type", "since"):
+        if step not in counts:
+            continue
+        if not counts[step]:
+            why = f"no results: {flags[step]} leaves none of {items(before)}"
+            if step == "type" and scope == "passages":
+                why += " (passages have no type; use --scope arguments or all)"
+            if step == "since" and counts.get("undated"):
+                n = counts["undated"]
+                why += (
+                    f": {n} of their videos {'has' if n == 1 else 'have'} no publication date"
+                    " (local files and some feeds are undated)"
+                )
+            return why
+        before = counts[step]
+    hint = "" if embedded or mode == "keyword" else " (no embeddings yet, so words only: run `argmap embed`)"
+    return f"no results for {query!r} among {items(before)}{hint}"
 
 
 @click.command()
 @db_option
-@click.option("--topic", help="Only arguments near this query.")
-@click.option("--commentator", "commentators", multiple=True, help="Restrict to these (repeatable).")
-@click.option("--min-commentators", type=click.IntRange(1), default=2, show_default=True)
+@click.option(
+    "--topic", help="Only arguments near this query, as `argmap search` finds them (default: all arguments)."
+)
+@click.option(
+    "--commentator",
+    "commentators",
+    multiple=True,
+    help="Only this commentator, name or id (repeatable; default: all).",
+)
+@click.option(
+    "--min-commentators",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    help="A key point needs arguments from at least this many commentators to be shared.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["kpa", "cluster"]),
+    default="kpa",
+    show_default=True,
+    help="kpa: choose key points, match every argument to them (trained matcher, relation model); "
+    "cluster: group similar arguments (the older way).",
+)
+@click.option(
+    "--key-points",
+    "key_points_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your own key points, one per line (kpa; default: chosen from the arguments).",
+)
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Match only arguments new since the stored run with the same options to its key points, and "
+    "propose key points for what matches none; the rest stays as it was (kpa).",
+)
+@click.option(
+    "--max-key-points",
+    type=click.IntRange(1),
+    default=60,
+    show_default=True,
+    help="kpa: at most this many key points in the run (narrow with --topic/--commentator for more detail).",
+)
 @click.option(
     "--threshold",
-    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    type=click.FloatRange(-1.0, 1.0, min_open=True, max_open=True),
     default=None,
-    help="Cosine similarity that makes two arguments one key point (default 0.65).",
+    help="kpa: match score an argument needs to join a key point (default: the matcher's own, learned); "
+    "cluster: cosine similarity that makes two arguments one key point (default 0.65).",
 )
-@click.option("--model", default=None, help="Embedding model to compare with.")
+@click.option(
+    "--model",
+    default=None,
+    help="cluster: embedding model whose vectors to compare (default: as for search).",
+)
+@click.option(
+    "--llm",
+    "use_llm",
+    is_flag=True,
+    help="kpa: key point labels written and sides judged by the configured LLM, checked, with the offline "
+    "models behind it (default: offline only).",
+)
+@llm_flags
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (key points, members, stances, relations).")
 @friendly_errors
 def compare(
@@ -126,24 +280,77 @@ def compare(
     topic: str | None,
     commentators: tuple[str, ...],
     min_commentators: int,
+    method: str,
+    key_points_file: str | None,
+    update: bool,
+    max_key_points: int,
     threshold: float | None,
     model: str | None,
+    use_llm: bool,
+    llm_base_url: str | None,
+    llm_model: str | None,
+    llm_api_key: str | None,
     as_json: bool,
 ) -> None:
-    """Where commentators agree or clash: shared key points, stances, and what only one argued."""
+    """Where commentators agree or clash, as key points.
+
+    Chooses key points, matches every argument to them and shows each commentator's stance,
+    the clashes, and what only one commentator argued. The run is stored; `argmap export`
+    and `argmap serve` show it.
+
+    \b
+    Example:
+        argmap compare --topic "Meta training Avocado on Qwen"
+        argmap compare --commentator Dana --commentator Marco --json
+        argmap compare --key-points points.txt
+        argmap compare --update            # after ingesting more videos"""
+    from pathlib import Path
+
     from argmap.pipeline.compare.clustering import DEFAULT_THRESHOLD
-    from argmap.pipeline.compare.clustering import compare as run_compare
+    from argmap.pipeline.compare.clustering import compare as run_cluster
+    from argmap.pipeline.compare.kpa import kpa_compare
     from argmap.pipeline.text import timestamp_url
 
     store = open_store(db_path)
-    result = run_compare(
-        store,
-        topic=topic,
-        commentators=list(commentators) or None,
-        min_commentators=min_commentators,
-        threshold=threshold if threshold is not None else DEFAULT_THRESHOLD,
-        model=model,
-    )
+    if method == "cluster":
+        if key_points_file or update:
+            raise click.UsageError("--key-points and --update are for --method kpa")
+        result = run_cluster(
+            store,
+            topic=topic,
+            commentators=list(commentators) or None,
+            min_commentators=min_commentators,
+            threshold=threshold if threshold is not None else DEFAULT_THRESHOLD,
+            model=model,
+        )
+    else:
+        given = None
+        if key_points_file:
+            given = [line.strip() for line in Path(key_points_file).read_text(encoding="utf-8").splitlines()]
+            given = [g for g in given if g and not g.startswith("#")]
+            if not given:
+                raise click.UsageError(f"{key_points_file} holds no key points (one per line)")
+        judge, llm = None, None
+        if use_llm:
+            from argmap.pipeline.compare.kpa import default_judge
+            from argmap.pipeline.compare.llm_compare import llm_judge
+
+            options = llm_options("llm", llm_base_url, llm_model, llm_api_key)
+            judge, llm = llm_judge(default_judge(), **options)
+        result = kpa_compare(
+            store,
+            topic=topic,
+            commentators=list(commentators) or None,
+            min_commentators=min_commentators,
+            threshold=threshold,
+            key_points=given,
+            update=update,
+            max_key_points=max_key_points,
+            judge=judge,
+            labeller=llm.label if llm is not None and not given else None,
+        )
+        for note in llm.notes if llm is not None else []:
+            click.secho(note, err=True, fg="yellow")
     if as_json:
         echo_json(result.as_dict())
         return

@@ -1,0 +1,474 @@
+"""Key point analysis: choose key points, then match every argument to them.
+
+Clustering arguments by similarity (:mod:`.clustering`) splits one point made in different words
+and costs quadratic time. Key Point Analysis (Bar-Haim et al., ACL 2020 and ArgMining 2021)
+works the other way round, and this module follows it:
+
+1. **Candidates**: short, self-contained arguments (4-30 words, not opening on a pronoun or a
+   connective that needs the sentence before), or the key points a user gives
+   (``--key-points FILE``).
+2. **Selection**: every argument is scored against every candidate with the learned matcher
+   (:mod:`.matcher`, MiniLM with a LoRA delta trained on ArgKP-2021); candidates are taken
+   greedily by how many arguments they match that no key point taken so far matches (or serves
+   clearly worse), skipping any that nearly repeats a key point already taken. Cost: candidates
+   x arguments, in chunks, so linear in the arguments.
+3. **Matching**: each argument joins its best key point when the score clears the matcher's
+   threshold; one that matches none stays its commentator's own point.
+4. **Stance**: each member's side towards its key point comes from the relation model
+   (:mod:`.relations`), which reads negation as meaning, not as a word count; two
+   commentators on one key point agree when they take the same side. Every relation records
+   the model that decided it.
+
+``update=True`` matches only arguments that are not yet in the stored run to its existing key
+points, and proposes new key points from those that match none, leaving the rest as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from argmap.pipeline.compare.clustering import (
+    Comparison,
+    KeyPointResult,
+    Member,
+    load_arguments,
+    negated,
+    save_run,
+    topic_filter,
+)
+from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.search.embed import argument_text, embed_items
+from argmap.store import ArgumentInContext, ArgumentRelation, KeyPoint, Store
+from argmap.store.queries import run_key_points
+from argmap.store.records import make_id
+from argmap.store.vectors import vectors_for
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: arguments tried as key points at most (an even spread when there are more); bounds the cost
+MAX_CANDIDATES = 3000
+#: key points at most in one run
+MAX_KEY_POINTS = 60
+#: a key point must match at least this many arguments no earlier one matches, or serves as well
+MIN_SUPPORT = 2
+#: by how much a new key point must beat an argument's earlier match to count as serving it better
+BETTER_BY = 0.1
+#: two key points whose match score is this far above the threshold say the same thing
+DUPLICATE_MARGIN = 0.25
+CHUNK = 8192
+#: runs with at most this many members have every member's side judged by the relation model
+JUDGE_ALL = 3000
+#: beyond that, how many of each commentator's closest members of a key point are judged
+JUDGE_PER_COMMENTATOR = 3
+_DANGLING = re.compile(
+    r"^(?:it|this|that|these|those|they|them|he|she|him|her|his|its|their|there|and|but|so|or|because|"
+    r"which|who|also|then|yes|no|well|oh|um|uh)\b",
+    re.IGNORECASE,
+)
+STANCE_FOR = {"agrees": "asserts", "contrasts": "criticises"}
+
+
+@dataclass
+class Judge:
+    """How a member's side towards its key point is decided: ``judge(pairs)`` returns
+    ``(relation, confidence)`` per ``(argument, key point)`` pair; ``name`` is recorded."""
+
+    name: str
+    judge: Callable[[list[tuple[str, str]]], list[tuple[str, float]]]
+
+
+def default_judge() -> Judge:
+    """The relation model; without its weights file, the negation-parity rule (named as such
+    in every relation it decides, so a stored run says how it was judged)."""
+    from argmap.pipeline.compare.relations import WEIGHTS, load_relation_model
+
+    if not WEIGHTS.is_file():
+        return Judge("rule:negation-parity", _negation_rule)
+    model = load_relation_model()
+    return Judge(model.method, model.judge)
+
+
+def _negation_rule(pairs: list[tuple[str, str]]) -> list[tuple[str, float]]:
+    return [("contrasts" if negated(a) != negated(b) else "agrees", 0.5) for a, b in pairs]
+
+
+def is_candidate(argument: ArgumentInContext) -> bool:
+    """Short and self-contained enough to stand as a key point's label."""
+    text = argument_text(argument)
+    words = len(text.split())
+    return 4 <= words <= 30 and not _DANGLING.match(text.lstrip("\"'“ "))
+
+
+def kpa_compare(
+    store: Store,
+    topic: str | None = None,
+    *,
+    commentators: Sequence[str] | None = None,
+    min_commentators: int = 2,
+    threshold: float | None = None,
+    key_points: Sequence[str] | None = None,
+    update: bool = False,
+    max_key_points: int = MAX_KEY_POINTS,
+    judge: Judge | None = None,
+    labeller: Callable[[KeyPointResult], str | None] | None = None,
+    save: bool = True,
+) -> Comparison:
+    """Key points across commentators by matching; see the module docstring."""
+    import numpy as np
+
+    from argmap.pipeline.compare.matcher import load_matcher
+
+    if min_commentators < 1:
+        raise ConfigError("--min-commentators must be at least 1")
+    matcher = load_matcher()
+    tau = matcher.threshold if threshold is None else threshold
+    if not -1.0 < tau < 1.0:
+        raise ConfigError(f"--threshold must lie between -1 and 1, not {tau}")
+    items = topic_filter(store, load_arguments(store, commentators), topic)
+    if items:
+        # The matcher's vectors are kept like search's: only new or changed texts are encoded.
+        embed_items(store, matcher, "argument", ((a.id, argument_text(a)) for a in items))
+    vecs = vectors_for(store, matcher.name, "argument", [a.id for a in items])
+    items = [a for a in items if a.id in vecs]
+    matrix = np.stack([vecs[a.id] for a in items]) if items else np.zeros((0, 384), dtype=np.float32)
+    judge = judge or default_judge()
+    # What made the run, stored with it: the matcher, whose key points, and what judged the sides.
+    method = f"kpa:{matcher.name}" + (":user" if key_points else "") + f" relations:{judge.name}"
+    if labeller is not None:
+        method += f" labels:{getattr(labeller, '__qualname__', 'custom')}"
+    run_id = _run_id(method, tau, topic, commentators)
+
+    labels: list[tuple[str, int | None]] = []  # (label, label argument index)
+    todo = list(range(len(items)))
+    fixed: Fixed = {}
+    if update:
+        labels, todo, fixed = _existing(store, run_id, items)
+    if key_points:
+        labels += [(k.strip(), None) for k in key_points if k.strip()]
+        kp_vectors = matcher.encode([label for label, _ in labels])
+    else:
+        kp_vectors = _label_vectors(labels, matrix, matcher)
+        kept = len(labels)
+        candidates = [i for i in todo if is_candidate(items[i])]
+        chosen = select_key_points(matrix, candidates, todo, tau, kp_vectors, max_key_points)
+        labels += [(argument_text(items[i]), i) for i in chosen]
+        kp_vectors = _label_vectors(labels, matrix, matcher)
+        labels, kp_vectors = _prune(matrix, labels, kp_vectors, tau, kept)
+    # Only the arguments not yet in the run are matched; an update keeps the stored members.
+    groups: dict[int, list[tuple[int, float]]] = {}
+    for k, found in assign(matrix[todo], kp_vectors, tau).items():
+        groups[k] = [(todo[i], score) for i, score in found]
+    for (k, i), (similarity, _) in fixed.items():
+        groups.setdefault(k, []).append((i, similarity))
+    results = _results(run_id, topic, items, labels, groups, judge, fixed)
+    if labeller is not None:
+        _relabel(results, labeller, matcher, tau)
+    shared = [k for k in results if k.key_point.commentators >= min_commentators]
+    unique = [k for k in results if k.key_point.commentators == 1]
+    order = lambda k: (-k.key_point.commentators, -k.key_point.size, k.key_point.id)  # noqa: E731
+    shared.sort(key=order)
+    unique.sort(key=order)
+    comparison = Comparison(run_id, method, tau, topic, shared, unique, len(items))
+    if save:
+        save_run(store, comparison, results, commentators, min_commentators)
+    return comparison
+
+
+def _run_id(method: str, tau: float, topic: str | None, commentators: Sequence[str] | None) -> str:
+    return "run-" + make_id(method, f"{tau:.4f}", topic or "", sorted(commentators or []))
+
+
+#: a stored member kept as it was by an update: (key point, argument) -> (similarity, stance)
+Fixed = dict[tuple[int, int], tuple[float, str]]
+
+
+def _existing(
+    store: Store, run_id: str, items: list[ArgumentInContext]
+) -> tuple[list[tuple[str, int | None]], list[int], Fixed]:
+    """The stored run's key points (label and label argument), the arguments not yet in it, and
+    its members as they were."""
+    stored = run_key_points(store, run_id)
+    if not stored:
+        raise ConfigError("--update needs an earlier run with the same options; run `argmap compare` first")
+    index = {a.id: i for i, a in enumerate(items)}
+    labels = [(kp.key_point.label, index.get(kp.key_point.label_argument_id)) for kp in stored]
+    fixed: Fixed = {
+        (k, index[m.argument_id]): (m.similarity, m.stance)
+        for k, kp in enumerate(stored)
+        for m in kp.members
+        if m.argument_id in index
+    }
+    known = {m.argument_id for kp in stored for m in kp.members}
+    return labels, [i for i, a in enumerate(items) if a.id not in known], fixed
+
+
+def _label_vectors(labels: list[tuple[str, int | None]], matrix: np.ndarray, matcher: Any) -> np.ndarray:
+    import numpy as np
+
+    if not labels:
+        return np.zeros((0, matrix.shape[1]), dtype=np.float32)
+    missing = [label for label, i in labels if i is None]
+    encoded = iter(matcher.encode(missing)) if missing else iter(())
+    return np.stack([matrix[i] if i is not None else next(encoded) for _, i in labels]).astype(np.float32)
+
+
+def select_key_points(
+    matrix: np.ndarray,
+    candidates: list[int],
+    pool: list[int],
+    tau: float,
+    taken: np.ndarray,
+    most: int = MAX_KEY_POINTS,
+) -> list[int]:
+    """Greedy KPA selection (see the module docstring); returns candidate indices into ``matrix``.
+
+    ``pool`` are the arguments to cover; ``taken`` the vectors of key points already chosen (an
+    update), which candidates must not repeat and whose arguments count as covered.
+    """
+    import numpy as np
+
+    if not candidates or not pool:
+        return []
+    if len(candidates) > MAX_CANDIDATES:
+        # An even spread over the library (arguments are in id order, so across videos), not
+        # the densest: those would all come from the few biggest points and miss the rest.
+        step = -(-len(candidates) // MAX_CANDIDATES)
+        candidates = candidates[::step]
+    cand = matrix[candidates]
+    pool_arr = np.asarray(pool)
+    # How well each pool argument is served by the key points chosen so far.
+    best = np.full(len(pool), -np.inf, dtype=np.float32)
+    if len(taken):
+        for start in range(0, len(pool), CHUNK):
+            part = matrix[pool_arr[start : start + CHUNK]]
+            best[start : start + CHUNK] = (part @ taken.T).max(axis=1)
+    # Which pool arguments each candidate matches and how well, kept sparse: linear in arguments.
+    found: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in candidates]
+    for start in range(0, len(pool), CHUNK):
+        scores = cand @ matrix[pool_arr[start : start + CHUNK]].T
+        rows, cols = np.nonzero(scores >= tau)  # sorted by row: one run of columns per candidate
+        cuts = np.flatnonzero(np.diff(rows)) + 1
+        for row_run, col_run in zip(np.split(rows, cuts), np.split(cols, cuts), strict=True):
+            if len(row_run):
+                found[int(row_run[0])].append((col_run + start, scores[row_run, col_run]))
+    hits = [np.concatenate([f[0] for f in fs]) if fs else np.zeros(0, dtype=np.int64) for fs in found]
+    how = [np.concatenate([f[1] for f in fs]) if fs else np.zeros(0, dtype=np.float32) for fs in found]
+    # Most support first, each match weighted by its score: a paraphrase counts for more than an
+    # argument from the other side that only just matches.
+    weight = [float(h.sum()) for h in how]
+    order = sorted(range(len(candidates)), key=lambda c: (-round(weight[c], 6), candidates[c]))
+    chosen: list[int] = []
+    chosen_vecs = list(taken)
+    for c in order:
+        if len(chosen) + len(taken) >= most:
+            break
+        if len(hits[c]) < MIN_SUPPORT:
+            continue
+        # Arguments no key point matches yet, or that this one would serve clearly better.
+        gain = int((how[c] >= best[hits[c]] + BETTER_BY).sum())
+        if gain < MIN_SUPPORT:
+            continue
+        if chosen_vecs and float((np.stack(chosen_vecs) @ cand[c]).max()) >= duplicate(tau):
+            continue  # says what a key point already taken says
+        chosen.append(candidates[c])
+        chosen_vecs.append(cand[c])
+        best[hits[c]] = np.maximum(best[hits[c]], how[c])
+    return chosen
+
+
+def _prune(
+    matrix: np.ndarray, labels: list[tuple[str, int | None]], vectors: np.ndarray, tau: float, kept: int
+) -> tuple[list[tuple[str, int | None]], np.ndarray]:
+    """Drop new key points that end up with fewer than :data:`MIN_SUPPORT` members once every
+    argument has joined its best key point (a candidate chosen early can lose its support to
+    better ones chosen later); their arguments move to their next best. Stored ones (the first
+    ``kept``, an update) stay."""
+    for _ in range(3):
+        groups = assign(matrix, vectors, tau)
+        thin = [k for k in range(kept, len(labels)) if len(groups.get(k, ())) < MIN_SUPPORT]
+        if not thin:
+            break
+        keep = [k for k in range(len(labels)) if k not in thin]
+        labels, vectors = [labels[k] for k in keep], vectors[keep]
+    return labels, vectors
+
+
+def duplicate(tau: float) -> float:
+    """Match score above which two key points say the same thing (well above a plain match)."""
+    return min(0.95, tau + DUPLICATE_MARGIN)
+
+
+def assign(matrix: np.ndarray, key_points: np.ndarray, tau: float) -> dict[int, list[tuple[int, float]]]:
+    """Each argument to its best key point when the score clears ``tau``: key point -> members."""
+    import numpy as np
+
+    groups: dict[int, list[tuple[int, float]]] = {}
+    if not len(key_points):
+        return groups
+    for start in range(0, len(matrix), CHUNK):
+        scores = matrix[start : start + CHUNK] @ key_points.T
+        best = scores.argmax(axis=1)
+        top = scores[np.arange(len(best)), best]
+        for offset in np.flatnonzero(top >= tau):
+            groups.setdefault(int(best[offset]), []).append((start + int(offset), float(top[offset])))
+    return groups
+
+
+def _results(
+    run_id: str,
+    topic: str | None,
+    items: list[ArgumentInContext],
+    labels: list[tuple[str, int | None]],
+    groups: dict[int, list[tuple[int, float]]],
+    judge: Judge,
+    fixed: Fixed,
+) -> list[KeyPointResult]:
+    fresh = {k: [(i, s) for i, s in found if (k, i) not in fixed] for k, found in groups.items()}
+    verdicts = _stances(items, labels, {k: f for k, f in fresh.items() if f}, judge)
+    results = []
+    for k, found in sorted(groups.items()):
+        label, label_index = labels[k]
+        members = []
+        for i, score in found:
+            arg = items[i]
+            if (k, i) in fixed:
+                stance, confidence = fixed[(k, i)][1], 1.0
+            else:
+                relation, confidence = verdicts[(k, i)]
+                stance = STANCE_FOR.get(relation, "asserts")
+                if arg.type == "call_to_action" and stance == "asserts":
+                    stance = "calls_for_action"
+            members.append((Member(arg, score, stance, negated(arg.text)), confidence))
+        # A user's key point is anchored on the argument that matches it best.
+        anchor = label_index if label_index is not None else max(found, key=lambda f: f[1])[0]
+        results.append(_key_point(run_id, topic, label, items[anchor].id, members, judge.name))
+    return results
+
+
+def _stances(
+    items: list[ArgumentInContext],
+    labels: list[tuple[str, int | None]],
+    groups: dict[int, list[tuple[int, float]]],
+    judge: Judge,
+) -> dict[tuple[int, int], tuple[str, float]]:
+    """(relation, confidence) of each member towards its key point, by (key point, argument).
+
+    The judge reads every member when there are at most :data:`JUDGE_ALL`; beyond that (a
+    library of channels) it reads each commentator's :data:`JUDGE_PER_COMMENTATOR` closest
+    members of each key point and their other members take the side most of those took, so
+    the cost follows key points x commentators, not arguments.
+    """
+    members = [(k, i, score) for k, found in groups.items() for i, score in found]
+    if len(members) <= JUDGE_ALL:
+        read = members
+    else:
+        by_voice: dict[tuple[int, str], list[tuple[int, int, float]]] = {}
+        for k, i, score in members:
+            by_voice.setdefault((k, _voice(items[i])), []).append((k, i, score))
+        read = [
+            m
+            for group in by_voice.values()
+            for m in sorted(group, key=lambda m: -m[2])[:JUDGE_PER_COMMENTATOR]
+        ]
+    said = judge.judge([(argument_text(items[i]), labels[k][0]) for k, i, _ in read]) if read else []
+    verdicts = {(k, i): v for (k, i, _), v in zip(read, said, strict=True)}
+    sides: dict[tuple[int, str], list[tuple[str, float]]] = {}
+    for (k, i), verdict in verdicts.items():
+        sides.setdefault((k, _voice(items[i])), []).append(verdict)
+    for k, i, _ in members:
+        if (k, i) not in verdicts:
+            voice = sides[(k, _voice(items[i]))]
+            relations = [r for r, _ in voice]
+            majority = max(sorted(set(relations)), key=relations.count)
+            verdicts[(k, i)] = (majority, min(c for r, c in voice if r == majority))
+    return verdicts
+
+
+def _voice(argument: ArgumentInContext) -> str:
+    """Whose side it is: the person in a video with several speakers, else the commentator."""
+    if argument.person_id and argument.video_speakers > 1:
+        return argument.person_id
+    return argument.commentator_id or ""
+
+
+def _key_point(
+    run_id: str,
+    topic: str | None,
+    label: str,
+    anchor_id: str,
+    scored: list[tuple[Member, float]],
+    method: str,
+) -> KeyPointResult:
+    members = [m for m, _ in scored]
+    confidence = {m.argument.id: c for m, c in scored}
+    members.sort(key=lambda m: (m.commentator.casefold(), m.argument.start, m.argument.id))
+    prevalence: dict[str, int] = {}
+    for m in members:
+        prevalence[m.commentator_id] = prevalence.get(m.commentator_id, 0) + 1
+    kp_id = "kp-" + make_id(run_id, label)
+    key_point = KeyPoint(
+        id=kp_id,
+        run_id=run_id,
+        label=label,
+        label_argument_id=anchor_id,
+        size=len(members),
+        commentators=len(prevalence),
+        topic=topic,
+        prevalence=dict(sorted(prevalence.items())),
+    )
+    stances: dict[str, str] = {}
+    for name in sorted({m.commentator for m in members}):
+        theirs = [m.stance for m in members if m.commentator == name]
+        stances[name] = max(
+            ("asserts", "criticises", "calls_for_action"), key=lambda s: (theirs.count(s), s == "asserts")
+        )
+    result = KeyPointResult(key_point, members, stances=stances)
+    result.relations = _relations(kp_id, members, confidence, method)
+    return result
+
+
+def _relations(
+    kp_id: str, members: list[Member], confidence: dict[str, float], method: str
+) -> list[ArgumentRelation]:
+    """One relation per pair of commentators on the key point, between their closest members:
+    the same side towards the point agrees, opposite sides contrast (a call to act is on the
+    point's side)."""
+    best: dict[str, Member] = {}
+    for m in members:
+        if m.commentator_id not in best or m.similarity > best[m.commentator_id].similarity:
+            best[m.commentator_id] = m
+    chosen = sorted(best.values(), key=lambda m: m.argument.id)
+    out = []
+    for i, a in enumerate(chosen):
+        for b in chosen[i + 1 :]:
+            relation = "contrasts" if (a.stance == "criticises") != (b.stance == "criticises") else "agrees"
+            out.append(
+                ArgumentRelation(
+                    id="r-" + make_id(kp_id, a.argument.id, b.argument.id),
+                    source_argument_id=a.argument.id,
+                    target_argument_id=b.argument.id,
+                    relation=relation,
+                    method=f"stance-towards-key-point:{method}",
+                    key_point_id=kp_id,
+                    score=round(min(confidence[a.argument.id], confidence[b.argument.id]), 4),
+                )
+            )
+    return out
+
+
+def _relabel(
+    results: list[KeyPointResult], labeller: Callable[[KeyPointResult], str | None], matcher: Any, tau: float
+) -> None:
+    """Labels written by a labeller (an LLM), kept only when real members still match them."""
+    for result in results:
+        label = labeller(result)
+        if not label or not label.strip():
+            continue
+        vec = matcher.encode([label.strip()])[0]
+        members = matcher.encode([argument_text(m.argument) for m in result.members])
+        if int(((members @ vec) >= tau).sum()) * 2 >= len(result.members):
+            result.key_point.label = label.strip()
