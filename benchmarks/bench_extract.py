@@ -2,7 +2,7 @@
 
 Builds a one-hour transcript (about 9,000 words in ~4 s segments, 2.5 words a second) from the
 labelled development set's sentences, cycled, so the extractor sees realistic commentary, then
-times sentence splitting, the model-free rules v1 and the default v2 (embedding every sentence
+times sentence splitting, the model-free rules v1 and the default v3 (embedding every sentence
 and classifying it) separately. The embedding model is loaded once per process, as in ingest,
 and that one-off load is printed on its own line rather than charged to every transcript.
 
@@ -65,7 +65,7 @@ def main() -> None:
     get_embedder(EMBED_MODEL).load()
     load_s = time.perf_counter() - started
     best_split = float("inf")
-    best = {"rules v1": float("inf"), "default v2": float("inf")}
+    best = {"rules v1": float("inf"), "default v3": float("inf")}
     n_sentences = 0
     n_args: dict[str, int] = {}
     for _ in range(opts.repeat):
@@ -73,7 +73,7 @@ def main() -> None:
         sentences = split_sentences(segments)
         best_split = min(best_split, time.perf_counter() - started)
         n_sentences = len(sentences)
-        for label, extractor in (("rules v1", RuleExtractor()), ("default v2", ClassifierExtractor())):
+        for label, extractor in (("rules v1", RuleExtractor()), ("default v3", ClassifierExtractor())):
             doc = TranscriptDoc("v", "bench", segments, commentator="Bench Speaker")
             started = time.perf_counter()
             result = extractor.extract(doc)
@@ -88,9 +88,9 @@ def main() -> None:
             f"{label + ':':<12} {total:.3f} s ({n_sentences / total:,.0f} sentences/s, "
             f"{n_args[label] / total:,.0f} arguments/s, {n_args[label]} arguments)"
         )
-    worst = best["default v2"] + load_s
+    worst = best["default v3"] + load_s
     print(f"budget: 10 s per one-hour transcript -> {'OK' if worst < 10 else 'TOO SLOW'} "
-          f"(default v2 with the model load: {worst:.2f} s)")  # fmt: skip
+          f"(default v3 with the model load: {worst:.2f} s)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -2,12 +2,15 @@
 
     python benchmarks/train_extractor.py [--dev tests/data/argeval/dev.jsonl] [--out PATH] [--cv-only]
 
-Only ``dev.jsonl`` is read. Hyper-parameters (regularisation, class weighting, whether the
-embedding is used at all) are chosen by 5-fold cross-validation *by transcript* inside dev,
-scored with the same span-overlap typed F1 that ``argmap eval`` reports, so sentences of one
-transcript never sit on both sides of a split. The winner is then fitted on all of dev and
-written to ``pipeline/data/extractor_v2.npz``. scikit-learn is needed here only (it is in the
-``test`` extra); prediction needs numpy alone.
+Only ``dev.jsonl`` is read. Every transcript is used twice: as written, and in caption form
+(lower case, punctuation dropped: what automatic captions deliver), sentence by sentence with the
+same labels, so the classifier learns to type a sentence from its words and not from its capitals
+or question mark. Hyper-parameters (regularisation, class weighting, whether the embedding is used
+at all) are chosen by 5-fold cross-validation *by transcript* inside dev (both forms of a
+transcript in the same fold), scored with the same span-overlap typed F1 that ``argmap eval``
+reports over both forms, so sentences of one transcript never sit on both sides of a split. The
+winner is then fitted on all of dev and written to ``pipeline/data/extractor_v3.npz``.
+scikit-learn is needed here only (it is in the ``test`` extra); prediction needs numpy alone.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from typing import Any
 from argmap.pipeline.extract import classifier
 from argmap.pipeline.extract.evaluate import Span, _input, gold_spans, load_dataset, score
 from argmap.pipeline.extract.offline import ClassifierExtractor
+from argmap.pipeline.sentence_ends import caption_form
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "argeval" / "dev.jsonl"
 FOLDS = 5
+CAPTION_SUFFIX = "-captions"
 #: the grid searched by cross-validation: C, class weighting, feature blocks
 GRID: list[tuple[float, str | None, str]] = [
     (c, w, m)
@@ -76,6 +81,21 @@ def fit(
     return classifier.SentenceModel(mean, scale, coef, intercept, mode)
 
 
+def caption_copy(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` in caption form, one sentence per segment (each marked a line of its own, so the
+    sentences stay the labelled ones), labels kept."""
+    segments = [
+        {**seg, "text": caption_form(seg["text"]), "kind": "item"}
+        for seg in doc["segments"]
+        if caption_form(seg["text"])
+    ]
+    return {**doc, "id": f"{doc['id']}{CAPTION_SUFFIX}", "segments": segments}
+
+
+def with_captions(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [*docs, *(caption_copy(d) for d in docs)]
+
+
 def predict_spans(
     docs: list[dict[str, Any]], extractor: ClassifierExtractor
 ) -> list[tuple[list[Span], list[Span]]]:
@@ -89,9 +109,14 @@ def predict_spans(
 
 
 def folds(docs: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Transcripts dealt round-robin by id, so the split never depends on file order."""
-    ordered = sorted(docs, key=lambda d: str(d["id"]))
-    return [ordered[i::FOLDS] for i in range(FOLDS)]
+    """Transcripts dealt round-robin by id, so the split never depends on file order; a
+    transcript's caption copy goes to the same fold as the transcript."""
+    base = sorted({str(d["id"]).removesuffix(CAPTION_SUFFIX) for d in docs})
+    fold_of = {name: i % FOLDS for i, name in enumerate(base)}
+    out: list[list[dict[str, Any]]] = [[] for _ in range(FOLDS)]
+    for d in sorted(docs, key=lambda d: str(d["id"])):
+        out[fold_of[str(d["id"]).removesuffix(CAPTION_SUFFIX)]].append(d)
+    return out
 
 
 def cross_validate(
@@ -118,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--cv-only", action="store_true", help="print the cross-validation table, write nothing"
     )
     opts = parser.parse_args(argv)
-    docs = load_dataset(opts.dev)
+    docs = with_captions(load_dataset(opts.dev))
     cache = _Cache([s.text for d in docs for s in _input(d).sentences])
     results = []
     print(f"{'C':>6} {'weight':>9} {'embed':>6}  detection F1  typed F1  claim  critique  call")

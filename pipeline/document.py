@@ -4,7 +4,10 @@ Speech recognisers and caption files cut text where the audio pauses, not where 
 one segment may hold two sentences and one sentence may run over three segments. Extraction
 needs whole sentences, and every argument must still say *when* it was said, so this module
 re-cuts the text into sentences while keeping, for each one, its time span (interpolated by
-character position inside a segment) and the range of segments it came from.
+character position inside a segment) and the range of segments it came from. Text without
+punctuation (auto-captions) gets its sentence ends from a small model
+(:mod:`argmap.pipeline.sentence_ends`); a title, heading or list item of an imported text is
+always a sentence of its own.
 
 :class:`TranscriptDoc` is one stored transcript as the extractors and summarisers see it
 (segments in order, who speaks, the title); :func:`load_document` reads it from the store.
@@ -20,7 +23,8 @@ from functools import cached_property
 from typing import Protocol
 
 from argmap.pipeline.errors import ExtractionError
-from argmap.store import NotFound, Segment, Store, Video
+from argmap.pipeline.sentence_ends import is_unpunctuated, sentence_ends
+from argmap.store import STRUCTURE_KINDS, ArgumentInContext, NotFound, Segment, Store, Video, queries
 from argmap.store import speakers as sp
 
 
@@ -39,6 +43,12 @@ class Sentence:
     end: float
     seg_first: int  # Segment.idx of the first and last segment it draws on
     seg_last: int
+    kind: str | None = None  # the segment's kind when it is a line of its own (SEGMENT_KINDS)
+
+    @property
+    def is_structure(self) -> bool:
+        """A title, heading, byline or credit line: context, never (part of) an argument."""
+        return self.kind in STRUCTURE_KINDS
 
 
 # Words after which a full stop does not end a sentence ("Mr. Smith", "e.g. this", "U.S. policy").
@@ -96,6 +106,7 @@ def split_sentences(segments: Sequence[TimedText]) -> list[Sentence]:
         return []
 
     cuts = _cut_points(full, spans)
+    kinds = {seg.idx: getattr(seg, "kind", None) for _, _, seg in spans}
     sentences: list[Sentence] = []
     begin = 0
     for cut in [*cuts, len(full)]:
@@ -106,6 +117,7 @@ def split_sentences(segments: Sequence[TimedText]) -> list[Sentence]:
             tail = lead + len(stripped)
             first, start = _time_at(spans, lead, is_end=False)
             last, end = _time_at(spans, tail, is_end=True)
+            kind = kinds.get(first) if first == last else None
             sentences.append(
                 Sentence(
                     idx=len(sentences),
@@ -114,6 +126,7 @@ def split_sentences(segments: Sequence[TimedText]) -> list[Sentence]:
                     end=round(max(end, start), 3),
                     seg_first=first,
                     seg_last=max(last, first),
+                    kind=kind,
                 )
             )
         begin = cut
@@ -136,7 +149,11 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]
     # A sentence never spans two speakers: where the speaker changes, a sentence ends.
     speaker = [getattr(seg, "speaker_id", None) for _, _, seg in spans]
     changes = {spans[i][1] for i in range(len(spans) - 1) if speaker[i] != speaker[i + 1]}
-    cuts = sorted(set(cuts) | changes)
+    # A line of its own in an imported text (a heading, a list item ...) is never glued to the
+    # sentence before or after it, punctuated or not.
+    lines = {edge for a, b, seg in spans if getattr(seg, "kind", None) for edge in (a, b)}
+    cuts = sorted((set(cuts) | changes | lines) - {0})
+    cuts = sorted(set(cuts) | set(_restored_ends(full, cuts)))
     # Long unpunctuated runs: also cut at segment edges once a sentence grows past MAX_WORDS.
     # Word counts come from the word positions, so an hour of unpunctuated captions stays linear.
     starts, ends = [], []
@@ -165,6 +182,19 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]
         if cut < len(full):
             out.append(cut)
         last = cut
+    return out
+
+
+def _restored_ends(full: str, cuts: list[int]) -> list[int]:
+    """Sentence ends the punctuation does not show: over the whole text when it is unpunctuated
+    (auto-captions), else inside any run longer than MAX_WORDS words (an ASR stretch that lost its
+    punctuation). See :mod:`argmap.pipeline.sentence_ends`."""
+    if is_unpunctuated(full):
+        return sentence_ends(full)
+    out: list[int] = []
+    for a, b in zip([0, *cuts], [*cuts, len(full)], strict=True):
+        if len(full[a:b].split()) > MAX_WORDS:
+            out += [a + end for end in sentence_ends(full[a:b])]
     return out
 
 
@@ -200,6 +230,10 @@ class TranscriptDoc:
     commentator: str | None = None
     title: str | None = None
     speakers: Mapping[str, str] = field(default_factory=dict)  # speaker id -> name to show
+    # the arguments already extracted from it (one extractor version), for summaries; empty when
+    # extraction has not run or found nothing
+    arguments: Sequence[ArgumentInContext] = ()
+    extracted: bool = False  # extraction has run on it (so no arguments means none were found)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -241,4 +275,6 @@ def load_document(store: Store, video: Video) -> TranscriptDoc:
         commentator=commentator_name(store, video),
         title=video.title,
         speakers=sp.display_names(store, video.id),
+        arguments=queries.preferred_arguments(store, video.id),
+        extracted=store.is_done(video.id, "extract"),
     )

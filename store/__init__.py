@@ -4,13 +4,16 @@ This package must stay free of heavy or pipeline imports so that anything can op
 database cheaply: only the standard library and sqlite-utils.
 """
 
-from . import fts, queries, vectors
+from . import fts, lookup, queries, vectors
 from .connection import DB_ENV, NotFound, StoreError, default_data_dir, resolve_db_path
 from .database import Store
+from .lookup import AmbiguousVideo
 from .records import (
     ARGUMENT_TYPES,
     RELATIONS,
+    SEGMENT_KINDS,
     STAGES,
+    STRUCTURE_KINDS,
     Argument,
     ArgumentInContext,
     ArgumentRelation,
@@ -36,6 +39,8 @@ from .records import (
 
 __all__ = [
     "ARGUMENT_TYPES",
+    "AmbiguousVideo",
+    "lookup",
     "ArgumentInContext",
     "queries",
     "speakers",
@@ -43,7 +48,9 @@ __all__ = [
     "vectors",
     "DB_ENV",
     "RELATIONS",
+    "SEGMENT_KINDS",
     "STAGES",
+    "STRUCTURE_KINDS",
     "Argument",
     "ArgumentRelation",
     "Commentator",

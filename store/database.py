@@ -254,15 +254,10 @@ class Store:
         return Video(**rows[0])
 
     def resolve_video(self, ref: str) -> Video:
-        """A video by id, by unique id prefix, or by source URL."""
-        rows = self.rows(
-            "select * from videos where id = ? or source_url = ? or webpage_url = ?", [ref, ref, ref]
-        )
-        if not rows:
-            rows = self.rows("select * from videos where id like ? || '%' escape '\\'", [_like_escape(ref)])
-        if len(rows) != 1:
-            raise NotFound(f"no video {ref!r}" if not rows else f"{ref!r} matches {len(rows)} videos")
-        return Video(**rows[0])
+        """A video by id, unique id prefix, URL, local file path or title (see :mod:`.lookup`)."""
+        from .lookup import resolve_video
+
+        return resolve_video(self, ref)
 
     # -- transcripts ----------------------------------------------------------------
 
@@ -425,6 +420,13 @@ class Store:
         self.db.execute(
             "delete from persons where named = 0 and id not in"
             " (select person_id from speakers where person_id is not null)"
+        )
+
+    def drop_orphan_commentators(self) -> None:
+        """Commentators left without videos go (a re-ingest with another --commentator)."""
+        self.db.execute(
+            "delete from commentators where id not in"
+            " (select commentator_id from videos where commentator_id is not null)"
         )
 
     def update_video(self, video_id: str, fields: dict[str, Any]) -> None:
@@ -590,7 +592,3 @@ class Store:
 
 def _stage_status(row: dict[str, Any]) -> StageStatus:
     return StageStatus(**{**row, "permanent": bool(row["permanent"])})
-
-
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

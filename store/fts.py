@@ -63,6 +63,48 @@ def filter_sql(item_type: str, filters: Filters, alias: str = "i") -> tuple[str,
     return "".join(f" and {c}" for c in clauses), params
 
 
+def filter_funnel(store: Store, item_types: tuple[str, ...], filters: Filters) -> dict[str, int]:
+    """How many items (of ``item_types``) are left as each active filter is applied in turn
+    (``all``, then ``commentator``, ``type``, ``since``), and ``undated``: how many videos
+    among those that pass the other filters have no publication date, so ``since`` drops them.
+
+    This is how an empty search explains itself: the first count that reaches 0 names the
+    filter that emptied the result.
+    """
+    steps: list[tuple[str, Filters]] = [("all", Filters())]
+    if filters.commentator_ids is not None:
+        steps.append(("commentator", Filters(commentator_ids=filters.commentator_ids)))
+    if filters.type:
+        steps.append(("type", Filters(type=filters.type, commentator_ids=filters.commentator_ids)))
+    if filters.since:
+        steps.append(("since", filters))
+    out: dict[str, int] = {}
+    for name, step in steps:
+        out[name] = 0
+        for item_type in item_types:
+            where, params = filter_sql(item_type, step)
+            out[name] += store.db.execute(
+                f"select count(*) from {item_table(item_type)} i join videos v on v.id = i.video_id"
+                f" where 1{where}",
+                params,
+            ).fetchone()[0]
+    if filters.since:
+        undated: set[str] = set()
+        rest = Filters(type=filters.type, commentator_ids=filters.commentator_ids)
+        for item_type in item_types:
+            where, params = filter_sql(item_type, rest)
+            undated.update(
+                r[0]
+                for r in store.db.execute(
+                    f"select distinct v.id from {item_table(item_type)} i join videos v on v.id = i.video_id"
+                    f" where coalesce(v.published, '') = ''{where}",
+                    params,
+                )
+            )
+        out["undated"] = len(undated)
+    return out
+
+
 def fts_query(text: str) -> str | None:
     """User text as a safe FTS5 query: each word quoted, any word may match."""
     words = re.findall(r"\w+", text)[:_MAX_TERMS]

@@ -297,3 +297,20 @@ def m006_speakers(db: Database) -> None:
         ALTER TABLE segments ADD COLUMN channel INTEGER
         """,
     )
+
+
+@migrations()
+def m007_segment_kind_language_and_argument_origin(db: Database) -> None:
+    # Imported text has structure that is not prose: a title, headings, bylines, credit lines and
+    # list items. Each is kept as its own segment (the transcript still shows it) with its kind,
+    # so sentences never run a heading into the claim after it. Speech may change language within
+    # a video; each segment says which language it is in. An argument may come from the video's
+    # title rather than from a sentence of the transcript, and says so.
+    _run(
+        db,
+        """
+        ALTER TABLE segments ADD COLUMN kind TEXT;
+        ALTER TABLE segments ADD COLUMN language TEXT;
+        ALTER TABLE arguments ADD COLUMN origin TEXT
+        """,
+    )

@@ -28,7 +28,7 @@ from .speakers import named_speakers
 
 _ARGUMENT_COLUMNS = (
     'a.id, a.video_id, a.transcript_id, a.type, a.text, a.quote, a.start, a."end", a.seg_first, a.seg_last,'
-    " a.target, a.confidence, a.extractor, a.extractor_version, a.prompt_hash"
+    " a.target, a.confidence, a.extractor, a.extractor_version, a.prompt_hash, a.origin"
 )
 _CHUNK = 500
 
@@ -108,11 +108,41 @@ class _Context:
             extractor=row.get("extractor"),
             extractor_version=row.get("extractor_version"),
             prompt_hash=row.get("prompt_hash"),
+            origin=row.get("origin"),
             speaker_id=speaker_id,
             speaker=speaker,
             person_id=person_id,
             video_speakers=len(self.named(video.id)) if speaker_id else 0,
         )
+
+
+def _argument_where(
+    video_ids: Sequence[str] | None,
+    type: str | None,
+    commentator: str | None,
+    extractor: str | None,
+) -> tuple[str, list[Any]]:
+    """The ``where`` of an arguments query (``a`` joined to ``videos v`` and ``commentators c``)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if video_ids is not None:
+        where.append(f"a.video_id in ({', '.join('?' for _ in video_ids)})" if video_ids else "0")
+        params.extend(video_ids)
+    if type:
+        where.append("a.type = ?")
+        params.append(type)
+    if commentator:
+        where.append("(lower(c.name) = lower(?) or c.id = ?)")
+        params.extend([commentator, commentator])
+    if extractor:
+        where.append("a.extractor = ?")
+        params.append(extractor)
+    return (" where " + " and ".join(where) if where else ""), params
+
+
+_ARGUMENT_JOIN = (
+    "from arguments a join videos v on v.id = a.video_id left join commentators c on c.id = v.commentator_id"
+)
 
 
 def arguments_in_context(
@@ -125,30 +155,44 @@ def arguments_in_context(
 ) -> list[ArgumentInContext]:
     """Arguments in video and time order, filtered by video ids, type, commentator (name or id)
     and extractor name."""
-    where: list[str] = []
-    params: list[Any] = []
-    if video_ids is not None:
-        if not video_ids:
-            return []
-        where.append(f"a.video_id in ({', '.join('?' for _ in video_ids)})")
-        params.extend(video_ids)
-    if type:
-        where.append("a.type = ?")
-        params.append(type)
-    if commentator:
-        where.append("(lower(c.name) = lower(?) or c.id = ?)")
-        params.extend([commentator, commentator])
-    if extractor:
-        where.append("a.extractor = ?")
-        params.append(extractor)
-    sql = (
-        f"select {_ARGUMENT_COLUMNS} from arguments a join videos v on v.id = a.video_id"
-        " left join commentators c on c.id = v.commentator_id"
-        + (" where " + " and ".join(where) if where else "")
-        + " order by a.video_id, a.start, a.id"
-    )
+    if video_ids is not None and not video_ids:
+        return []
+    where, params = _argument_where(video_ids, type, commentator, extractor)
+    sql = f"select {_ARGUMENT_COLUMNS} {_ARGUMENT_JOIN}{where} order by a.video_id, a.start, a.id"
     ctx = _Context(store)
     return [ctx.argument(row) for row in store.rows(sql, params)]
+
+
+def count_arguments(
+    store: Store,
+    *,
+    video_ids: Sequence[str] | None = None,
+    type: str | None = None,
+    commentator: str | None = None,
+    extractor: str | None = None,
+) -> int:
+    """How many arguments :func:`arguments_in_context` would return for the same filters."""
+    where, params = _argument_where(video_ids, type, commentator, extractor)
+    return int(store.rows(f"select count(*) n {_ARGUMENT_JOIN}{where}", params)[0]["n"])
+
+
+def extraction_state(store: Store, video_ids: Sequence[str] | None = None) -> dict[str, int]:
+    """Of the given videos (all when None): how many there are, how many have a transcript,
+    how many extraction has finished for, and how many arguments they hold. What an empty
+    listing of arguments means depends on which of these is zero."""
+    where, params = "", list(video_ids or ())
+    if video_ids is not None:
+        where = f" where v.id in ({', '.join('?' for _ in video_ids)})" if video_ids else " where 0"
+    row = store.rows(
+        f"""select count(*) as videos,
+                   sum(exists (select 1 from transcripts t where t.video_id = v.id)) as transcribed,
+                   sum(exists (select 1 from stage_status s where s.video_id = v.id
+                               and s.stage = 'extract' and s.status = 'done')) as extracted,
+                   sum((select count(*) from arguments a where a.video_id = v.id)) as arguments
+            from videos v{where}""",
+        params,
+    )[0]
+    return {key: int(value or 0) for key, value in row.items()}
 
 
 def items_in_context(
@@ -285,17 +329,32 @@ def argument_relations(store: Store) -> list[ArgumentRelation]:
 
 def video_listing(store: Store, status: str | None = None) -> list[dict[str, Any]]:
     """Videos with their commentator and per-stage status (the ``argmap videos`` shape);
-    ``status`` keeps only videos that are done, failed or pending overall."""
+    ``status`` keeps only videos that are done, failed or pending overall.
+
+    ``duration`` is what the source reported, else the length of the decoded media (or of the
+    imported captions) from the transcript, so local files and databases written before
+    ingest stored it still show one; ``None`` when neither is known. ``language`` is that of
+    the preferred transcript (speech recognition, then captions, then import), ``speakers`` the
+    voices diarization found, ``arguments`` every stored argument (all extractor versions, as
+    ``argmap arguments`` lists them).
+    """
     rows = store.rows(
-        """select v.id, v.title, v.source_url, v.published, v.duration, v.media_path,
-                  c.name as commentator
+        """select v.id, v.title, v.source_url, v.published,
+                  coalesce(v.duration, (select max(t.duration) from transcripts t where t.video_id = v.id))
+                    as duration,
+                  v.media_path, c.name as commentator,
+                  (select t.language from transcripts t where t.video_id = v.id
+                    order by case t.source when 'asr' then 0 when 'captions' then 1 else 2 end
+                    limit 1) as language,
+                  (select count(*) from speakers s where s.video_id = v.id) as speakers,
+                  (select count(*) from arguments a where a.video_id = v.id) as arguments
            from videos v left join commentators c on c.id = v.commentator_id
            order by c.name, v.published, v.id"""
     )
     out = []
+    order = {name: i for i, name in enumerate(STAGES)}
     for row in rows:
         statuses = store.statuses(row["id"])
-        order = {name: i for i, name in enumerate(STAGES)}
         row["stages"] = {
             name: {"status": s.status, "reason": s.reason, "permanent": s.permanent, "attempts": s.attempts}
             for name, s in sorted(statuses.items(), key=lambda kv: order.get(kv[0], len(order)))

@@ -16,6 +16,14 @@ from typing import Any
 STAGES = ("download", "transcribe", "diarize", "extract", "summarise", "embed")
 ARGUMENT_TYPES = ("claim", "critique", "call_to_action")
 RELATIONS = ("supports", "attacks", "agrees", "contrasts", "same_key_point")
+# Lines of an imported text that are not running prose. A title, heading, byline or credit line
+# is kept in the transcript (it is what the text says) but never starts or joins a sentence of an
+# argument; an ``item`` (a list item, or a paragraph's last line left unpunctuated) is prose that
+# ends its own sentence.
+SEGMENT_KINDS = ("title", "heading", "byline", "credit", "item")
+STRUCTURE_KINDS = ("title", "heading", "byline", "credit")
+# Where an argument comes from: the transcript's sentences (None) or the video's title.
+ARGUMENT_ORIGINS = ("title",)
 
 
 def make_id(*parts: object, length: int = 16) -> str:
@@ -101,6 +109,9 @@ class Segment:
     words: list[dict[str, Any]] | None = None
     speaker_id: str | None = None
     channel: int | None = None  # 0 left, 1 right: transcribed from that track alone
+    # what the line is in an imported text: None for speech, else one of SEGMENT_KINDS
+    kind: str | None = None
+    language: str | None = None  # ISO 639-1 code of this segment's speech, where known
 
     @staticmethod
     def make_id(transcript_id: str, idx: int) -> str:
@@ -172,6 +183,7 @@ class Argument:
     target: str | None = None
     confidence: float | None = None
     prompt_hash: str | None = None
+    origin: str | None = None  # None: the transcript; "title": the video's title states it
 
     @staticmethod
     def make_id(video_id: str, extractor: str, version: str, seg_first: int, quote: str) -> str:
@@ -292,6 +304,7 @@ class ArgumentInContext:
     extractor: str | None = None
     extractor_version: str | None = None
     prompt_hash: str | None = None
+    origin: str | None = None  # "title" for an argument the video's title states
     # who said it, where the video has speakers: the person's name, else the video's label
     speaker_id: str | None = None
     speaker: str | None = None
@@ -330,3 +343,30 @@ class VideoOverview:
 
     video: Video
     arguments: int
+
+
+@dataclass(frozen=True)
+class CommentatorOverview:
+    """A commentator with how many videos and arguments the store holds for them (arguments
+    counted in each video's preferred extractor version, as pages show them)."""
+
+    commentator: Commentator
+    videos: int
+    arguments: int
+
+
+@dataclass(frozen=True)
+class PersonOverview:
+    """A person (one voice across videos) with the videos they speak in and for how long."""
+
+    person: Person
+    videos: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SpeakerView:
+    """A speaker of one video with the name pages show (its person's, else its label)."""
+
+    speaker: Speaker
+    name: str

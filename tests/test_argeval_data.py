@@ -105,12 +105,14 @@ def test_size_variety_and_balance(split: str) -> None:
     wanted_variety = 8 if split == "dev" else 6
     assert len({t["commentator"] for t in rows}) >= wanted_variety
     assert len({t["topic"] for t in rows}) >= wanted_variety
-    # Roughly 30/30/25/15; loose bands so a few relabels do not break the build, tight
-    # enough that a skewed split (all "other", no calls to action) does.
+    # Roughly 25/40/20/15 since the story's reported facts count as claims and channel
+    # housekeeping does not count as a call to action (README, "Label guidelines"); loose bands
+    # so a few relabels do not break the build, tight enough that a skewed split (all "other",
+    # no calls to action) does.
     share = {label: labels[label] / total for label in LABELS}
-    assert 0.25 <= share["other"] <= 0.40, share
-    assert 0.22 <= share["claim"] <= 0.38, share
-    assert 0.17 <= share["critique"] <= 0.32, share
+    assert 0.18 <= share["other"] <= 0.35, share
+    assert 0.30 <= share["claim"] <= 0.48, share
+    assert 0.15 <= share["critique"] <= 0.30, share
     assert 0.10 <= share["call_to_action"] <= 0.22, share
 
 

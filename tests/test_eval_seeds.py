@@ -50,20 +50,21 @@ def test_labels_match_the_seed_texts(shared_dir: Path) -> None:
 
 
 def test_default_extractor_scores_above_floor(shared_dir: Path) -> None:
-    # Floors sit about 0.06 under what extractor v2 measures (README), so a regression fails.
+    # Floors sit about 0.05 under what extractor v3 measures (README), so a regression fails.
     report = evaluate_seeds(shared_dir / "seeds")
-    assert report["sentences"] == 57
-    assert report["detection"]["f1"] >= 0.85
-    assert report["typed"]["f1"] >= 0.85
-    assert report["sentence_accuracy"] >= 0.7
+    assert report["sentences"] == 64
+    assert report["detection"]["f1"] >= 0.88
+    assert report["typed"]["f1"] >= 0.86
+    assert report["sentence_accuracy"] >= 0.84
     eli = report["per_text"]["seed-eli_video_summary"]
-    assert eli["typed"]["f1"] >= 0.85
-    # The summary's critiques of US policy and its calls to action must be found and typed.
+    assert eli["typed"]["f1"] >= 0.8
+    # The summary's critiques of US policy and the call to action of its title must be found.
     assert eli["per_type"]["critique"]["recall"] >= 0.66
     assert eli["per_type"]["call_to_action"]["recall"] >= 0.5
     article = report["per_text"]["seed-article_meta_qwen"]
-    assert article["detection"]["f1"] >= 0.8
-    assert article["sentence_accuracy"] >= 0.65
+    # a news article: its reported facts are claims, its headings and credit line are not
+    assert article["detection"]["f1"] >= 0.95
+    assert article["sentence_accuracy"] >= 0.85
 
 
 def test_changed_seed_text_is_refused(shared_dir: Path, tmp_path: Path) -> None:

@@ -7,8 +7,11 @@ than as the verdict: each sentence becomes a feature vector of what the rules sa
 verdict and rule, cue-word counts, person, imperative mood, question mark, the neighbours'
 verdicts) joined with its all-MiniLM-L6-v2 embedding, and a multinomial logistic regression
 trained on ``tests/data/argeval/dev.jsonl`` (see ``benchmarks/train_extractor.py``) picks the label.
+Version 3 was trained on the issue-10 labels (the story's reported facts are claims, channel
+housekeeping is not a call to action) and on every transcript twice, as written and in caption
+form, so that it types lower-case unpunctuated sentences as it types punctuated ones.
 
-Only numpy is needed at run time: the weights ship as ``data/extractor_v2.npz`` and prediction
+Only numpy is needed at run time: the weights ship as ``data/extractor_v3.npz`` and prediction
 is one matrix product. The embedding model is the process-wide one from :mod:`.embed`, so an
 ingest that extracts and then embeds loads it once.
 """
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 LABELS = ("call_to_action", "claim", "critique", "other")
-WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "extractor_v2.npz"
+WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "extractor_v3.npz"
 #: the classifier was trained on this model's vectors; another model's would be meaningless to it
 EMBED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 

@@ -15,80 +15,14 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from argmap.pipeline.document import TranscriptDoc
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract.base import Extractor
+from argmap.pipeline.extract.dataset import LABELS, Span, _input, gold_spans, load_dataset
 from argmap.pipeline.extract.registry import get_extractor
-from argmap.store import ARGUMENT_TYPES, Segment
-
-LABELS = (*ARGUMENT_TYPES, "other")
-
-
-@dataclass(frozen=True)
-class Span:
-    type: str
-    first: int  # segment indices, inclusive
-    last: int
-
-    def overlaps(self, other: Span) -> bool:
-        return self.first <= other.last and other.first <= self.last
-
-
-def load_dataset(path: str | Path) -> list[dict[str, Any]]:
-    """Read and check a JSONL dataset; a malformed line is reported with its number."""
-    docs = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                segments = doc["segments"]
-                for seg in segments:
-                    if seg["label"] not in LABELS:
-                        raise ValueError(f"unknown label {seg['label']!r}")
-                    float(seg["start"]), float(seg["end"]), str(seg["text"])
-            except (ValueError, KeyError, TypeError) as err:
-                raise ConfigError(f"{path}:{n}: not a valid dataset line ({err})") from err
-            docs.append(doc)
-    if not docs:
-        raise ConfigError(f"{path}: no transcripts in the dataset")
-    return docs
-
-
-def gold_spans(segments: list[dict[str, Any]]) -> list[Span]:
-    spans: list[Span] = []
-    for i, seg in enumerate(segments):
-        label = seg["label"]
-        if label == "other":
-            continue
-        if spans and spans[-1].type == label and spans[-1].last == i - 1:
-            spans[-1] = Span(label, spans[-1].first, i)
-        else:
-            spans.append(Span(label, i, i))
-    return spans
-
-
-def _input(doc: dict[str, Any]) -> TranscriptDoc:
-    vid = f"eval:{doc.get('id', 'doc')}"
-    tid = f"{vid}/import"
-    segments = [
-        Segment(
-            id=Segment.make_id(tid, i),
-            transcript_id=tid,
-            video_id=vid,
-            idx=i,
-            start=float(s["start"]),
-            end=float(s["end"]),
-            text=str(s["text"]),
-        )
-        for i, s in enumerate(doc["segments"])
-    ]
-    return TranscriptDoc(vid, tid, segments, commentator=doc.get("commentator"), title=doc.get("topic"))
+from argmap.store import ARGUMENT_TYPES
 
 
 def _prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> dict[str, float | int]:
@@ -120,7 +54,10 @@ def score(pairs: list[tuple[list[Span], list[Span]]]) -> dict[str, Any]:
     }
 
 
-def evaluate(docs: list[dict[str, Any]], extractor: Extractor) -> dict[str, Any]:
+def evaluate(docs: list[dict[str, Any]], extractor: Extractor, *, captions: bool = False) -> dict[str, Any]:
+    """Scores of ``extractor`` on ``docs``; with ``captions``, also on their caption form
+    (:mod:`.caption_eval`): per-type precision and recall there, and how many arguments of the
+    punctuated run come back from it."""
     pairs = []
     confusion: Counter[tuple[str, str]] = Counter()
     started = time.perf_counter()
@@ -150,11 +87,18 @@ def evaluate(docs: list[dict[str, Any]], extractor: Extractor) -> dict[str, Any]
             "seconds": round(elapsed, 3),
         }
     )
+    if captions:
+        from argmap.pipeline.extract.caption_eval import caption_run
+
+        caption_pairs, recovered = caption_run(docs, extractor)
+        report["caption_form"] = {**score(caption_pairs), "recovery": recovered}
     return report
 
 
-def evaluate_file(path: str | Path, extractor: str = "default", **options: Any) -> dict[str, Any]:
-    report = evaluate(load_dataset(path), get_extractor(extractor, **options))
+def evaluate_file(
+    path: str | Path, extractor: str = "default", *, captions: bool = False, **options: Any
+) -> dict[str, Any]:
+    report = evaluate(load_dataset(path), get_extractor(extractor, **options), captions=captions)
     return {"dataset": str(path), **report}
 
 
@@ -194,7 +138,10 @@ def seed_dataset(seeds_dir: str | Path, labels_path: str | Path = SEED_LABELS) -
             digest = hashlib.sha1(seg.text.encode("utf-8")).hexdigest()[:12]
             if g["idx"] != seg.idx or g["sha1"] != digest or g["label"] not in LABELS:
                 raise ConfigError(f"{name}: segment {seg.idx} does not match its label entry (text changed?)")
-            rows.append({"start": seg.start, "end": seg.end, "text": seg.text, "label": g["label"]})
+            row = {"start": seg.start, "end": seg.end, "text": seg.text, "label": g["label"]}
+            if seg.kind:
+                row["kind"] = seg.kind  # a title or heading line: structure the import found
+            rows.append(row)
         doc_id = f"seed-{Path(name).stem}"
         docs.append({"id": doc_id, "commentator": entry.get("commentator"), "segments": rows})
     if not docs:
@@ -202,29 +149,63 @@ def seed_dataset(seeds_dir: str | Path, labels_path: str | Path = SEED_LABELS) -
     return docs
 
 
-def evaluate_seeds(seeds_dir: str | Path, extractor: str = "default", **options: Any) -> dict[str, Any]:
+def evaluate_seeds(
+    seeds_dir: str | Path, extractor: str = "default", *, captions: bool = False, **options: Any
+) -> dict[str, Any]:
     """Scores on the labelled seed texts, one report per text plus one over both."""
     docs = seed_dataset(seeds_dir)
     ext = get_extractor(extractor, **options)
-    report = {"dataset": f"{seeds_dir} (all seeds)", **evaluate(docs, ext)}
+    report = {"dataset": f"{seeds_dir} (all seeds)", **evaluate(docs, ext, captions=captions)}
     report["per_text"] = {doc["id"]: {"dataset": doc["id"], **evaluate([doc], ext)} for doc in docs}
     return report
 
 
 def format_table(report: dict[str, Any]) -> str:
-    rows = [("detection (any type)", report["detection"]), ("typed (all)", report["typed"])]
-    rows += [(t, report["per_type"][t]) for t in ARGUMENT_TYPES]
     lines = [
         f"{report.get('dataset', '')}  extractor: {report['extractor']}  transcripts: {report['transcripts']}"
         f"  sentences: {report['sentences']}",
-        f"{'':22}{'precision':>10}{'recall':>10}{'f1':>8}{'gold':>7}{'pred':>7}",
+        *_rows(report),
     ]
-    for name, m in rows:
-        lines.append(
-            f"{name:<22}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>8.3f}{m['gold']:>7}{m['predicted']:>7}"
-        )
     lines.append(f"sentence accuracy: {report['sentence_accuracy']:.3f}   ({report['seconds']:.2f} s)")
     lines.append("confusion (rows gold, columns predicted): " + "  ".join(LABELS))
     for g in LABELS:
         lines.append(f"  {g:<16}" + "".join(f"{report['confusion'][g][p]:>8}" for p in LABELS))
+    caption = report.get("caption_form")
+    if caption:
+        lines.append("caption form (lower case, no punctuation, 7-word cues):")
+        lines += _rows(caption)
+        lines.append("argument sentences of the punctuated run recovered from caption form (same type):")
+        lines.append(f"{'':22}{'exact':>10}{'near':>10}{'overlap':>10}{'of':>7}")
+        for name in (*ARGUMENT_TYPES, "all"):
+            r = caption["recovery"][name]
+            lines.append(
+                f"{name:<22}{r['exact_rate']:>10.3f}{r['near_rate']:>10.3f}{r['overlap_rate']:>10.3f}"
+                f"{r['sentences']:>7}"
+            )
     return "\n".join(lines)
+
+
+def _rows(report: dict[str, Any]) -> list[str]:
+    rows = [("detection (any type)", report["detection"]), ("typed (all)", report["typed"])]
+    rows += [(t, report["per_type"][t]) for t in ARGUMENT_TYPES]
+    out = [f"{'':22}{'precision':>10}{'recall':>10}{'f1':>8}{'gold':>7}{'pred':>7}"]
+    for name, m in rows:
+        out.append(
+            f"{name:<22}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>8.3f}{m['gold']:>7}{m['predicted']:>7}"
+        )
+    return out
+
+
+__all__ = [
+    "LABELS",
+    "SEED_LABELS",
+    "Span",
+    "evaluate",
+    "evaluate_file",
+    "evaluate_seeds",
+    "format_table",
+    "gold_spans",
+    "load_dataset",
+    "score",
+    "seed_dataset",
+]

@@ -1,6 +1,10 @@
-"""The offline extractors: v2 (the default; a classifier weighs the rules' evidence and a
+"""The offline extractors: v3 (the default; a classifier weighs the rules' evidence and a
 sentence embedding) and v1 (``--extractor rules``, the rules alone). Both type sentences, then
-merge continuations into multi-sentence arguments that stand alone."""
+merge continuations into multi-sentence arguments that stand alone. A title, heading, byline or
+credit line of an imported text is never an argument; a title that states a position becomes one
+(:mod:`.title`). Version 3 (issue 10) changed what counts: the story's reported facts are claims,
+channel housekeeping is not a call to action, and the classifier also reads caption-form text.
+Version 2 rows stay in stores beside version 3's until they are re-extracted."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import classifier, rules
 from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
+from argmap.pipeline.extract.title import title_argument
 from argmap.store import Argument
 
 # A sentence opening like this continues the previous one's argument.
@@ -22,6 +27,28 @@ _CONTINUATION = re.compile(
     re.I,
 )
 MAX_MERGE = 3
+
+
+# Asks that serve the channel rather than the world: housekeeping, not calls to action (v3's
+# definition; the frozen cues the classifier reads still call them calls, and a dozen relabelled
+# examples do not always outweigh that).
+_CHANNEL_ASK = re.compile(
+    r"\b(?:subscrib\w*|hit (?:that|the) (?:like|bell|subscribe)|smash (?:that|the) like|"
+    r"like (?:this|the) video|(?:leave|drop) (?:a|your) (?:comment|question)s?|comment below|in the comments|"
+    r"let me know|"
+    r"share (?:this|the) video|patreon|channel members?|become a member|use (?:the )?code|"
+    r"link (?:is )?(?:in the description|down below)|(?:see|catch) you (?:next|in the)|watch-along)\b",
+    re.I,
+)
+_WORLD_ASK = re.compile(
+    r"\b(?:vote|petition|sign (?:it|the|up to)|call your|write to|contact your|donat\w+|consultation|"
+    r"representatives?|council\w*|mp\b|senator|boycott|volunteer|protest|register)",
+    re.I,
+)
+
+
+def _channel_housekeeping(text: str) -> bool:
+    return bool(_CHANNEL_ASK.search(text)) and not _WORLD_ASK.search(text)
 
 
 class RuleExtractor:
@@ -35,8 +62,23 @@ class RuleExtractor:
             raise ConfigError(f"the default extractor takes no options (got {', '.join(sorted(options))})")
 
     def extract(self, doc: TranscriptDoc) -> ExtractionResult:
-        verdicts = rules.classify_all([s.text for s in doc.sentences], doc.commentator)
+        verdicts = over_prose(
+            doc.sentences, lambda ss: rules.classify_all([s.text for s in ss], doc.commentator)
+        )
         return typed_result(doc, verdicts, self.name, self.version)
+
+
+_STRUCTURE = rules.Verdict("other", 0.95, rule="structure")
+
+
+def over_prose(
+    sentences: Sequence[Sentence], judge: Callable[[Sequence[Sentence]], list[rules.Verdict]]
+) -> list[rules.Verdict]:
+    """Verdicts for every sentence, ``judge`` seeing only the prose: a title, heading, byline or
+    credit line is never an argument, and never a neighbour that a classifier reads context from."""
+    prose = [s for s in sentences if not s.is_structure]
+    judged = iter(judge(prose) if prose else [])
+    return [_STRUCTURE if s.is_structure else next(judged) for s in sentences]
 
 
 def merge_groups(
@@ -81,6 +123,9 @@ def typed_result(
     """The arguments of ``doc`` given a verdict per sentence: merged, made to stand alone, deduped."""
     groups = merge_groups(doc.sentences, verdicts)
     args = [rule_argument(doc, sents, verdict, extractor, version) for sents, verdict in groups]
+    from_title = title_argument(doc, extractor, version)
+    if from_title is not None:
+        args.append(from_title)
     return ExtractionResult(arguments=dedupe(args), extractor=extractor, version=version)
 
 
@@ -107,7 +152,7 @@ def rule_argument(
 
 
 class ClassifierExtractor:
-    """Offline default (v2): the rules' evidence and a sentence embedding, weighed by a classifier.
+    """Offline default (v3): the rules' evidence and a sentence embedding, weighed by a classifier.
 
     The rules still decide who is speaking, the target, the rewritten text and which sentences
     merge; a logistic regression trained on the development set (:mod:`.classifier`) decides the
@@ -115,7 +160,7 @@ class ClassifierExtractor:
     """
 
     name = "default"
-    version = "2"
+    version = "3"
 
     def __init__(
         self,
@@ -148,6 +193,8 @@ class ClassifierExtractor:
         for text, rule, p in zip(texts, ruled, probs, strict=True):
             label = classifier.LABELS[int(p.argmax())]
             conf = float(p.max())
+            if label == "call_to_action" and _channel_housekeeping(text):
+                label = "other"  # "hit subscribe", "use code NATE": asks for the channel, not the world
             if label == rule.type:
                 out.append(rules.Verdict(label, conf, rule.target, f"model:{rule.rule}", rule.attributed))
                 continue
@@ -160,4 +207,5 @@ class ClassifierExtractor:
         return out
 
     def extract(self, doc: TranscriptDoc) -> ExtractionResult:
-        return typed_result(doc, self.verdicts(doc.sentences, doc.commentator), self.name, self.version)
+        verdicts = over_prose(doc.sentences, lambda ss: self.verdicts(ss, doc.commentator))
+        return typed_result(doc, verdicts, self.name, self.version)

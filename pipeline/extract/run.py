@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from argmap.pipeline.config import IngestOptions
-from argmap.pipeline.document import load_document
+from argmap.pipeline.document import TranscriptDoc, load_document
 from argmap.pipeline.errors import ConfigError, ExtractionError
-from argmap.pipeline.extract.base import Extractor
+from argmap.pipeline.extract.base import ExtractionResult, Extractor
 from argmap.pipeline.extract.registry import get_extractor
 from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import clean_line, timestamp_url
@@ -35,20 +35,29 @@ class ExtractOutcome:
 
 def extract_video(store: Store, video: Video, extractor: Extractor, *, force: bool = False) -> ExtractOutcome:
     """Extract one video and store its rows (replacing only this extractor version's rows)."""
-    count = queries.argument_count(store, video.id, extractor.name, extractor.version)
-    if not force and count > 0:
-        if not store.is_done(video.id, "extract"):
-            store.mark(video.id, "extract", "done")  # the rows are there: say so (a retry after a failure)
+    count = _already_extracted(store, video, extractor, force=force)
+    if count:
         return ExtractOutcome(video.id, "unchanged", count, extractor.name, extractor.version)
-    doc = load_document(store, video)
-    result = extractor.extract(doc)
+    result = extractor.extract(load_document(store, video))
+    save_extraction(store, video, result)
+    return ExtractOutcome(
+        video.id, "extracted", len(result.arguments), result.extractor, result.version, notes=result.notes
+    )
+
+
+def _already_extracted(store: Store, video: Video, extractor: Extractor, *, force: bool) -> int:
+    """How many rows this extractor version already stored for the video (0 when forced)."""
+    count = 0 if force else queries.argument_count(store, video.id, extractor.name, extractor.version)
+    if count and not store.is_done(video.id, "extract"):
+        store.mark(video.id, "extract", "done")  # the rows are there: say so (a retry after a failure)
+    return count
+
+
+def save_extraction(store: Store, video: Video, result: ExtractionResult) -> None:
     with store.transaction():
         for prompt in result.prompts:
             store.save_prompt(prompt)
         store.save_arguments(video.id, result.extractor, result.version, result.arguments)
-    return ExtractOutcome(
-        video.id, "extracted", len(result.arguments), result.extractor, result.version, notes=result.notes
-    )
 
 
 def resolve_videos(store: Store, refs: Sequence[str] | None) -> tuple[list[Video], list[ExtractOutcome]]:
@@ -113,10 +122,20 @@ class ExtractStage(BaseStage):
         if self._extractor is None:
             self._extractor = get_extractor(self.extractor_name, **self.options)
 
-    def run(self, ctx: StageContext, video: Video) -> None:
+    def prepare(self, ctx: StageContext, video: Video) -> TranscriptDoc | None:
         self.open(ctx)
         assert self._extractor is not None
-        extract_video(ctx.store, video, self._extractor, force=ctx.force)
+        if _already_extracted(ctx.store, video, self._extractor, force=ctx.force):
+            return None
+        return load_document(ctx.store, video)
+
+    def compute(self, work: TranscriptDoc) -> ExtractionResult:
+        self.open()
+        assert self._extractor is not None
+        return self._extractor.extract(work)
+
+    def commit(self, ctx: StageContext, video: Video, result: ExtractionResult) -> None:
+        save_extraction(ctx.store, video, result)
 
     def close(self) -> None:
         self._extractor = None
@@ -166,6 +185,7 @@ def list_arguments(
             "extractor": a.extractor,
             "extractor_version": a.extractor_version,
             "prompt_hash": a.prompt_hash,
+            "origin": a.origin,
             "url": timestamp_url(a.video, a.start),
         }
         for a in found

@@ -14,7 +14,9 @@ needs its own care:
   from a speaking-rate estimate of 2.5 words per second (about 150 words per minute,
   typical for commentary), so links and ordering work; those times are estimates. Lines
   that start with a timestamp (``[01:02] text`` or ``00:01:02 text``, as
-  ``argmap transcript --format txt`` writes) keep their real start times instead.
+  ``argmap transcript --format txt`` writes) keep their real start times instead. A pasted
+  article's title, headings, bylines, credit lines and list items are found first
+  (:mod:`.structure`) and become cues of their own with their kind, never glued to a sentence.
 
 The way back is :mod:`argmap.pipeline.present.transcripts`, in the forms these parsers read.
 """
@@ -27,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from argmap.pipeline.errors import MediaError
+from argmap.pipeline.ingest.structure import blocks
 from argmap.pipeline.text import clean_speech
 from argmap.store import Segment, Speaker
 
@@ -40,6 +43,7 @@ class Cue:
     start: float
     end: float
     text: str
+    kind: str | None = None  # a structure line of imported text (argmap.store.SEGMENT_KINDS)
 
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
@@ -152,7 +156,8 @@ def parse_srt(text: str) -> list[Cue]:
     return [c for c in cues if c.text]
 
 
-_SENTENCE_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
+# The closing quote or bracket after a full stop stays with its sentence ("... model.” Now").
+_SENTENCE_RE = re.compile(r"(?:(?<=[.!?…][\"'”’)\]])|(?<=[.!?…]))\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
 
 
 _ABBREVIATIONS = frozenset(
@@ -194,11 +199,19 @@ def parse_txt(text: str) -> list[Cue]:
         return _parse_stamped_lines(stamped)
     cues = []
     clock = 0.0
-    for sentence in split_sentences(text):
-        length = _duration_of(sentence)
-        cues.append(Cue(round(clock, 3), round(clock + length, 3), sentence))
-        clock += length
+    for block in blocks(text):
+        sentences = split_sentences(block.text) if block.kind in (None, "credit") else [block.text]
+        for n, sentence in enumerate(sentences):
+            kind = block.kind
+            if kind is None and n == len(sentences) - 1 and not _CLOSED.search(sentence):
+                kind = "item"  # a paragraph's unpunctuated last line still ends its sentence
+            length = _duration_of(sentence)
+            cues.append(Cue(round(clock, 3), round(clock + length, 3), sentence, kind))
+            clock += length
     return cues
+
+
+_CLOSED = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def _parse_stamped_lines(stamped: list[tuple[re.Match[str] | None, str]]) -> list[Cue]:
@@ -269,6 +282,7 @@ def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> l
                 start=round(start, 3),
                 end=round(end, 3),
                 text=clean_speech(cue.text),
+                kind=cue.kind,
             )
         )
         prev_start = start

@@ -22,7 +22,6 @@ flat), so the same code serves YouTube channels, RSS enclosures and HTML5 ``<vid
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from argmap.pipeline.ingest.ytdlp import (
 )
 from argmap.pipeline.text import MAX_NAME, clean_line, clean_text
 from argmap.store import Commentator, Video, make_id
+from argmap.store.lookup import file_video_id
 
 MEDIA_EXTENSIONS = frozenset(
     {".mp3", ".m4a", ".mp4", ".m4v", ".wav", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mkv"}
@@ -106,11 +106,8 @@ def safe_name(video_id: str) -> str:
 
 
 def file_id(path: Path) -> str:
-    digest = hashlib.sha1()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return "file:" + digest.hexdigest()[:16]
+    # One definition, in the store: looking a video up by its file must hash it the same way.
+    return file_video_id(path)
 
 
 def url_id(url: str) -> str:
@@ -164,6 +161,8 @@ def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
     name = clean_line(options.commentator or resolved.parent.name, MAX_NAME) or "local files"
     commentator = Commentator(id=Commentator.make_id(name), name=name, kind="person")
     kind = "import" if path.suffix.lower() in TRANSCRIPT_EXTENSIONS else "file"
+    if title is None and path.suffix.lower() == ".txt":
+        title = _text_title(resolved)
     video = Video(
         id=file_id(resolved),
         source_url=resolved.as_uri(),
@@ -173,6 +172,24 @@ def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
         media_path=str(resolved) if kind == "file" else None,
     )
     return Entry(video=video, commentator=commentator, kind=kind, path=resolved)
+
+
+def _text_title(path: Path) -> str | None:
+    """A pasted article's own title (its first line, when that is one), else None: it names the
+    video better than the file's name does. --title, when given, wins."""
+    from argmap.pipeline.ingest.structure import title_line
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+        head = head[: head.rfind(b"\n") + 1] or head  # never cut a character in two
+    except OSError:
+        return None  # the import says what is wrong with the file
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = head.decode("cp1252", errors="replace")
+    return title_line(text)
 
 
 def entry_for_stored(video: Video) -> Entry:

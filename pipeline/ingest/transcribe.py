@@ -2,9 +2,10 @@
 
 Whisper is good at speech and bad at silence: on quiet or musical stretches it invents
 "Thank you." or loops one phrase until the window ends. Those inventions must never reach
-the store, because every later stage (arguments, search, comparison) would treat them as
-something a commentator said. So each decoded window (segment) is checked on its own,
-never the file as a whole: a lecture with one looping window keeps all its real speech.
+the store, so each decoded window is checked on its own (:mod:`.asr_filters`, whose names
+this module re-exports). Whisper also picks one language for a whole file from its first 30
+seconds; speech in another language was dropped or stored as the wrong one, so the language is
+named per ~30 s window first and each stretch decoded in its own (:mod:`.languages`).
 
 Decoding is done here, before the model sees the audio, for two reasons: a corrupt file
 or one without an audio stream becomes a one-line :class:`MediaError` instead of a PyAV
@@ -16,24 +17,43 @@ from __future__ import annotations
 
 import logging
 import math
-import re
-import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.errors import MediaError, ModelError, TruncatedMedia
+from argmap.pipeline.ingest.asr_filters import (
+    FILLER_PHRASES,
+    SILENCE_DBFS,
+    AsrSegment,
+    FilterReport,
+    filter_hallucinations,
+    is_filler,
+    monotonic,
+    normalise,
+    repetition_loop,
+)
+from argmap.pipeline.ingest.languages import (
+    LanguageRun,
+    detect_windows,
+    dominant,
+    is_multilingual,
+    merge_runs,
+    plan,
+)
 from argmap.pipeline.ingest.whisper_models import (
     DEFAULT_WHISPER_MODEL,
     DeviceChoice,
+    base_parts,
     choose_device,
+    cpu_count,
     load_whisper_model,
     one_line,
 )
 from argmap.pipeline.stages import BaseStage, StageContext
-from argmap.pipeline.text import clean_speech
+from argmap.pipeline.text import clean_speech, clock
 from argmap.store import Segment, Store, Transcript, Video
 
 if TYPE_CHECKING:
@@ -44,40 +64,6 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 16000
 #: decoded audio shorter than this share of the reported duration counts as truncated
 TRUNCATION_RATIO = 0.9
-#: below this RMS level (dBFS) a stretch of audio is treated as silence
-SILENCE_DBFS = -50.0
-
-# Phrases whisper emits on silence, music or noise because its training subtitles did.
-# They are dropped only when the audio or the model's own scores say nobody spoke there.
-FILLER_PHRASES = frozenset(
-    {
-        "thank you",
-        "thank you very much",
-        "thank you so much",
-        "thanks",
-        "thanks for watching",
-        "thank you for watching",
-        "thanks for watching and see you next time",
-        "please subscribe",
-        "please like and subscribe",
-        "subscribe",
-        "bye",
-        "bye bye",
-        "you",
-        "so",
-        "okay",
-        "oh",
-        "hmm",
-        "um",
-        "uh",
-        "music",
-        "applause",
-        "silence",
-        "subtitles by the amaraorg community",
-        "see you next time",
-        "see you in the next video",
-    }
-)
 
 
 @dataclass
@@ -89,186 +75,14 @@ class TranscribeOptions:
     vad: bool = True
     compute_type: str | None = None  # None = float16 on CUDA, int8 on CPU
     word_timestamps: bool = False  # store per-word times as JSON on each segment
-    # BatchedInferencePipeline batch size, used on CUDA only: on CPU it was measured to
-    # drop whole sentences, so CPU always runs the sequential beam-search path.
-    batch_size: int = 0
-
-
-@dataclass
-class AsrSegment:
-    """One decoded window as faster-whisper reports it, reduced to what the filters need."""
-
-    start: float
-    end: float
-    text: str
-    avg_logprob: float = 0.0
-    no_speech_prob: float = 0.0
-    compression_ratio: float = 1.0
-    words: list[dict[str, Any]] | None = None
-
-    @classmethod
-    def from_whisper(cls, seg: Any) -> AsrSegment:
-        words = None
-        if getattr(seg, "words", None):
-            words = [
-                {"start": float(w.start), "end": float(w.end), "word": w.word, "probability": w.probability}
-                for w in seg.words
-            ]
-        return cls(
-            start=float(seg.start),
-            end=float(seg.end),
-            text=seg.text.strip(),
-            avg_logprob=float(seg.avg_logprob),
-            no_speech_prob=float(seg.no_speech_prob),
-            compression_ratio=float(seg.compression_ratio),
-            words=words,
-        )
-
-
-@dataclass
-class FilterReport:
-    """What the hallucination filter removed, by reason, for logs and tests."""
-
-    dropped: dict[str, int] = field(default_factory=dict)
-    trimmed: int = 0
-
-    def drop(self, reason: str) -> None:
-        self.dropped[reason] = self.dropped.get(reason, 0) + 1
-
-
-# -- hallucination filters ---------------------------------------------------------------
-
-
-def normalise(text: str) -> str:
-    """Lower case, letters and digits only, single spaces: the form phrases are compared in."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[^\w\s']|_", " ", text)
-    text = text.replace("'", "")
-    return " ".join(text.split())
-
-
-def _longest_repeat_run(words: list[str], max_n: int = 8) -> tuple[int, int, int]:
-    """(start, n, repeats) of the longest back-to-back repetition of an n-gram, by words covered."""
-    best = (0, 0, 1)
-    best_cover = 0
-    for n in range(1, max_n + 1):
-        i = 0
-        while i + 2 * n <= len(words):
-            gram = words[i : i + n]
-            reps = 1
-            while words[i + reps * n : i + (reps + 1) * n] == gram:
-                reps += 1
-            if reps > 1 and reps * n > best_cover:
-                best, best_cover = (i, n, reps), reps * n
-            i += max(1, (reps - 1) * n) if reps > 1 else 1
-    return best
-
-
-def _is_loop(n: int, reps: int) -> bool:
-    # A word said three times ("no, no, no") is speech; five times in one window is a loop.
-    # Longer phrases loop sooner: the same 2+ word phrase three times running is not speech.
-    return reps >= 5 if n == 1 else reps >= 3
-
-
-def repetition_loop(text: str) -> tuple[str, float]:
-    """Detect a repetition loop in one window's text.
-
-    Returns ``(text_without_loop, loop_share)``: the text with the repeated run collapsed
-    to its first occurrence, and the share of the window's words that the run covered
-    (0.0 when there is no loop).
-    """
-    tokens = text.split()
-    words = [normalise(t) for t in tokens]
-    start, n, reps = _longest_repeat_run(words)
-    if n == 0 or not _is_loop(n, reps):
-        return text, 0.0
-    share = reps * n / max(1, len(words))
-    kept = tokens[: start + n] + tokens[start + reps * n :]
-    return " ".join(kept), share
-
-
-def is_filler(text: str) -> bool:
-    norm = normalise(text)
-    return not norm or norm in FILLER_PHRASES
-
-
-def _looks_silent(seg: AsrSegment, level_dbfs: float | None) -> bool:
-    if level_dbfs is not None and level_dbfs < SILENCE_DBFS:
-        return True
-    return seg.no_speech_prob >= 0.3 or seg.avg_logprob < -0.7
-
-
-def filter_hallucinations(
-    segments: Iterable[AsrSegment],
-    level: Callable[[float, float], float | None] | None = None,
-    report: FilterReport | None = None,
-) -> list[AsrSegment]:
-    """Drop or trim windows that are not speech; each window is judged on its own.
-
-    ``level(start, end)`` gives the audio's RMS level in dBFS for that stretch (None when
-    unknown). Rules, in order:
-
-    - nothing left after removing punctuation and music symbols: drop;
-    - whisper's own no-speech rule (no_speech_prob > 0.6 and avg_logprob < -1.0): drop;
-    - a known filler phrase where the audio is silent or the model doubts speech: drop;
-    - an n-gram repeated back to back (a loop) covering over half the window: drop,
-      otherwise collapse the loop to one copy and keep the rest;
-    - the same text three or more windows running: keep the first, drop the copies.
-    """
-    report = report if report is not None else FilterReport()
-    kept: list[AsrSegment] = []
-    for seg in segments:
-        if not normalise(seg.text):
-            report.drop("empty")
-            continue
-        if seg.no_speech_prob > 0.6 and seg.avg_logprob < -1.0:
-            report.drop("no_speech")
-            continue
-        if is_filler(seg.text) and _looks_silent(seg, level(seg.start, seg.end) if level else None):
-            report.drop("filler")
-            continue
-        text, share = repetition_loop(seg.text)
-        if share > 0.5:
-            report.drop("loop")
-            continue
-        if share > 0:
-            report.trimmed += 1
-            # Word timings no longer line up with the trimmed text.
-            seg = replace(seg, text=text, words=None)
-        kept.append(seg)
-    return _collapse_repeated_windows(kept, report)
-
-
-def _collapse_repeated_windows(segments: list[AsrSegment], report: FilterReport) -> list[AsrSegment]:
-    # Two identical windows in a row can be speech ("Yes." "Yes."); three or more are a loop
-    # that spans windows, so keep the first and drop the copies.
-    out: list[AsrSegment] = []
-    i = 0
-    while i < len(segments):
-        j = i + 1
-        key = normalise(segments[i].text)
-        while j < len(segments) and normalise(segments[j].text) == key:
-            j += 1
-        out.append(segments[i])
-        if j - i >= 3:
-            for _ in range(j - i - 1):
-                report.drop("repeated_window")
-        else:
-            out.extend(segments[i + 1 : j])
-        i = j
-    return out
-
-
-def monotonic(segments: list[AsrSegment], duration: float) -> list[AsrSegment]:
-    """Clamp times into [0, duration], never before the previous window, end >= start."""
-    out = []
-    prev_end = 0.0
-    for seg in segments:
-        start = min(max(seg.start, prev_end, 0.0), duration)
-        end = min(max(seg.end, start), duration)
-        out.append(replace(seg, start=start, end=end))
-        prev_end = end
-    return out
+    # BatchedInferencePipeline batch size (with VAD), used on CUDA only: on CPU it was
+    # measured to drop whole sentences, so CPU always runs the sequential beam-search path.
+    batch_size: int = 16
+    cpu_threads: int | None = None  # None = every core; the engines divide cores among workers
+    # Without --language, name the language of every ~30 s window (.languages) and decode each
+    # stretch in its own language; speech the models cannot decode is skipped with a warning.
+    language_windows: bool = True
+    other_languages: str = "transcribe"  # transcribe (multilingual model) | skip
 
 
 # -- audio -------------------------------------------------------------------------------
@@ -379,6 +193,8 @@ def _run_model(model: Any, audio: Any, options: TranscribeOptions, choice: Devic
     if choice.device == "cuda" and options.batch_size > 0:
         from faster_whisper import BatchedInferencePipeline
 
+        # The batched pipeline cuts the audio at VAD speech boundaries: VAD is what makes it work.
+        kwargs["vad_filter"] = True
         batched = BatchedInferencePipeline(model=model)
         return batched.transcribe(audio, batch_size=options.batch_size, **kwargs)
     return model.transcribe(audio, **kwargs)
@@ -389,6 +205,8 @@ class Transcriber(BaseStage):
 
     name = "transcribe"
     requires = ("download",)
+    uses_media = True
+    kind = "gpu"
 
     def __init__(
         self,
@@ -401,6 +219,9 @@ class Transcriber(BaseStage):
         self.choice: DeviceChoice | None = None
         self.fell_back = False  # True once an `auto` GPU run had to move to the CPU
         self.last_report = FilterReport()
+        self.multilingual: Any = None  # the model that names languages (the main one, or base)
+        self._no_multilingual = False
+        self.skipped: list[LanguageRun] = []  # stretches of the last file left undecoded, and why
 
     @classmethod
     def from_options(cls, options: IngestOptions, store: Store) -> Transcriber:
@@ -410,18 +231,26 @@ class Transcriber(BaseStage):
         )
         if options.model:
             topts.model = options.model
+        if options.workers > 1:
+            # Several transcribers side by side share the cores instead of each taking all.
+            topts.cpu_threads = max(1, cpu_count() // options.workers)
         return cls(topts)
 
     def open(self, ctx: StageContext | None = None) -> None:
         if self.model is not None:
             return
-        self.choice = choose_device(self.options.device, self.options.compute_type)
+        self.choice = self._threads(choose_device(self.options.device, self.options.compute_type))
         try:
             self.model = load_whisper_model(self.options.model, self.choice)
         except ModelError as err:
             if not self._may_fall_back():
                 raise
             self._fall_back_to_cpu(err)
+
+    def _threads(self, choice: DeviceChoice) -> DeviceChoice:
+        if self.options.cpu_threads:
+            return replace(choice, cpu_threads=self.options.cpu_threads)
+        return choice
 
     def _may_fall_back(self) -> bool:
         # Only a GPU that `auto` picked may be swapped for the CPU; an explicit --device cuda
@@ -432,12 +261,13 @@ class Transcriber(BaseStage):
         # CTranslate2 counts GPUs through the driver but loads cuBLAS/cuDNN only when it first
         # runs, so a machine with a GPU and the wrong CUDA libraries fails here, not earlier.
         log.warning("GPU transcription failed (%s); continuing on the CPU", one_line(err))
-        self.choice = choose_device("cpu", None)
+        self.choice = self._threads(choose_device("cpu", None))
         self.model = load_whisper_model(self.options.model, self.choice)
         self.fell_back = True
 
     def close(self) -> None:
         self.model = None
+        self.multilingual = None
 
     def transcribe(
         self,
@@ -461,21 +291,23 @@ class Transcriber(BaseStage):
         by_track = len(channels) == 2 and independent_channels(*channels)
         tracks = list(channels) if by_track else [audio]
         kept: list[tuple[AsrSegment, int | None]] = []
-        info: Any = None
+        spans: list[LanguageRun] = []
+        self.skipped = []
         for n, track in enumerate(tracks):
-            decoded, track_info = self._decode_with_fallback(track, duration)
-            info = info or track_info
+            decoded, track_spans = self._decode_languages(track, duration)
+            spans += track_spans
             filtered = filter_hallucinations(decoded, rms_level(track), self.last_report)
             kept += [(seg, n if by_track else None) for seg in monotonic(filtered, duration)]
         kept.sort(key=lambda sc: (sc[0].start, sc[0].end))
+        language, probability = dominant(spans)
 
         transcript = Transcript(
             id=Transcript.make_id(video_id, "asr"),
             video_id=video_id,
             source="asr",
             model=self.options.model,
-            language=info.language,
-            language_probability=round(float(info.language_probability), 4),
+            language=language,
+            language_probability=None if probability is None else round(probability, 4),
             duration=round(duration, 3),
         )
         segments = [
@@ -491,51 +323,168 @@ class Transcriber(BaseStage):
                 no_speech_prob=round(seg.no_speech_prob, 4),
                 words=seg.words if self.options.word_timestamps else None,
                 channel=channel,
+                language=seg.language,
             )
             for idx, (seg, channel) in enumerate(kept)
         ]
         return transcript, segments
 
-    def _decode_with_fallback(self, audio: Any, duration: float) -> tuple[list[AsrSegment], Any]:
+    def _decode_languages(self, track: Any, duration: float) -> tuple[list[AsrSegment], list[LanguageRun]]:
+        """Decode one track stretch by stretch of one language (see :mod:`.languages`)."""
+        runs = self._language_runs(track)
+        if runs is None or (len(runs) == 1 and self._model_for(runs[0].language)[0] is self.model):
+            # One language the main model speaks (the usual case): decode the track whole.
+            decoded, info = self._decode_with_fallback(
+                track, duration, language=runs[0].language if runs else None
+            )
+            language = runs[0].language if runs else info.language
+            probability = runs[0].probability if runs else float(info.language_probability)
+            spans = [LanguageRun(0.0, duration, language, probability)]
+            return [replace(seg, language=language) for seg in decoded], spans
+        decoded = []
+        for run in runs:
+            model, language = self._model_for(run.language)
+            if model is None:
+                self.skipped.append(run)
+                log.warning(
+                    "%s-%s: speech in %r left out: %s", clock(run.start), clock(run.end), run.language,
+                    "no multilingual model (pip install 'argmap[base]')"
+                    if self.options.other_languages == "transcribe" else "other languages are skipped",
+                )  # fmt: skip
+                continue
+            piece = track[int(run.start * SAMPLE_RATE) : int(run.end * SAMPLE_RATE)]
+            part, _ = self._decode_with_fallback(
+                piece, run.seconds, model=model, language=language, offset=run.start, total=duration
+            )
+            decoded += [_shifted(seg, run, language) for seg in part]
+        return decoded, [r for r in runs if r not in self.skipped]
+
+    def _language_runs(self, track: Any) -> list[LanguageRun] | None:
+        """The track's language runs, or None when no language is to be (or can be) identified."""
+        if self.options.language or not self.options.language_windows:
+            return None
+        model = self._multilingual_model()
+        if model is None:
+            return None
         try:
-            return self._decode(audio, duration)
+            return plan(track, merge_runs(detect_windows(model, track)))
+        except Exception as err:  # noqa: BLE001 - naming languages must never cost the transcript
+            log.warning("language identification failed (%s); decoding in one language", one_line(err))
+            return None
+
+    def _multilingual_model(self) -> Any:
+        """The main model when it is multilingual, else the packaged ``base``, loaded once."""
+        if is_multilingual(self.model):
+            return self.model
+        if self.multilingual is None and not self._no_multilingual:
+            self._no_multilingual = True
+            if base_parts() is None:
+                log.info("no multilingual model installed: speech is taken to be English")
+                return None
+            try:
+                assert self.choice is not None
+                candidate = load_whisper_model("base", self.choice)
+            except ModelError as err:
+                log.warning("cannot load the multilingual model to name languages: %s", err)
+                return None
+            if is_multilingual(candidate):
+                self.multilingual, self._no_multilingual = candidate, False
+        return self.multilingual
+
+    def _model_for(self, language: str | None) -> tuple[Any, str | None]:
+        """(model, language to force) that decodes ``language``; (None, _) when none may."""
+        if is_multilingual(self.model):
+            return self.model, language
+        if language in (None, "en"):
+            return self.model, None
+        if self.options.other_languages != "transcribe":
+            return None, language
+        return self._multilingual_model(), language
+
+    def _decode_with_fallback(self, audio: Any, duration: float, **how: Any) -> tuple[list[AsrSegment], Any]:
+        try:
+            return self._decode(audio, duration, **how)
         except RuntimeError as err:
             if not self._may_fall_back():
                 raise
             self._fall_back_to_cpu(err)
-            return self._decode(audio, duration)
+            self.multilingual, self._no_multilingual = None, False  # reloaded on the CPU when asked
+            return self._decode(audio, duration, **{**how, "model": None})
 
-    def _decode(self, audio: Any, duration: float) -> tuple[list[AsrSegment], Any]:
-        """Run the model over the audio; faster-whisper decodes lazily, as segments are read."""
+    def _decode(
+        self,
+        audio: Any,
+        duration: float,
+        *,
+        model: Any = None,
+        language: str | None = None,
+        offset: float = 0.0,
+        total: float | None = None,
+    ) -> tuple[list[AsrSegment], Any]:
+        """Run a model (the main one by default) over the audio in ``language`` (None: its own
+        choice); faster-whisper decodes lazily, as segments are read. Progress counts from
+        ``offset`` within ``total`` seconds, so stretches of one file add up."""
         assert self.choice is not None
-        raw, info = _run_model(self.model, audio, self.options, self.choice)
+        options = replace(self.options, language=language) if language else self.options
+        raw, info = _run_model(model or self.model, audio, options, self.choice)
+        total = total or duration
         if self.progress:
-            self.progress(0.0, duration)
+            self.progress(offset, total)
         decoded: list[AsrSegment] = []
         for seg in raw:
             decoded.append(AsrSegment.from_whisper(seg))
             if self.progress:
-                self.progress(min(float(seg.end), duration), duration)
+                self.progress(min(offset + float(seg.end), total), total)
         if self.progress:
-            self.progress(duration, duration)
+            self.progress(min(offset + duration, total), total)
         return decoded, info
 
-    def run(self, ctx: StageContext, video: Video) -> None:
+    def prepare(self, ctx: StageContext, video: Video) -> TranscribeWork:
         if not video.media_path:
             raise MediaError("no media file was downloaded for this video", permanent=False)
         task = f"transcribe {video.title or video.id}"
         self.progress = lambda done, total: ctx.progress(task, done, total, "s")
+        return TranscribeWork(
+            video_id=video.id,
+            media_path=video.media_path,
+            expected_duration=video.duration,
+            own_file=not str(video.source_url).startswith("file:"),
+        )
+
+    def compute(self, work: TranscribeWork) -> tuple[Transcript, list[Segment]]:
         try:
-            transcript, segments = self.transcribe(
-                video.media_path, video_id=video.id, expected_duration=video.duration
+            return self.transcribe(
+                work.media_path, video_id=work.video_id, expected_duration=work.expected_duration
             )
         except TruncatedMedia as err:
-            if str(video.source_url).startswith("file:"):
+            if not work.own_file:
                 raise  # the user's own file: nothing to fetch again, and never ours to delete
             # A partial download: throw it away and have the next run fetch it again.
-            Path(video.media_path).unlink(missing_ok=True)
+            Path(work.media_path).unlink(missing_ok=True)
             raise TruncatedMedia(str(err), redo=("download",)) from err
-        ctx.store.save_transcript(transcript, segments)
+
+    def commit(self, ctx: StageContext, video: Video, result: tuple[Transcript, list[Segment]]) -> None:
+        ctx.store.save_transcript(*result)
+
+
+@dataclass
+class TranscribeWork:
+    video_id: str
+    media_path: str
+    expected_duration: float | None
+    own_file: bool  # downloaded by argmap (may be deleted), not the user's file
+
+
+def _shifted(seg: AsrSegment, run: LanguageRun, language: str | None) -> AsrSegment:
+    """A segment decoded from a stretch, moved to the stretch's place in the file."""
+    words = [{**w, "start": w["start"] + run.start, "end": w["end"] + run.start} for w in seg.words or []]
+    return replace(
+        seg,
+        start=min(seg.start + run.start, run.end),
+        end=min(seg.end + run.start, run.end),
+        words=words or None,
+        language=language or run.language,
+    )
 
 
 def raw_transcribe(
@@ -552,3 +501,23 @@ def raw_transcribe(
         model = load_whisper_model(options.model, choice)
     segments, info = _run_model(model, str(path), options, choice)
     return list(segments), info
+
+
+__all__ = [
+    "FILLER_PHRASES",
+    "SILENCE_DBFS",
+    "AsrSegment",
+    "FilterReport",
+    "TranscribeOptions",
+    "Transcriber",
+    "decode",
+    "decode_channels",
+    "filter_hallucinations",
+    "independent_channels",
+    "is_filler",
+    "monotonic",
+    "normalise",
+    "raw_transcribe",
+    "repetition_loop",
+    "rms_level",
+]

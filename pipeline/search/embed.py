@@ -231,17 +231,28 @@ def _changed(
     store: Store, embedder: Embedder, item_type: str, items: Iterable[tuple[str, str]]
 ) -> tuple[list[Embedding], int]:
     """Vectors for the ``(item_id, text)`` pairs whose text changed, and how many were unchanged."""
+    todo, unchanged = _to_embed(store, embedder.name, item_type, items)
+    return _encode(embedder, todo), unchanged
+
+
+def _to_embed(
+    store: Store, model: str, item_type: str, items: Iterable[tuple[str, str]]
+) -> tuple[list[tuple[str, str, str]], int]:
+    """``(item_type, item_id, text)`` of the items whose text has no vector yet, and how many have one."""
     wanted = {item_id: text for item_id, text in items if text}
     if not wanted:
         return [], 0
-    known = store.embedding_hashes(embedder.name, item_type, list(wanted))
-    todo = [(i, t) for i, t in wanted.items() if known.get(i) != content_hash(t)]
-    encoded: Any = embedder.encode([t for _, t in todo]) if todo else []
-    rows = [
+    known = store.embedding_hashes(model, item_type, list(wanted))
+    todo = [(item_type, i, t) for i, t in wanted.items() if known.get(i) != content_hash(t)]
+    return todo, len(wanted) - len(todo)
+
+
+def _encode(embedder: Embedder, todo: list[tuple[str, str, str]]) -> list[Embedding]:
+    encoded: Any = embedder.encode([t for _, _, t in todo]) if todo else []
+    return [
         embedding_record(embedder.name, item_type, item_id, text, vec)
-        for (item_id, text), vec in zip(todo, encoded, strict=True)
+        for (item_type, item_id, text), vec in zip(todo, encoded, strict=True)
     ]
-    return rows, len(wanted) - len(todo)
 
 
 def embed_items(
@@ -257,23 +268,46 @@ def argument_text(argument: Argument | ArgumentInContext) -> str:
     return argument.text.strip() or argument.quote.strip()
 
 
+@dataclass
+class EmbedWork:
+    """One video's passages and the texts among them and its arguments that need vectors."""
+
+    transcript_id: str | None
+    passages: list[Passage]
+    todo: list[tuple[str, str, str]]  # (item_type, item_id, text)
+    unchanged: int
+
+
+def prepare_embedding(store: Store, video: Video, model: str) -> EmbedWork:
+    transcript = store.transcript(video.id)
+    passages = build_passages(store.segments(transcript.id)) if transcript else []
+    p_todo, p_same = _to_embed(store, model, "passage", ((p.id, p.text) for p in passages))
+    args = store.arguments(video.id)
+    a_todo, a_same = _to_embed(store, model, "argument", ((a.id, argument_text(a)) for a in args))
+    return EmbedWork(transcript.id if transcript else None, passages, p_todo + a_todo, p_same + a_same)
+
+
+def commit_embedding(
+    store: Store, video: Video, work: EmbedWork, rows: list[Embedding], stage: str | None
+) -> None:
+    """Passages, vectors and the stage mark in one transaction."""
+    with store.transaction():
+        if work.transcript_id is not None:
+            store.save_passages(work.transcript_id, work.passages)
+        store.save_embeddings(rows)
+        store.drop_orphan_embeddings()
+        if stage:
+            store.mark(video.id, stage, "done")
+
+
 def embed_video(
     store: Store, video: Video, embedder: Embedder, *, stage: str | None = "embed"
 ) -> tuple[int, int]:
     """Passages and arguments of one video, written with the stage mark in one transaction."""
-    transcript = store.transcript(video.id)
-    passages = build_passages(store.segments(transcript.id)) if transcript else []
-    p_rows, p_same = _changed(store, embedder, "passage", ((p.id, p.text) for p in passages))
-    args = store.arguments(video.id)
-    a_rows, a_same = _changed(store, embedder, "argument", ((a.id, argument_text(a)) for a in args))
-    with store.transaction():
-        if transcript is not None:
-            store.save_passages(transcript.id, passages)
-        store.save_embeddings(p_rows + a_rows)
-        store.drop_orphan_embeddings()
-        if stage:
-            store.mark(video.id, stage, "done")
-    return len(p_rows) + len(a_rows), p_same + a_same
+    work = prepare_embedding(store, video, embedder.name)
+    rows = _encode(embedder, work.todo)
+    commit_embedding(store, video, work, rows, stage)
+    return len(rows), work.unchanged
 
 
 def embed_all(store: Store, model: str | None = None) -> EmbedReport:
@@ -303,6 +337,7 @@ class EmbedStage(BaseStage):
 
     name = "embed"
     requires: tuple[str, ...] = ("transcribe",)
+    kind = "gpu"
 
     def __init__(self, model: str | None = None):
         self.model = model
@@ -313,14 +348,22 @@ class EmbedStage(BaseStage):
         return cls() if options.embed else None
 
     def open(self, ctx: StageContext | None = None) -> None:
-        self._embedder = get_embedder(self.model)
-        self._embedder.load()
-
-    def run(self, ctx: StageContext, video: Video) -> None:
         if self._embedder is None:
-            self.open(ctx)
+            self._embedder = get_embedder(self.model)
+            self._embedder.load()
+
+    def prepare(self, ctx: StageContext, video: Video) -> EmbedWork:
+        # Which texts already have vectors is the store's to say; the model name is enough
+        # to ask, so the writer never has to load the model.
+        return prepare_embedding(ctx.store, video, model_name(self.model))
+
+    def compute(self, work: EmbedWork) -> tuple[EmbedWork, list[Embedding]]:
+        self.open()
         assert self._embedder is not None
-        embed_video(ctx.store, video, self._embedder)
+        return work, _encode(self._embedder, work.todo)
+
+    def commit(self, ctx: StageContext, video: Video, result: tuple[EmbedWork, list[Embedding]]) -> None:
+        commit_embedding(ctx.store, video, *result, stage="embed")
 
     def close(self) -> None:
         # The process-wide cache keeps the model for search; the stage just forgets it.

@@ -1,10 +1,26 @@
 """Per-video summaries: a one-line gist, a short paragraph and timed key points.
 
-The offline default is extractive: it ranks sentences by centrality (TextRank over TF-IDF
-cosine similarity, numpy only, so it needs no model and runs in milliseconds), nudges
-argumentative sentences up, picks a few non-redundant ones and keeps them in time order, each
-with the moment it was said. The gist names the commentator and states the main claim. The
-LLM summariser (abstractive, map-reduce) lives in :mod:`.llm`; both are found by name through
+The offline default is extractive and built on the video's arguments (the ones the extract stage
+stored; when there are none yet, the cue rules type the sentences instead):
+
+- **Key points** are chosen for *coverage*: the arguments are compared by TF-IDF cosine
+  similarity (numpy only, milliseconds), the most central argument of each type present (critique,
+  call to action, claim) is taken first, then arguments are added greedily while they cover
+  arguments not yet represented (facility location). Version 1 ranked sentences by centrality and
+  on Eli's summary kept his first six sentences, leaving out the export-control critique; the
+  opening of a video is rarely its argument.
+- **The gist** names the commentator and their main position: a thesis stated in the title (an
+  argument marked ``origin = "title"``) when there is one, else the most central critique or call
+  to action, else the most central claim. It is built as one grammatical sentence: "Dana argues
+  that <clause>", "objects that" for a critique, "urges viewers to <verb phrase>" for an
+  imperative; a reported sentence that already names the commentator ("Eli criticizes US policies
+  ...") stands as it is. Headline capitals are undone for a title's words except the names the
+  transcript itself capitalises ("USA and China should work together").
+- **Nothing argued** is said plainly: "No argument found: ..." with the most central sentences as
+  what was said, never "X argues that" over a greeting.
+
+Headings, bylines and credit lines of an imported text are never key points or the gist. The LLM
+summariser (abstractive, map-reduce) lives in :mod:`.llm`; both are found by name through
 :mod:`.registry`.
 """
 
@@ -14,6 +30,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from argmap.pipeline.document import Sentence, TranscriptDoc
@@ -21,7 +38,7 @@ from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import rules
 from argmap.store import Summary
 
-VERSION = "1"
+VERSION = "2"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -30,11 +47,45 @@ _STOP_WORDS = """the a an and or but of to in on at for with by from as is are w
     much many such only own same too up down out off again further once um uh yeah okay right know think going
     gonna"""
 _STOP = frozenset(_STOP_WORDS.split())
-_TYPE_BOOST = {"critique": 1.25, "claim": 1.2, "call_to_action": 1.1, "other": 1.0}
+#: a critique or a call to action is more of a position than a relayed fact
+_TYPE_WEIGHT = {"critique": 1.3, "call_to_action": 1.2, "claim": 1.0, "other": 0.8}
+_TYPE_ORDER = ("critique", "call_to_action", "claim")
+
+
+@dataclass(frozen=True)
+class Point:
+    """An argument as the summary sees it: what it says, standing alone, and when."""
+
+    type: str
+    text: str
+    start: float
+    end: float
+    who: str | None
+    origin: str | None = None
 
 
 def _tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP]
+
+
+def _similarity(texts: Sequence[str]) -> Any:
+    """Cosine similarity of TF-IDF vectors, one row per text (numpy array)."""
+    import numpy as np
+
+    n = len(texts)
+    docs = [Counter(_tokens(t)) for t in texts]
+    df: Counter[str] = Counter()
+    for d in docs:
+        df.update(d.keys())
+    vocab = {w: i for i, w in enumerate(df)}
+    mat = np.zeros((n, max(1, len(vocab))), dtype=np.float32)
+    for row, d in enumerate(docs):
+        for w, c in d.items():
+            # smoothed idf (+1): a word every text shares still counts, so near-copies look alike
+            mat[row, vocab[w]] = (1 + math.log(c)) * (math.log((1 + n) / (1 + df[w])) + 1)
+    norms = np.linalg.norm(mat, axis=1, keepdims=True)
+    unit = mat / np.where(norms == 0, 1, norms)
+    return unit @ unit.T
 
 
 def rank_sentences(sentences: Sequence[Sentence]) -> list[float]:
@@ -44,20 +95,9 @@ def rank_sentences(sentences: Sequence[Sentence]) -> list[float]:
     n = len(sentences)
     if n == 0:
         return []
-    docs = [Counter(_tokens(s.text)) for s in sentences]
-    df: Counter[str] = Counter()
-    for d in docs:
-        df.update(d.keys())
-    vocab = {w: i for i, w in enumerate(df)}
-    if not vocab:
+    if not any(_tokens(s.text) for s in sentences):
         return [1.0 / n] * n
-    mat = np.zeros((n, len(vocab)), dtype=np.float32)
-    for row, d in enumerate(docs):
-        for w, c in d.items():
-            mat[row, vocab[w]] = (1 + math.log(c)) * math.log((1 + n) / (1 + df[w]))
-    norms = np.linalg.norm(mat, axis=1, keepdims=True)
-    mat = (mat / np.where(norms == 0, 1, norms)).astype(np.float32)
-    sim = mat @ mat.T
+    sim = np.array(_similarity([s.text for s in sentences]), dtype=np.float32)
     np.fill_diagonal(sim, 0)
     out_weight = sim.sum(axis=1, keepdims=True)
     trans = np.where(out_weight > 0, sim / np.where(out_weight == 0, 1, out_weight), 1.0 / n)
@@ -71,51 +111,163 @@ def rank_sentences(sentences: Sequence[Sentence]) -> list[float]:
     return [float(x) for x in score]
 
 
-def _redundant(a: Sentence, chosen: list[Sentence]) -> bool:
-    ta = set(_tokens(a.text))
-    for b in chosen:
-        tb = set(_tokens(b.text))
-        if ta and tb and len(ta & tb) / min(len(ta), len(tb)) > 0.6:
-            return True
-    return False
+# -- which points --------------------------------------------------------------------------------
 
 
-def _gist(commentator: str | None, main: Sentence, verdict: rules.Verdict, title: str | None) -> str:
-    who = commentator or (f"The speaker in {title!r}" if title else "The speaker")
-    if verdict.attributed or (commentator and commentator.split()[0].lower() in main.text.lower()):
-        text = rules.attribute(main.text, commentator)
-        if commentator and commentator.split()[0].lower() not in text.lower():
-            text = f"{who}: {text}"
-        return text
-    verb = {"critique": "criticises", "call_to_action": "urges", "claim": "argues"}.get(verdict.type, "says")
-    body = rules.clean_text(main.text).rstrip(".")
-    if verdict.type == "call_to_action":
-        return f"{who} {verb}: {body}."
-    return f"{who} {verb} that {_as_clause(body)}."
+def _points(doc: TranscriptDoc, sentences: list[Sentence]) -> list[Point]:
+    """The stored arguments, else (extraction has not run) the sentences the cue rules read as
+    arguments; extraction that ran and found nothing means nothing is argued."""
+    if doc.arguments or doc.extracted:
+        return [
+            Point(a.type, a.text, a.start, a.end, a.speaker or doc.commentator, a.origin)
+            for a in doc.arguments
+            if a.type in _TYPE_WEIGHT
+        ]
+    verdicts = rules.classify_all([s.text for s in sentences], doc.commentator)
+    return [
+        Point(v.type, rules.attribute(s.text, doc.voice_of(s)), s.start, s.end, doc.voice_of(s))
+        for s, v in zip(sentences, verdicts, strict=True)
+        if v.type != "other"
+    ]
 
+
+def cover(points: Sequence[Point], k: int) -> tuple[list[int], int]:
+    """Indices of up to ``k`` points that together cover the others best, and the main one.
+
+    The most central point of each type present is taken first (so a video's one critique is
+    never crowded out by its claims), then points are added greedily by how much they raise
+    the sum over all points of their similarity to the closest chosen one (facility location).
+    The main point is the title's thesis when there is one, else the most central critique or
+    call to action (a judgement or a call is a position; a claim may be a fact the commentator
+    relays), else the most central claim.
+    """
+    import numpy as np
+
+    sim = np.array(_similarity([p.text for p in points]), dtype=np.float32)
+    np.fill_diagonal(sim, 1.0)
+    centrality = sim.sum(axis=1) * np.array([_TYPE_WEIGHT[p.type] for p in points])
+    titled = [i for i, p in enumerate(points) if p.origin == "title"]
+    stances = [i for i, p in enumerate(points) if p.type in ("critique", "call_to_action")]
+    candidates = titled or stances or list(range(len(points)))
+    main = max(candidates, key=lambda i: (centrality[i], -i))
+    chosen: list[int] = [main]
+    for kind in _TYPE_ORDER:
+        of_kind = [i for i, p in enumerate(points) if p.type == kind and i not in chosen]
+        if of_kind and len(chosen) < k and not any(points[i].type == kind for i in chosen):
+            chosen.append(max(of_kind, key=lambda i: (centrality[i], -i)))
+    best = sim[:, chosen].max(axis=1)
+    while len(chosen) < min(k, len(points)):
+        gains = np.maximum(sim, best[:, None]).sum(axis=0) - best.sum()
+        gains[chosen] = -1.0
+        pick = int(np.argmax(gains))
+        if gains[pick] <= 1e-6:
+            break
+        chosen.append(pick)
+        best = np.maximum(best, sim[:, pick])
+    return chosen, main
+
+
+# -- the gist as a sentence --------------------------------------------------------------------
 
 # Hedging openers; "X argues that I think ..." reads wrong without removing them. Spoken
 # filler ("so", "well", "honestly") is rules.FILLER's job, before and after.
 _HEDGES = re.compile(
     r"^(?:(?:frankly|i\s+(?:really\s+)?(?:think|believe|feel|would\s+say|reckon)|in\s+my\s+(?:view|opinion)"
-    r"|to\s+me)\b(?:\s+that\b)?[,\s]*)+",
+    r"|to\s+me|what\s+really\s+bugs\s+me\s+is\s+that)\b(?:\s+that\b)?[,\s]*)+",
     re.IGNORECASE,
 )
+_SWAPS = {
+    "your": "their",
+    "you": "they",
+    "yourself": "themselves",
+    "yourselves": "themselves",
+    "you're": "they're",
+}
 
 
-def _as_clause(sentence: str) -> str:
+def proper_words(sentences: Sequence[Sentence]) -> frozenset[str]:
+    """Words the transcript capitalises inside sentences and never writes in lower case: names."""
+    upper: set[str] = set()
+    lower: set[str] = set()
+    for s in sentences:
+        if s.is_structure:
+            continue  # headline capitals ("Should Work Together") say nothing about names
+        words = re.findall(r"[A-Za-z][\w'’-]*", s.text)
+        for n, w in enumerate(words):
+            base = re.sub(r"['’]s$", "", w)
+            if base.islower():
+                lower.add(base.lower())
+            elif n > 0 and base[0].isupper():
+                upper.add(base)
+    return frozenset(w for w in upper if w.lower() not in lower)
+
+
+def _keeps_capital(word: str, names: frozenset[str]) -> bool:
+    base = re.sub(r"['’]s$", "", word.strip("\"'“”‘’,.:;!?()"))
+    return base == "I" or base.startswith("I'") or (len(base) > 1 and base.isupper()) or base in names
+
+
+def _lowered(text: str, names: frozenset[str], *, all_words: bool) -> str:
+    """The first word (or, for a headline, every word) lower-cased unless it is a name or acronym."""
+    words = text.split(" ")
+    for i, w in enumerate(words):
+        if (i == 0 or all_words) and not _keeps_capital(w, names):
+            words[i] = w[:1].lower() + w[1:]
+    return " ".join(words)
+
+
+def _as_clause(sentence: str, names: frozenset[str] = frozenset()) -> str:
     """A sentence made to follow "argues that": filler and hedging openers dropped, the first
-    word lower-cased unless it is "I" or an acronym."""
+    word lower-cased unless it is "I", an acronym or a name the transcript capitalises."""
     body = rules.strip_filler(_HEDGES.sub("", rules.strip_filler(sentence))) or sentence
+    body = re.sub(r"^(?:but|and|so|now|yet)\b,?\s+", "", body, flags=re.IGNORECASE) or body
     first = body.split(" ", 1)[0]
     if first == "I" or first.startswith("I'") or (len(first) > 1 and first[1:2].isupper()):
         return body
-    return body[:1].lower() + body[1:]
+    return _lowered(body, names, all_words=False)
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a (possibly merged, several-sentence) argument: a gist is one sentence."""
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text, maxsplit=1)
+    return parts[0]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(",;:")
+    return text if text.endswith((".", "!", "?", "”", '"')) else f"{text}."
+
+
+def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
+    """One grammatical sentence naming ``who`` and what the point argues."""
+    text = _first_sentence(point.text.strip())
+    first_name = who.split()[0].lower()
+    if point.origin != "title" and text.lower().startswith(first_name):
+        return _sentence(text)  # "Eli criticizes US policies ...": already names them
+    if point.origin == "title":
+        body = _lowered(text.rstrip(".!"), names, all_words=True)
+    else:
+        body = _as_clause(text.rstrip(".!?"), names)
+    if point.type == "call_to_action":
+        words = body.split()
+        head = words[0].lower().strip(",") if words else ""
+        if head in rules.IMPERATIVE_VERBS or head in ("please", "don't", "never"):
+            rest = words[1:] if head == "please" and len(words) > 1 else words
+            verb = " ".join(_SWAPS.get(w.lower(), w) for w in rest)
+            verb = re.sub(r"^(?:don't|never)\s+", "not to ", verb, flags=re.IGNORECASE)
+            verb = verb if verb.startswith("not to ") else f"to {verb}"
+            return _sentence(f"{who} urges viewers {verb}")
+    verb = "objects that" if point.type == "critique" else "argues that"
+    return _sentence(f"{who} {verb} {body}")
+
+
+# -- the summary -------------------------------------------------------------------------------
 
 
 def default_summary(doc: TranscriptDoc, *, max_points: int = 6) -> Summary:
     """The extractive summary of one transcript."""
-    sentences = [s for s in doc.sentences if len(s.text.split()) >= 5] or list(doc.sentences)
+    prose = [s for s in doc.sentences if not s.is_structure]
+    sentences = [s for s in prose if len(s.text.split()) >= 5] or prose
     if sentences:
         gist, paragraph, key_points = _extract_summary(doc, sentences, max_points)
     else:
@@ -137,38 +289,51 @@ def default_summary(doc: TranscriptDoc, *, max_points: int = 6) -> Summary:
     )
 
 
+def _who(doc: TranscriptDoc, point: Point | None = None) -> str:
+    if point is not None and point.who:
+        return point.who
+    return doc.commentator or (f"The speaker in {doc.title!r}" if doc.title else "The speaker")
+
+
 def _extract_summary(
     doc: TranscriptDoc, sentences: list[Sentence], max_points: int
 ) -> tuple[str, str, list[dict[str, Any]]]:
-    """Gist, paragraph and timed key points from the most central sentences."""
-    verdicts = rules.classify_all([s.text for s in sentences], doc.commentator)
+    """Gist, paragraph and timed key points: the arguments that cover the others, or, when
+    nothing is argued, the most central sentences under an honest gist."""
+    points = _points(doc, sentences)
+    if not points:
+        return _nothing_argued(doc, sentences, max_points)
+    k = max(1, min(max_points, round(math.sqrt(len(points)) + 1)))
+    chosen, main = cover(points, k)
+    gist = gist_of(points[main], _who(doc, points[main]), proper_words(doc.sentences))
+    in_time = sorted(chosen, key=lambda i: (points[i].start, i))
+    key_points: list[dict[str, Any]] = [
+        {"text": _point_text(points[i]), "start": points[i].start, "end": points[i].end} for i in in_time
+    ]
+    paragraph = " ".join(str(kp["text"]) for kp in key_points[:4])
+    return gist, paragraph, key_points
+
+
+def _point_text(point: Point) -> str:
+    """A key point's line: the argument standing alone; a title's thesis says it is the title."""
+    text = _sentence(point.text)
+    return f"Title: {text}" if point.origin == "title" else text
+
+
+def _nothing_argued(
+    doc: TranscriptDoc, sentences: list[Sentence], max_points: int
+) -> tuple[str, str, list[dict[str, Any]]]:
+    who = _who(doc)
+    gist = f"No argument found: {who} makes no claim, criticism or call to action here."
     scores = rank_sentences(sentences)
-    boosted = [sc * _TYPE_BOOST[v.type] for sc, v in zip(scores, verdicts, strict=True)]
-    order = sorted(range(len(sentences)), key=lambda i: (-boosted[i], sentences[i].start))
-    k = max(1, min(max_points, round(math.sqrt(len(sentences)) + 1)))
-    picked: list[int] = []
-    for i in order:
-        if rules.HOUSEKEEPING.search(sentences[i].text):
-            continue
-        if not _redundant(sentences[i], [sentences[j] for j in picked]):
-            picked.append(i)
-        if len(picked) == k:
-            break
-    picked = picked or [order[0]]
-    argumentative = [i for i in order if verdicts[i].type in ("claim", "critique")]
-    main = argumentative[0] if argumentative else picked[0]
-    # In a video with several speakers, the gist and key points name who said each.
-    gist = _gist(doc.voice_of(sentences[main]), sentences[main], verdicts[main], doc.title)
-    in_time = sorted(picked, key=lambda i: sentences[i].start)
-    paragraph = " ".join(
-        rules.attribute(sentences[i].text, doc.voice_of(sentences[i]))
-        for i in in_time[: min(4, len(in_time))]
-    )
+    kept = [i for i in sorted(range(len(sentences)), key=lambda i: -scores[i])
+            if not rules.HOUSEKEEPING.search(sentences[i].text)][: min(3, max_points)]  # fmt: skip
+    in_time = sorted(kept, key=lambda i: sentences[i].start)
     key_points = [
-        {"text": rules.attribute(sentences[i].text, doc.voice_of(sentences[i])), "start": sentences[i].start,
-         "end": sentences[i].end}
+        {"text": _sentence(sentences[i].text), "start": sentences[i].start, "end": sentences[i].end}
         for i in in_time
-    ]  # fmt: skip
+    ]
+    paragraph = ("What is said: " + " ".join(kp["text"] for kp in key_points)) if key_points else ""
     return gist, paragraph, key_points
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from argmap.pipeline.config import IngestOptions
-from argmap.pipeline.document import commentator_name, load_document
+from argmap.pipeline.document import TranscriptDoc, commentator_name, load_document
 from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.summarise.registry import Summariser, available_summarisers, get_summariser
 from argmap.pipeline.text import timestamp_url
@@ -18,11 +18,16 @@ def summarise_video(
     """Summarise one video and store it (replacing that summariser version's summary)."""
     chosen = get_summariser(summariser, **options) if isinstance(summariser, str) else summariser
     summary = chosen.summarise(load_document(store, video))
+    save_summary(store, summary, getattr(chosen, "prompts", None) or [])
+    return summary
+
+
+def save_summary(store: Store, summary: Summary, prompts: list[Any]) -> None:
+    """The summary and the prompts that wrote it, in one transaction."""
     with store.transaction():
-        for prompt in getattr(chosen, "prompts", None) or []:
+        for prompt in prompts:
             store.save_prompt(prompt)
         store.save_summary(summary)
-    return summary
 
 
 class SummariseStage(BaseStage):
@@ -34,6 +39,7 @@ class SummariseStage(BaseStage):
     def __init__(self, summariser: str = "default", **options: Any):
         self.summariser = summariser
         self.options = options
+        self._chosen: Summariser | None = None
 
     @classmethod
     def from_options(cls, options: IngestOptions, store: Store) -> SummariseStage | None:
@@ -45,8 +51,25 @@ class SummariseStage(BaseStage):
             return cls(options.extractor, **options.extractor_options)
         return cls()
 
-    def run(self, ctx: StageContext, video: Video) -> None:
-        summarise_video(ctx.store, video, self.summariser, **self.options)
+    def open(self, ctx: StageContext | None = None) -> None:
+        if self._chosen is None:
+            self._chosen = get_summariser(self.summariser, **self.options)
+
+    def prepare(self, ctx: StageContext, video: Video) -> TranscriptDoc:
+        return load_document(ctx.store, video)
+
+    def compute(self, work: TranscriptDoc) -> tuple[Summary, list[Any]]:
+        self.open()
+        assert self._chosen is not None
+        summary = self._chosen.summarise(work)
+        # An LLM summariser records the prompts it used while summarising: they travel with it.
+        return summary, list(getattr(self._chosen, "prompts", None) or [])
+
+    def commit(self, ctx: StageContext, video: Video, result: tuple[Summary, list[Any]]) -> None:
+        save_summary(ctx.store, *result)
+
+    def close(self) -> None:
+        self._chosen = None
 
 
 def summary_dict(store: Store, video: Video, summary: Summary) -> dict[str, Any]:

@@ -1,0 +1,103 @@
+"""A video's title as an argument: "USA and China Should Work Together" is the thesis.
+
+Commentators often put their position in the title and never say it in one sentence of the video,
+so an extractor that reads only the transcript loses it. This module reads the title (the text's
+own title line for an imported article, else the video's title) part by part: titles join a topic
+and a thesis with " - ", " | " or ": " ("Meta Copies Alibaba Qwen LLM for Avocado - USA and China
+Should Work Together"). A part states a position when it urges (should, must, needs to, an
+imperative), judges (a negative verdict: "a disaster", "is wrong", "fails") or predicts or evaluates
+("will", "is the future", "is better"). A headline that only names the news ("Meta Embraces Qwen in
+Strategic AI Shift"), a question and a bare topic are not positions.
+
+The argument is placed at 0:00, quotes the title's words, and carries ``origin = "title"`` so every
+view can say where it came from; its id is made like any other, from its quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from argmap.pipeline.document import Sentence, TranscriptDoc
+from argmap.pipeline.extract import rules
+from argmap.pipeline.extract.base import make_argument
+from argmap.store import Argument
+
+_SEPARATORS = re.compile(r"\s+[-–—|]\s+|:\s+|\s*[|]\s*")
+_MODAL = re.compile(
+    r"\b(?:should(?:n't| not)?|must(?:n't| not)?|needs? to|ha(?:s|ve) to|ought to|time to)\b", re.I
+)
+_TITLE_IMPERATIVES = rules._wordset(
+    "stop don't ban boycott fix cancel save protect fund build vote demand end quit keep leave "
+    "abolish repeal regulate break tax free support defend reject"
+)
+_VERDICT = r"(?:future|best|worst|better|worse|right|wrong|dead|over|overrated|underrated|inevitable)"
+_PREDICTION = re.compile(
+    rf"\b(?:will|won't|is (?:the )?{_VERDICT}|are (?:the )?{_VERDICT}|here to stay|can't|cannot|never|"
+    r"always|proves?|beats?|wins?|is winning|is losing|is a (?:win|loss))\b",
+    re.I,
+)
+_ORIGIN = "title"
+
+
+def position(part: str) -> str | None:
+    """The argument type a title part states (None when it states no position)."""
+    text = part.strip().strip("\"'“”‘’")
+    words = text.split()
+    if len(words) < 3 or text.endswith("?"):
+        return None
+    if _MODAL.search(text):
+        return "call_to_action"
+    if words[0].lower().strip(",!") in _TITLE_IMPERATIVES:
+        return "call_to_action"
+    negative, _ = rules._negative(text)
+    if negative:
+        return "critique"
+    if _PREDICTION.search(text):
+        return "claim"
+    return None
+
+
+def title_of(doc: TranscriptDoc) -> tuple[str, Sentence | None] | None:
+    """The title text and its sentence (when the transcript holds its title line), if any."""
+    for sentence in doc.sentences[:3]:
+        if sentence.kind == "title":
+            return sentence.text, sentence
+    if doc.title and doc.title.strip():
+        return doc.title.strip(), None
+    return None
+
+
+def title_argument(doc: TranscriptDoc, extractor: str, version: str) -> Argument | None:
+    """The argument the title states, at 0:00 and marked ``origin = "title"``, or None."""
+    found = title_of(doc)
+    if found is None:
+        return None
+    title, sentence = found
+    for part in _SEPARATORS.split(title):
+        kind = position(part)
+        if kind is None:
+            continue
+        quote = part.strip()
+        anchor = sentence or Sentence(
+            idx=-1, text=quote, start=0.0, end=0.0, seg_first=doc.segments[0].idx if doc.segments else 0,
+            seg_last=doc.segments[0].idx if doc.segments else 0, kind="title",
+        )  # fmt: skip
+        text = quote if quote.endswith((".", "!")) else f"{quote}."
+        argument = make_argument(
+            doc,
+            [anchor],
+            type=kind,
+            text=text,
+            quote=quote,
+            extractor=extractor,
+            version=version,
+            target=None,
+            confidence=0.7,
+        )
+        argument.start = 0.0
+        argument.origin = _ORIGIN
+        return argument
+    return None
+
+
+__all__ = ["position", "title_argument", "title_of"]

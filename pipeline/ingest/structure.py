@@ -1,0 +1,195 @@
+"""The structure of a pasted article or plain-text transcript: which lines are not prose.
+
+An article copied from a news site is more than sentences. Its first line is a title, sections
+open with headings ("From Leader to Learner"), a byline ("By Dana Reyes", "Dana Reyes | Tech News
+Desk") sits under the title, a credit line ("Images are credited to the original source") closes
+it, and lists carry markers ("- ", "1. ", "• "). None of these ends in a full stop, so a sentence
+splitter that only looks at punctuation glues a heading onto the sentence after it ("From Leader to
+Learner The fact that Meta ...") and that sentence becomes a claim that starts with a heading.
+
+This module reads a plain text line by line and returns :class:`Block` s: each structure line on
+its own with its kind (``title``, ``heading``, ``byline``, ``credit``, see
+:data:`argmap.store.SEGMENT_KINDS`), each list item on its own (``item``, its marker removed), and
+the prose between them as paragraphs. The import then cuts paragraphs into sentences; structure
+lines stay single segments with their kind, so the transcript still shows them and every later
+stage can keep them out of arguments (a title may still state a position: see
+:mod:`argmap.pipeline.extract.title`).
+
+The rules are deliberately conservative, because a false heading takes a real sentence out of the
+arguments: a heading is a short line without closing punctuation, not ending on a function word,
+that stands between sentences (after a finished sentence or a blank line, before a capitalised
+line) and is either title-cased or at most eight words long. Hard-wrapped prose (a line that
+stops mid-sentence) fails the "after a finished sentence" test on every line but the first of its
+paragraph, and that first line is long and not title-cased.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: the longest line read as a heading or title (words)
+MAX_HEADING_WORDS = 14
+#: a sentence-cased line of at most this many words between sentences is still a heading
+MAX_PLAIN_HEADING_WORDS = 8
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_SMALL_WORDS = _set(
+    "a an the and or nor but for of to in on at by with from as vs via into onto over per than is are be "
+    "its it's this that"
+)
+# Headings do not end on these; a hard-wrapped line often does ("... to approve the").
+_OPEN_ENDINGS = _SMALL_WORDS | _set("was were has have had will would can could should if when who which")
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•·–—▪●◦]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+(?=\S)")
+_CREDIT = re.compile(
+    r"\b(?:inspired by content from|rephrased for originality|images? (?:are |is )?(?:credited|courtesy)|"
+    r"(?:photo|image|picture)s? (?:by|courtesy|credit)|all rights reserved|originally (?:published|appeared)|"
+    r"this (?:article|story|post|piece) (?:was|is|has been) (?:first |originally )?(?:published|written|"
+    r"produced|inspired|updated|adapted)|copyright \d{4}|©|\(c\) \d{4}|additional reporting by|"
+    r"editing by|written with the help of|generated with the help of)\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?i:by|written by|words by|reported by|reporting by|posted by|author:?)\s+"
+    r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|der|den|van|von|da|di|du|la|le|al|bin|and|&))*"
+    r"\s*(?:[,|•·–—-]\s*.{0,60})?$"
+)
+_DATE_LINE = re.compile(
+    r"^(?:(?:published|updated|posted|last updated)\s*:?\s*(?:on\s+)?)?(?:\w+day,?\s+)?"
+    r"(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?"
+    r"\d{4}\b.{0,30}$|^\d+\s+min(?:ute)?s?\s+read$",
+    re.IGNORECASE,
+)
+_SPEAKER_LABEL = re.compile(r"^(?:>>\s*)?[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}:\s+\S")
+_TERMINAL = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
+_WORD = re.compile(r"[A-Za-z][\w'’&.-]*")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of text that the import treats as one unit: prose (``kind`` None) or a line of a kind."""
+
+    text: str
+    kind: str | None = None
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def _title_cased(line: str) -> bool:
+    words = _words(line)
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    if not content:
+        return False
+    capitals = sum(1 for w in content if w[0].isupper() or w[0].isdigit())
+    return capitals / len(content) >= 0.75
+
+
+def _heading_shaped(line: str) -> bool:
+    """Short, no closing punctuation (a title-cased question is allowed), no open ending."""
+    words = line.split()
+    if not 1 <= len(words) <= MAX_HEADING_WORDS or not _words(line):
+        return False
+    if line.endswith("?"):
+        if not _title_cased(line):
+            return False
+    elif _TERMINAL.search(line):
+        return False
+    if re.search(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(]?[A-Z]", line):
+        return False  # two sentences on one line ("Is it growing? Yes") are prose
+    last = re.sub(r"[^\w'’-]", "", words[-1]).lower()
+    return last not in _OPEN_ENDINGS
+
+
+def _ends_sentence(line: str | None) -> bool:
+    return line is None or not line.strip() or bool(re.search(r"[.!?…][\"'”’)\]]*$", line.strip()))
+
+
+def _starts_prose(line: str | None) -> bool:
+    if not line or not line.strip():
+        return False
+    first = line.strip()[0]
+    return first.isupper() or first.isdigit() or first in "\"'“‘("
+
+
+def line_kind(line: str, prev: str | None, nxt: str | None, *, first: bool = False) -> str | None:
+    """The kind of one stripped, non-empty line given its neighbours (None: prose)."""
+    words = len(line.split())
+    if _SPEAKER_LABEL.match(line):
+        return None  # "Dana: we should go" is a turn of a transcript, not a heading
+    if _CREDIT.search(line) and words <= 60:
+        return "credit"
+    if words <= 16 and (_BYLINE.match(line) or _DATE_LINE.match(line)):
+        return "byline"
+    if "|" in line and not _TERMINAL.search(line):
+        parts = [p.strip() for p in line.split("|")]
+        if all(p and len(p.split()) <= 8 for p in parts) and len(parts) <= 4:
+            return "byline"
+    if not _heading_shaped(line):
+        return None
+    if first and (nxt is None or not nxt.strip() or _starts_prose(nxt)):
+        # A lower-case first line is speech written down without punctuation, not a title.
+        if _title_cased(line) or (line[0].isupper() and (nxt is None or not nxt.strip())):
+            return "title"
+        return None
+    between = _ends_sentence(prev) and (nxt is None or not nxt.strip() or _starts_prose(nxt))
+    if not between:
+        return None
+    if _title_cased(line) or (words <= MAX_PLAIN_HEADING_WORDS and _starts_prose(nxt)):
+        return "heading"
+    return None
+
+
+def blocks(text: str) -> list[Block]:
+    """Structure lines, list items and prose paragraphs of a plain text, in order."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    out: list[Block] = []
+    paragraph: list[str] = []
+    seen_text = False
+
+    def flush() -> None:
+        if paragraph:
+            out.append(Block(" ".join(" ".join(paragraph).split())))
+            paragraph.clear()
+
+    for i, line in enumerate(lines):
+        if not line:
+            flush()
+            continue
+        prev = lines[i - 1] if i > 0 else None
+        # The line after a blank or a list item reads as following a finished sentence.
+        if prev is not None and (not prev or _LIST_MARKER.match(prev)):
+            prev = None
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        marker = _LIST_MARKER.match(line)
+        if marker and not (line.lstrip()[0].isdigit() and paragraph and not _ends_sentence(paragraph[-1])):
+            flush()
+            item = line[marker.end() :].strip()
+            if item:
+                out.append(Block(item, "item"))
+            seen_text = True
+            continue
+        kind = line_kind(line, prev if not paragraph else paragraph[-1], nxt, first=not seen_text)
+        seen_text = True
+        if kind is not None:
+            flush()
+            out.append(Block(" ".join(line.split()), kind))
+            continue
+        paragraph.append(line)
+    flush()
+    return out
+
+
+def title_line(text: str) -> str | None:
+    """The text's title when its first line is one (what a pasted article is called)."""
+    found = blocks(text[:8192])
+    return found[0].text if found and found[0].kind == "title" else None
+
+
+__all__ = ["Block", "blocks", "line_kind", "title_line"]

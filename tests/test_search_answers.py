@@ -1,0 +1,125 @@
+"""Search that answers: the default scope covers arguments and passages, arguments lead when a
+passage is about as relevant, and natural questions about the shared seeds find the passage that
+answers them in the top 3.
+
+The questions are written for this test, paraphrasing rather than quoting. Their answers are
+segments of the seed texts named by index and checked against the text hashes in
+pipeline/data/seeds_labels.json, so no seed text is copied here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_extract import seed_video
+from text_import import import_text
+
+import argmap.pipeline.search.query as query_module
+from argmap.pipeline.config import DEFAULT_SEARCH_SCOPE
+from argmap.pipeline.extract.evaluate import SEED_LABELS
+from argmap.pipeline.present.cli import cli
+from argmap.pipeline.search.embed import build_passages
+from argmap.pipeline.search.query import _ranked, search
+from argmap.store import Argument, Store
+
+ARTICLE, ELI = "article_meta_qwen.txt", "eli_video_summary.txt"
+
+# question -> the seed segments any of which answers it
+QUESTIONS: list[tuple[str, dict[str, tuple[int, ...]]]] = [
+    ("Will Avocado be open or closed source?", {ELI: (1, 10)}),
+    ("Which Chinese model is Meta using to build its new AI?", {ARTICLE: (1, 11, 12), ELI: (1, 5)}),
+    ("What does Eli think about American export controls?", {ELI: (12,)}),
+    ("When did Meta first release Llama?", {ARTICLE: (4,)}),
+    ("Was the first Qwen based on Llama?", {ARTICLE: (9, 10)}),
+    ("How much of the open model downloads come from China?", {ELI: (9,)}),
+    ("How can viewers help Silicon Dojo?", {ELI: (21,)}),
+    ("Could other Western companies copy what Meta did?", {ARTICLE: (35,)}),
+    ("Who reported that Meta is training on Qwen?", {ARTICLE: (12,)}),
+    ("Why is open development good for innovation?", {ELI: (6, 15, 16)}),
+]
+
+
+def test_default_scope_is_arguments_and_passages() -> None:
+    assert DEFAULT_SEARCH_SCOPE == "all"
+    help_text = CliRunner().invoke(cli, ["search", "--help"]).output
+    assert "[default: all]" in help_text
+
+
+def test_arguments_lead_only_when_about_as_relevant() -> None:
+    # cosine similarities: a passage a hair above its argument falls behind it ...
+    near = _ranked(
+        [("passage:p", 0.51), ("argument:a", 0.50)], lambda k, s: s + 0.02 * k.startswith("argument:")
+    )
+    assert [k for k, _ in near] == ["argument:a", "passage:p"]
+    assert dict(near) == {"passage:p": 0.51, "argument:a": 0.50}  # scores shown as measured
+    # ... a clearly better passage stays ahead
+    far = _ranked(
+        [("passage:p", 0.60), ("argument:a", 0.50)], lambda k, s: s + 0.02 * k.startswith("argument:")
+    )
+    assert [k for k, _ in far] == ["passage:p", "argument:a"]
+
+
+def test_fused_ranking_puts_the_argument_before_its_passage(store: Store, monkeypatch) -> None:
+    lines = ["The new stadium deal is a terrible bargain for taxpayers.", "Thanks for watching."]
+    video = seed_video(store, lines)
+    segments = store.segments(store.transcript(video.id).id)
+    passage = build_passages(segments)[0]
+    store.save_passages(passage.transcript_id, [passage])
+    argument = Argument(
+        id=Argument.make_id(video.id, "default", "3", 0, lines[0]), video_id=video.id,
+        transcript_id=passage.transcript_id, type="critique", text=lines[0], quote=lines[0], start=0.0,
+        end=4.0, seg_first=0, seg_last=0, extractor="default", extractor_version="3",
+    )  # fmt: skip
+    store.save_arguments(video.id, "default", "3", [argument])
+    # keyword search ranks the passage first, by a hair (BM25 scores of two tables)
+    ranked = {"passage": [(passage.id, 2.02)], "argument": [(argument.id, 2.00)]}
+    monkeypatch.setattr(query_module, "keyword_search", lambda s, kind, q, f, k: ranked[kind])
+    monkeypatch.setattr(query_module, "has_vectors", lambda s, model: False)
+    hits = search(store, "stadium deal taxpayers", limit=5)
+    assert [h.kind for h in hits] == ["argument", "passage"]
+    only_passages = search(store, "stadium deal taxpayers", scope="passages", limit=5)
+    assert [h.kind for h in only_passages] == ["passage"]
+
+
+@pytest.fixture(scope="module")
+def seeds_store(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from argmap.pipeline.extract.run import extract_videos
+    from argmap.pipeline.search.embed import embed_all
+
+    path = tmp_path_factory.mktemp("answers") / "seeds.db"
+    store = Store.open(path)
+    for name, who in ((ARTICLE, "Tech News Desk"), (ELI, "Eli the Computer Guy")):
+        _, segments = import_text(store, shared_dir / "seeds" / name, who)
+        labels = json.loads(SEED_LABELS.read_text(encoding="utf-8"))[name]["segments"]
+        # the gold indices below are only meaningful on the segments the labels were made for
+        assert [hashlib.sha1(s.text.encode()).hexdigest()[:12] for s in segments] == [
+            x["sha1"] for x in labels
+        ]
+    extract_videos(store)
+    embed_all(store)
+    store.close()
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "gold"), QUESTIONS, ids=[q for q, _ in QUESTIONS])
+def test_questions_find_their_answer_in_the_top_3(
+    seeds_store: Path, question: str, gold: dict[str, tuple[int, ...]]
+) -> None:
+    store = Store.open(seeds_store, readonly=True)
+    try:
+        hits = search(store, question, limit=3)
+    finally:
+        store.close()
+    answers = [
+        h
+        for h in hits
+        for name, indices in gold.items()
+        if h.video_id == "file:" + Path(name).stem
+        and any(h.item.seg_first <= i <= (h.item.seg_last or h.item.seg_first) for i in indices)
+    ]
+    assert answers, [(h.kind, h.video_id, h.item.seg_first, h.item.seg_last) for h in hits]

@@ -1,0 +1,215 @@
+"""Imported text keeps its structure: titles, headings, bylines, credit lines and list items are
+lines of their own, never glued to a sentence, never the start of an argument; a title that
+states a position becomes an argument at 0:00 marked as coming from the title.
+
+The article below is written for this test; the shared seeds are read from ../shared at test
+time and never copied (the checks on them count kinds and compare segment ranges, not text).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from text_import import import_text
+
+from argmap.pipeline.document import load_document, split_sentences
+from argmap.pipeline.extract.registry import get_extractor
+from argmap.pipeline.extract.title import position, title_argument
+from argmap.pipeline.ingest.captions import cues_to_segments, parse_captions
+from argmap.pipeline.ingest.structure import blocks, line_kind
+from argmap.pipeline.present.cli import cli
+from argmap.store import Store
+
+ARTICLE = """Harbour City Should Scrap the Tram Extension
+By Dana Reyes
+Dana Reyes | Harbour Post Transport Desk
+March 3, 2025
+
+The council approved the tram extension on Tuesday by nine votes to four. The line would run
+from the docks to the university and cost an estimated 240 million pounds, according to the
+council's own report.
+
+Why the Numbers Do Not Add Up
+The report assumes that ridership will double within three years. No tram line in the region
+has ever managed that.
+
+What residents told us
+Three things came up again and again:
+- the buses that would be cut to pay for it
+- the two years of roadworks on the high street
+1. the fares, which nobody has published
+
+The council should publish the full business case before a single rail is laid.
+Photos by Sam Okafor. All rights reserved.
+"""
+
+
+def kinds(text: str) -> list[tuple[str | None, str]]:
+    return [(c.kind, c.text) for c in parse_captions(text, "txt")]
+
+
+def test_article_lines_are_recognised() -> None:
+    found = kinds(ARTICLE)
+    by_kind: dict[str | None, list[str]] = {}
+    for kind, text in found:
+        by_kind.setdefault(kind, []).append(text)
+    assert by_kind["title"] == ["Harbour City Should Scrap the Tram Extension"]
+    assert by_kind["byline"] == ["By Dana Reyes", "Dana Reyes | Harbour Post Transport Desk", "March 3, 2025"]
+    assert by_kind["heading"] == ["Why the Numbers Do Not Add Up", "What residents told us"]
+    assert by_kind["item"] == [
+        "Three things came up again and again:",
+        "the buses that would be cut to pay for it",
+        "the two years of roadworks on the high street",
+        "the fares, which nobody has published",
+    ]
+    assert by_kind["credit"] == ["Photos by Sam Okafor.", "All rights reserved."]
+    # Hard-wrapped prose is joined back into sentences, none of them taken for a heading.
+    prose = by_kind[None]
+    assert prose[0] == "The council approved the tram extension on Tuesday by nine votes to four."
+    assert prose[1].startswith("The line would run from the docks") and prose[1].endswith("own report.")
+    assert "The council should publish the full business case before a single rail is laid." in prose
+
+
+@pytest.mark.parametrize(
+    ("line", "prev", "nxt", "kind"),
+    [
+        ("Looking Ahead", "It was a good year.", "Next year will be harder.", "heading"),
+        ("Looking ahead", "It was a good year.", "Next year will be harder.", "heading"),
+        # a hard-wrapped line stops mid-sentence: the line before it did not end a sentence
+        ("council voted to approve the", "On Tuesday the", "new budget.", None),
+        ("Council Voted", "On Tuesday the", "New budget.", None),
+        # two sentences on one line, a speaker's turn, a line ending on a function word
+        ("Is it growing? Yes", None, None, None),
+        ("Dana: we should go now", "Fine.", "Sam: why", None),
+        ("The plan is going to the", "Done.", "Council.", None),
+        ("This article was originally published by the Harbour Post.", None, None, "credit"),
+        ("By Jane van der Berg, Science Editor", None, "Text.", "byline"),
+    ],
+)
+def test_line_kinds(line: str, prev: str | None, nxt: str | None, kind: str | None) -> None:
+    assert line_kind(line, prev, nxt) == kind
+
+
+def test_a_plain_transcript_has_no_structure() -> None:
+    text = "So welcome back everyone.\nToday I want to talk about rent.\nRents went up again this year.\n"
+    assert [b.kind for b in blocks(text)] == [None]
+    lower = "so yeah the rent thing\nit is just out of control\nand nobody is doing anything\n"
+    assert [b.kind for b in blocks(lower)] == [None]
+
+
+def test_headings_are_sentences_of_their_own() -> None:
+    segments = cues_to_segments(parse_captions(ARTICLE, "txt"), transcript_id="t", video_id="v")
+    sentences = split_sentences(segments)
+    by_text = {s.text: s for s in sentences}
+    heading = by_text["Why the Numbers Do Not Add Up"]
+    assert heading.kind == "heading" and heading.is_structure
+    assert heading.seg_first == heading.seg_last
+    assert not any(s.text.startswith("Why the Numbers") and s is not heading for s in sentences)
+    items = [s for s in sentences if s.kind == "item"]
+    assert len(items) == 4 and not any(s.is_structure for s in items)
+
+
+def test_structure_never_starts_or_joins_an_argument(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "tram.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    video, segments = import_text(store, path, "Harbour Post")
+    structure = {s.idx for s in segments if s.kind in ("heading", "byline", "credit")}
+    result = get_extractor("rules").extract(load_document(store, video))
+    assert result.arguments
+    for argument in result.arguments:
+        assert not structure & set(range(argument.seg_first, argument.seg_last + 1)), argument.quote
+    titled = [a for a in result.arguments if a.origin == "title"]
+    assert [(a.type, a.start, a.quote) for a in titled] == [
+        ("call_to_action", 0.0, "Harbour City Should Scrap the Tram Extension")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("USA and China Should Work Together", "call_to_action"),
+        ("Stop Subsidising Stadiums", "call_to_action"),
+        ("The Stadium Deal Is a Disaster", "critique"),
+        ("Why Open Models Will Win", "claim"),
+        ("Meta Embraces Qwen in Strategic AI Shift", None),
+        ("Is the Tram Worth It?", None),
+        ("Tech news", None),
+    ],
+)
+def test_which_titles_state_a_position(title: str, kind: str | None) -> None:
+    assert position(title) == kind
+
+
+def test_title_argument_from_the_video_title(store: Store) -> None:
+    # Captions of a video hold no title line: the video's own title is read instead.
+    from test_extract import seed_video
+
+    video = seed_video(store, ["Rents rose again this year.", "Landlords are charging what they like."])
+    store.update_video(video.id, {"title": "Rent Update | The City Must Cap Rents Now"})
+    doc = load_document(store, store.video(video.id))
+    argument = title_argument(doc, "default", "3")
+    assert argument is not None and argument.origin == "title"
+    assert (argument.type, argument.quote, argument.start) == (
+        "call_to_action",
+        "The City Must Cap Rents Now",
+        0.0,
+    )
+    assert argument.seg_first == doc.segments[0].idx
+
+
+def test_seed_article_headings_and_credits(store: Store, shared_dir: Path) -> None:
+    video, segments = import_text(store, shared_dir / "seeds" / "article_meta_qwen.txt", "Tech News Desk")
+    counts: dict[str | None, int] = {}
+    for seg in segments:
+        counts[seg.kind] = counts.get(seg.kind, 0) + 1
+    # One title, five section headings, the closing credit line's three sentences.
+    assert (counts.get("title"), counts.get("heading"), counts.get("credit")) == (1, 5, 3)
+    structure = {s.idx for s in segments if s.kind}
+    for extractor in ("default", "rules"):
+        result = get_extractor(extractor).extract(load_document(store, video))
+        for argument in result.arguments:
+            covered = set(range(argument.seg_first, argument.seg_last + 1))
+            assert not structure & covered, (extractor, argument.quote[:60])
+        # The news headline names the story but states no position.
+        assert not any(a.origin == "title" for a in result.arguments)
+
+
+def test_seed_title_thesis_is_an_argument(db_path: Path, shared_dir: Path) -> None:
+    store = Store.open(db_path)
+    video, segments = import_text(
+        store, shared_dir / "seeds" / "eli_video_summary.txt", "Eli the Computer Guy"
+    )
+    assert segments[0].kind == "title"
+    result = get_extractor("rules").extract(load_document(store, video))
+    store.save_arguments(video.id, result.extractor, result.version, result.arguments)
+    store.close()
+    out = CliRunner().invoke(cli, ["arguments", "--db", str(db_path), "--json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    titled = [r for r in rows if r["origin"] == "title"]
+    assert len(titled) == 1 and titled[0]["type"] == "call_to_action" and titled[0]["start"] == 0.0
+    assert titled[0]["seg_first"] == 0
+    # the title's thesis is the part after the dash, not the headline before it
+    title_text = segments[0].text
+    assert titled[0]["quote"] != title_text and title_text.endswith(titled[0]["quote"])
+    assert all(r["origin"] is None for r in rows if r is not titled[0])
+    listing = CliRunner().invoke(cli, ["arguments", "--db", str(db_path)])
+    assert "(from the title)" in listing.output
+
+
+def test_a_text_file_is_named_by_its_title_line(tmp_path: Path) -> None:
+    from argmap.pipeline.ingest.sources import SourceOptions, expand
+
+    path = tmp_path / "tram-article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    (entry,) = list(expand(str(path), SourceOptions()))
+    assert entry.video.title == "Harbour City Should Scrap the Tram Extension"
+    (given,) = list(expand(str(path), SourceOptions(title="My notes")))
+    assert given.video.title == "My notes"
+    plain = tmp_path / "notes.txt"
+    plain.write_text("rents went up again and nobody is doing anything about it\n", encoding="utf-8")
+    (untitled,) = list(expand(str(plain), SourceOptions()))
+    assert untitled.video.title == "notes"
