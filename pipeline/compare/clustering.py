@@ -304,6 +304,35 @@ def save_run(
         )
 
 
+def key_point_result(
+    run_id: str, topic: str | None, label: str, label_argument_id: str, key: str, members: list[Member]
+) -> KeyPointResult:
+    """A key point of ``members`` (sorted here by commentator, time, id), with its prevalence per
+    commentator and each commentator's stance; ``key`` makes its id unique within the run."""
+    members.sort(key=lambda m: (m.commentator.casefold(), m.argument.start, m.argument.id))
+    prevalence: dict[str, int] = {}
+    for m in members:
+        prevalence[m.commentator_id] = prevalence.get(m.commentator_id, 0) + 1
+    key_point = KeyPoint(
+        id="kp-" + make_id(run_id, key),
+        run_id=run_id,
+        label=label,
+        label_argument_id=label_argument_id,
+        size=len(members),
+        commentators=len(prevalence),
+        topic=topic,
+        prevalence=dict(sorted(prevalence.items())),
+    )
+    stances: dict[str, str] = {}
+    for name in sorted({m.commentator for m in members}):
+        theirs = [m.stance for m in members if m.commentator == name]
+        # Most frequent stance; ties resolved in a fixed order so output is stable.
+        stances[name] = max(
+            ("asserts", "criticises", "calls_for_action"), key=lambda s: (theirs.count(s), s == "asserts")
+        )
+    return KeyPointResult(key_point, members, stances=stances)
+
+
 def _key_point(
     run_id: str,
     topic: str | None,
@@ -330,29 +359,8 @@ def _key_point(
         if stance == "asserts" and neg != label_neg:
             stance = "criticises"  # the claim denies what the key point says
         members.append(Member(arg, float(sims[pos, best]), stance, neg))
-    members.sort(key=lambda m: (m.commentator.casefold(), m.argument.start, m.argument.id))
-    prevalence: dict[str, int] = {}
-    for m in members:
-        prevalence[m.commentator_id] = prevalence.get(m.commentator_id, 0) + 1
-    kp_id = "kp-" + make_id(run_id, label_arg.id)
-    key_point = KeyPoint(
-        id=kp_id,
-        run_id=run_id,
-        label=label_arg.text,
-        label_argument_id=label_arg.id,
-        size=len(members),
-        commentators=len(prevalence),
-        topic=topic,
-        prevalence=dict(sorted(prevalence.items())),
-    )
-    stances: dict[str, str] = {}
-    for name in sorted({m.commentator for m in members}):
-        theirs = [m.stance for m in members if m.commentator == name]
-        # Most frequent stance; ties resolved in a fixed order so output is stable.
-        stances[name] = max(
-            ("asserts", "criticises", "calls_for_action"), key=lambda s: (theirs.count(s), s == "asserts")
-        )
-    result = KeyPointResult(key_point, members, stances=stances)
+    result = key_point_result(run_id, topic, label_arg.text, label_arg.id, label_arg.id, members)
+    kp_id = result.key_point.id
     result.relations = _relations(kp_id, members, matrix, group, items)
     return result
 

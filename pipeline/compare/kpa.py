@@ -34,6 +34,7 @@ from argmap.pipeline.compare.clustering import (
     Comparison,
     KeyPointResult,
     Member,
+    key_point_result,
     load_arguments,
     negated,
     save_run,
@@ -41,7 +42,7 @@ from argmap.pipeline.compare.clustering import (
 )
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.search.embed import argument_text, embed_items
-from argmap.store import ArgumentInContext, ArgumentRelation, KeyPoint, Store
+from argmap.store import ArgumentInContext, ArgumentRelation, Store
 from argmap.store.queries import run_key_points
 from argmap.store.records import make_id
 from argmap.store.vectors import vectors_for
@@ -405,28 +406,8 @@ def _key_point(
 ) -> KeyPointResult:
     members = [m for m, _ in scored]
     confidence = {m.argument.id: c for m, c in scored}
-    members.sort(key=lambda m: (m.commentator.casefold(), m.argument.start, m.argument.id))
-    prevalence: dict[str, int] = {}
-    for m in members:
-        prevalence[m.commentator_id] = prevalence.get(m.commentator_id, 0) + 1
-    kp_id = "kp-" + make_id(run_id, label)
-    key_point = KeyPoint(
-        id=kp_id,
-        run_id=run_id,
-        label=label,
-        label_argument_id=anchor_id,
-        size=len(members),
-        commentators=len(prevalence),
-        topic=topic,
-        prevalence=dict(sorted(prevalence.items())),
-    )
-    stances: dict[str, str] = {}
-    for name in sorted({m.commentator for m in members}):
-        theirs = [m.stance for m in members if m.commentator == name]
-        stances[name] = max(
-            ("asserts", "criticises", "calls_for_action"), key=lambda s: (theirs.count(s), s == "asserts")
-        )
-    result = KeyPointResult(key_point, members, stances=stances)
+    result = key_point_result(run_id, topic, label, anchor_id, label, members)
+    kp_id = result.key_point.id
     result.relations = _relations(kp_id, members, confidence, method)
     return result
 
