@@ -17,16 +17,9 @@ from click.testing import CliRunner
 from test_compare import DATA, load_transcript
 
 from argmap.pipeline.compare.kpa import assign, is_candidate, kpa_compare, select_key_points
-from argmap.pipeline.compare.relations import WEIGHTS as RELATION_WEIGHTS
 from argmap.store import Store
 
 NEGATION = Path(__file__).parent / "data" / "compare_negation"
-# Which side an argument takes is the relation model's to say; without its trained weights compare
-# falls back to the negation-parity rule, which these tests exist to show is not good enough.
-needs_relation_model = pytest.mark.skipif(
-    not RELATION_WEIGHTS.is_file(),
-    reason="the trained relation model (pipeline/data/relations_lora.npz) is not shipped yet",
-)
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -93,7 +86,6 @@ def _sides(result) -> dict[tuple[str, ...], dict[frozenset[str], str]]:
 
 
 @pytest.mark.slow
-@needs_relation_model
 def test_agreeing_with_negations_and_disagreeing_without_them(store: Store) -> None:
     result = kpa_compare(_load(store, NEGATION))
     sides = _sides(result)
@@ -110,7 +102,6 @@ def test_agreeing_with_negations_and_disagreeing_without_them(store: Store) -> N
 
 
 @pytest.mark.slow
-@needs_relation_model
 def test_kpa_groups_shared_claims_and_marks_the_denial(store: Store) -> None:
     result = kpa_compare(_load(store, DATA))
     by_label = {kp.key_point.label: kp for kp in result.key_points}

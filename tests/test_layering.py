@@ -245,3 +245,19 @@ def test_no_module_is_too_long() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long
+
+
+def test_every_package_is_installed() -> None:
+    """A non-editable ``pip install .`` ships only the packages pyproject.toml lists; one left out
+    installs fine and fails at its first import."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    mapping = config["package-dir"]
+    found = set()
+    for name, folder in mapping.items():
+        for init in (REPO / folder).rglob("__init__.py"):
+            parts = init.parent.relative_to(REPO / folder).parts
+            found.add(".".join((name, *parts)))
+    assert found - listed == set()

