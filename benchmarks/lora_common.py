@@ -7,7 +7,7 @@ from there; nothing of their text is written anywhere in the repository.
   ``labels_<split>.csv``.
 - IBM Claim Stance, train topics (CC-BY-SA 3.0): claims with PRO/CON towards their topic.
 
-The LoRA layer here is the training-time form of what :mod:`argmap.pipeline.compare.tuned`
+The LoRA layer here is the training-time form of what :mod:`argmap.pipeline.minilm`
 merges at load time: ``y = W x + scale * B (A dropout(x))`` with ``B`` starting at zero, so
 training starts from plain MiniLM exactly.
 """
@@ -210,9 +210,9 @@ def base_model() -> tuple[Any, Any]:
     """The packaged MiniLM as a plain transformers model and its tokenizer."""
     from transformers import AutoModel, AutoTokenizer
 
-    from argmap.pipeline.search.embed import DEFAULT_MODEL, _model_source
+    from argmap.pipeline.minilm import DEFAULT_MODEL, model_source
 
-    source = _model_source(DEFAULT_MODEL)
+    source = model_source(DEFAULT_MODEL)
     return AutoModel.from_pretrained(source), AutoTokenizer.from_pretrained(source)
 
 

@@ -85,7 +85,7 @@ def claim_items() -> list[Item]:
 
 def vectors(texts: list[str]) -> Any:
     """Zero-shot MiniLM vectors: only to choose hard partners, never as a feature."""
-    from argmap.pipeline.compare.tuned import TunedMiniLM
+    from argmap.pipeline.minilm import TunedMiniLM
 
     return TunedMiniLM(None).embed(texts)
 

@@ -50,7 +50,7 @@ OUT = lc.REPO / "pipeline" / "data" / "matcher_lora.npz"
 def encode(cache: lc.LowerCache, texts: list[str]) -> Any:
     import torch.nn.functional as F
 
-    from argmap.pipeline.compare.tuned import mean_pool
+    from argmap.pipeline.minilm import mean_pool
 
     hidden, mask = cache.forward(texts)
     return F.normalize(mean_pool(hidden, mask), dim=-1)

@@ -45,7 +45,7 @@ OUT = lc.REPO / "pipeline" / "data" / "relations_lora.npz"
 
 
 def logits(model: Any, tokenizer: Any, head: Any, pairs: list[tuple[str, str]]) -> Any:
-    from argmap.pipeline.compare.tuned import PAIR_MAX_TOKENS, mean_pool
+    from argmap.pipeline.minilm import PAIR_MAX_TOKENS, mean_pool
 
     batch = tokenizer([a for a, _ in pairs], [b for _, b in pairs], padding=True, truncation=True,
                       max_length=PAIR_MAX_TOKENS, return_tensors="pt")  # fmt: skip
@@ -109,7 +109,7 @@ def siamese(opts: argparse.Namespace, log: lc.Log) -> None:
     import torch
     import torch.nn.functional as F
 
-    from argmap.pipeline.compare.tuned import mean_pool
+    from argmap.pipeline.minilm import mean_pool
 
     items = stance_items(opts.seed)
     dev = rd.dev_pairs()
@@ -212,7 +212,7 @@ def polarity(opts: argparse.Namespace, log: lc.Log) -> None:
     import numpy as np
     import torch
 
-    from argmap.pipeline.compare.tuned import mean_pool
+    from argmap.pipeline.minilm import mean_pool
 
     items = rd.polarity_items(opts.seed, opts.negations)
     dev = rd.dev_pairs()

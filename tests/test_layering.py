@@ -28,8 +28,9 @@ LAYERS: list[set[str]] = [
         "argmap.pipeline.errors",
         "argmap.pipeline.text",
         "argmap.pipeline.config",
-        "argmap.pipeline.sentence_ends",
     },
+    {"argmap.pipeline.minilm"},
+    {"argmap.pipeline.sentence_ends"},
     {"argmap.pipeline.plugins", "argmap.pipeline.document", "argmap.pipeline.stages"},
     {
         "argmap.pipeline.llm_client",

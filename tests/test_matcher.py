@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from argmap.pipeline.compare import matcher, tuned
+from argmap.pipeline import minilm as tuned
+from argmap.pipeline.compare import matcher
 
 #: sha256 of pipeline/data/matcher_lora.npz; a retrained adapter must update this and the figures
 DIGEST = "72b4c27ea962845c0a0a28557fe5a59611086e61e06727ed01fb705faa232616"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from argmap.pipeline.compare import relations, tuned
+from argmap.pipeline import minilm as tuned
+from argmap.pipeline.compare import relations
 
 #: sha256 of pipeline/data/relations_lora.npz; a retrained model must update this and the figures
 DIGEST = "afa6251d2571638b3cc9e1e8c10a3f33482883ba83ab36113b10d6ccaa9b9490"

