@@ -11,7 +11,10 @@ works the other way round, and this module follows it:
    (:mod:`.matcher`, MiniLM with a LoRA delta trained on ArgKP-2021); candidates are taken
    greedily by how many arguments they match that no key point taken so far matches (or serves
    clearly worse), skipping any that nearly repeats a key point already taken. Cost: candidates
-   x arguments, in chunks, so linear in the arguments.
+   x arguments, in chunks, so linear in the arguments. Compare is about what commentators share,
+   so a key point only one commentator is on is dropped when its own argument matches one that
+   another commentator is on (:func:`absorb_one_sided`): it is the same point in other words,
+   which greedy selection keeps apart when each wording matches its own side best.
 3. **Matching**: each argument joins its best key point when the score clears the matcher's
    threshold; one that matches none stays its commentator's own point.
 4. **Stance**: each member's side towards its key point comes from the relation model
@@ -159,6 +162,9 @@ def kpa_compare(
         labels += [(argument_text(items[i]), i) for i in chosen]
         kp_vectors = _label_vectors(labels, matrix, matcher)
         labels, kp_vectors = _prune(matrix, labels, kp_vectors, tau, kept)
+        voices = [a.commentator_id or "" for a in items]
+        keep = absorb_one_sided(matrix, [i for _, i in labels], kp_vectors, tau, voices, kept)
+        labels, kp_vectors = [labels[k] for k in keep], kp_vectors[keep]
     # Only the arguments not yet in the run are matched; an update keeps the stored members.
     groups: dict[int, list[tuple[int, float]]] = {}
     for k, found in assign(matrix[todo], kp_vectors, tau).items():
@@ -296,6 +302,59 @@ def _prune(
         keep = [k for k in range(len(labels)) if k not in thin]
         labels, vectors = [labels[k] for k in keep], vectors[keep]
     return labels, vectors
+
+
+def absorb_one_sided(
+    matrix: np.ndarray,
+    anchors: Sequence[int | None],
+    vectors: np.ndarray,
+    tau: float,
+    voices: Sequence[str],
+    kept: int = 0,
+) -> list[int]:
+    """The key points to keep (indices into ``vectors``) once the one-sided ones that repeat
+    another commentator's point are dropped.
+
+    Greedy selection splits a point two commentators make into two key points when their
+    wordings match each other (above the threshold) but each matches itself better: each
+    commentator's arguments join their own wording and both key points look one-sided. So a key
+    point all of whose members come from one commentator (``voices``: each row's commentator) is
+    dropped when its own argument (``anchors``: its row of ``matrix``) would, without it, join a
+    key point another commentator is on. The weakest such key point goes first (fewest members,
+    then least summed score); its members join their next best key point when they match one
+    (only they move: every other argument keeps its best), and so on until none is left. A
+    user's key point (anchor ``None``) and the first ``kept`` (an update's stored ones) stay.
+    """
+    groups = assign(matrix, vectors, tau)
+    alive = set(range(len(vectors)))
+    sides = {k: {voices[i] for i, _ in groups.get(k, ())} for k in alive}
+    while True:
+        weakest: tuple[int, float, int] | None = None
+        for k in sorted(alive):
+            anchor = anchors[k]
+            if k < kept or anchor is None or len(sides[k]) != 1:
+                continue
+            rest = sorted(alive - {k})
+            if not rest:
+                continue
+            scores = vectors[rest] @ matrix[anchor]
+            joins = rest[int(scores.argmax())]
+            if scores.max() < tau or not sides[joins] - sides[k]:
+                continue  # its own argument would join none, or only its own commentator's
+            strength = (len(groups[k]), round(sum(s for _, s in groups[k]), 6), k)
+            weakest = min(weakest or strength, strength)
+        if weakest is None:
+            return sorted(alive)
+        k = weakest[2]
+        alive.discard(k)
+        rest = sorted(alive)
+        members = [i for i, _ in groups.pop(k)]
+        scores = matrix[members] @ vectors[rest].T
+        for i, row in zip(members, scores, strict=True):
+            if row.max() >= tau:
+                joins = rest[int(row.argmax())]
+                groups.setdefault(joins, []).append((i, float(row.max())))
+                sides[joins].add(voices[i])
 
 
 def duplicate(tau: float) -> float:
