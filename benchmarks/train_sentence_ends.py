@@ -2,22 +2,26 @@
 
     python benchmarks/train_sentence_ends.py [--shared ../shared/data] [--dev tests/data/argeval/dev.jsonl]
                                              [--heldout tests/data/argeval/heldout.jsonl] [--out PATH]
-                                             [--cv-only]
+                                             [--epochs 3] [--lora-from 2] [--max-minutes 40]
+
+The model (:mod:`argmap.pipeline.sentence_ends`) is all-MiniLM-L6-v2 read as a token classifier:
+a LoRA adapter on blocks ``--lora-from`` and above and a linear head give, at the last word
+piece of every word, the logit that a sentence ends after it. The blocks below stay frozen, so
+their output is computed once per window (:class:`lora_common.LowerCache`) and a step runs only
+the adapted blocks.
 
 Training text is punctuated English reduced to caption form (:func:`caption_form`): the argument
 texts of ArgKP-2021 (train and dev files; CDLA-Sharing-1.0) and the claims of Claim Stance
-(CC-BY-SA 3.0), read from ``../shared/data`` and never written anywhere, plus the project's own
-spoken development transcripts, repeated :data:`DEV_WEIGHT` times because they are the register
-(spoken commentary, disfluent) the model meets in use. Written arguments rarely open with "and",
-"so" or "um", and spoken sentences do a fifth of the time, so the published sentences are also
-given spoken openers and fillers at the rates counted in the development transcripts
-(:func:`spoken`); cross-validated boundary F1 went from 0.46 to 0.52 with it. Only the weights
-are written (``pipeline/data/sentence_ends.npz``); figures go to the README.
+(CC-BY-SA 3.0), read from ``../shared/data`` and never written anywhere, grouped by topic into
+running text and given spoken openers and fillers at the rates counted in the development
+transcripts (:func:`spoken`); plus the project's own spoken development transcripts, repeated
+:data:`DEV_WEIGHT` times because they are the register the model meets in use. Each epoch regroups
+the texts and cuts them into windows of random length at random offsets, as captions arrive.
 
-C and the decision threshold are chosen by 5-fold cross-validation over the development
-transcripts (the published texts always train), scored by boundary F1 after greedy decoding.
-The held-out transcripts are scored once, for the chosen model, and never used to choose. Needs
-scikit-learn and scipy (the ``test`` extra).
+Every :data:`VALIDATION_EVERY`-th development transcript is kept out of training and chooses the
+checkpoint, the decision threshold and the shortest sentence (boundary F1 after greedy decoding).
+The held-out transcripts are scored once, for the chosen model, and never used to choose. Only the
+weights are written (``pipeline/data/sentence_ends_lora.npz``); figures go to the README.
 """
 
 from __future__ import annotations
@@ -27,28 +31,34 @@ import csv
 import json
 import random
 import re
-from collections.abc import Iterable, Sequence
+import sys
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from argmap.pipeline.sentence_ends import (
-    BUCKETS,
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lora_common as lc  # noqa: E402
+
+from argmap.pipeline.sentence_ends import (  # noqa: E402
+    CONTEXT_WORDS,
+    MAX_TOKENS,
     WEIGHTS,
+    WINDOW_WORDS,
     SentenceEndModel,
     caption_form,
-    gap_features,
-    hashed,
+    decode,
 )
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 DEV = REPO / "tests" / "data" / "argeval" / "dev.jsonl"
 HELDOUT = REPO / "tests" / "data" / "argeval" / "heldout.jsonl"
-DEV_WEIGHT = 16
-FOLDS = 5
+DEV_WEIGHT = 4
+VALIDATION_EVERY = 5
 SEED = 10
-GRID_C = (0.3, 1.0, 3.0)
-GRID_THRESHOLD = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+GRID_THRESHOLD = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+GRID_MIN_WORDS = (1, 2, 3, 4)
 #: words that open a spoken sentence without adding to it, and fillers inside one
 _OPENER_TEXT = (
     "so and but um uh now okay ok well like honestly anyway look right alright yeah oh also then plus because"
@@ -57,33 +67,12 @@ OPENERS = frozenset(_OPENER_TEXT.split())
 FILLERS = ("um", "uh", "like", "yeah")
 
 Doc = list[list[str]]  # sentences, each a list of caption-form words
+Window = tuple[list[str], list[int]]  # words, 1 where a sentence ends after the word
 
 
 def _sentences(text: str) -> list[list[str]]:
     parts = re.split(r"(?<=[.!?])\s+", text.strip())
     return [w for w in (caption_form(p).split() for p in parts) if w]
-
-
-def published_docs(shared: Path) -> list[Doc]:
-    """ArgKP arguments (grouped by topic, 15 to a document) and Claim Stance claims, in caption form."""
-    rng = random.Random(SEED)
-    by_topic: dict[str, list[str]] = {}
-    for name in ("arguments_train.csv", "arguments_dev.csv"):
-        with open(shared / "argkp2021" / name, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                by_topic.setdefault(row["topic"], []).append(row["argument"])
-    with open(shared / "claim_stance" / "claim_stance_train.csv", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            by_topic.setdefault("cs:" + row["topicText"], []).append(row["claims.claimCorrectedText"])
-    docs: list[Doc] = []
-    for topic in sorted(by_topic):
-        texts = by_topic[topic]
-        rng.shuffle(texts)
-        for i in range(0, len(texts), 15):
-            doc = [s for t in texts[i : i + 15] for s in _sentences(t)]
-            if doc:
-                docs.append(doc)
-    return docs
 
 
 def transcript_docs(path: Path) -> list[Doc]:
@@ -121,58 +110,121 @@ def spoken(docs: Sequence[Doc], like: Sequence[Doc], seed: int = SEED) -> list[D
     return out
 
 
-def gaps(doc: Doc) -> Iterable[tuple[list[str], int]]:
-    """(hashed features, 1 if a sentence ends there) for every gap of a document but the last."""
-    words = [w for s in doc for w in s]
-    ends = set()
-    n = 0
-    for s in doc:
-        n += len(s)
-        ends.add(n - 1)
-    since = 0
-    for i in range(len(words) - 1):
-        since += 1
-        yield hashed(gap_features(words, i, since)), int(i in ends)
-        if i in ends:
-            since = 0
+def published_docs(shared: Path, seed: int = SEED) -> list[Doc]:
+    """ArgKP arguments and Claim Stance claims, grouped by topic into documents of 15 texts, in
+    caption form; ``seed`` decides the grouping."""
+    rng = random.Random(seed)
+    by_topic: dict[str, list[str]] = {}
+    for name in ("arguments_train.csv", "arguments_dev.csv"):
+        with open(shared / "argkp2021" / name, encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                by_topic.setdefault(row["topic"], []).append(row["argument"])
+    with open(shared / "claim_stance" / "claim_stance_train.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            by_topic.setdefault("cs:" + row["topicText"], []).append(row["claims.claimCorrectedText"])
+    docs: list[Doc] = []
+    for topic in sorted(by_topic):
+        texts = list(by_topic[topic])
+        rng.shuffle(texts)
+        for i in range(0, len(texts), 15):
+            doc = [s for t in texts[i : i + 15] for s in _sentences(t)]
+            if doc:
+                docs.append(doc)
+    return docs
 
 
-def matrix(docs: Sequence[Doc]) -> tuple[Any, Any]:
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    rows, cols, labels = [], [], []
-    for doc in docs:
-        for feats, label in gaps(doc):
-            r = len(labels)
-            rows += [r] * len(feats)
-            cols += feats
-            labels.append(label)
-    x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(labels), BUCKETS))
-    return x, np.array(labels)
-
-
-def fit(docs: Sequence[Doc], c: float) -> Any:
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
-    x, y = matrix(docs)
-    lr = LogisticRegression(C=c, fit_intercept=False, max_iter=2000, solver="liblinear")
-    lr.fit(x, y)
-    return np.asarray(lr.coef_[0], dtype=np.float32)
-
-
-def boundary_scores(model: SentenceEndModel, docs: Sequence[Doc]) -> dict[str, float]:
-    """Precision, recall and F1 of predicted sentence ends (the documents' last words left out)."""
-    tp = fp = fn = 0
+def cut_windows(docs: Sequence[Doc], rng: random.Random, shortest: int = 24) -> list[Window]:
+    """Each document's words, labelled, cut into windows of random length (up to what the model
+    reads at once) from a random first word."""
+    longest = WINDOW_WORDS + 2 * CONTEXT_WORDS
+    out: list[Window] = []
     for doc in docs:
         words = [w for s in doc for w in s]
+        labels = [int(i == len(s) - 1) for s in doc for i in range(len(s))]
+        at = rng.randrange(0, min(len(words), 12))
+        while at < len(words):
+            size = rng.randint(shortest, longest)
+            if len(words) - at >= 8:
+                out.append((words[at : at + size], labels[at : at + size]))
+            at += size
+    return out
+
+
+class Trainer:
+    """MiniLM with LoRA on the upper blocks, a linear head, and the frozen lower blocks cached."""
+
+    def __init__(self, opts: argparse.Namespace):
+        import torch
+
+        self.opts = opts
+        self.model, self.tokenizer = lc.base_model()
+        self.model.train()
+        self.params = lc.add_lora(self.model, opts.rank, opts.alpha, first_block=opts.lora_from)
+        self.head = torch.nn.Linear(self.model.config.hidden_size, 1)
+        torch.nn.init.normal_(self.head.weight, std=0.02)
+        torch.nn.init.zeros_(self.head.bias)
+
+    def positions(self, windows: Sequence[Window]) -> list[tuple[list[int], list[int]]]:
+        """(word piece index of each word's last piece, that word's label) per window."""
+        out = []
+        for words, labels in windows:
+            enc = self.tokenizer(words, is_split_into_words=True, truncation=True, max_length=MAX_TOKENS)
+            last: dict[int, int] = {}
+            for piece, word in enumerate(enc.word_ids()):
+                if word is not None:
+                    last[word] = piece
+            out.append(([last[w] for w in sorted(last)], [labels[w] for w in sorted(last)]))
+        return out
+
+    def step_logits(self, cache: Any, texts: list[str], pieces: list[list[int]]) -> Any:
+        import torch
+
+        hidden, _ = cache.forward(texts)
+        rows = [hidden[n, idx] for n, idx in enumerate(pieces)]
+        return self.head(torch.cat(rows).float()).squeeze(-1)
+
+
+class Probe(SentenceEndModel):
+    """The run-time decoder over the model being trained (no file, no merge)."""
+
+    def __init__(self, trainer: Trainer, threshold: float = 0.5, min_words: int = 2):
+        self.trainer = trainer
+        self.threshold = threshold
+        self.min_words = min_words
+        self.encoder = self  # type: ignore[assignment]
+
+    def load(self) -> tuple[Any, Any]:
+        return self.trainer.model, self.trainer.tokenizer
+
+    def token_logits(self, batch: Any) -> Any:
+        hidden = self.trainer.model(**batch).last_hidden_state
+        return self.trainer.head(hidden.float()).squeeze(-1)
+
+
+def choose(probe: Probe, docs: Sequence[Doc]) -> tuple[float, float, int]:
+    """(best boundary F1, threshold, shortest sentence) over the grid, on ``docs``."""
+    probabilities = [probe.probabilities([w for s in doc for w in s]).tolist() for doc in docs]
+    best = (-1.0, 0.5, 2)
+    for threshold in GRID_THRESHOLD:
+        for min_words in GRID_MIN_WORDS:
+            found = [decode(p, threshold, min_words) for p in probabilities]
+            f1 = boundary_scores(found, docs)["f1"]
+            if f1 > best[0]:
+                best = (f1, threshold, min_words)
+    return best
+
+
+def boundary_scores(found: Sequence[Sequence[int]], docs: Sequence[Doc]) -> dict[str, float]:
+    """Precision, recall and F1 of the sentence ends found in each document (its last word left
+    out), against the document's own sentences."""
+    tp = fp = fn = 0
+    for ends, doc in zip(found, docs, strict=True):
         gold, n = set(), 0
         for s in doc:
             n += len(s)
             gold.add(n - 1)
-        gold.discard(len(words) - 1)
-        pred = set(model.ends(words)) - {len(words) - 1}
+        gold.discard(n - 1)
+        pred = set(ends) - {n - 1}
         tp += len(gold & pred)
         fp += len(pred - gold)
         fn += len(gold - pred)
@@ -185,43 +237,106 @@ def boundary_scores(model: SentenceEndModel, docs: Sequence[Doc]) -> dict[str, f
     }
 
 
+def train(opts: argparse.Namespace, log: lc.Log) -> None:
+    import torch
+
+    lc.seed_everything(opts.seed)
+    torch.set_num_threads(opts.threads)
+    dev = transcript_docs(opts.dev)
+    validation = dev[::VALIDATION_EVERY]
+    dev_train = [d for i, d in enumerate(dev) if i % VALIDATION_EVERY]
+    trainer = Trainer(opts)
+    probe = Probe(trainer)
+    head = trainer.head
+    optimizer = torch.optim.AdamW(
+        [{"params": trainer.params, "weight_decay": 0.01}, {"params": head.parameters(), "lr": opts.lr * 4}],
+        lr=opts.lr,
+    )
+    rng = random.Random(opts.seed)
+    epochs = []
+    for epoch in range(opts.epochs):
+        docs = spoken(published_docs(opts.shared, opts.seed + epoch), dev, opts.seed + epoch)
+        epochs.append(cut_windows(docs + dev_train * opts.dev_weight, rng))
+    per_epoch = len(epochs[0]) // opts.batch
+    total = per_epoch * opts.epochs
+    warmup = max(1, total // 20)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
+    )
+    positives = sum(sum(labels) for _, labels in epochs[0]) / sum(len(labels) for _, labels in epochs[0])
+    log(f"{len(epochs[0])} windows per epoch, {positives:.3f} of words end a sentence; {total} steps")
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    best, step, running, started = (-1.0, 0), 0, 0.0, time.time()
+    for windows in epochs:
+        texts = [" ".join(words) for words, _ in windows]
+        cache = lc.LowerCache(trainer.model, trainer.tokenizer, texts, opts.lora_from, max_tokens=MAX_TOKENS)
+        pieces = trainer.positions(windows)
+        order = list(range(len(windows)))
+        rng.shuffle(order)
+        for first in range(0, len(order) - opts.batch + 1, opts.batch):
+            idx = order[first : first + opts.batch]
+            target = torch.tensor([float(y) for i in idx for y in pieces[i][1]])
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=opts.bf16):
+                z = trainer.step_logits(cache, [texts[i] for i in idx], [pieces[i][0] for i in idx])
+            loss = loss_fn(z.float(), target)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([*trainer.params, *head.parameters()], 1.0)
+            optimizer.step()
+            schedule.step()
+            step += 1
+            running = 0.95 * running + 0.05 * float(loss.detach()) if step > 1 else float(loss.detach())
+            minutes = (time.time() - started) / 60
+            if step % 20 == 0:
+                log(f"step {step}/{total} loss {running:.4f} {minutes:.1f} min")
+            out_of_time = minutes > opts.max_minutes
+            if step % opts.eval_every == 0 or step == total or out_of_time:
+                trainer.model.eval()
+                with torch.inference_mode():
+                    f1, threshold, min_words = choose(probe, validation)
+                trainer.model.train()
+                log(f"step {step} validation boundary F1 {f1:.4f} (threshold {threshold}, min {min_words})")
+                if f1 > best[0]:
+                    best = (f1, step)
+                    meta = {"step": step, "threshold": threshold, "min_words": min_words, "validation_f1": f1}
+                    lc.save_delta(
+                        opts.out,
+                        lc.delta_arrays(trainer.model, meta, {"weight": head.weight, "bias": head.bias}),
+                    )
+                    log(f"saved {opts.out}")
+            if out_of_time:
+                break
+        if (time.time() - started) / 60 > opts.max_minutes:
+            break
+    log(f"best validation F1 {best[0]:.4f} at step {best[1]}; {(time.time() - started) / 60:.1f} min")
+    model = SentenceEndModel(opts.out)
+    heldout = transcript_docs(opts.heldout)
+    found = [model.ends([w for s in doc for w in s]) for doc in heldout]
+    log("held-out transcripts, caption form:", boundary_scores(found, heldout))
+    log(f"wrote {opts.out} ({opts.out.stat().st_size // 1024} KB)")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--dev", type=Path, default=DEV)
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
     parser.add_argument("--out", type=Path, default=WEIGHTS)
-    parser.add_argument("--cv-only", action="store_true", help="print cross-validation, write nothing")
+    parser.add_argument("--log", type=Path, default=None)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--dev-weight", type=int, default=DEV_WEIGHT, help="copies of each dev transcript")
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--lr", type=float, default=5e-4)
+    parser.add_argument("--rank", type=int, default=16)
+    parser.add_argument("--alpha", type=float, default=32.0)
+    parser.add_argument("--lora-from", type=int, default=2)
+    parser.add_argument("--eval-every", type=int, default=100)
+    parser.add_argument("--max-minutes", type=float, default=40.0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--bf16", action="store_true")
     opts = parser.parse_args(argv)
-    dev = transcript_docs(opts.dev)
-    published = spoken(published_docs(opts.shared), dev)
-    print(f"published documents: {len(published)} ({sum(len(d) for d in published)} sentences);"
-          f" dev transcripts: {len(dev)}")  # fmt: skip
-    folds = [dev[i::FOLDS] for i in range(FOLDS)]
-    best: tuple[float, float, float] | None = None
-    for c in GRID_C:
-        models = []
-        for k in range(FOLDS):
-            train = published + [d for j, part in enumerate(folds) if j != k for d in part] * DEV_WEIGHT
-            models.append(fit(train, c))
-        for threshold in GRID_THRESHOLD:
-            tp_docs = [
-                boundary_scores(SentenceEndModel(models[k], threshold), folds[k]) for k in range(FOLDS)
-            ]
-            f1 = sum(s["f1"] for s in tp_docs) / FOLDS
-            print(f"C={c:<5} threshold={threshold:<5} cross-validated boundary F1 {f1:.3f}")
-            if best is None or f1 > best[0]:
-                best = (f1, c, threshold)
-    assert best is not None
-    f1, c, threshold = best
-    print(f"chosen: C={c} threshold={threshold} (cross-validated F1 {f1:.3f})")
-    if opts.cv_only:
-        return
-    model = SentenceEndModel(fit(published + dev * DEV_WEIGHT, c), threshold)
-    print("held-out transcripts, caption form:", boundary_scores(model, transcript_docs(opts.heldout)))
-    model.save(opts.out, params=f"C={c} threshold={threshold} dev_weight={DEV_WEIGHT}",
-               trained_on="ArgKP-2021 arguments, Claim Stance claims, dev.jsonl")  # fmt: skip
-    print(f"wrote {opts.out} ({opts.out.stat().st_size // 1024} KB)")
+    train(opts, lc.Log(opts.log))
 
 
 if __name__ == "__main__":

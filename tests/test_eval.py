@@ -170,28 +170,34 @@ def test_default_extractor_quality_floor(split: str, detection: float, typed: fl
 
 @pytest.mark.slow
 def test_heldout_caption_form_per_type_precision_and_recall():
-    # README: held-out in caption form, typed F1 0.808; per type precision / recall
-    # claim 0.893 / 0.886, critique 0.688 / 0.727, call to action 0.640 / 0.917.
+    # README: held-out in caption form, typed F1 0.807; per type precision / recall
+    # claim 0.808 / 0.943, critique 0.714 / 0.773, call to action 0.684 / 0.750.
     report = evaluate_file(DATA / "heldout.jsonl", captions=True)
     caption = report["caption_form"]
     assert caption["typed"]["f1"] >= 0.76
-    floors = {"claim": (0.84, 0.83), "critique": (0.62, 0.66), "call_to_action": (0.58, 0.85)}
+    floors = {"claim": (0.76, 0.88), "critique": (0.65, 0.71), "call_to_action": (0.62, 0.69)}
     for kind, (precision, recall) in floors.items():
         assert caption["per_type"][kind]["precision"] >= precision, kind
         assert caption["per_type"][kind]["recall"] >= recall, kind
     # Sentence by sentence, how much of the punctuated run's arguments the caption form gives
-    # back: measured exact 0.179, near 0.257, overlap 0.779 (README says why exact is low).
+    # back: measured exact 0.321, near 0.379, overlap 0.786; whole arguments exact 0.344, near
+    # 0.389 (README says why exact is low: the restored sentence ends).
     recovered = caption["recovery"]["all"]
     assert recovered["sentences"] == sum(
         caption["recovery"][t]["sentences"] for t in ("claim", "critique", "call_to_action")
     )
     assert (
         recovered["overlap_rate"] >= 0.72
-        and recovered["near_rate"] >= 0.2
-        and recovered["exact_rate"] >= 0.13
+        and recovered["near_rate"] >= 0.32
+        and recovered["exact_rate"] >= 0.27
+    )
+    whole = recovered["arguments"]
+    assert (
+        whole["arguments"] > 100 and whole["exact_rate"] >= 0.29 and whole["near_rate"] >= whole["exact_rate"]
     )
     table = format_table(report)
     assert "caption form" in table and "recovered from caption form" in table
+    assert "same type and span" in table
 
 
 @pytest.mark.skipif(not (DATA / "dev.jsonl").exists(), reason="labelled dataset not present")

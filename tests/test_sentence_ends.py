@@ -9,14 +9,30 @@ import statistics
 import sys
 from pathlib import Path
 
+import pytest
+
+from argmap.pipeline import minilm as tuned
 from argmap.pipeline import sentence_ends
 from argmap.pipeline.document import MAX_WORDS, split_sentences
 from argmap.pipeline.extract.caption_eval import to_captions
-from argmap.pipeline.sentence_ends import WEIGHTS, caption_form, is_unpunctuated, load_model
+from argmap.pipeline.sentence_ends import (
+    CONTEXT_WORDS,
+    WEIGHTS,
+    WINDOW_WORDS,
+    caption_form,
+    decode,
+    is_unpunctuated,
+    load_model,
+    windows,
+)
 from argmap.store import Segment
 
 DATA = Path(__file__).parent / "data" / "argeval"
 REPO = Path(__file__).resolve().parent.parent
+#: sha256 of the shipped weights, and their held-out boundary precision / recall (README); a
+#: retrained model updates all three
+DIGEST = "57b99ba90e61647446e0f07bbf9d39c47a6a579df4feba6f485720b28b392d48"
+PRECISION, RECALL = 0.64, 0.64
 
 
 def test_caption_form_is_what_auto_captions_write() -> None:
@@ -35,11 +51,31 @@ def test_which_texts_count_as_unpunctuated() -> None:
     assert not is_unpunctuated("too short to matter")
 
 
-def test_the_shipped_model_is_small_and_loads() -> None:
-    assert WEIGHTS.stat().st_size < 1_000_000
+def test_the_shipped_model_is_small_and_pinned() -> None:
+    assert WEIGHTS.stat().st_size < 5 * 1024 * 1024
+    assert tuned.sha256(WEIGHTS) == DIGEST
     model = load_model()
-    assert model is not None and 0.0 < model.threshold < 1.0
-    assert model.ends([]) == [] and model.ends(["one"]) == [0]
+    assert model is not None and 0.0 < model.threshold < 1.0 and model.min_words >= 1
+
+
+def test_windows_decide_every_word_once_with_context_around() -> None:
+    for count in (1, 63, 64, 65, 200):
+        spans = windows(count)
+        decided = [i for _, a, b, _ in spans for i in range(a, b)]
+        assert decided == list(range(count))
+        assert all(
+            lo <= a and b <= hi and hi - lo <= WINDOW_WORDS + 2 * CONTEXT_WORDS for lo, a, b, hi in spans
+        )
+        # as much context as the text has, up to CONTEXT_WORDS each side
+        assert all(a - lo == min(a, CONTEXT_WORDS) for lo, a, _, _ in spans)
+        assert all(hi - b == min(count - b, CONTEXT_WORDS) for _, _, b, hi in spans)
+
+
+def test_decoding_keeps_sentences_at_least_min_words_long() -> None:
+    p = [0.1, 0.9, 0.95, 0.2, 0.8, 0.1]
+    assert decode(p, 0.5, 1) == [1, 2, 4, 5]
+    assert decode(p, 0.5, 2) == [1, 4, 5]  # "0.95" would end a one-word sentence
+    assert decode([], 0.5, 2) == [] and decode([0.9], 0.5, 2) == [0]
 
 
 def _heldout_caption_docs() -> list[tuple[list[str], set[int]]]:
@@ -54,9 +90,10 @@ def _heldout_caption_docs() -> list[tuple[list[str], set[int]]]:
     return out
 
 
+@pytest.mark.slow
 def test_heldout_sentence_ends_come_back() -> None:
-    # Boundary precision / recall measured on held-out caption form: 0.553 / 0.480 (README);
-    # a model that cut nowhere, or everywhere, fails here.
+    # Boundary precision / recall measured on held-out caption form: see README ("Caption form");
+    # the hashed logistic regression it replaced reached 0.553 / 0.480.
     model = load_model()
     assert model is not None
     tp = fp = fn = 0
@@ -66,9 +103,10 @@ def test_heldout_sentence_ends_come_back() -> None:
         fp += len(predicted - gold)
         fn += len(gold - predicted)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
-    assert precision >= 0.48 and recall >= 0.42
+    assert precision >= PRECISION - 0.05 and recall >= RECALL - 0.05
 
 
+@pytest.mark.slow
 def test_captions_are_cut_into_sentences_not_45_word_runs() -> None:
     line = (DATA / "heldout.jsonl").read_text(encoding="utf-8").splitlines()[0]
     caption = to_captions(json.loads(line))
@@ -100,15 +138,23 @@ def test_without_the_model_sentences_are_cut_by_length_as_before(monkeypatch) ->
     assert [len(s.text.split()) for s in out] == [40, 40, 40]
 
 
-def test_training_labels_sentence_ends_and_adds_spoken_openers() -> None:
+def test_training_windows_label_sentence_ends_and_add_spoken_openers() -> None:
+    import random
+
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
         import train_sentence_ends as train
     finally:
         sys.path.remove(str(REPO / "benchmarks"))
-    doc = [["the", "bill", "passed"], ["so", "what", "now"], ["we", "wait"]]
-    labels = [label for _, label in train.gaps(doc)]
-    assert labels == [0, 0, 1, 0, 0, 1, 0]
+    doc = [["the", "bill", "passed"], ["so", "what", "now"], ["we", "wait"]] * 10
+    cut = train.cut_windows([doc], random.Random(3), shortest=8)
+    words = [w for window, _ in cut for w in window]
+    labels = [y for _, window in cut for y in window]
+    flat = [w for s in doc for w in s]
+    start = len(flat) - len(words)
+    assert words == flat[start:]  # consecutive windows, from a random first word
+    assert labels == [int(i == len(s) - 1) for s in doc for i in range(len(s))][start:]
+    assert max(len(window) for window, _ in cut) <= WINDOW_WORDS + 2 * CONTEXT_WORDS
     spoken = train.spoken([[["a", "written", "claim"]] * 200], like=[doc])
     firsts = {s[0] for s in spoken[0]}
     assert "so" in firsts and "a" in firsts  # openers added at about the rate "like" has them

@@ -182,6 +182,11 @@ def format_table(report: dict[str, Any]) -> str:
                 f"{name:<22}{r['exact_rate']:>10.3f}{r['near_rate']:>10.3f}{r['overlap_rate']:>10.3f}"
                 f"{r['sentences']:>7}"
             )
+        lines.append("arguments of the punctuated run recovered from caption form (same type and span):")
+        lines.append(f"{'':22}{'exact':>10}{'near':>10}{'of':>7}")
+        for name in (*ARGUMENT_TYPES, "all"):
+            r = caption["recovery"][name]["arguments"]
+            lines.append(f"{name:<22}{r['exact_rate']:>10.3f}{r['near_rate']:>10.3f}{r['arguments']:>7}")
     return "\n".join(lines)
 
 
