@@ -193,14 +193,15 @@ def caption_run(docs: Sequence[dict[str, Any]], extractor: Extractor) -> tuple[l
             args = [r for r in reference if kind in ("all", r[0])]
             for key, n in argument_recovery(args, predicted).items():
                 whole[kind][key] = whole[kind].get(key, 0) + n
-    rates = {
-        kind: {**c, **{f"{k}_rate": round(c[k] / c["sentences"], 3) if c.get("sentences") else 0.0
-                       for k in ("exact", "near", "overlap")}}
+    def with_rates(counts: dict[str, int], whole_of: str, keys: tuple[str, ...]) -> dict[str, Any]:
+        n = counts.get(whole_of, 0)
+        return {**counts, **{f"{k}_rate": round(counts[k] / n, 3) if n else 0.0 for k in keys}}
+
+    rates: dict[str, Any] = {
+        kind: {**with_rates(c, "sentences", ("exact", "near", "overlap")),
+               "arguments": with_rates(whole[kind], "arguments", ("exact", "near"))}
         for kind, c in totals.items()
     }  # fmt: skip
-    for kind, c in whole.items():
-        rates[kind]["arguments"] = {**c, **{f"{k}_rate": round(c[k] / c["arguments"], 3) if c.get("arguments")
-                                            else 0.0 for k in ("exact", "near")}}  # fmt: skip
     return pairs, rates
 
 
