@@ -167,3 +167,25 @@ def test_training_windows_label_sentence_ends_and_add_spoken_openers(tmp_path: P
     spoken = train.spoken([[["a", "written", "claim"]] * 200], like=[doc])
     firsts = {s[0] for s in spoken[0]}
     assert "so" in firsts and "a" in firsts  # openers added at about the rate "like" has them
+
+
+def test_the_own_corpus_shares_no_text_with_the_held_out_transcripts() -> None:
+    """The restorer is scored on the held-out transcripts; a corpus written for its training must
+    not hold their sentences, or six-word runs of them."""
+
+    def runs(text: str) -> set[tuple[str, ...]]:
+        words = caption_form(text).split()
+        return {tuple(words[i : i + 6]) for i in range(len(words) - 5)}
+
+    held = set()
+    for line in (DATA / "heldout.jsonl").read_text(encoding="utf-8").splitlines():
+        for seg in json.loads(line)["segments"]:
+            held |= runs(seg["text"])
+    files = sorted((REPO / "benchmarks" / "data").glob("spoken_commentary*.jsonl"))
+    assert files
+    shared = []
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            shared += [(row["id"], s) for s in row["sentences"] if runs(s) & held]
+    assert not shared
