@@ -193,6 +193,7 @@ def caption_run(docs: Sequence[dict[str, Any]], extractor: Extractor) -> tuple[l
             args = [r for r in reference if kind in ("all", r[0])]
             for key, n in argument_recovery(args, predicted).items():
                 whole[kind][key] = whole[kind].get(key, 0) + n
+
     def with_rates(counts: dict[str, int], whole_of: str, keys: tuple[str, ...]) -> dict[str, Any]:
         n = counts.get(whole_of, 0)
         return {**counts, **{f"{k}_rate": round(counts[k] / n, 3) if n else 0.0 for k in keys}}
