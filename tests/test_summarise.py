@@ -244,3 +244,24 @@ def test_key_points_cover_each_type_before_more_of_one():
     # near-copies add nothing: covering them once is enough
     same = [Point("claim", "Bus fares rose again this spring.", i, i, None) for i in range(6)]
     assert len(cover(same, 4)[0]) == 1
+
+
+def test_a_one_voice_video_is_summarised_under_its_commentator_not_its_unnamed_speaker(store: Store):
+    """Diarization names the one voice "Speaker 1 of <title>" until the user names it; the gist
+    then says who the reader knows: the commentator. With several voices, the speaker speaks."""
+    from dataclasses import replace
+
+    from argmap.pipeline.extract.run import extract_videos
+
+    video = seed_video(store, TALK)
+    extract_videos(store, [video.id])
+    doc = load_document(store, video)
+    assert doc.arguments and doc.commentator
+    unnamed = f"Speaker 1 of {video.title}"
+    one_voice = replace(
+        doc, speakers={"s1": unnamed}, arguments=[replace(a, speaker=unnamed) for a in doc.arguments]
+    )
+    gist = default_summary(one_voice).gist
+    assert gist.startswith(doc.commentator) and "Speaker 1" not in gist, gist
+    two_voices = replace(one_voice, speakers={"s1": unnamed, "s2": "Speaker 2 of the same"})
+    assert default_summary(two_voices).gist.startswith(unnamed)

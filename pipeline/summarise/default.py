@@ -119,7 +119,16 @@ def _points(doc: TranscriptDoc, sentences: list[Sentence]) -> list[Point]:
     arguments; extraction that ran and found nothing means nothing is argued."""
     if doc.arguments or doc.extracted:
         return [
-            Point(a.type, a.text, a.start, a.end, a.speaker or doc.commentator, a.origin)
+            # Who argues: the speaker where the video has several; with one voice, the commentator
+            # ("Maya Ortiz argues ..."), not that voice's unnamed person ("Speaker 1 of <title>").
+            Point(
+                a.type,
+                a.text,
+                a.start,
+                a.end,
+                (len(doc.speakers) > 1 and a.speaker) or doc.commentator,
+                a.origin,
+            )
             for a in doc.arguments
             if a.type in _TYPE_WEIGHT
         ]
