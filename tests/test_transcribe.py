@@ -456,3 +456,13 @@ def test_base_model_transcribes_and_detects_language(base_cache: Path, shared_di
     assert transcript.model == "base"
     assert transcript.language == "en" and 0.5 < (transcript.language_probability or 0) <= 1
     assert wer(JFK_REFERENCE, joined(segments)) <= 0.15
+
+
+def test_a_window_without_words_is_dropped_only_where_speech_is_doubted() -> None:
+    # Without VAD, whisper read pink noise as "1.0%" (no_speech_prob 0.74, avg_logprob -0.78).
+    report = FilterReport()
+    doubted = [seg(0, 6, "1.0%", nsp=0.74, lp=-0.78), seg(6, 8, "¿Qué?", nsp=0.74, lp=-0.78)]
+    assert [s.text for s in filter_hallucinations(doubted, loud, report)] == ["¿Qué?"]
+    assert report.dropped == {"no_words": 1}
+    heard = [seg(0, 2, "1.0%", nsp=0.1), seg(2, 4, "2024.", nsp=0.3)]
+    assert [s.text for s in filter_hallucinations(heard, loud)] == ["1.0%", "2024."]

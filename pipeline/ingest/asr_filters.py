@@ -98,6 +98,9 @@ class FilterReport:
 
 # -- hallucination filters ---------------------------------------------------------------
 
+#: a letter of any script: a window without one holds no word
+_LETTER = re.compile(r"[^\W\d_]")
+
 
 def normalise(text: str) -> str:
     """Lower case, letters and digits only, single spaces: the form phrases are compared in."""
@@ -170,6 +173,9 @@ def filter_hallucinations(
 
     - nothing left after removing punctuation and music symbols: drop;
     - whisper's own no-speech rule (no_speech_prob > 0.6 and avg_logprob < -1.0): drop;
+    - no word at all (digits and symbols only, "1.0%") where the model doubts speech
+      (no_speech_prob > 0.5): drop; on noise it invents such strings, and a person saying
+      "one percent" is heard with confidence;
     - a known filler phrase where the audio is silent or the model doubts speech: drop;
     - an n-gram repeated back to back (a loop) covering over half the window: drop,
       otherwise collapse the loop to one copy and keep the rest;
@@ -183,6 +189,9 @@ def filter_hallucinations(
             continue
         if seg.no_speech_prob > 0.6 and seg.avg_logprob < -1.0:
             report.drop("no_speech")
+            continue
+        if seg.no_speech_prob > 0.5 and not _LETTER.search(seg.text):
+            report.drop("no_words")
             continue
         if is_filler(seg.text) and _looks_silent(seg, level(seg.start, seg.end) if level else None):
             report.drop("filler")
