@@ -263,12 +263,12 @@ def train(opts: argparse.Namespace, log: lc.Log) -> None:
         lr=opts.lr,
     )
     rng = random.Random(opts.seed)
+    own = [d for path in sorted(opts.own.glob("spoken_commentary*.jsonl")) for d in transcript_docs(path)]
+    fixed = dev_train * opts.dev_weight + own * opts.own_weight  # the same every epoch
     epochs = []
     for epoch in range(opts.epochs):
         docs = spoken(published_docs(opts.shared, opts.seed + epoch), dev, opts.seed + epoch)
-        own = [d for path in sorted(opts.own.glob("spoken_commentary*.jsonl")) for d in transcript_docs(path)]
-        own *= opts.own_weight
-        epochs.append(cut_windows(docs + dev_train * opts.dev_weight + own, rng))
+        epochs.append(cut_windows(docs + fixed, rng))
     per_epoch = len(epochs[0]) // opts.batch
     total = per_epoch * opts.epochs
     warmup = max(1, total // 20)
