@@ -170,8 +170,8 @@ def test_default_extractor_quality_floor(split: str, detection: float, typed: fl
 
 @pytest.mark.slow
 def test_heldout_caption_form_per_type_precision_and_recall():
-    # README: held-out in caption form, typed F1 0.800; per type precision / recall
-    # claim 0.844 / 0.829, critique 0.697 / 0.773, call to action 0.762 / 0.833.
+    # README: held-out in caption form, typed F1 0.797; per type precision / recall
+    # claim 0.848 / 0.800, critique 0.714 / 0.773, call to action 0.773 / 0.833.
     report = evaluate_file(DATA / "heldout.jsonl", captions=True)
     caption = report["caption_form"]
     assert caption["typed"]["f1"] >= 0.75
@@ -180,20 +180,20 @@ def test_heldout_caption_form_per_type_precision_and_recall():
         assert caption["per_type"][kind]["precision"] >= precision, kind
         assert caption["per_type"][kind]["recall"] >= recall, kind
     # Sentence by sentence, how much of the punctuated run's arguments the caption form gives
-    # back: measured exact 0.493, near 0.500, overlap 0.800; whole arguments exact 0.473, near
-    # 0.481 (README says why exact is low: the restored sentence ends).
+    # back: measured exact 0.507, near 0.557, overlap 0.800; whole arguments exact 0.489, near
+    # 0.550 (README says why exact is low: the restored sentence ends).
     recovered = caption["recovery"]["all"]
     assert recovered["sentences"] == sum(
         caption["recovery"][t]["sentences"] for t in ("claim", "critique", "call_to_action")
     )
     assert (
         recovered["overlap_rate"] >= 0.72
-        and recovered["near_rate"] >= 0.44
-        and recovered["exact_rate"] >= 0.43
+        and recovered["near_rate"] >= 0.49
+        and recovered["exact_rate"] >= 0.45
     )
     whole = recovered["arguments"]
     assert (
-        whole["arguments"] > 100 and whole["exact_rate"] >= 0.41 and whole["near_rate"] >= whole["exact_rate"]
+        whole["arguments"] > 100 and whole["exact_rate"] >= 0.43 and whole["near_rate"] >= whole["exact_rate"]
     )
     table = format_table(report)
     assert "caption form" in table and "recovered from caption form" in table
