@@ -28,8 +28,8 @@ decision threshold and the shortest sentence (boundary F1 after greedy decoding)
 written is the last one, where the learning rate has decayed to zero (``--keep last``); choosing it
 on those five transcripts too (``--keep best``) followed their noise: with 405 own transcripts it
 kept step 600 of 2,454 (validation F1 0.809 against 0.796 at the end), which found held-out ends
-at F1 0.722.
-The held-out transcripts are scored once, for the chosen model, and never used to choose. Only the
+at F1 0.722 (the switch to ``last`` came after that figure was seen). The held-out transcripts
+are scored once, for the written model, and nothing else is chosen on them. Only the
 weights are written (``pipeline/data/sentence_ends_lora.npz``); figures go to the README.
 """
 
