@@ -216,8 +216,16 @@ class Probe(SentenceEndModel):
 
 
 def choose(probe: Probe, docs: Sequence[Doc]) -> tuple[float, float, int]:
-    """(best boundary F1, threshold, shortest sentence) over the grid, on ``docs``."""
-    probabilities = [probe.probabilities([w for s in doc for w in s]).tolist() for doc in docs]
+    """(best boundary F1, threshold, shortest sentence) over the grid, on ``docs``; the model
+    being trained reads them in eval mode and is left in train mode."""
+    import torch
+
+    probe.trainer.model.eval()
+    try:
+        with torch.inference_mode():
+            probabilities = [probe.probabilities([w for s in doc for w in s]).tolist() for doc in docs]
+    finally:
+        probe.trainer.model.train()
     best = (-1.0, 0.5, 2)
     for threshold in GRID_THRESHOLD:
         for min_words in GRID_MIN_WORDS:
@@ -315,10 +323,7 @@ def train(opts: argparse.Namespace, log: lc.Log) -> None:
                 log(f"step {step}/{total} loss {running:.4f} {minutes:.1f} min")
             out_of_time = minutes > opts.max_minutes
             if step % opts.eval_every == 0 or step == total or out_of_time:
-                trainer.model.eval()
-                with torch.inference_mode():
-                    f1, threshold, min_words = choose(probe, validation)
-                trainer.model.train()
+                f1, threshold, min_words = choose(probe, validation)
                 log(f"step {step} validation boundary F1 {f1:.4f} (threshold {threshold}, min {min_words})")
                 if f1 > best[0] and opts.keep == "best":
                     best = (f1, step)
@@ -329,9 +334,7 @@ def train(opts: argparse.Namespace, log: lc.Log) -> None:
         if (time.time() - started) / 60 > opts.max_minutes:
             break
     if opts.keep == "last":
-        trainer.model.eval()
-        with torch.inference_mode():
-            f1, threshold, min_words = choose(probe, validation)
+        f1, threshold, min_words = choose(probe, validation)
         best = (f1, step)
         chosen = {"step": step, "threshold": threshold, "min_words": min_words}
         save(opts.out, trainer, chosen, f1, log)
