@@ -8,6 +8,8 @@ import json
 import socket
 from pathlib import Path
 
+import click
+import pytest
 from click.testing import CliRunner
 
 from argmap.pipeline.present.cli import cli
@@ -122,3 +124,90 @@ def test_retry_takes_the_options_its_failures_ask_for() -> None:
     result = CliRunner().invoke(cli, ["retry", "--help"])
     for flag in ("--cookies", "--max-filesize", "--max-duration", "--model", "--extractor", "--no-diarize"):
         assert flag in result.output, flag
+
+
+def _video(db: Path, video_id: str) -> tuple[str, str]:
+    """(title, commentator name) of a stored video."""
+    store = Store.open(db)
+    try:
+        video = store.video(video_id)
+        return video.title, store.commentator(video.commentator_id).name
+    finally:
+        store.close()
+
+
+def test_rerun_keeps_the_title_and_commentator_the_user_gave(tmp_path: Path) -> None:
+    """What the user typed once is not replaced by what a later plain run guesses from the file."""
+    db = tmp_path / "t.db"
+    text = _write(tmp_path / "inbox", "ep12.txt", ["The tariffs are a mistake.", "Fund open research."])
+    given = ["--title", "Tariffs", "--commentator", "Dana"]
+    first = _report("ingest", str(text), "--db", str(db), *given, *FAST)
+    video_id = first["videos"][0]["video_id"]
+    assert _video(db, video_id) == ("Tariffs", "Dana")
+    for extra in ([], ["--force"]):
+        again = _report("ingest", str(text), "--db", str(db), *extra, *FAST)
+        assert again["ok"]
+        assert _video(db, video_id) == ("Tariffs", "Dana")
+    # and a new choice, typed again, does win
+    _report("ingest", str(text), "--db", str(db), "--title", "Trade", "--commentator", "Marco", *FAST)
+    assert _video(db, video_id) == ("Trade", "Marco")
+
+
+def test_title_for_several_sources_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    one = _write(tmp_path / "in", "a.txt", ["Open models have caught up."])
+    two = _write(tmp_path / "in", "b.txt", ["Closed models still lead."])
+    code, out = _invoke("ingest", str(one), str(two), "--db", str(db), "--title", "Both", *FAST)
+    assert code == 2 and "--title names one file" in out
+    assert not db.exists() or _counts(db)["videos"] == 0
+
+
+def test_export_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "e.db"
+    text = _write(tmp_path / "in", "a.txt", ["The tariffs are a mistake."])
+    assert _report("ingest", str(text), "--db", str(db), *FAST)["ok"]
+    result = CliRunner().invoke(
+        cli, ["export", "--db", str(db), "--format", "json", "-o", str(tmp_path / "no" / "such" / "map.json")]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    (error,) = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert "no such file or directory" in error.lower() and "map.json" in error
+
+
+def test_key_points_file_saved_as_utf16_is_read(tmp_path: Path) -> None:
+    """Windows editors save UTF-16 with a BOM; a key-points file in it reads like UTF-8, and a
+    file in neither is one clear line."""
+    from argmap.pipeline.present.cli_helpers import read_user_text
+
+    points = tmp_path / "points.txt"
+    points.write_text("# mine\nTariffs hurt consumers\nOpen models help\n", encoding="utf-16")
+    lines = read_user_text(str(points)).splitlines()
+    assert lines == ["# mine", "Tariffs hurt consumers", "Open models help"]
+    points.write_bytes("\ufeffTariffs hurt\n".encode())
+    assert read_user_text(str(points)) == "Tariffs hurt\n"
+    points.write_bytes(b"caf\xe9 \xff\n")
+    with pytest.raises(click.ClickException, match="not UTF-8 or UTF-16"):
+        read_user_text(str(points))
+
+
+def test_text_transcript_keeps_the_hours_of_a_very_long_recording(tmp_path: Path) -> None:
+    """A 100-hour stream's times are written whole, and read back as they were."""
+    db = tmp_path / "l.db"
+    vtt = tmp_path / "in" / "marathon.vtt"
+    vtt.parent.mkdir()
+    vtt.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nThe tariffs are a mistake.\n\n"
+        "100:00:05.250 --> 100:00:08.000\nWe must fund open research.\n",
+        encoding="utf-8",
+    )
+    assert _report("ingest", str(vtt), "--db", str(db), *FAST)["ok"]
+    code, out = _invoke("transcript", "marathon", "--db", str(db))
+    assert code == 0, out
+    lines = [line for line in out.splitlines() if line.startswith("[")]
+    assert lines[0].startswith("[00:00:01] ") and lines[-1].startswith("[100:00:05] "), lines
+    again = tmp_path / "in" / "again.txt"
+    again.write_text(out, encoding="utf-8")
+    assert _report("ingest", str(again), "--db", str(db), *FAST)["ok"]
+    code, back = _invoke("transcript", "again", "--db", str(db))
+    assert [line for line in back.splitlines() if line.startswith("[")] == lines

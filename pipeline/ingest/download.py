@@ -444,12 +444,13 @@ def _merge_video(store: Store, video_id: str, updates: dict[str, Any], *, overwr
 def register(store: Store, entry: Entry) -> None:
     """Store an entry's commentator and video, keeping what earlier runs already learned."""
     with store.transaction():
-        if entry.commentator is not None:
+        known = store.has_video(entry.video.id)
+        if entry.commentator is not None and not (known and "commentator_id" in entry.guessed):
             store.upsert_commentator(entry.commentator)
-        if not store.has_video(entry.video.id):
+        if not known:
             store.upsert_video(entry.video)
             return
-        updates = {k: v for k, v in vars(entry.video).items() if k != "id"}
+        updates = {k: v for k, v in vars(entry.video).items() if k != "id" and k not in entry.guessed}
         # What the source says now wins over what it said before, except where the
         # download learned more (media path) or the source is silent.
         keep = {"media_path"}

@@ -78,6 +78,9 @@ class Entry:
     info: dict[str, Any] | None = None  # the yt-dlp entry (unresolved for feeds and playlists)
     path: Path | None = None  # the local file, for kinds file and import
     extra: dict[str, Any] = field(default_factory=dict)
+    #: video fields guessed from the file (its name, its folder): they fill a new row but never
+    #: replace what an earlier run stored, which may be what the user typed (--title, --commentator)
+    guessed: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -171,7 +174,10 @@ def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
         extractor="file",
         media_path=str(resolved) if kind == "file" else None,
     )
-    return Entry(video=video, commentator=commentator, kind=kind, path=resolved)
+    guessed = {"title"} if not (title and title == options.title) else set()
+    if not options.commentator:
+        guessed.add("commentator_id")
+    return Entry(video=video, commentator=commentator, kind=kind, path=resolved, guessed=frozenset(guessed))
 
 
 def _text_title(path: Path) -> str | None:

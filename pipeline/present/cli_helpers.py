@@ -7,6 +7,7 @@ import functools
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
@@ -72,6 +73,11 @@ def friendly_errors(fn: F) -> F:
         except sqlite3.DatabaseError as err:  # disk full, read-only file, a lock held too long
             first = (str(err).strip().splitlines() or [type(err).__name__])[0]
             raise click.ClickException(f"database error: {first}") from err
+        except BrokenPipeError:
+            raise
+        except OSError as err:  # an output folder that does not exist, a file we may not write
+            where = f": {err.filename}" if err.filename else ""
+            raise click.ClickException(f"{err.strerror or err}{where}") from err
 
     return wrapper  # type: ignore[return-value]
 
@@ -86,6 +92,19 @@ _CONTROL = re.compile(
     r"|\x1b(?![\[\]])[ -~]?"  # other escapes
     r"|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]"  # C0 (but tab, newline, CR, ESC) and C1
 )
+
+
+def read_user_text(path: str) -> str:
+    """A text file the user names on the command line: UTF-8 (with or without a BOM) or UTF-16
+    with its BOM, as Windows editors save it; anything else is one clear error."""
+    data = Path(path).read_bytes()
+    try:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        why = f"{err.reason} at byte {err.start}"
+        raise click.ClickException(f"{path}: not UTF-8 or UTF-16 text ({why})") from err
 
 
 def strip_control(text: str) -> str:

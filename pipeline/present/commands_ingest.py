@@ -276,6 +276,8 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     from argmap.pipeline.runner import ingest as run_ingest
 
     as_json = opts.pop("as_json")
+    if opts["title"] and len(sources) > 1:
+        raise click.UsageError("--title names one file; give it one source at a time")
     options = _run_options(
         opts,
         commentator=opts["commentator"],

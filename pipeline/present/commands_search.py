@@ -13,6 +13,7 @@ from argmap.pipeline.present.cli_helpers import (
     llm_flags,
     llm_options,
     open_store,
+    read_user_text,
 )
 
 # -- embedding, search and compare commands (embed, search, compare) ----------------
@@ -304,8 +305,6 @@ def compare(
         argmap compare --commentator Dana --commentator Marco --json
         argmap compare --key-points points.txt
         argmap compare --update            # after ingesting more videos"""
-    from pathlib import Path
-
     from argmap.pipeline.compare.clustering import DEFAULT_THRESHOLD
     from argmap.pipeline.compare.clustering import compare as run_cluster
     from argmap.pipeline.compare.kpa import kpa_compare
@@ -326,7 +325,7 @@ def compare(
     else:
         given = None
         if key_points_file:
-            given = [line.strip() for line in Path(key_points_file).read_text(encoding="utf-8").splitlines()]
+            given = [line.strip() for line in read_user_text(key_points_file).splitlines()]
             given = [g for g in given if g and not g.startswith("#")]
             if not given:
                 raise click.UsageError(f"{key_points_file} holds no key points (one per line)")

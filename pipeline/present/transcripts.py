@@ -70,7 +70,7 @@ def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
         # "[mm:ss] Name: text" lines: readable, and the caption importer reads them back.
         long = any(s.start >= 3600 for s in segments)
         return "".join(
-            f"[{timecode(s.start, '.', always_hours=long)[:8]}] {_prefix(who(s))}{s.text}\n" for s in segments
+            f"[{timecode(s.start, always_hours=long)}] {_prefix(who(s))}{s.text}\n" for s in segments
         )
     if fmt == "vtt":
         blocks = ["WEBVTT\n"]
