@@ -386,8 +386,9 @@ class Store:
     def remove_video(self, video_id: str) -> None:
         """Delete a video and everything derived from it, in one transaction.
 
-        Key points and relations that referred to its arguments go with them (the
-        ``arguments_drop_comparison`` trigger); a commentator left with no video goes too.
+        Its arguments leave the key points they were members of, which are recounted from the
+        members that stay; a key point labelled by one of them, or left empty, goes (the
+        ``arguments_leave_comparison`` trigger). A commentator left with no video goes too.
         """
         video = self.video(video_id)
         with self.transaction():
@@ -452,14 +453,21 @@ class Store:
         *,
         stage: str = "extract",
     ) -> None:
-        """Replace one extractor version's arguments for a video; other versions are kept."""
+        """Replace one extractor version's arguments for a video; other versions are kept.
+
+        An argument made again (same id: same video, extractor, version, place and quote) is
+        updated in place, so the key points and relations a comparison stored for it stay; only
+        arguments the new run no longer makes are deleted.
+        """
         with self.transaction():
+            keep = [a.id for a in arguments]
             self.db.execute(
-                "delete from arguments where video_id = ? and extractor = ? and extractor_version = ?",
-                [video_id, extractor, version],
+                "delete from arguments where video_id = ? and extractor = ? and extractor_version = ?"
+                " and id not in (select value from json_each(?))",
+                [video_id, extractor, version, json.dumps(keep)],
             )
             if arguments:
-                self.db["arguments"].insert_all([to_row(a) for a in arguments])  # type: ignore[union-attr]
+                self.db["arguments"].upsert_all([to_row(a) for a in arguments], pk="id")  # type: ignore[union-attr]
             self.mark(video_id, stage, "done")
 
     def arguments(self, video_id: str | None = None) -> list[Argument]:

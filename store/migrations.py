@@ -314,3 +314,47 @@ def m007_segment_kind_language_and_argument_origin(db: Database) -> None:
         ALTER TABLE arguments ADD COLUMN origin TEXT
         """,
     )
+
+
+@migrations()
+def m008_comparison_keeps_other_arguments(db: Database) -> None:
+    # m004 dropped every key point one of whose arguments went, so removing one video (or
+    # re-extracting it) emptied key points that other commentators' arguments still made. Now an
+    # argument that goes leaves its key points, which are recounted from the members that stay.
+    # A key point still goes when its label argument goes (its label and the vector that
+    # `compare --update` matches against came from it) or when no member is left.
+    # One statement per execute: the trigger body's semicolons must not be split apart by _run.
+    db.execute("DROP TRIGGER arguments_drop_comparison")
+    db.execute(
+        """
+        CREATE TRIGGER arguments_leave_comparison BEFORE DELETE ON arguments
+        BEGIN
+            DELETE FROM argument_relations
+             WHERE source_argument_id = old.id OR target_argument_id = old.id
+                OR key_point_id IN (SELECT id FROM key_points WHERE label_argument_id = old.id);
+            DELETE FROM key_point_members
+             WHERE argument_id = old.id
+                OR key_point_id IN (SELECT id FROM key_points WHERE label_argument_id = old.id);
+            DELETE FROM key_points
+             WHERE label_argument_id = old.id
+                OR id NOT IN (SELECT key_point_id FROM key_point_members);
+            UPDATE key_points
+               SET size = (SELECT count(*) FROM key_point_members m WHERE m.key_point_id = key_points.id),
+                   commentators = (
+                       SELECT count(DISTINCT coalesce(v.commentator_id, 'null'))
+                         FROM key_point_members m
+                         JOIN arguments a ON a.id = m.argument_id
+                         JOIN videos v ON v.id = a.video_id
+                        WHERE m.key_point_id = key_points.id),
+                   prevalence = (
+                       SELECT json_group_object(who, n) FROM (
+                           SELECT coalesce(v.commentator_id, 'null') AS who, count(*) AS n
+                             FROM key_point_members m
+                             JOIN arguments a ON a.id = m.argument_id
+                             JOIN videos v ON v.id = a.video_id
+                            WHERE m.key_point_id = key_points.id
+                            GROUP BY who ORDER BY who))
+             WHERE size <> (SELECT count(*) FROM key_point_members m WHERE m.key_point_id = key_points.id);
+        END
+        """
+    )
