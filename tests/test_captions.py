@@ -162,6 +162,31 @@ def test_read_caption_file_by_suffix_and_legacy_encoding(tmp_path: Path) -> None
     assert len(read_caption_file(vtt)) == 3
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_files_saved_as_unicode_by_windows_editors_are_read(tmp_path: Path, encoding: str) -> None:
+    """Notepad's "Unicode" is UTF-16 with a byte-order mark; SRT and pasted text in it read as text."""
+    mark = "\ufeff" if encoding == "utf-16-be" else ""
+    srt = tmp_path / "talk.srt"
+    srt.write_bytes(
+        (mark + "1\r\n00:00:01,000 --> 00:00:02,000\r\nCaf\u00e9 cr\u00e8me \u2013 ok\r\n").encode(encoding)
+    )
+    assert texts(read_caption_file(srt)) == ["Café crème \u2013 ok"]
+    txt = tmp_path / "talk.txt"
+    txt.write_bytes((mark + "The tariffs are a mistake. We must fund research.\n").encode(encoding))
+    assert " ".join(texts(read_caption_file(txt))).startswith("The tariffs are a mistake.")
+
+
+def test_a_head_cut_inside_a_character_still_decodes() -> None:
+    from argmap.pipeline.text import decode_file_text
+
+    text = "Caf\u00e9 \u2013 title\nmore"
+    for encoding in ("utf-8", "utf-16"):
+        raw = text.encode(encoding)
+        for cut in range(len(raw)):
+            head = decode_file_text(raw[:cut], head=True)
+            assert text.startswith(head.rstrip("\ufffd")), (encoding, cut, head)
+
+
 def test_cues_to_segments_orders_and_ids() -> None:
     cues = [Cue(5.0, 6.0, "second"), Cue(1.0, 2.0, " first "), Cue(7.0, 6.5, "third"), Cue(8.0, 9.0, "  ")]
     segments = cues_to_segments(cues, transcript_id="file:x/captions", video_id="file:x")

@@ -5,6 +5,7 @@ the store are the real ones."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
 
@@ -211,3 +212,13 @@ def test_text_transcript_keeps_the_hours_of_a_very_long_recording(tmp_path: Path
     assert _report("ingest", str(again), "--db", str(db), *FAST)["ok"]
     code, back = _invoke("transcript", "again", "--db", str(db))
     assert [line for line in back.splitlines() if line.startswith("[")] == lines
+
+
+def test_compare_says_why_nothing_was_formed(tmp_path: Path) -> None:
+    """Arguments that make no point twice are not reported as no arguments."""
+    db = tmp_path / "c.db"
+    text = _write(tmp_path / "in", "a.txt", ["The tariffs are a mistake.", "Bike lanes make streets safer."])
+    assert _report("ingest", str(text), "--db", str(db), "--extractor", "rules")["ok"]
+    code, out = _invoke("compare", "--db", str(db))
+    assert code == 0, out
+    assert re.match(r"no key point formed from [12] argument\(s\)", out), out

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from argmap.pipeline.errors import MediaError
 from argmap.pipeline.ingest.structure import blocks
-from argmap.pipeline.text import clean_speech
+from argmap.pipeline.text import clean_speech, decode_file_text
 from argmap.store import Segment, Speaker
 
 #: speaking rate used to give untimed text plausible times (words per second)
@@ -253,12 +253,7 @@ def read_caption_file(path: str | Path) -> list[Cue]:
         raw = path.read_bytes()
     except OSError as err:
         raise MediaError(f"cannot read {path}: {err.strerror or err}") from err
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Old subtitle files are often Latin-1 / Windows-1252; every byte decodes there.
-        text = raw.decode("cp1252", errors="replace")
-    cues = parse_captions(text, fmt)
+    cues = parse_captions(decode_file_text(raw), fmt)
     if not cues:
         raise MediaError(f"{path.name}: no caption text found in the file")
     return cues

@@ -40,7 +40,7 @@ from argmap.pipeline.ingest.ytdlp import (
     plain_url,
     published_date,
 )
-from argmap.pipeline.text import MAX_NAME, clean_line, clean_text
+from argmap.pipeline.text import MAX_NAME, clean_line, clean_text, decode_file_text
 from argmap.store import Commentator, Video, make_id
 from argmap.store.lookup import file_video_id
 
@@ -188,14 +188,10 @@ def _text_title(path: Path) -> str | None:
     try:
         with open(path, "rb") as fh:
             head = fh.read(8192)
-        head = head[: head.rfind(b"\n") + 1] or head  # never cut a character in two
     except OSError:
         return None  # the import says what is wrong with the file
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = head.decode("cp1252", errors="replace")
-    return title_line(text)
+    text = decode_file_text(head, head=True)
+    return title_line(text[: text.rfind("\n") + 1] or text)  # never a line cut in two
 
 
 def entry_for_stored(video: Video) -> Entry:

@@ -354,7 +354,11 @@ def compare(
         echo_json(result.as_dict())
         return
     if not result.key_points and not result.unique:
-        click.echo("no arguments to compare (run `argmap extract` first?)")
+        if result.arguments:  # arguments were there, but no point was made twice
+            hint = "a key point needs 2 matching arguments; try more videos or commentators"
+            click.echo(f"no key point formed from {result.arguments} argument(s) ({hint})")
+        else:
+            click.echo("no arguments to compare (run `argmap extract` first?)")
         return
     click.echo(f"{len(result.key_points)} shared key points from {result.arguments} arguments")
     for n, kp in enumerate(result.key_points, start=1):
