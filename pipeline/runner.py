@@ -212,6 +212,8 @@ def _run(
             store.reset_stages(entry.id, [n for n in stage_names if n != "download"])
     already = {e.id for e in entries if _finished(store, e.id, stage_names)}
     active = [e.id for e in entries if e.id not in already]
+    for video_id in active:
+        store.mark_pending(video_id, stage_names)
     if already:
         reporter.info(f"{len(already)} video(s) already processed, skipped (--force redoes them)")
     ctx = StageContext(

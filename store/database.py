@@ -357,6 +357,20 @@ class Store:
         s = self.status(video_id, stage)
         return bool(s and s.status == "done")
 
+    def mark_pending(self, video_id: str, stages: Iterable[str]) -> None:
+        """Record that a run is about to do these stages, where no outcome is stored yet, so a run
+        killed half way leaves the video ``pending`` rather than looking finished."""
+        now = _now()
+        rows = [
+            {"video_id": video_id, "stage": name, "status": "pending", "attempts": 0, "permanent": 0,
+             "updated_at": now}
+            for name in stages
+            if name in STAGES
+        ]  # fmt: skip
+        if rows:
+            with self.transaction():
+                self.db["stage_status"].insert_all(rows, ignore=True)  # type: ignore[union-attr]
+
     def reset_stages(self, video_id: str, stages: Iterable[str]) -> None:
         """Forget the given stages' outcomes for a video, so the next run does them again."""
         names = list(stages)

@@ -289,6 +289,50 @@ def test_an_unknown_stage_stops_the_run_before_any_source_is_stored(tmp_path: Pa
         store.close()
 
 
+def test_a_run_killed_half_way_leaves_the_video_pending(tmp_path: Path) -> None:
+    """Stages a run set out to do are recorded as pending first, so a video whose run died after
+    extraction does not look finished (`videos --status done`), and the next run completes it."""
+    from argmap.pipeline.runner import build_stages
+
+    transcript = tmp_path / "talk.txt"
+    transcript.write_text("The tariffs are a mistake. We must fund open research.\n", encoding="utf-8")
+    options = IngestOptions(embed=False, extractor="rules")
+    store = Store.open(tmp_path / "k.db")
+    try:
+        stages = build_stages(options, store)
+        names = [s.name for s in stages]
+        assert "extract" in names and "summarise" in names
+
+        class Killed:  # the process dies while summarising
+            name, requires, uses_media, kind = "summarise", ("extract",), False, "cpu"
+
+            def open(self, ctx: Any) -> None:
+                pass
+
+            def run(self, ctx: Any, video: Any) -> None:
+                raise KeyboardInterrupt
+
+            def close(self) -> None:
+                pass
+
+        with pytest.raises(KeyboardInterrupt):
+            ingest(
+                store,
+                [str(transcript)],
+                options,
+                stages=[s if s.name != "summarise" else Killed() for s in stages],
+            )
+        (row,) = video_rows(store)
+        assert row["status"] == "pending" and row["stages"]["extract"]["status"] == "done"
+        assert row["stages"]["summarise"]["status"] == "pending"
+        assert video_rows(store, "done") == []
+        (outcome,) = ingest(store, [str(transcript)], options).outcomes
+        assert outcome.state == "done"
+        assert video_rows(store, "done")[0]["stages"].keys() == set(names)
+    finally:
+        store.close()
+
+
 def test_canonical_ids_need_no_network() -> None:
     import yt_dlp
 
