@@ -358,3 +358,49 @@ def m008_comparison_keeps_other_arguments(db: Database) -> None:
         END
         """
     )
+
+
+@migrations()
+def m009_recount_key_points_by_voice(db: Database) -> None:
+    # m008 recounted a key point by channel, but compare counts a video with several speakers voice
+    # by voice (the speaker's person), and writes "" for no commentator: a shared debate point lost
+    # its persons on recount. This trigger recounts as compare does (pipeline.compare.clustering,
+    # Member.commentator_id; a test holds the two together), touches only the key points the
+    # argument was in, and indexes the lookups so deleting a video's arguments stays cheap.
+    db.execute("DROP TRIGGER arguments_leave_comparison")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_key_point_members_argument ON key_point_members(argument_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_key_points_label ON key_points(label_argument_id)")
+    voices = """
+        SELECT CASE WHEN sp.person_id IS NOT NULL
+                     AND (SELECT count(*) FROM speakers s2 WHERE s2.video_id = a.video_id) > 1
+                    THEN sp.person_id ELSE coalesce(v.commentator_id, '') END AS who
+          FROM key_point_members m
+          JOIN arguments a ON a.id = m.argument_id
+          JOIN videos v ON v.id = a.video_id
+          LEFT JOIN segments sg ON sg.transcript_id = a.transcript_id AND sg.idx = a.seg_first
+          LEFT JOIN speakers sp ON sp.id = sg.speaker_id
+         WHERE m.key_point_id = key_points.id AND m.argument_id <> old.id
+    """
+    db.execute(
+        f"""
+        CREATE TRIGGER arguments_leave_comparison BEFORE DELETE ON arguments
+        BEGIN
+            UPDATE key_points
+               SET size = (SELECT count(*) FROM key_point_members m
+                            WHERE m.key_point_id = key_points.id AND m.argument_id <> old.id),
+                   commentators = (SELECT count(DISTINCT who) FROM ({voices})),
+                   prevalence = coalesce(
+                       (SELECT json_group_object(who, n) FROM (
+                           SELECT who, count(*) AS n FROM ({voices}) GROUP BY who ORDER BY who)),
+                       '{{}}')
+             WHERE id IN (SELECT key_point_id FROM key_point_members WHERE argument_id = old.id);
+            DELETE FROM argument_relations
+             WHERE source_argument_id = old.id OR target_argument_id = old.id
+                OR key_point_id IN (SELECT id FROM key_points WHERE label_argument_id = old.id OR size = 0);
+            DELETE FROM key_point_members
+             WHERE argument_id = old.id
+                OR key_point_id IN (SELECT id FROM key_points WHERE label_argument_id = old.id OR size = 0);
+            DELETE FROM key_points WHERE label_argument_id = old.id OR size = 0;
+        END
+        """
+    )

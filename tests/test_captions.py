@@ -176,6 +176,18 @@ def test_files_saved_as_unicode_by_windows_editors_are_read(tmp_path: Path, enco
     assert " ".join(texts(read_caption_file(txt))).startswith("The tariffs are a mistake.")
 
 
+def test_title_of_a_short_legacy_encoded_text_keeps_its_last_letter(tmp_path: Path) -> None:
+    from argmap.pipeline.ingest.sources import _text_title
+
+    article = tmp_path / "a.txt"
+    for text in (
+        "Best of Paris: Caf\u00e9",
+        "Best of Paris: Caf\u00e9\r\n",
+    ):  # its one accent is the last letter
+        article.write_bytes(text.encode("cp1252"))
+        assert _text_title(article) == "Best of Paris: Caf\u00e9"
+
+
 def test_a_head_cut_inside_a_character_still_decodes() -> None:
     from argmap.pipeline.text import decode_file_text
 

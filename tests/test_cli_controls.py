@@ -145,9 +145,9 @@ def test_rerun_keeps_the_title_and_commentator_the_user_gave(tmp_path: Path) -> 
     first = _report("ingest", str(text), "--db", str(db), *given, *FAST)
     video_id = first["videos"][0]["video_id"]
     assert _video(db, video_id) == ("Tariffs", "Dana")
-    for extra in ([], ["--force"]):
+    for extra, state in (([], "skipped"), (["--force"], "done")):
         again = _report("ingest", str(text), "--db", str(db), *extra, *FAST)
-        assert again["ok"]
+        assert again["videos"][0]["state"] == state  # the guess did not make the summary due again
         assert _video(db, video_id) == ("Tariffs", "Dana")
     # and a new choice, typed again, does win
     _report("ingest", str(text), "--db", str(db), "--title", "Trade", "--commentator", "Marco", *FAST)
@@ -159,6 +159,8 @@ def test_title_for_several_sources_is_refused_before_anything_runs(tmp_path: Pat
     one = _write(tmp_path / "in", "a.txt", ["Open models have caught up."])
     two = _write(tmp_path / "in", "b.txt", ["Closed models still lead."])
     code, out = _invoke("ingest", str(one), str(two), "--db", str(db), "--title", "Both", *FAST)
+    assert code == 2 and "--title names one file" in out
+    code, out = _invoke("ingest", str(tmp_path / "in"), "--db", str(db), "--title", "Both", *FAST)
     assert code == 2 and "--title names one file" in out
     assert not db.exists() or _counts(db)["videos"] == 0
 

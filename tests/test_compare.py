@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -246,15 +247,37 @@ def test_shared_seeds_claim_lands_in_one_key_point(store: Store, shared_dir: Pat
 
 
 def _key_points(store: Store) -> dict[str, dict]:  # type: ignore[type-arg]
+    """Stored key points with their members, each member's voice named by compare's own rule."""
+    from argmap.pipeline.compare.clustering import Member
+    from argmap.store.queries import arguments_in_context
+
+    voice = {a.id: Member(a, 0.0, "", False).commentator_id for a in arguments_in_context(store)}
     rows = store.rows("select * from key_points")
-    members = store.rows(
-        """select m.key_point_id, m.argument_id, v.commentator_id from key_point_members m
-           join arguments a on a.id = m.argument_id join videos v on v.id = a.video_id"""
-    )
     out = {r["id"]: {**r, "prevalence": json.loads(r["prevalence"]), "members": {}} for r in rows}
-    for m in members:
-        out[m["key_point_id"]]["members"][m["argument_id"]] = m["commentator_id"]
+    for m in store.rows("select key_point_id, argument_id from key_point_members"):
+        out[m["key_point_id"]]["members"][m["argument_id"]] = voice[m["argument_id"]]
     return out
+
+
+def _two_voices(store: Store, video_id: str) -> None:
+    """The video becomes a conversation: two speakers, each linked to a person, taking turns."""
+    from argmap.store import Person, Speaker
+
+    people = [Person(id=f"p-{n}", name=n, named=True) for n in ("Ana", "Bo")]
+    store.upsert("persons", people)
+    speakers = [
+        Speaker(
+            id=Speaker.make_id(video_id, p.name),
+            video_id=video_id,
+            label=p.name,
+            source="voice",
+            person_id=p.id,
+        )
+        for p in people
+    ]
+    store.upsert("speakers", speakers)
+    for seg in store.segments(store.transcript(video_id).id):  # type: ignore[union-attr]
+        store.db["segments"].update(seg.id, {"speaker_id": speakers[seg.idx % 2].id})  # type: ignore[union-attr]
 
 
 def test_re_extracting_the_same_arguments_keeps_the_comparison(seeded: Store) -> None:
@@ -271,9 +294,14 @@ def test_re_extracting_the_same_arguments_keeps_the_comparison(seeded: Store) ->
 
 
 def test_arguments_that_go_leave_other_commentators_key_points_recounted(seeded: Store) -> None:
+    """The recount is compare's own: a conversation's voices count one by one, not as one channel."""
+    _two_voices(seeded, "test:marco_bianchi")
     _tiny_embeddings(seeded)
     compare(seeded, model="tiny-test-model", threshold=0.9)
     before = _key_points(seeded)
+    for kp in before.values():  # as compare wrote them
+        assert kp["prevalence"] == dict(Counter(kp["members"].values()))
+    assert any({"p-Ana", "p-Bo"} & set(kp["prevalence"]) for kp in before.values())
     dana = seeded.arguments("test:dana_reyes")
     gone = {a.id for a in dana[2:]}
     seeded.save_arguments("test:dana_reyes", "test", "1", dana[:2])
@@ -291,9 +319,7 @@ def test_arguments_that_go_leave_other_commentators_key_points_recounted(seeded:
             continue
         now = after[kp_id]
         assert now["members"] == left
-        prevalence: dict[str, int] = {}
-        for who in left.values():
-            prevalence[who] = prevalence.get(who, 0) + 1
+        prevalence = dict(Counter(left.values()))
         assert (now["size"], now["commentators"]) == (len(left), len(prevalence))
         assert now["prevalence"] == prevalence
         recounted += len(left) < len(kp["members"])

@@ -457,7 +457,8 @@ def register(store: Store, entry: Entry) -> None:
         overwrite = tuple(k for k, v in updates.items() if k not in keep and v not in (None, ""))
         before = store.video(entry.video.id).commentator_id
         _merge_video(store, entry.video.id, updates, overwrite=overwrite)
-        if entry.video.commentator_id and before not in (None, entry.video.commentator_id):
+        given = "commentator_id" not in entry.guessed  # a guess never replaced the stored one
+        if given and entry.video.commentator_id and before not in (None, entry.video.commentator_id):
             # A new commentator (--commentator on a re-ingest): the old one may be left with no
             # video, and the gist names who argues, so the summary is due again.
             store.drop_orphan_commentators()

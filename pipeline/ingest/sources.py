@@ -190,7 +190,7 @@ def _text_title(path: Path) -> str | None:
             head = fh.read(8192)
     except OSError:
         return None  # the import says what is wrong with the file
-    text = decode_file_text(head, head=True)
+    text = decode_file_text(head, head=len(head) == 8192)  # a shorter read is the whole file
     return title_line(text[: text.rfind("\n") + 1] or text)  # never a line cut in two
 
 

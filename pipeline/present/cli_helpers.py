@@ -73,11 +73,12 @@ def friendly_errors(fn: F) -> F:
         except sqlite3.DatabaseError as err:  # disk full, read-only file, a lock held too long
             first = (str(err).strip().splitlines() or [type(err).__name__])[0]
             raise click.ClickException(f"database error: {first}") from err
-        except BrokenPipeError:
-            raise
-        except OSError as err:  # an output folder that does not exist, a file we may not write
-            where = f": {err.filename}" if err.filename else ""
-            raise click.ClickException(f"{err.strerror or err}{where}") from err
+        except OSError as err:
+            # A path the user named: an output folder that does not exist, a file we may not
+            # write. Errors without a path (a socket, a broken pipe) are not about their input.
+            if not err.filename or isinstance(err, BrokenPipeError):
+                raise
+            raise click.ClickException(f"{err.strerror or err}: {err.filename}") from err
 
     return wrapper  # type: ignore[return-value]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -276,8 +277,8 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     from argmap.pipeline.runner import ingest as run_ingest
 
     as_json = opts.pop("as_json")
-    if opts["title"] and len(sources) > 1:
-        raise click.UsageError("--title names one file; give it one source at a time")
+    if opts["title"] and (len(sources) > 1 or Path(sources[0]).is_dir()):
+        raise click.UsageError("--title names one file; give it one file at a time")
     options = _run_options(
         opts,
         commentator=opts["commentator"],
