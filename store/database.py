@@ -374,19 +374,25 @@ class Store(StageStatusMixin):
     ) -> None:
         """Replace one extractor version's arguments for a video; other versions are kept.
 
-        An argument made again (same id: same video, extractor, version, place and quote) is
-        updated in place, so the key points and relations a comparison stored for it stay; only
-        arguments the new run no longer makes are deleted.
+        An argument made again exactly (same row) stays as it is, so the key points and relations
+        a comparison stored for it stay; one the new run no longer makes, or makes differently
+        (another type, text or target for the same quote: an LLM run), is deleted with its place
+        in any comparison, and the new one is inserted.
         """
+        rows = {r["id"]: r for r in (to_row(a) for a in arguments)}
         with self.transaction():
-            keep = [a.id for a in arguments]
-            self.db.execute(
-                "delete from arguments where video_id = ? and extractor = ? and extractor_version = ?"
-                " and id not in (select value from json_each(?))",
-                [video_id, extractor, version, json.dumps(keep)],
+            stored = self.rows(
+                "select * from arguments where video_id = ? and extractor = ? and extractor_version = ?",
+                [video_id, extractor, version],
             )
-            if arguments:
-                self.db["arguments"].upsert_all([to_row(a) for a in arguments], pk="id")  # type: ignore[union-attr]
+            same = {r["id"] for r in stored if rows.get(r["id"]) == {k: r[k] for k in rows.get(r["id"], {})}}
+            gone = [r["id"] for r in stored if r["id"] not in same]
+            self.db.execute(
+                "delete from arguments where id in (select value from json_each(?))", [json.dumps(gone)]
+            )
+            new = [row for id_, row in rows.items() if id_ not in same]
+            if new:
+                self.db["arguments"].insert_all(new)  # type: ignore[union-attr]
             self.mark(video_id, stage, "done")
 
     def arguments(self, video_id: str | None = None) -> list[Argument]:

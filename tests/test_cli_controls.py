@@ -58,6 +58,38 @@ def test_force_redoes_done_videos_without_duplicates(tmp_path: Path) -> None:
     assert _counts(Path(db)) == before
 
 
+@pytest.mark.parametrize("extractor", ["rules", "default"])
+def test_force_leaves_arguments_made_again_untouched(tmp_path: Path, extractor: str) -> None:
+    """A forced re-run of the same extractor version makes the same rows, so a comparison that
+    holds its arguments keeps them; checked with the real extractors."""
+    from argmap.store import KeyPoint, KeyPointMember
+
+    db = tmp_path / "f.db"
+    text = _write(
+        tmp_path / "in",
+        "talk.txt",
+        ["The tariffs are a mistake and the council should drop them.", "We must fund open research now."],
+    )
+    args = ["--db", str(db), "--no-embed", "--extractor", extractor]
+    assert _report("ingest", str(text), *args)["ok"]
+    store = Store.open(db)
+    try:
+        before = store.rows("select * from arguments order by id")
+        assert before
+        ids = [a["id"] for a in before]
+        store.upsert(
+            "key_points", [KeyPoint("kp-1", "run-1", before[0]["text"], ids[0], len(ids), 1, None, {})]
+        )
+        members = [KeyPointMember("kp-1", i, 1.0, "asserts") for i in ids]
+        store.upsert("key_point_members", members, pk=("key_point_id", "argument_id"))
+        held = store.rows("select * from key_point_members order by argument_id")
+        assert _report("ingest", str(text), *args, "--force")["videos"][0]["state"] == "done"
+        assert store.rows("select * from arguments order by id") == before
+        assert store.rows("select * from key_point_members order by argument_id") == held
+    finally:
+        store.close()
+
+
 def test_remove_deletes_a_video_and_everything_made_from_it(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     keep = _write(tmp_path / "in", "keep.txt", ["Open models have caught up with closed ones."])

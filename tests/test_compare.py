@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -291,6 +292,15 @@ def test_re_extracting_the_same_arguments_keeps_the_comparison(seeded: Store) ->
     for video in ("test:dana_reyes", "test:marco_bianchi"):
         seeded.save_arguments(video, "test", "1", seeded.arguments(video))
     assert {t: seeded.rows(f"select * from {t} order by 1, 2") for t in tables} == before
+    # made differently (same quote, another type): its old place in the comparison goes
+    dana = seeded.arguments("test:dana_reyes")
+    member = {r["argument_id"] for r in before["key_point_members"]}
+    changed = next(a for a in dana if a.id in member and a.type != "critique")
+    seeded.save_arguments(
+        "test:dana_reyes", "test", "1", [replace(a, type="critique") if a is changed else a for a in dana]
+    )
+    assert seeded.rows("select * from key_point_members where argument_id = ?", [changed.id]) == []
+    assert [a.type for a in seeded.arguments("test:dana_reyes") if a.id == changed.id] == ["critique"]
 
 
 def test_arguments_that_go_leave_other_commentators_key_points_recounted(seeded: Store) -> None:
