@@ -139,16 +139,21 @@ def clean_text(value: Any, limit: int = MAX_DESCRIPTION) -> str | None:
     return text or None
 
 
-def decode_file_text(raw: bytes, *, head: bool = False) -> str:
+def decode_file_text(raw: bytes, *, head: bool = False, legacy: bool = True) -> str:
     """The text of a file a user made: UTF-16 when it starts with a byte-order mark (Windows
-    editors save "Unicode" so), else UTF-8 with or without its mark, else Windows-1252, in which
-    every byte decodes (old subtitle files are often Latin-1). ``head``: ``raw`` is the file's
-    first block, which may end half way through a character."""
+    editors save "Unicode" so), else UTF-8 with or without its mark, else (``legacy``)
+    Windows-1252, in which every byte decodes (old subtitle files are often Latin-1); without
+    ``legacy``, bytes that are not such text raise UnicodeDecodeError. ``head``: ``raw`` is the
+    file's first block, which may end half way through a character."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return raw[: len(raw) - len(raw) % 2 if head else None].decode("utf-16", errors="replace")
+        return raw[: len(raw) - len(raw) % 2 if head else None].decode(
+            "utf-16", errors="replace" if legacy else "strict"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         if head and err.start >= len(raw) - 3:
             return raw[: err.start].decode("utf-8-sig")
+        if not legacy:
+            raise
         return raw.decode("cp1252", errors="replace")

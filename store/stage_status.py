@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from .records import STAGES, StageStatus
+from .records import STAGES, StageStatus, to_row
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -88,12 +88,8 @@ class StageStatusMixin:
         """Record that a run is about to do these stages, where no outcome is stored yet, so a run
         killed half way leaves the video ``pending`` rather than looking finished."""
         now = _now()
-        rows = [
-            {"video_id": video_id, "stage": name, "status": "pending", "attempts": 0, "permanent": 0,
-             "updated_at": now}
-            for name in stages
-            if name in STAGES
-        ]  # fmt: skip
+        todo = [StageStatus(video_id, name, "pending", updated_at=now) for name in stages if name in STAGES]
+        rows = [to_row(s) for s in todo]
         if rows:
             with self.transaction():
                 self.db["stage_status"].insert_all(rows, ignore=True)  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ import click
 from sqlite_utils.utils import sqlite3
 
 from argmap.pipeline.errors import ArgmapError
+from argmap.pipeline.text import decode_file_text
 from argmap.store import ARGUMENT_TYPES, Store, StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -98,11 +99,8 @@ _CONTROL = re.compile(
 def read_user_text(path: str) -> str:
     """A text file the user names on the command line: UTF-8 (with or without a BOM) or UTF-16
     with its BOM, as Windows editors save it; anything else is one clear error."""
-    data = Path(path).read_bytes()
     try:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            return data.decode("utf-16")
-        return data.decode("utf-8-sig")
+        return decode_file_text(Path(path).read_bytes(), legacy=False)
     except UnicodeDecodeError as err:
         why = f"{err.reason} at byte {err.start}"
         raise click.ClickException(f"{path}: not UTF-8 or UTF-16 text ({why})") from err
