@@ -100,6 +100,47 @@ def test_youtube_rolling_captions_are_deduplicated() -> None:
         assert prev.end <= nxt.start
 
 
+_ROLL_LINES = [
+    "so the council voted last night",
+    "to close the old bridge to cars",
+    "and i think that",
+    "is a mistake",
+]
+
+
+def _rolled(fmt: str) -> str:
+    """Auto-captions as other tools convert them: each cue repeats the last line, no timing tags."""
+    blocks = []
+    for i, line in enumerate(_ROLL_LINES):
+        shown = ([_ROLL_LINES[i - 1]] if i else []) + [line]
+        start, end = f"00:00:{i * 3:02d}.000", f"00:00:{i * 3 + 3:02d}.000"
+        timing = f"{start} --> {end}" if fmt == "vtt" else f"{start} --> {end}".replace(".", ",")
+        blocks.append(("" if fmt == "vtt" else f"{i + 1}\n") + timing + "\n" + "\n".join(shown))
+    return ("WEBVTT\n\n" if fmt == "vtt" else "") + "\n\n".join(blocks) + "\n"
+
+
+@pytest.mark.parametrize("fmt", ["vtt", "srt"])
+def test_rolling_captions_without_timing_tags_are_deduplicated(fmt: str) -> None:
+    cues = parse_captions(_rolled(fmt), fmt)
+    assert texts(cues) == _ROLL_LINES
+    assert [c.start for c in cues] == [0.0, 3.0, 6.0, 9.0]
+
+
+def test_a_line_repeated_once_in_edited_captions_is_kept() -> None:
+    srt = (
+        "1\n00:00:01,000 --> 00:00:03,000\nNo.\n\n"
+        "2\n00:00:03,000 --> 00:00:05,000\nNo.\nI said no.\n\n"
+        "3\n00:00:05,000 --> 00:00:07,000\nThe vote is on Friday.\n\n"
+        "4\n00:00:07,000 --> 00:00:09,000\nWe will be there.\n"
+    )
+    assert texts(parse_captions(srt, "srt")) == [
+        "No.",
+        "No. I said no.",
+        "The vote is on Friday.",
+        "We will be there.",
+    ]
+
+
 def test_srt_with_bom_crlf_and_formatting() -> None:
     cues = parse_captions(SRT, "srt")
     assert texts(cues) == ["Hello world,", "this is a test of two lines.", "42"]

@@ -8,7 +8,8 @@ needs its own care:
   before it and adds the next, and between them sit 10 ms cues that repeat the text once
   more, with inline ``<00:00:01.520><c> word</c>`` timing tags. Read naively, every sentence
   would appear two or three times. Rolling files are detected by those tags and reduced to
-  each new line once, starting when it first appeared.
+  each new line once, starting when it first appeared. The same roll without the tags (the
+  files other tools convert auto-captions into, VTT or SRT) is recognised by its repeated lines.
 - SRT is simple blocks of index, time range and text, sometimes with ``<i>`` or ``{\\an8}``.
 - Plain text has no times. It is split into sentences and each sentence is given a time
   from a speaking-rate estimate of 2.5 words per second (about 150 words per minute,
@@ -127,13 +128,25 @@ def _timed_blocks(text: str) -> list[tuple[float, float, list[str]]]:
 
 def parse_vtt(text: str) -> list[Cue]:
     blocks = _timed_blocks(text)
-    rolling = bool(_INLINE_TIME_RE.search(text))
-    if not rolling:
-        plain = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in blocks]
-        return [c for c in plain if c.text]
+    if _INLINE_TIME_RE.search(text) or _rolls(blocks):
+        return _unroll(blocks)
+    plain = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in blocks]
+    return [c for c in plain if c.text]
 
-    # Rolling captions: emit each line the first time it appears, timed by that cue;
-    # later repeats of a recent line are the roll, not new speech.
+
+def _rolls(blocks: list[tuple[float, float, list[str]]]) -> bool:
+    """Whether cues roll without timing tags, as auto-captions converted by other tools do (each
+    cue's first line repeats the last line of the cue before): at least half of the neighbouring
+    cues, and twice, which edited captions never do."""
+    texts = [[line for line in (_clean(raw) for raw in lines) if line] for _, _, lines in blocks]
+    pairs = [(a, b) for a, b in zip(texts, texts[1:], strict=False) if a and b]
+    repeats = sum(1 for a, b in pairs if len(b) > 1 and b[0] == a[-1])
+    return repeats >= 2 and repeats * 2 >= len(pairs)
+
+
+def _unroll(blocks: list[tuple[float, float, list[str]]]) -> list[Cue]:
+    """Rolling captions: each line once, the first time it appears, timed by that cue; later
+    repeats of a recent line are the roll, not new speech."""
     cues: list[Cue] = []
     recent: list[str] = []
     for start, end, lines in blocks:
@@ -152,7 +165,10 @@ def parse_vtt(text: str) -> list[Cue]:
 
 
 def parse_srt(text: str) -> list[Cue]:
-    cues = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in _timed_blocks(text)]
+    blocks = _timed_blocks(text)
+    if _rolls(blocks):
+        return _unroll(blocks)
+    cues = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in blocks]
     return [c for c in cues if c.text]
 
 
