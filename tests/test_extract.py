@@ -90,14 +90,59 @@ def test_classify(sentence: str, expected: str):
 
 
 def test_attribution_rewrites_the_pronoun_and_finds_the_target():
-    verdict = classify("He criticizes US policies on chip exports, calling them short-sighted.", "Eli")
+    text = "He criticizes US policies on chip exports, calling them short-sighted."
+    verdict = classify(text, "Eli", summary=True)
     assert verdict.type == "critique" and verdict.attributed
     assert verdict.target == "US policies on chip exports"
-    seg = Segment("v/import/0", "v/import", "v", 0, 0.0, 5.0, "He criticizes US policies on chip exports.")
-    doc = TranscriptDoc("v", "v/import", [seg], "Eli")
+    lines = ["In this video Eli looks at chip exports.", "He criticizes US policies on chip exports."]
+    segs = [
+        Segment(f"v/import/{i}", "v/import", "v", i, i * 5.0, i * 5.0 + 5, t) for i, t in enumerate(lines)
+    ]
+    doc = TranscriptDoc("v", "v/import", segs, "Eli")
     (arg,) = RuleExtractor().extract(doc).arguments
     assert arg.text.startswith("Eli criticizes US policies")
     assert arg.quote == "He criticizes US policies on chip exports."
+
+
+@pytest.mark.parametrize("extractor", [RuleExtractor(), ClassifierExtractor()])
+def test_first_person_commentary_never_puts_others_words_in_the_speakers_mouth(extractor) -> None:
+    # "they" here is the employers' lobby: the argument keeps the speaker's own words.
+    lines = [
+        "I think the pilot worked and the lobby was wrong about it.",
+        "They predicted chaos and we got faster passport renewals.",
+        "He criticizes the union, but the union was right all along.",
+    ]
+    segs = [Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t) for i, t in enumerate(lines)]
+    doc = TranscriptDoc("v", "v/t", segs, "Priya Raman")
+    args = extractor.extract(doc).arguments
+    assert args, "the commentary argues something"
+    for arg in args:
+        assert "Priya" not in arg.text, arg.text
+
+
+def test_a_continuation_from_another_speaker_is_not_merged() -> None:
+    lines = [
+        ("guest", COMMENTARY[2]),  # "I think this plan is a disaster ..."
+        ("host", COMMENTARY[3]),  # "And it makes no sense ...": a continuation, but the host's
+    ]
+    segs = [
+        Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t, speaker_id=who)
+        for i, (who, t) in enumerate(lines)
+    ]
+    doc = TranscriptDoc(
+        "v", "v/t", segs, "Priya Raman", speakers={"guest": "Martin Cole", "host": "Priya Raman"}
+    )
+    args = RuleExtractor().extract(doc).arguments
+    assert args and all(a.seg_first == a.seg_last for a in args), [(a.seg_first, a.seg_last) for a in args]
+    # the same two lines from one speaker do merge, so the rule above is what keeps them apart
+    one = [
+        Segment(s.id, s.transcript_id, s.video_id, s.idx, s.start, s.end, s.text, speaker_id="host")
+        for s in segs
+    ]
+    merged = RuleExtractor().extract(
+        TranscriptDoc("v", "v/t", one, "Priya Raman", speakers={"host": "Priya Raman"})
+    )
+    assert any(a.seg_first == 0 and a.seg_last == 1 for a in merged.arguments)
 
 
 def test_extracts_types_times_and_merges_continuations(store: Store):
@@ -357,3 +402,41 @@ def test_unchanged_rows_still_mark_the_stage_done(store: Store) -> None:
     (again,) = extract_videos(store, extractor="rules")
     assert again.status == "unchanged" and again.count == first.count
     assert store.is_done(video.id, "extract")
+
+
+@pytest.mark.parametrize(
+    ("text", "nothing"),
+    [
+        ("It does, yeah.", True),
+        ("I'd agree with that.", True),
+        ("Exactly.", True),
+        ("Yeah, fair enough.", True),
+        ("Vote no.", False),
+        ("Prices doubled.", False),
+        ("Fewer sick days, fewer people quitting.", False),
+    ],
+)
+def test_replies_that_only_agree_say_nothing(text: str, nothing: bool) -> None:
+    from argmap.pipeline.extract.offline import says_nothing
+
+    assert says_nothing(text) is nothing
+
+
+def test_a_conversation_keeps_its_arguments_not_its_replies() -> None:
+    lines = [
+        ("guest", "Sick days fell by about a third in the departments we represent."),
+        ("host", "It does, yeah."),
+        ("guest", "I'd agree with that."),
+        ("host", "Exactly."),
+        ("host", "The government should extend the pilot to nurses and teachers next year."),
+    ]
+    segs = [
+        Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t, speaker_id=who)
+        for i, (who, t) in enumerate(lines)
+    ]
+    doc = TranscriptDoc(
+        "v", "v/t", segs, "Priya Raman", speakers={"guest": "Martin Cole", "host": "Priya Raman"}
+    )
+    quotes = [a.quote for a in ClassifierExtractor().extract(doc).arguments]
+    assert any("Sick days" in q for q in quotes) and any("extend the pilot" in q for q in quotes), quotes
+    assert not any(q in ("It does, yeah.", "I'd agree with that.", "Exactly.") for q in quotes), quotes

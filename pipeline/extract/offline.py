@@ -51,6 +51,22 @@ def _channel_housekeeping(text: str) -> bool:
     return bool(_CHANNEL_ASK.search(text)) and not _WORLD_ASK.search(text)
 
 
+# Replies that only agree or acknowledge ("It does, yeah.", "I'd agree with that.", "Exactly.")
+# carry no proposition of their own; as arguments they filled maps of conversations.
+_REPLY_TEXT = """a an the and or but so it it's that that's this is was does do did i i'd i'm you we they
+    with to of yes yeah yep no nope exactly right agree agreed sure okay ok well true totally absolutely
+    definitely indeed me too fair enough point good great"""
+_REPLY_WORDS = frozenset(_REPLY_TEXT.split())
+
+
+def says_nothing(text: str) -> bool:
+    """A short reply with fewer than two words of content, and no order ("Vote no." is one)."""
+    words = re.findall(r"[\w'’]+", rules.strip_filler(text).lower().replace("’", "'"))
+    if len(words) > 6 or (words and words[0] in rules.IMPERATIVE_VERBS):
+        return False
+    return sum(w not in _REPLY_WORDS for w in words) < 2
+
+
 class RuleExtractor:
     """Offline, model-free extractor (v1, ``--extractor rules``): sentence rules, then merging."""
 
@@ -82,9 +98,12 @@ def over_prose(
 
 
 def merge_groups(
-    sentences: Sequence[Sentence], verdicts: Sequence[rules.Verdict]
+    sentences: Sequence[Sentence],
+    verdicts: Sequence[rules.Verdict],
+    speaker_of: Callable[[Sentence], str | None] = lambda _: None,
 ) -> list[tuple[list[Sentence], rules.Verdict]]:
-    """Typed sentences into arguments: a continuation of the same type joins the one before."""
+    """Typed sentences into arguments: a continuation of the same type, said by the same speaker,
+    joins the one before ("That lines up with ..." from the host is not the guest's argument)."""
     groups: list[tuple[list[Sentence], rules.Verdict]] = []
     previous: Sentence | None = None
     for sent, verdict in zip(sentences, verdicts, strict=True):
@@ -95,6 +114,7 @@ def merge_groups(
             groups
             and previous is not None
             and previous.idx == sent.idx - 1
+            and speaker_of(previous) == speaker_of(sent)
             and groups[-1][1].type == verdict.type
             and len(groups[-1][0]) < MAX_MERGE
             and not verdict.attributed
@@ -121,7 +141,7 @@ def typed_result(
     doc: TranscriptDoc, verdicts: Sequence[rules.Verdict], extractor: str, version: str
 ) -> ExtractionResult:
     """The arguments of ``doc`` given a verdict per sentence: merged, made to stand alone, deduped."""
-    groups = merge_groups(doc.sentences, verdicts)
+    groups = merge_groups(doc.sentences, verdicts, doc.speaker_of)
     args = [rule_argument(doc, sents, verdict, extractor, version) for sents, verdict in groups]
     from_title = title_argument(doc, extractor, version)
     if from_title is not None:
@@ -195,6 +215,8 @@ class ClassifierExtractor:
             conf = float(p.max())
             if label == "call_to_action" and _channel_housekeeping(text):
                 label = "other"  # "hit subscribe", "use code NATE": asks for the channel, not the world
+            if says_nothing(text):
+                label = "other"
             if label == rule.type:
                 out.append(rules.Verdict(label, conf, rule.target, f"model:{rule.rule}", rule.attributed))
                 continue

@@ -451,6 +451,9 @@ def _negative(text: str) -> tuple[int, int]:
 def _reported(m: re.Match[str], commentator: str | None, summary: bool = False) -> Verdict | None:
     subject = m.group("subj")
     rest = m.group("rest")
+    # Only a summary's "He argues ..." is the commentator; in first-person commentary "they
+    # predicted chaos" is somebody else, so the pronoun is never rewritten into the speaker's name.
+    attributed = summary or not PRONOUN_START.match(subject)
     speaker = _is_commentator(subject, commentator)
     named_other = not speaker and commentator is not None
     if m.group("claim") and m.group("claim").split()[0] in ("says", "said") and not summary:
@@ -458,19 +461,21 @@ def _reported(m: re.Match[str], commentator: str | None, summary: bool = False) 
     if m.group("crit"):
         if named_other:
             return Verdict("other", 0.5, rule="reported-critique")
-        return Verdict("critique", 0.85, target=_object_phrase(rest), rule="report-critique", attributed=True)
+        return Verdict(
+            "critique", 0.85, target=_object_phrase(rest), rule="report-critique", attributed=attributed
+        )
     if m.group("cta"):
         if named_other:
             return Verdict("other", 0.5, rule="reported-call")
         return Verdict(
-            "call_to_action", 0.85, target=_object_phrase(rest), rule="report-cta", attributed=True
+            "call_to_action", 0.85, target=_object_phrase(rest), rule="report-cta", attributed=attributed
         )
     if m.group("claim"):
         if named_other:
             return Verdict("other", 0.5, rule="reported-claim")
         # "He argues that the ban is a mistake" is still the commentator's claim.
         return Verdict(
-            "claim", 0.8, target=_proper_noun(rest, commentator), rule="report-claim", attributed=True
+            "claim", 0.8, target=_proper_noun(rest, commentator), rule="report-claim", attributed=attributed
         )
     if m.group("narr"):
         return Verdict("other", 0.7, rule="report-narration")
