@@ -323,6 +323,22 @@ class ArgumentInContext:
     def commentator_name(self) -> str | None:
         return self.commentator.name if self.commentator else None
 
+    @property
+    def said_by(self) -> str | None:
+        """The name to show as having said it: the speaker where the video has several (a guest
+        is not the host), else the commentator."""
+        if self.video_speakers > 1 and self.speaker:
+            return self.speaker
+        return self.commentator_name
+
+    @property
+    def said_by_label(self) -> str:
+        """``said_by`` for one line of text, with the channel after a guest's name."""
+        who, channel = self.said_by, self.commentator_name
+        if who and channel and who != channel:
+            return f"{who} ({channel})"
+        return who or "unknown"
+
 
 @dataclass(frozen=True)
 class KeyPointView:

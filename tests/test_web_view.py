@@ -388,3 +388,23 @@ def test_pages_send_a_strict_policy(library: tuple[ArgmapServer, Path]) -> None:
     assert status == 200 and headers["content-type"].startswith("text/javascript") and b"data-t" in body
     assert request(server, "/static/../serve.py")[0] == 404
     assert request(server, "/static/map.html")[0] == 404  # only the listed files
+
+
+def test_a_guests_words_are_shown_under_the_guests_name(library: tuple[ArgmapServer, Path]) -> None:
+    # In the two-speaker video the jobs line is the guest's, not the channel's host.
+    from click.testing import CliRunner
+
+    from argmap.pipeline.present.cli import cli
+
+    server, root = library
+    q = "are the promised jobs seasonal and low paid"
+    _, body = page(server, "/search?" + urlencode({"q": q, "scope": "arguments"}))
+    first = body[body.index('<div class="arg hit') :]
+    first = first[: first.index("</div>")]
+    assert "Guest Expert (" in first and "seasonal" in first, first
+    db = str(root / "argmap.db")
+    out = CliRunner().invoke(cli, ["search", q, "--db", db, "--scope", "arguments", "--limit", "1"]).output
+    assert " 1. " in out and "Guest Expert (" in out.splitlines()[0], out
+    argdown = CliRunner().invoke(cli, ["export", "--db", db, "--format", "argdown"]).output
+    line = next(x for x in argdown.splitlines() if "seasonal" in x)
+    assert "#(Guest Expert)" in line, line

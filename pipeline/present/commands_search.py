@@ -155,8 +155,9 @@ def search(
     shown = [j for j in judged if j.kept]
     for n, j in enumerate(shown, start=1):
         hit = j.hit
-        who = hit.commentator or "unknown"
-        click.echo(f"{n:>2}. [{j.label}] {who} · {hit.video_title} · {hit.type} @ {hit.timestamp}")
+        click.echo(
+            f"{n:>2}. [{j.label}] {hit.item.said_by_label} · {hit.video_title} · {hit.type} @ {hit.timestamp}"
+        )
         click.echo(f"    {hit.text}")
         if hit.kind == "argument" and hit.quote and hit.quote != hit.text:
             click.echo(f'    "{hit.quote}"')

@@ -124,6 +124,8 @@ def search_page(store: Store, req: Request) -> Response:
             if h.commentator_id and h.commentator
             else "unknown"
         )
+        if h.item.said_by and h.item.said_by != h.commentator:
+            who = f"{esc(h.item.said_by)} ({who})"  # a guest speaks on the commentator's channel
         quote = quote_block(h.quote, h.text)
         if quote:
             quote = f"<blockquote>{highlighted(split_matches(h.quote, terms))}</blockquote>"
