@@ -14,7 +14,7 @@ from argmap.pipeline.document import load_document
 from argmap.pipeline.errors import ExtractionError
 from argmap.pipeline.present.cli import cli
 from argmap.pipeline.stages import StageContext
-from argmap.pipeline.summarise.default import default_summary, rank_sentences
+from argmap.pipeline.summarise.default import VERSION, default_summary, rank_sentences
 from argmap.pipeline.summarise.run import SummariseStage, summarise_video
 from argmap.store import Store, Transcript, Video
 
@@ -60,7 +60,7 @@ def test_default_summary_has_gist_paragraph_and_timed_key_points(store: Store):
     assert [kp["start"] for kp in points] == sorted(kp["start"] for kp in points)
     texts = " ".join(kp["text"] for kp in points)
     assert "cat" not in texts and "Thanks for watching" not in texts
-    assert summary.extractor == "default" and summary.id == summary.make_id(video.id, "default", "2")
+    assert summary.extractor == "default" and summary.id == summary.make_id(video.id, "default", VERSION)
 
 
 def test_stage_stores_and_is_idempotent(store: Store):
@@ -265,3 +265,49 @@ def test_a_one_voice_video_is_summarised_under_its_commentator_not_its_unnamed_s
     assert gist.startswith(doc.commentator) and "Speaker 1" not in gist, gist
     two_voices = replace(one_voice, speakers={"s1": unnamed, "s2": "Speaker 2 of the same"})
     assert default_summary(two_voices).gist.startswith(unnamed)
+
+
+def test_a_first_person_gist_is_quoted_not_put_in_the_readers_mouth():
+    from argmap.pipeline.summarise.default import Point, gist_of
+
+    gist = gist_of(
+        Point("critique", "Honestly, I am tired of waiting for the bus.", 0, 1, "Dana"), "Dana", frozenset()
+    )
+    assert gist == "Dana objects: “I am tired of waiting for the bus.”"
+    hedged = gist_of(
+        Point("claim", "I think the plan will strand nurses.", 0, 1, "Dana"), "Dana", frozenset()
+    )
+    assert hedged == "Dana argues that the plan will strand nurses."  # the hedge goes, no "I" is left
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("The council's transport plan is a shambles.", True),
+        ("I'm sure they did, who wouldn't.", False),
+        ("That's exactly why the pilot should be extended.", False),
+        ("Will hospitals cope with a four-day week?", False),
+        ("So honestly, rents in the city centre doubled in five years.", True),
+    ],
+)
+def test_which_points_stand_alone_as_a_gist(text: str, alone: bool):
+    from argmap.pipeline.summarise.default import stands_alone
+
+    assert stands_alone(text) is alone
+
+
+def test_the_gist_of_a_hosted_conversation_is_the_hosts_position():
+    from argmap.pipeline.summarise.default import Point, cover
+
+    topics = ["rota", "staffing", "overtime"]
+    guest = [
+        Point("critique", f"The employers' lobby was wrong about {t} costs.", i, i, "Guest")
+        for i, t in enumerate(topics)
+    ]
+    host = [
+        Point("claim", "Hospitals can run a shorter week by staggering the rotas.", 5, 5, "Host"),
+        Point("claim", "Nurses already work three or four long shifts a week.", 6, 6, "Host"),
+    ]
+    points = [*guest, *host]
+    assert points[cover(points, 3)[1]].who == "Guest"  # without a host, the critique leads
+    assert points[cover(points, 3, host="Host")[1]].who == "Host"

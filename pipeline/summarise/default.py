@@ -38,7 +38,7 @@ from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import rules
 from argmap.store import Summary
 
-VERSION = "2"
+VERSION = "3"  # 3: the host's standalone point leads; first-person gists are quoted
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -140,7 +140,7 @@ def _points(doc: TranscriptDoc, sentences: list[Sentence]) -> list[Point]:
     ]
 
 
-def cover(points: Sequence[Point], k: int) -> tuple[list[int], int]:
+def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[list[int], int]:
     """Indices of up to ``k`` points that together cover the others best, and the main one.
 
     The most central point of each type present is taken first (so a video's one critique is
@@ -148,7 +148,8 @@ def cover(points: Sequence[Point], k: int) -> tuple[list[int], int]:
     the sum over all points of their similarity to the closest chosen one (facility location).
     The main point is the title's thesis when there is one, else the most central critique or
     call to action (a judgement or a call is a position; a claim may be a fact the commentator
-    relays), else the most central claim.
+    relays), else the most central claim; of the points ``host`` (the channel's commentator) makes
+    where a video has several voices, and of those that stand alone (:func:`stands_alone`).
     """
     import numpy as np
 
@@ -156,8 +157,14 @@ def cover(points: Sequence[Point], k: int) -> tuple[list[int], int]:
     np.fill_diagonal(sim, 1.0)
     centrality = sim.sum(axis=1) * np.array([_TYPE_WEIGHT[p.type] for p in points])
     titled = [i for i, p in enumerate(points) if p.origin == "title"]
-    stances = [i for i, p in enumerate(points) if p.type in ("critique", "call_to_action")]
-    candidates = titled or stances or list(range(len(points)))
+    # A guest's point is not the channel's position, and "I'm sure they did" says nothing alone:
+    # the main point is the host's and stands alone where any such point exists.
+    hosts = [i for i, p in enumerate(points) if host is not None and p.who == host] or list(
+        range(len(points))
+    )
+    alone = [i for i in hosts if stands_alone(points[i].text)] or hosts
+    stances = [i for i in alone if points[i].type in ("critique", "call_to_action")]
+    candidates = titled or stances or alone
     main = max(candidates, key=lambda i: (centrality[i], -i))
     chosen: list[int] = [main]
     for kind in _TYPE_ORDER:
@@ -176,6 +183,19 @@ def cover(points: Sequence[Point], k: int) -> tuple[list[int], int]:
     return chosen, main
 
 
+_CLITIC = re.compile(r"(?:n['’]t|['’](?:m|re|ve|ll|d))$")
+_DANGLING = re.compile(r"^(?:it|that|this|they|these|those|he|she|which|there|then|exactly|yes|no)\b", re.I)
+
+
+def stands_alone(text: str) -> bool:
+    """Whether a point can be a gist without the sentences around it: a statement with three
+    content words or more that does not open on a word pointing back ("That's why ...", "They
+    did"); "I'm sure they did, who wouldn't" has one ("sure")."""
+    first = rules.strip_filler(_first_sentence(text.strip())) or text
+    content = [t for t in _tokens(first) if not _CLITIC.search(t)]
+    return len(content) >= 3 and not first.rstrip().endswith("?") and not _DANGLING.match(first)
+
+
 # -- the gist as a sentence --------------------------------------------------------------------
 
 # Hedging openers; "X argues that I think ..." reads wrong without removing them. Spoken
@@ -185,6 +205,7 @@ _HEDGES = re.compile(
     r"|to\s+me|what\s+really\s+bugs\s+me\s+is\s+that)\b(?:\s+that\b)?[,\s]*)+",
     re.IGNORECASE,
 )
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|myself|we|we're|we've|our|ours|us)\b")
 _SWAPS = {
     "your": "their",
     "you": "they",
@@ -266,6 +287,10 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
             verb = re.sub(r"^(?:don't|never)\s+", "not to ", verb, flags=re.IGNORECASE)
             verb = verb if verb.startswith("not to ") else f"to {verb}"
             return _sentence(f"{who} urges viewers {verb}")
+    if _FIRST_PERSON.search(body):
+        # "Dana argues that I am tired" puts the speaker's "I" in the reader's mouth: quote it.
+        verb = "objects" if point.type == "critique" else "argues"
+        return f"{who} {verb}: “{_sentence(body[:1].upper() + body[1:])}”"
     verb = "objects that" if point.type == "critique" else "argues that"
     return _sentence(f"{who} {verb} {body}")
 
@@ -313,7 +338,7 @@ def _extract_summary(
     if not points:
         return _nothing_argued(doc, sentences, max_points)
     k = max(1, min(max_points, round(math.sqrt(len(points)) + 1)))
-    chosen, main = cover(points, k)
+    chosen, main = cover(points, k, doc.commentator if len(doc.speakers) > 1 else None)
     gist = gist_of(points[main], _who(doc, points[main]), proper_words(doc.sentences))
     in_time = sorted(chosen, key=lambda i: (points[i].start, i))
     key_points: list[dict[str, Any]] = [
