@@ -241,3 +241,32 @@ def test_seeds_share_their_common_points(store: Store, shared_dir: Path) -> None
         sorted(found),
         [(kp.key_point.label, [m.argument.text for m in kp.members]) for kp in result.key_points],
     )
+
+
+def test_a_clash_follows_the_stances_the_key_point_shows() -> None:
+    # Ana's closest member asserts but most of hers dispute; Ben asserts. The key point shows Ana
+    # "criticises", so the two must be shown as clashing, not agreeing.
+    from argmap.pipeline.compare.clustering import Member, majority_stance
+    from argmap.pipeline.compare.kpa import _key_point
+    from argmap.store import ArgumentInContext, Commentator, Video
+
+    def member(who: str, n: int, stance: str, similarity: float) -> tuple[Member, float]:
+        c = Commentator(Commentator.make_id(who), who)
+        video = Video(f"v-{who}", f"https://example.org/{who}", who, commentator_id=c.id)
+        arg = ArgumentInContext(
+            "argument", f"a-{who}-{n}", video, c, "claim", f"text {who} {n}", "q", n, n + 1
+        )
+        return Member(arg, similarity, stance, False), 0.9
+
+    scored = [
+        member("Ana", 1, "asserts", 0.95),
+        member("Ana", 2, "criticises", 0.7),
+        member("Ana", 3, "criticises", 0.6),
+        member("Ben", 1, "asserts", 0.9),
+    ]
+    result = _key_point("run", None, "label", "a-Ana-1", scored, "model:test")
+    assert result.stances == {"Ana": "criticises", "Ben": "asserts"}
+    (relation,) = result.relations
+    assert relation.relation == "contrasts"
+    assert {relation.source_argument_id, relation.target_argument_id} == {"a-Ana-1", "a-Ben-1"}
+    assert majority_stance(["asserts", "criticises"]) == "asserts"  # a tie keeps the point's side

@@ -325,12 +325,15 @@ def key_point_result(
     )
     stances: dict[str, str] = {}
     for name in sorted({m.commentator for m in members}):
-        theirs = [m.stance for m in members if m.commentator == name]
-        # Most frequent stance; ties resolved in a fixed order so output is stable.
-        stances[name] = max(
-            ("asserts", "criticises", "calls_for_action"), key=lambda s: (theirs.count(s), s == "asserts")
-        )
+        stances[name] = majority_stance([m.stance for m in members if m.commentator == name])
     return KeyPointResult(key_point, members, stances=stances)
+
+
+def majority_stance(stances: Sequence[str]) -> str:
+    """A commentator's stance on a key point: the most frequent of their members' stances, ties
+    resolved in a fixed order so output is stable."""
+    order = ("asserts", "criticises", "calls_for_action")
+    return max(order, key=lambda s: (stances.count(s), s == "asserts"))
 
 
 def _key_point(

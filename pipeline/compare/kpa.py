@@ -39,6 +39,7 @@ from argmap.pipeline.compare.clustering import (
     Member,
     key_point_result,
     load_arguments,
+    majority_stance,
     negated,
     save_run,
     topic_filter,
@@ -474,18 +475,22 @@ def _key_point(
 def _relations(
     kp_id: str, members: list[Member], confidence: dict[str, float], method: str
 ) -> list[ArgumentRelation]:
-    """One relation per pair of commentators on the key point, between their closest members:
-    the same side towards the point agrees, opposite sides contrast (a call to act is on the
+    """One relation per pair of commentators on the key point, shown between their closest
+    members: commentators whose stances (the majority of their members' sides, as the key point
+    shows them) are on the same side agree, opposite sides contrast (a call to act is on the
     point's side)."""
     best: dict[str, Member] = {}
+    sides: dict[str, list[str]] = {}
     for m in members:
+        sides.setdefault(m.commentator_id, []).append(m.stance)
         if m.commentator_id not in best or m.similarity > best[m.commentator_id].similarity:
             best[m.commentator_id] = m
+    against = {who: majority_stance(theirs) == "criticises" for who, theirs in sides.items()}
     chosen = sorted(best.values(), key=lambda m: m.argument.id)
     out = []
     for i, a in enumerate(chosen):
         for b in chosen[i + 1 :]:
-            relation = "contrasts" if (a.stance == "criticises") != (b.stance == "criticises") else "agrees"
+            relation = "contrasts" if against[a.commentator_id] != against[b.commentator_id] else "agrees"
             out.append(
                 ArgumentRelation(
                     id="r-" + make_id(kp_id, a.argument.id, b.argument.id),
