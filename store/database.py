@@ -502,16 +502,20 @@ class Store(StageStatusMixin):
             self.db["compare_runs"].upsert(row, pk="run_id")  # type: ignore[union-attr]
 
     def compare_runs(self) -> list[dict[str, Any]]:
-        """Every stored run, newest first (created_at, then run_id), with its key point count.
+        """Every stored run, newest first (created_at, then run_id), with its key point count and
+        how many of them two or more commentators share (``shared``).
 
         Key points whose run has no row (written by hand, or by an older argmap) count as a
         run of unknown age, after all dated ones.
         """
         rows = self.rows(
-            """select r.*, (select count(*) from key_points k where k.run_id = r.run_id) as key_points
+            """select r.*, (select count(*) from key_points k where k.run_id = r.run_id) as key_points,
+                      (select count(*) from key_points k where k.run_id = r.run_id and k.commentators >= 2)
+                        as shared
                  from compare_runs r
                union all
-               select k.run_id, null, null, max(k.topic), '[]', null, null, null, count(*)
+               select k.run_id, null, null, max(k.topic), '[]', null, null, null, count(*),
+                      sum(k.commentators >= 2)
                  from key_points k where k.run_id not in (select run_id from compare_runs)
                 group by k.run_id"""
         )

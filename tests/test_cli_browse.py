@@ -202,6 +202,27 @@ def test_videos_lists_length_language_speakers_arguments_and_status(tmp_path: Pa
     assert line.split()[:5] == ["pending", "-", "-", "-", "-"]
 
 
+def test_an_imported_webvtt_keeps_the_language_its_header_names(tmp_path: Path) -> None:
+    db = tmp_path / "l.db"
+    cues = "".join(
+        f"00:00:{i * 4:02d}.000 --> 00:00:{i * 4 + 4:02d}.000\n{line}\n\n" for i, line in enumerate(ROOF)
+    )
+    vtt = tmp_path / "in" / "talk.vtt"
+    vtt.parent.mkdir()
+    vtt.write_text(f"WEBVTT\nKind: captions\nLanguage: de-DE\n\n{cues}", encoding="utf-8")
+    plain = write(tmp_path / "in", "plain.vtt", ["WEBVTT", "", *cues.splitlines()])
+    german, unnamed = ingest(db, vtt), ingest(db, plain)
+    rows = {r["id"]: r for r in json.loads(run("videos", "--db", str(db), "--json").stdout)}
+    assert rows[german]["language"] == "de" and rows[unnamed]["language"] is None
+    store = Store.open(db)
+    try:
+        transcript = store.transcript(german)
+        assert transcript is not None
+        assert {s.language for s in store.segments(transcript.id)} == {"de"}
+    finally:
+        store.close()
+
+
 @pytest.mark.slow
 def test_local_media_by_path_and_title_with_its_length_and_language(
     shared_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -380,7 +401,7 @@ def test_export_names_the_compare_run_it_used(tmp_path: Path) -> None:
     result = run("export", "--db", str(db))
     assert result.exit_code == 0 and json.loads(result.stdout)["filters"]["run"] == "run-1"
     assert result.stderr.strip() == (
-        "key points: compare run run-1 (topic 'inflation', 2024-03-03 00:00, 2 key points);"
+        "key points: compare run run-1 (topic 'inflation', 2024-03-03 00:00, 2 key points, 2 shared);"
         " --run ID picks another"
     )
     other = run("export", "--db", str(db), "--topic", "rates", "--format", "csv")

@@ -275,6 +275,23 @@ def read_caption_file(path: str | Path) -> list[Cue]:
     return cues
 
 
+_HEADER_LANGUAGE = re.compile(r"^Language:\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$", re.M)
+
+
+def header_language(path: str | Path) -> str | None:
+    """The language a WebVTT file's header names (``Language: en``, as YouTube writes it), as
+    its primary code; None for other formats or no such line before the first cue."""
+    path = Path(path)
+    if path.suffix.lower() != ".vtt":
+        return None
+    try:
+        head = decode_file_text(path.read_bytes()[:4096]).split("-->", 1)[0]
+    except OSError:
+        return None
+    m = _HEADER_LANGUAGE.search(head)
+    return m.group(1).lower() if m else None
+
+
 def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> list[Segment]:
     """Segments in time order with monotonic starts and end >= start; empty cues dropped."""
     # Caption files come from strangers: a cue may carry terminal escapes or invisible characters.

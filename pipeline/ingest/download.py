@@ -24,6 +24,7 @@ from argmap.pipeline.config import CAPTION_MODES, DEFAULT_MAX_DURATION, DEFAULT_
 from argmap.pipeline.errors import ConfigError, MediaError, SourceError
 from argmap.pipeline.ingest.captions import (
     cues_to_segments,
+    header_language,
     parse_captions,
     read_caption_file,
     speakers_from_labels,
@@ -474,11 +475,14 @@ def import_transcript(store: Store, entry: Entry) -> None:
         video_id=entry.video.id,
         source="import",
         model=entry.path.suffix.lower().lstrip("."),
+        language=header_language(entry.path),
         duration=max((c.end for c in cues), default=None),
     )
     segments, speakers = speakers_from_labels(
         cues_to_segments(cues, transcript_id=transcript.id, video_id=entry.video.id), entry.video.id
     )
+    for segment in segments:
+        segment.language = transcript.language  # one header names the language of every cue
     with store.transaction():
         store.save_transcript(transcript, segments, speakers=speakers)
         store.mark(entry.video.id, "download", "done")

@@ -98,7 +98,9 @@ def _run_note(run: dict[str, Any] | None, topic: str | None) -> str:
         return "key points: none (no compare run stored yet; `argmap compare` makes one)"
     made = (run["created_at"] or "unknown date")[:16].replace("T", " ")
     about = f"topic {run['topic']!r}" if run["topic"] else "no topic"
-    line = f"key points: compare run {run['run_id']} ({about}, {made}, {run['key_points']} key points)"
+    # compare prints the shared ones first; say both so the two counts never seem to disagree
+    points = f"{run['key_points']} key points, {run['shared'] or 0} shared"
+    line = f"key points: compare run {run['run_id']} ({about}, {made}, {points})"
     wanted = " ".join((topic or "").split()).casefold()
     if topic and " ".join((run["topic"] or "").split()).casefold() != wanted:
         line += f"; no run was made for topic {topic!r}, so this is the newest"
