@@ -134,10 +134,15 @@ def _points(doc: TranscriptDoc, sentences: list[Sentence]) -> list[Point]:
         ]
     verdicts = rules.classify_all([s.text for s in sentences], doc.commentator)
     return [
-        Point(v.type, rules.attribute(s.text, doc.voice_of(s)), s.start, s.end, doc.voice_of(s))
+        Point(v.type, _standing_alone(s.text, v, doc.voice_of(s)), s.start, s.end, doc.voice_of(s))
         for s, v in zip(sentences, verdicts, strict=True)
         if v.type != "other"
     ]
+
+
+def _standing_alone(text: str, verdict: rules.Verdict, who: str | None) -> str:
+    """A summary's "He argues ..." names the commentator; anyone else's "they" stays "they"."""
+    return rules.attribute(text, who) if verdict.attributed else rules.clean_text(text)
 
 
 def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[list[int], int]:
