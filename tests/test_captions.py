@@ -295,3 +295,44 @@ def test_speaker_labels_become_speakers_when_used_more_than_once() -> None:
         ("TOM", "Agreed."),
         (None, "Someone else talks now."),
     ]
+
+
+def test_a_turn_of_several_sentences_is_its_speakers_to_the_end() -> None:
+    from argmap.pipeline.ingest.captions import speakers_from_labels
+
+    text = (
+        "Ana Ruiz: Welcome back. Today it is the bridge tolls. Ben, you hate them.\n"
+        "Ben Okafor: I do. They hit night workers hardest. And the money vanishes into a fund nobody sees. "
+        "A fifth of it—\n"
+        "Ana Ruiz: It's in the council's own figures, though.\n"
+        "Ben Okafor: Fine. But a fifth is still a lot.\n"
+    )
+    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id="t", video_id="v")
+    labelled, speakers = speakers_from_labels(segments, "v")
+    by_id = {s.id: s.label for s in speakers}
+    said = [(by_id.get(s.speaker_id or ""), s.text) for s in labelled]
+    assert said[:3] == [("Ana Ruiz", "Welcome back."), ("Ana Ruiz", "Today it is the bridge tolls."),
+                        ("Ana Ruiz", "Ben, you hate them.")]  # fmt: skip
+    assert ("Ben Okafor", "And the money vanishes into a fund nobody sees.") in said
+    assert ("Ben Okafor", "A fifth of it—") in said  # cut off, and not glued to Ana's reply
+    assert ("Ana Ruiz", "It's in the council's own figures, though.") in said
+    assert all(who is not None for who, _ in said), said
+    assert not any("Ana Ruiz:" in t or "Ben Okafor:" in t for _, t in said)
+
+
+def test_bracketed_speaker_labels_and_sound_tags_in_srt() -> None:
+    from argmap.pipeline.ingest.captions import speakers_from_labels
+
+    cues = ["[Music]", "[Sam] If the toll money is ring-fenced", "[Sam] for buses, fine.", "[Dee]: Taxis are",
+            "[Dee] public transport too.", "[Music] and we are back", "[Sam] Thanks, Dee."]  # fmt: skip
+    srt = "".join(
+        f"{i + 1}\n00:00:{i * 2:02d},000 --> 00:00:{i * 2 + 2:02d},000\n{c}\n\n" for i, c in enumerate(cues)
+    )
+    segments = cues_to_segments(parse_captions(srt, "srt"), transcript_id="t", video_id="v")
+    labelled, speakers = speakers_from_labels(segments, "v")
+    assert sorted(s.label for s in speakers) == ["Dee", "Sam"]  # [Music] is a sound, not a speaker
+    by_id = {s.id: s.label for s in speakers}
+    said = [(by_id.get(s.speaker_id or ""), s.text) for s in labelled]
+    assert said[1:5] == [("Sam", "If the toll money is ring-fenced"), ("Sam", "for buses, fine."),
+                         ("Dee", "Taxis are"), ("Dee", "public transport too.")]  # fmt: skip
+    assert said[-1] == ("Sam", "Thanks, Dee.")

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from argmap.pipeline.errors import MediaError
-from argmap.pipeline.ingest.structure import blocks
+from argmap.pipeline.ingest.structure import SOUND_TAGS, SPEAKER_LABEL, blocks
 from argmap.pipeline.text import clean_speech, decode_file_text
 from argmap.store import Segment, Speaker
 
@@ -319,32 +319,47 @@ def cues_to_segments(cues: list[Cue], *, transcript_id: str, video_id: str) -> l
 
 # -- speakers named in the text ------------------------------------------------------------------
 
-# "Dana Reyes: ..." or "DANA: ..." at the start of a cue: one to three capitalised words. Taken
-# as a speaker only when the same label opens at least two cues, so "Note: ..." is left alone.
-_LABEL_RE = re.compile(r"^(?:>>\s*)?((?:[A-Z][\w'.-]*)(?:\s+[A-Z][\w'.-]*){0,2}):\s+(?=\S)")
 _TURN_MARK_RE = re.compile(r"^>>\s*")
 
 
-def speakers_from_labels(segments: list[Segment], video_id: str) -> tuple[list[Segment], list[Speaker]]:
-    """Segments whose text opens with a speaker label lose the label and point at a speaker.
+def _label(text: str) -> str | None:
+    m = SPEAKER_LABEL.match(text)
+    if m is None:
+        return None
+    name = m.group("bracketed") or m.group("name")
+    return None if m.group("bracketed") and name.casefold() in SOUND_TAGS else name
 
-    A label used once is probably not a speaker; ``>>`` (YouTube's "someone else speaks now")
-    is dropped from the text, since it does not say who.
+
+def speakers_from_labels(segments: list[Segment], video_id: str) -> tuple[list[Segment], list[Speaker]]:
+    """Segments whose text opens with a speaker label ("Dana Reyes: ...", "[Dana] ...") lose the
+    label and point at a speaker; the segments after one, up to the next label, are that
+    speaker's too (a transcript names the speaker once per turn, and a turn runs over several
+    sentences or cues).
+
+    A label is taken as a speaker only when it opens at least two segments, so "Note: ..." is
+    left alone. ``>>`` (YouTube's "someone else speaks now") is dropped from the text and ends
+    the turn, since it does not say who; so do such a one-off label, a title, heading or credit line.
     """
-    labels = [m.group(1) if (m := _LABEL_RE.match(s.text)) else None for s in segments]
+    labels = [_label(s.text) for s in segments]
     counts = Counter(label for label in labels if label)
     speakers: dict[str, Speaker] = {}
     out = []
+    current: Speaker | None = None
     for seg, label in zip(segments, labels, strict=True):
+        text = seg.text
         if label and counts[label] >= 2:
-            speaker = speakers.setdefault(
+            current = speakers.setdefault(
                 label, Speaker(id=Speaker.make_id(video_id, f"captions:{label}"), video_id=video_id,
                                label=label, source="captions")
             )  # fmt: skip
-            speaker.seconds = round(speaker.seconds + seg.end - seg.start, 2)
-            out.append(replace(seg, text=_LABEL_RE.sub("", seg.text, count=1), speaker_id=speaker.id))
-        else:
-            out.append(
-                replace(seg, text=_TURN_MARK_RE.sub("", seg.text)) if seg.text.startswith(">>") else seg
-            )
+            text = SPEAKER_LABEL.sub("", text, count=1)
+        elif text.startswith(">>"):
+            current, text = None, _TURN_MARK_RE.sub("", text)
+        elif label or (seg.kind is not None and seg.kind != "item"):
+            current = None  # "Note: ..." (label-shaped, used once) is nobody's continuation
+        if current is None:
+            out.append(replace(seg, text=text) if text != seg.text else seg)
+            continue
+        current.seconds = round(current.seconds + seg.end - seg.start, 2)
+        out.append(replace(seg, text=text, speaker_id=current.id))
     return out, list(speakers.values())

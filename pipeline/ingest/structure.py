@@ -65,7 +65,14 @@ _DATE_LINE = re.compile(
     r"\d{4}\b.{0,30}$|^\d+\s+min(?:ute)?s?\s+read$",
     re.IGNORECASE,
 )
-_SPEAKER_LABEL = re.compile(r"^(?:>>\s*)?[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}:\s+\S")
+_NAME = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}"
+#: a turn of a transcript: "Dana Reyes: ...", "DANA: ...", "[Dana] ..." or "[Dana]: ..." (one to
+#: three capitalised words), after an optional ">>" (YouTube's "someone else speaks now")
+SPEAKER_LABEL = re.compile(rf"^(?:>>\s*)?(?:\[(?P<bracketed>{_NAME})\]:?|(?P<name>{_NAME}):)\s+(?=\S)")
+#: bracketed sound descriptions of subtitles for the deaf: never a speaker
+_SOUND_TEXT = """music applause laughter laughs laughing cheering cheers crosstalk inaudible unintelligible
+    silence noise foreign background sighs coughs pause static beep"""
+SOUND_TAGS = frozenset(_SOUND_TEXT.split())
 _TERMINAL = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 _WORD = re.compile(r"[A-Za-z][\w'’&.-]*")
 
@@ -121,7 +128,7 @@ def _starts_prose(line: str | None) -> bool:
 def line_kind(line: str, prev: str | None, nxt: str | None, *, first: bool = False) -> str | None:
     """The kind of one stripped, non-empty line given its neighbours (None: prose)."""
     words = len(line.split())
-    if _SPEAKER_LABEL.match(line):
+    if SPEAKER_LABEL.match(line):
         return None  # "Dana: we should go" is a turn of a transcript, not a heading
     if _CREDIT.search(line) and words <= 60:
         return "credit"
@@ -175,6 +182,8 @@ def blocks(text: str) -> list[Block]:
                 out.append(Block(item, "item"))
             seen_text = True
             continue
+        if SPEAKER_LABEL.match(line):
+            flush()  # a new turn: never joined to the last one, finished or cut off ("A fifth—")
         kind = line_kind(line, prev if not paragraph else paragraph[-1], nxt, first=not seen_text)
         seen_text = True
         if kind is not None:
@@ -192,4 +201,4 @@ def title_line(text: str) -> str | None:
     return found[0].text if found and found[0].kind == "title" else None
 
 
-__all__ = ["Block", "blocks", "line_kind", "title_line"]
+__all__ = ["SOUND_TAGS", "SPEAKER_LABEL", "Block", "blocks", "line_kind", "title_line"]
