@@ -440,3 +440,17 @@ def test_a_conversation_keeps_its_arguments_not_its_replies() -> None:
     quotes = [a.quote for a in ClassifierExtractor().extract(doc).arguments]
     assert any("Sick days" in q for q in quotes) and any("extend the pilot" in q for q in quotes), quotes
     assert not any(q in ("It does, yeah.", "I'd agree with that.", "Exactly.") for q in quotes), quotes
+
+
+@pytest.mark.parametrize("extractor", [RuleExtractor(), ClassifierExtractor()])
+def test_a_papers_report_of_others_never_speaks_in_the_papers_name(extractor) -> None:
+    lines = [
+        "Millbrook Council argued in its report that the charge would cut traffic by a fifth.",
+        "She added that the money would go to buses.",
+        "Millbrook councillor Rhys Pryce argued the council should scrap the charge.",
+        "He argued that shops in the centre would lose trade to the retail parks.",
+    ]
+    segs = [Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t) for i, t in enumerate(lines)]
+    doc = TranscriptDoc("v", "v/t", segs, "Millbrook Evening Post")
+    for arg in extractor.extract(doc).arguments:
+        assert "Evening Post" not in arg.text, arg.text

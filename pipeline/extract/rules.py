@@ -318,15 +318,24 @@ def _proper_noun(text: str, exclude: str | None) -> str | None:
     return None
 
 
+_THE_HOST = re.compile(
+    r"(?i)the (?:host|hosts|speaker|author|commentator|presenter|narrator|creator|youtuber|video|episode|"
+    r"podcast|channel)\b"
+)
+
+
 def _is_commentator(subject: str, commentator: str | None) -> bool:
-    if PRONOUN_START.match(subject) or subject.lower().startswith("the "):
+    if PRONOUN_START.match(subject) or _THE_HOST.match(subject):
         return True
     if not commentator:
         # Without a known commentator, a named subject of a summary verb is taken as the speaker
         # only in summary phrasing; the caller decides by the verb class.
         return False
+    # Every name in the subject must be the commentator's: "Eli" is Eli the Computer Guy, but
+    # "Millbrook council leader Adebayo" is not the Millbrook Evening Post.
     names = {w.lower() for w in re.findall(r"[\w’'-]+", commentator) if w[:1].isupper() and len(w) > 1}
-    return any(w.lower() in names for w in re.findall(r"[\w’'-]+", subject))
+    said = {w.lower() for w in re.findall(r"[\w’'-]+", subject) if w[:1].isupper() and len(w) > 1}
+    return bool(said) and said <= names
 
 
 def is_summary(sentences: list[str], commentator: str | None) -> bool:
