@@ -83,7 +83,9 @@ class IngestReport:
 
     @property
     def ok(self) -> bool:
-        return not self.source_errors and not self.by_state("failed")
+        # A video still pending after its run is one whose failure could not even be recorded
+        # (a full disk): not a success either.
+        return not self.source_errors and not self.by_state("failed") and not self.by_state("pending")
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -77,8 +77,17 @@ def record_failure(store: Store, video: Video, stage: str, err: BaseException) -
 
 
 def report_failure(reporter: Reporter, store: Store, video: Video, stage: str, err: BaseException) -> None:
-    reason = record_failure(store, video, stage, err)
     how = "failed" if isinstance(err, ArgmapError) else "failed unexpectedly"
+    try:
+        reason = record_failure(store, video, stage, err)
+    except Exception as unrecorded:  # noqa: BLE001 - a full disk refuses the failure row too
+        # The stage's own writes were rolled back, so the video is still pending and the next
+        # run does it again: say so, rather than lose the reason in a traceback.
+        reason = clean_line(str(as_argmap_error(err)), 500)
+        note = clean_line(str(unrecorded), 200)
+        who = video.title or video.id
+        reporter.warn(f"{who}: {stage} {how}: {reason} (not recorded: {note}; left pending)")
+        return
     reporter.warn(f"{video.title or video.id}: {stage} {how}: {reason}")
 
 
