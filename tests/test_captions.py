@@ -336,3 +336,17 @@ def test_bracketed_speaker_labels_and_sound_tags_in_srt() -> None:
     assert said[1:5] == [("Sam", "If the toll money is ring-fenced"), ("Sam", "for buses, fine."),
                          ("Dee", "Taxis are"), ("Dee", "public transport too.")]  # fmt: skip
     assert said[-1] == ("Sam", "Thanks, Dee.")
+
+
+def test_a_long_unpunctuated_paste_is_cut_into_timed_cues_and_markup_dropped() -> None:
+    from argmap.pipeline.ingest.captions import MAX_CUE_WORDS
+
+    run_on = " ".join(f"word{i}" for i in range(200))
+    text = f'<div class="post"><b>Fares</b></div>\n{run_on}\nIf x < 5 and y > 3 the fare is free.\n'
+    cues = parse_captions(text, "txt")
+    assert all(len(c.text.split()) <= MAX_CUE_WORDS for c in cues)
+    assert " ".join(c.text for c in cues).split()[:2] == ["Fares", "word0"]
+    assert "<div" not in " ".join(c.text for c in cues) and "x < 5 and y > 3" in cues[-1].text
+    for prev, nxt in zip(cues, cues[1:], strict=False):
+        assert prev.end == nxt.start  # one after another, each with its own time
+    assert cues[-1].end > 200 / WORDS_PER_SECOND

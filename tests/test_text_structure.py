@@ -87,6 +87,10 @@ def test_article_lines_are_recognised() -> None:
         ("The plan is going to the", "Done.", "Council.", None),
         ("This article was originally published by the Harbour Post.", None, None, "credit"),
         ("By Jane van der Berg, Science Editor", None, "Text.", "byline"),
+        # links to elsewhere pasted with an article; a sentence that merely mentions reading is prose
+        ("Read more: Ashby Cross retail park plans 600 extra parking spaces", "Done.", None, "credit"),
+        ("Related: Bus fares to rise in April", "Done.", "Next.", "credit"),
+        ("You can read more about the plan on the council website.", "Done.", None, None),
     ],
 )
 def test_line_kinds(line: str, prev: str | None, nxt: str | None, kind: str | None) -> None:

@@ -207,8 +207,22 @@ def _duration_of(text: str) -> float:
     return max(1, len(text.split())) / WORDS_PER_SECOND
 
 
+#: an unpunctuated run of plain text is cut into cues of at most this many words, so each part
+#: of a long paste gets its own time instead of one cue spanning twenty minutes
+MAX_CUE_WORDS = 45
+# Markup pasted with a text is not speech ("<div class=...>"); "x < 5" is left alone.
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+
+
+def _pieces(sentence: str) -> list[str]:
+    words = sentence.split()
+    if len(words) <= MAX_CUE_WORDS:
+        return [sentence]
+    return [" ".join(words[i : i + MAX_CUE_WORDS]) for i in range(0, len(words), MAX_CUE_WORDS)]
+
+
 def parse_txt(text: str) -> list[Cue]:
-    text = _unix_newlines(text)
+    text = _HTML_TAG.sub(" ", _unix_newlines(text))
     lines = [line for line in text.split("\n") if line.strip()]
     stamped = [(_LEADING_TIME_RE.match(line), line) for line in lines]
     if lines and sum(1 for m, _ in stamped if m) >= max(1, len(lines) // 2):
@@ -219,11 +233,13 @@ def parse_txt(text: str) -> list[Cue]:
         sentences = split_sentences(block.text) if block.kind in (None, "credit") else [block.text]
         for n, sentence in enumerate(sentences):
             kind = block.kind
-            if kind is None and n == len(sentences) - 1 and not _CLOSED.search(sentence):
+            pieces = _pieces(sentence)
+            if kind is None and n == len(sentences) - 1 and not _CLOSED.search(sentence) and len(pieces) == 1:
                 kind = "item"  # a paragraph's unpunctuated last line still ends its sentence
-            length = _duration_of(sentence)
-            cues.append(Cue(round(clock, 3), round(clock + length, 3), sentence, kind))
-            clock += length
+            for piece in pieces:
+                length = _duration_of(piece)
+                cues.append(Cue(round(clock, 3), round(clock + length, 3), piece, kind))
+                clock += length
     return cues
 
 

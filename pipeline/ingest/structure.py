@@ -54,6 +54,12 @@ _CREDIT = re.compile(
     r"editing by|written with the help of|generated with the help of)\b",
     re.IGNORECASE,
 )
+# A site's links to elsewhere, pasted with the article: "Read more: ...", "Related: ...".
+_NAV_LINE = re.compile(
+    r"^(?:read more|read next|also read|read also|related(?: articles?| stories| coverage)?|see also|"
+    r"more on this(?: story)?|recommended|more from \w+(?: \w+)?|sign up|listen|watch)\s*[:|–—»>-]\s*\S",
+    re.IGNORECASE,
+)
 _BYLINE = re.compile(
     r"^(?i:by|written by|words by|reported by|reporting by|posted by|author:?)\s+"
     r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|der|den|van|von|da|di|du|la|le|al|bin|and|&))*"
@@ -128,6 +134,8 @@ def _starts_prose(line: str | None) -> bool:
 def line_kind(line: str, prev: str | None, nxt: str | None, *, first: bool = False) -> str | None:
     """The kind of one stripped, non-empty line given its neighbours (None: prose)."""
     words = len(line.split())
+    if _NAV_LINE.match(line) and words <= 25:
+        return "credit"  # before the speaker check: "Related: ..." is a link, not a speaker
     if SPEAKER_LABEL.match(line):
         return None  # "Dana: we should go" is a turn of a transcript, not a heading
     if _CREDIT.search(line) and words <= 60:
