@@ -55,6 +55,15 @@ def test_passages_are_about_thirty_seconds_and_cover_everything() -> None:
     assert build_passages([]) == []
 
 
+def test_passages_leave_out_bylines_and_start_at_headings() -> None:
+    from dataclasses import replace
+
+    kinds = ["title", "byline", "byline", None, None, "heading", None, "credit"]
+    segs = [replace(s, kind=k) for s, k in zip(_segments(8, length=2.0), kinds, strict=True)]
+    passages = build_passages(segs)
+    assert [p.text for p in passages] == ["segment 0 segment 3 segment 4", "segment 5 segment 6"]
+
+
 class _FakeEmbedder(Embedder):
     """Stands in for a second model: deterministic vectors, counts what it encodes."""
 

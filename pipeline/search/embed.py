@@ -122,8 +122,13 @@ def get_embedder(model: str | None = None) -> Embedder:
 # -- passages ------------------------------------------------------------------------
 
 
+_NOT_PASSAGE_TEXT = ("byline", "credit")
+
+
 def build_passages(segments: Sequence[Segment], seconds: float = PASSAGE_SECONDS) -> list[Passage]:
-    """Group consecutive segments into windows of about ``seconds``."""
+    """Group consecutive segments into windows of about ``seconds``. An imported article's byline
+    and credit lines are left out (nobody searches for "By Helen Marsh, Transport Correspondent"
+    glued to the first paragraph), and a title or heading opens a window of its own."""
     passages: list[Passage] = []
     window: list[Segment] = []
 
@@ -148,8 +153,10 @@ def build_passages(segments: Sequence[Segment], seconds: float = PASSAGE_SECONDS
         window.clear()
 
     for seg in segments:
+        if seg.kind in _NOT_PASSAGE_TEXT:
+            continue
         # Close the window before a segment would stretch it past the target length.
-        if window and seg.end - window[0].start > seconds:
+        if window and (seg.end - window[0].start > seconds or seg.kind in ("title", "heading")):
             flush()
         window.append(seg)
     flush()
