@@ -88,14 +88,25 @@ def _printable(text: str, keep: str = "") -> str:
 
     text = _ESCAPES.sub("", unicodedata.normalize("NFC", text))
     out = []
-    for ch in text:
+    for i, ch in enumerate(text):
         if ch in keep:
             out.append(ch)
         elif ch in "\t\n\r\x0b\x0c\x85\u2028\u2029":
             out.append(" ")
         elif unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs", "Cn"):
             out.append(ch)
+        elif ch == "\u200d" and out and i + 1 < len(text) and _joins_emoji(out[-1], text[i + 1]):
+            out.append(ch)  # the joiner inside one emoji ("🙅‍♂️"), never a hidden one in words
     return "".join(out)
+
+
+def _joins_emoji(before: str, after: str) -> bool:
+    import unicodedata
+
+    def symbol(ch: str) -> bool:
+        return unicodedata.category(ch) == "So" or ch == "\ufe0f" or "\U0001f3fb" <= ch <= "\U0001f3ff"
+
+    return symbol(before) and symbol(after)
 
 
 def clean_line(value: Any, limit: int | None = MAX_TITLE) -> str:

@@ -540,6 +540,10 @@ def test_hostile_title_is_stored_as_one_clean_line(media_site: Site, tmp_path: P
         ("title\x1b]0;pwned\x07 here", "title here"),  # OSC: sets the terminal's window title
         ("\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\", "link"),  # OSC 8 hyperlink
         ("a\u202eb\u2066c\u200dd\ufeffe", "abcde"),
+        (
+            "no \U0001f645\u200d\u2642\ufe0f here",
+            "no \U0001f645\u200d\u2642\ufe0f here",
+        ),  # one emoji, joiner kept
         ("one\r\ntwo\u2028three\x00four", "one two threefour"),
         ("Tom &amp; Jerry <i>live</i> &lt;3", "Tom & Jerry live <3"),
         ("  ", ""),
