@@ -411,6 +411,7 @@ def test_unchanged_rows_still_mark_the_stage_done(store: Store) -> None:
         ("I'd agree with that.", True),
         ("Exactly.", True),
         ("Yeah, fair enough.", True),
+        ("I actually, I agree with you on that.", True),
         ("Vote no.", False),
         ("Prices doubled.", False),
         ("Fewer sick days, fewer people quitting.", False),
@@ -454,3 +455,15 @@ def test_a_papers_report_of_others_never_speaks_in_the_papers_name(extractor) ->
     doc = TranscriptDoc("v", "v/t", segs, "Millbrook Evening Post")
     for arg in extractor.extract(doc).arguments:
         assert "Evening Post" not in arg.text, arg.text
+
+
+def test_the_host_steering_the_show_is_not_a_call_to_action() -> None:
+    lines = [
+        "Let me ask you about fairness more broadly, because that is your strongest point.",
+        "Let's jump into the figures the council published this morning.",
+        "Everyone should respond to the consultation before the fourteenth of March.",
+    ]
+    segs = [Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t) for i, t in enumerate(lines)]
+    args = ClassifierExtractor().extract(TranscriptDoc("v", "v/t", segs, "Priya Raman")).arguments
+    calls = [a.quote for a in args if a.type == "call_to_action"]
+    assert calls == [lines[2]], calls

@@ -47,7 +47,18 @@ _WORLD_ASK = re.compile(
 )
 
 
+# The host steering their own show ("Let me ask you about ...", "Let's jump into ...") asks
+# nothing of the audience or the world.
+_STEERING = re.compile(
+    r"^(?:let me|let's (?:jump|talk|look|turn|move|start|get|dive|break|go|see|recap|discuss|begin|pull|take|"
+    r"have a look|switch|head|wrap|come back|get back))\b",
+    re.I,
+)
+
+
 def _channel_housekeeping(text: str) -> bool:
+    if _STEERING.match(rules.strip_filler(text) or text):
+        return True
     return bool(_CHANNEL_ASK.search(text)) and not _WORLD_ASK.search(text)
 
 
@@ -55,14 +66,14 @@ def _channel_housekeeping(text: str) -> bool:
 # carry no proposition of their own; as arguments they filled maps of conversations.
 _REPLY_TEXT = """a an the and or but so it it's that that's this is was does do did i i'd i'm you we they
     with to of yes yeah yep no nope exactly right agree agreed sure okay ok well true totally absolutely
-    definitely indeed me too fair enough point good great"""
+    definitely indeed me too fair enough point good great actually really just on there completely quite"""
 _REPLY_WORDS = frozenset(_REPLY_TEXT.split())
 
 
 def says_nothing(text: str) -> bool:
     """A short reply with fewer than two words of content, and no order ("Vote no." is one)."""
     words = re.findall(r"[\w'’]+", rules.strip_filler(text).lower().replace("’", "'"))
-    if len(words) > 6 or (words and words[0] in rules.IMPERATIVE_VERBS):
+    if len(words) > 8 or (words and words[0] in rules.IMPERATIVE_VERBS):
         return False
     return sum(w not in _REPLY_WORDS for w in words) < 2
 
