@@ -288,6 +288,8 @@ def test_a_first_person_gist_is_quoted_not_put_in_the_readers_mouth():
         ("That's exactly why the pilot should be extended.", False),
         ("Will hospitals cope with a four-day week?", False),
         ("So honestly, rents in the city centre doubled in five years.", True),
+        ("Tell them about the early shifts.", False),
+        ("Write to your MP before Friday.", True),
     ],
 )
 def test_which_points_stand_alone_as_a_gist(text: str, alone: bool):

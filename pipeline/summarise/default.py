@@ -188,6 +188,7 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     return chosen, main
 
 
+_POINTING = re.compile(r"\b(?:it|them|they|this|that|those|these|he|she|him|her)\b", re.I)
 _CLITIC = re.compile(r"(?:n['’]t|['’](?:m|re|ve|ll|d))$")
 _DANGLING = re.compile(r"^(?:it|that|this|they|these|those|he|she|which|there|then|exactly|yes|no)\b", re.I)
 
@@ -195,9 +196,12 @@ _DANGLING = re.compile(r"^(?:it|that|this|they|these|those|he|she|which|there|th
 def stands_alone(text: str) -> bool:
     """Whether a point can be a gist without the sentences around it: a statement with three
     content words or more that does not open on a word pointing back ("That's why ...", "They
-    did"); "I'm sure they did, who wouldn't" has one ("sure")."""
+    did"), nor leans on one with few words of its own ("Tell them about the early shifts");
+    "I'm sure they did, who wouldn't" has one content word ("sure")."""
     first = rules.strip_filler(_first_sentence(text.strip())) or text
     content = [t for t in _tokens(first) if not _CLITIC.search(t)]
+    if len(content) < 5 and _POINTING.search(first):
+        return False  # "Tell them about the early shifts": who "them" is, only the talk knows
     return len(content) >= 3 and not first.rstrip().endswith("?") and not _DANGLING.match(first)
 
 
