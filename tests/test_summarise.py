@@ -217,6 +217,10 @@ def test_nothing_argued_is_said_plainly(store: Store):
          "Dana Reyes argues that Harbour City must cap rents now."),
         ("critique", "Dana Reyes criticizes the mayor's budget.", None,
          "Dana Reyes criticizes the mayor's budget."),
+        ("critique", "Opposition councillor Gareth Pryce said the vote ignored the petition.", None,
+         "Dana Reyes reports that opposition councillor Gareth Pryce said the vote ignored the petition."),
+        ("claim", "I said the vote ignored the petition.", None,
+         "Dana Reyes argues: “I said the vote ignored the petition.”"),
     ],
 )  # fmt: skip
 def test_gist_sentences(kind: str, text: str, origin: str | None, gist: str):
