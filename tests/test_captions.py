@@ -350,3 +350,45 @@ def test_a_long_unpunctuated_paste_is_cut_into_timed_cues_and_markup_dropped() -
     for prev, nxt in zip(cues, cues[1:], strict=False):
         assert prev.end == nxt.start  # one after another, each with its own time
     assert cues[-1].end > 200 / WORDS_PER_SECOND
+
+
+def test_one_recurring_label_never_claims_the_lines_after_it() -> None:
+    from argmap.pipeline.ingest.captions import speakers_from_labels
+
+    text = (
+        "Update: the council has responded to our questions.\n\n"
+        "Critics say the plan was rushed. The plan should be scrapped.\n\n"
+        "Update: the vote is now on Friday.\n\n"
+        "Residents are angry about it.\n"
+    )
+    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id="t", video_id="v")
+    labelled, speakers = speakers_from_labels(segments, "v")
+    by_id = {s.id: s.label for s in speakers}
+    said = {s.text: by_id.get(s.speaker_id or "") for s in labelled}
+    assert said["Critics say the plan was rushed."] is None and said["Residents are angry about it."] is None
+    srt = "".join(
+        f"{i + 1}\n00:00:{i * 2:02d},000 --> 00:00:{i * 2 + 2:02d},000\n{c}\n\n"
+        for i, c in enumerate(
+            [
+                "JOHN: We need the bridge.",
+                "So do we.",
+                "JOHN: Now.",
+                "[Chuckles] Well, fine.",
+                "[Chuckles] Really fine.",
+            ]
+        )  # fmt: skip
+    )
+    labelled, speakers = speakers_from_labels(cues_to_segments(parse_captions(srt, "srt"), transcript_id="t",
+                                                               video_id="v"), "v")  # fmt: skip
+    assert [s.label for s in speakers] == ["JOHN"]  # "[Chuckles]" is a sound
+    assert [s.speaker_id is not None for s in labelled] == [True, False, True, False, False]
+
+
+def test_short_dialogue_that_repeats_a_reply_is_not_a_roll() -> None:
+    cues = ["- Are you coming?\n- Yes.", "- Yes.\n- Good. Then go.", "Go.", "Go.\nNow!"]
+    srt = "".join(
+        f"{i + 1}\n00:00:0{i * 2},000 --> 00:00:0{i * 2 + 2},000\n{c}\n\n" for i, c in enumerate(cues)
+    )
+    assert texts(parse_captions(srt, "srt")) == [
+        "- Are you coming? - Yes.", "- Yes. - Good. Then go.", "Go.", "Go. Now!"
+    ]  # fmt: skip

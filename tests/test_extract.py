@@ -178,14 +178,15 @@ def test_rerun_changes_nothing_and_new_version_adds_rows(store: Store, monkeypat
     (forced,) = extract_videos(store, force=True)
     assert forced.status == "extracted" and store.arguments(video.id) == first
 
-    monkeypatch.setattr(ClassifierExtractor, "version", "4")
+    current = ClassifierExtractor.version
+    monkeypatch.setattr(ClassifierExtractor, "version", "99")
     extract_videos(store)
     rows = store.arguments(video.id)
     assert len(rows) == 2 * len(first)
-    assert {a.extractor_version for a in rows} == {"3", "4"}
-    # the rules v1 rows live beside v3's
+    assert {a.extractor_version for a in rows} == {current, "99"}
+    # the rules v1 rows live beside the default's
     extract_videos(store, extractor="rules")
-    assert {a.extractor_version for a in store.arguments(video.id)} == {"1", "3", "4"}
+    assert {a.extractor_version for a in store.arguments(video.id)} == {"1", current, "99"}
 
 
 def test_bad_inputs_are_reported_and_the_batch_goes_on(store: Store):
@@ -391,7 +392,7 @@ def test_default_v3_on_a_one_hour_transcript():
     doc = TranscriptDoc("v", "t", segments, "Dana Reyes")
     result = ClassifierExtractor().extract(doc)
     assert result.arguments
-    assert {a.extractor_version for a in result.arguments} == {"3"}
+    assert {a.extractor_version for a in result.arguments} == {ClassifierExtractor.version}
 
 
 def test_unchanged_rows_still_mark_the_stage_done(store: Store) -> None:
@@ -467,3 +468,22 @@ def test_the_host_steering_the_show_is_not_a_call_to_action() -> None:
     args = ClassifierExtractor().extract(TranscriptDoc("v", "v/t", segs, "Priya Raman")).arguments
     calls = [a.quote for a in args if a.type == "call_to_action"]
     assert calls == [lines[2]], calls
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Let's get out and vote on Tuesday.", "So let's go vote.", "Let's start a petition to save the library.",
+     "Let me be clear: you must vote no on Measure B."],
+)  # fmt: skip
+def test_a_call_that_opens_with_lets_is_not_housekeeping(text: str) -> None:
+    from argmap.pipeline.extract.offline import _channel_housekeeping
+
+    assert not _channel_housekeeping(text)
+
+
+def test_a_summary_that_names_the_commentator_with_a_title_is_still_a_summary() -> None:
+    from argmap.pipeline.extract.rules import is_summary
+
+    assert is_summary(["Mr Reyes argues that the bus cuts are a mistake."], "Dana Reyes")
+    assert is_summary(["The Computer Guy argues that chips are overpriced."], "Eli the Computer Guy")
+    assert not is_summary(["Millbrook Council argued that the charge works."], "Millbrook Evening Post")

@@ -221,6 +221,8 @@ def test_nothing_argued_is_said_plainly(store: Store):
          "Dana Reyes reports that opposition councillor Gareth Pryce said the vote ignored the petition."),
         ("claim", "I said the vote ignored the petition.", None,
          "Dana Reyes argues: “I said the vote ignored the petition.”"),
+        ("critique", "The minister never told parliament the truth about the cuts.", None,
+         "Dana Reyes objects that the minister never told parliament the truth about the cuts."),
     ],
 )  # fmt: skip
 def test_gist_sentences(kind: str, text: str, origin: str | None, gist: str):
@@ -294,6 +296,9 @@ def test_a_first_person_gist_is_quoted_not_put_in_the_readers_mouth():
         ("So honestly, rents in the city centre doubled in five years.", True),
         ("Tell them about the early shifts.", False),
         ("Write to your MP before Friday.", True),
+        ("Rents doubled in the city this year.", True),
+        ("The ban is a mistake that hurts farmers.", True),
+        ("There is no evidence the ban works.", True),
     ],
 )
 def test_which_points_stand_alone_as_a_gist(text: str, alone: bool):

@@ -91,6 +91,12 @@ def test_article_lines_are_recognised() -> None:
         ("Read more: Ashby Cross retail park plans 600 extra parking spaces", "Done.", None, "credit"),
         ("Related: Bus fares to rise in April", "Done.", "Next.", "credit"),
         ("You can read more about the plan on the council website.", "Done.", None, None),
+        (
+            "Listen: this decision will hurt every family in the town, and we should fight it.",
+            "Done.",
+            None,
+            None,
+        ),
     ],
 )
 def test_line_kinds(line: str, prev: str | None, nxt: str | None, kind: str | None) -> None:

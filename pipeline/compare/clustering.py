@@ -332,8 +332,10 @@ def key_point_result(
 def majority_stance(stances: Sequence[str]) -> str:
     """A commentator's stance on a key point: the most frequent of their members' stances, ties
     resolved in a fixed order so output is stable."""
-    order = ("asserts", "criticises", "calls_for_action")
-    return max(order, key=lambda s: (stances.count(s), s == "asserts"))
+    order = ("asserts", "calls_for_action", "criticises")
+    # a tie leans to the point's side (a call to act is on it), as one voice for it and one against
+    # is not a stand against the point
+    return max(order, key=lambda s: (stances.count(s), s != "criticises", s == "asserts"))
 
 
 def _key_point(

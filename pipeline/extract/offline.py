@@ -1,4 +1,4 @@
-"""The offline extractors: v3 (the default; a classifier weighs the rules' evidence and a
+"""The offline extractors: v4 (the default; a classifier weighs the rules' evidence and a
 sentence embedding) and v1 (``--extractor rules``, the rules alone). Both type sentences, then
 merge continuations into multi-sentence arguments that stand alone. A title, heading, byline or
 credit line of an imported text is never an argument; a title that states a position becomes one
@@ -50,16 +50,17 @@ _WORLD_ASK = re.compile(
 # The host steering their own show ("Let me ask you about ...", "Let's jump into ...") asks
 # nothing of the audience or the world.
 _STEERING = re.compile(
-    r"^(?:let me|let's (?:jump|talk|look|turn|move|start|get|dive|break|go|see|recap|discuss|begin|pull|take|"
-    r"have a look|switch|head|wrap|come back|get back))\b",
+    r"^(?:let me (?:ask|show|bring|read|put|pull|explain|walk|turn|play|share|tell you|say)|"
+    r"let's (?:jump|talk|look|turn|move on|dive|break|recap|discuss|begin|pull|take a look|switch|head over|"
+    r"wrap|come back|get back|get into|get started|start with|go through|go over|see what|see how))\b",
     re.I,
 )
 
 
 def _channel_housekeeping(text: str) -> bool:
-    if _STEERING.match(rules.strip_filler(text) or text):
-        return True
-    return bool(_CHANNEL_ASK.search(text)) and not _WORLD_ASK.search(text)
+    if _WORLD_ASK.search(text):
+        return False  # "Let me be clear: vote no" still asks something of the world
+    return bool(_STEERING.match(rules.strip_filler(text) or text) or _CHANNEL_ASK.search(text))
 
 
 # Replies that only agree or acknowledge ("It does, yeah.", "I'd agree with that.", "Exactly.")
@@ -183,7 +184,7 @@ def rule_argument(
 
 
 class ClassifierExtractor:
-    """Offline default (v3): the rules' evidence and a sentence embedding, weighed by a classifier.
+    """Offline default (v4): the rules' evidence and a sentence embedding, weighed by a classifier.
 
     The rules still decide who is speaking, the target, the rewritten text and which sentences
     merge; a logistic regression trained on the development set (:mod:`.classifier`) decides the
@@ -191,7 +192,9 @@ class ClassifierExtractor:
     """
 
     name = "default"
-    version = "3"
+    # 4: v3's classifier and weights; around it, two speakers' sentences never merge, replies that only
+    # agree and the host steering the show are not arguments, and another person's "they" is kept
+    version = "4"
 
     def __init__(
         self,

@@ -318,6 +318,9 @@ def _proper_noun(text: str, exclude: str | None) -> str | None:
     return None
 
 
+_TITLES = frozenset(
+    {"the", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady"}
+)
 _THE_HOST = re.compile(
     r"(?i)the (?:host|hosts|speaker|author|commentator|presenter|narrator|creator|youtuber|video|episode|"
     r"podcast|channel)\b"
@@ -335,6 +338,7 @@ def _is_commentator(subject: str, commentator: str | None) -> bool:
     # "Millbrook council leader Adebayo" is not the Millbrook Evening Post.
     names = {w.lower() for w in re.findall(r"[\w’'-]+", commentator) if w[:1].isupper() and len(w) > 1}
     said = {w.lower() for w in re.findall(r"[\w’'-]+", subject) if w[:1].isupper() and len(w) > 1}
+    said -= _TITLES  # "Mr Reyes", "The Computer Guy"
     return bool(said) and said <= names
 
 

@@ -136,12 +136,13 @@ def parse_vtt(text: str) -> list[Cue]:
 
 def _rolls(blocks: list[tuple[float, float, list[str]]]) -> bool:
     """Whether cues roll without timing tags, as auto-captions converted by other tools do (each
-    cue's first line repeats the last line of the cue before): at least half of the neighbouring
-    cues, and twice, which edited captions never do."""
+    cue's first line repeats the last line of the cue before, a line of three words or more): at
+    least half of the neighbouring cues, and three times, which edited captions never do."""
     texts = [[line for line in (_clean(raw) for raw in lines) if line] for _, _, lines in blocks]
     pairs = [(a, b) for a, b in zip(texts, texts[1:], strict=False) if a and b]
-    repeats = sum(1 for a, b in pairs if len(b) > 1 and b[0] == a[-1])
-    return repeats >= 2 and repeats * 2 >= len(pairs)
+    # a repeated "- Yes." is dialogue; a roll repeats lines of words
+    repeats = sum(1 for a, b in pairs if len(b) > 1 and b[0] == a[-1] and len(b[0].split()) >= 3)
+    return repeats >= 3 and repeats * 2 >= len(pairs)
 
 
 def _unroll(blocks: list[tuple[float, float, list[str]]]) -> list[Cue]:
@@ -343,21 +344,28 @@ def _label(text: str) -> str | None:
     if m is None:
         return None
     name = m.group("bracketed") or m.group("name")
-    return None if m.group("bracketed") and name.casefold() in SOUND_TAGS else name
+    if m.group("bracketed") and any(word in SOUND_TAGS for word in name.casefold().split()):
+        return None  # "[Crowd Cheering]" describes a sound
+    return name
 
 
 def speakers_from_labels(segments: list[Segment], video_id: str) -> tuple[list[Segment], list[Speaker]]:
     """Segments whose text opens with a speaker label ("Dana Reyes: ...", "[Dana] ...") lose the
-    label and point at a speaker; the segments after one, up to the next label, are that
-    speaker's too (a transcript names the speaker once per turn, and a turn runs over several
-    sentences or cues).
+    label and point at a speaker; in a dialogue of two or more labelled speakers the segments
+    after one, up to the next label, are that speaker's too (a transcript names the speaker once
+    per turn, and a turn runs over several sentences or cues).
 
     A label is taken as a speaker only when it opens at least two segments, so "Note: ..." is
     left alone. ``>>`` (YouTube's "someone else speaks now") is dropped from the text and ends
-    the turn, since it does not say who; so do such a one-off label, a title, heading or credit line.
+    the turn, since it does not say who; so do a "- " dialogue dash, a one-off label, a title,
+    heading or credit line.
     """
     labels = [_label(s.text) for s in segments]
     counts = Counter(label for label in labels if label)
+    # Only a dialogue (two or more labelled speakers) hands a turn on to unlabelled lines: a text
+    # with one recurring "Update:" or one labelled guest among unlabelled lines must not give
+    # everything after it to that label.
+    carry = sum(1 for n in counts.values() if n >= 2) >= 2
     speakers: dict[str, Speaker] = {}
     out = []
     current: Speaker | None = None
@@ -371,8 +379,8 @@ def speakers_from_labels(segments: list[Segment], video_id: str) -> tuple[list[S
             text = SPEAKER_LABEL.sub("", text, count=1)
         elif text.startswith(">>"):
             current, text = None, _TURN_MARK_RE.sub("", text)
-        elif label or (seg.kind is not None and seg.kind != "item"):
-            current = None  # "Note: ..." (label-shaped, used once) is nobody's continuation
+        elif not carry or label or text.startswith("- ") or (seg.kind is not None and seg.kind != "item"):
+            current = None  # "Note: ..." (label-shaped, used once), or "- " (someone else) ends a turn
         if current is None:
             out.append(replace(seg, text=text) if text != seg.text else seg)
             continue

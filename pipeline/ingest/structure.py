@@ -57,7 +57,7 @@ _CREDIT = re.compile(
 # A site's links to elsewhere, pasted with the article: "Read more: ...", "Related: ...".
 _NAV_LINE = re.compile(
     r"^(?:read more|read next|also read|read also|related(?: articles?| stories| coverage)?|see also|"
-    r"more on this(?: story)?|recommended|more from \w+(?: \w+)?|sign up|listen|watch)\s*[:|–—»>-]\s*\S",
+    r"more on this(?: story)?|more from \w+(?: \w+)?)\s*[:|–—»>-]\s*\S",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -77,7 +77,10 @@ _NAME = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}"
 SPEAKER_LABEL = re.compile(rf"^(?:>>\s*)?(?:\[(?P<bracketed>{_NAME})\]:?|(?P<name>{_NAME}):)\s+(?=\S)")
 #: bracketed sound descriptions of subtitles for the deaf: never a speaker
 _SOUND_TEXT = """music applause laughter laughs laughing cheering cheers crosstalk inaudible unintelligible
-    silence noise foreign background sighs coughs pause static beep"""
+    silence noise foreign background sighs sighing coughs coughing pause static beep beeping chuckles
+    chuckling gasps gasping groans groaning clapping crowd playing ringing rings phone door knocking
+    footsteps whispers whispering screams screaming sniffles giggles giggling inhales exhales buzzing
+    thunder wind rain engine horn siren singing song instrumental intro outro silent indistinct"""
 SOUND_TAGS = frozenset(_SOUND_TEXT.split())
 _TERMINAL = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 _WORD = re.compile(r"[A-Za-z][\w'’&.-]*")

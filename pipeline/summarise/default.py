@@ -188,14 +188,14 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     return chosen, main
 
 
+# "Opposition councillor Gareth Pryce said ...", "Ms Adebayo added ...": a name, then the verb
 _REPORTED = re.compile(
-    r"^(?!(?:i|we)\b)(?:[\w'’.,-]+\s+){1,8}?(?:said|says|told|tells|added|adds|claimed|claims|stated|states|"
-    r"announced|warned|wrote|writes)\b",
-    re.I,
+    r"^(?:[\w'’.-]+\s+){0,5}(?!I\b)[A-Z][\w'’.-]*\s+(?:said|says|told|tells|added|adds|claimed|claims|stated|"
+    r"states|announced|warned|wrote|writes)\b"
 )
-_POINTING = re.compile(r"\b(?:it|them|they|this|that|those|these|he|she|him|her)\b", re.I)
+_POINTING = re.compile(r"\b(?:it|them|they|he|she|him|her)\b", re.I)
 _CLITIC = re.compile(r"(?:n['’]t|['’](?:m|re|ve|ll|d))$")
-_DANGLING = re.compile(r"^(?:it|that|this|they|these|those|he|she|which|there|then|exactly|yes|no)\b", re.I)
+_DANGLING = re.compile(r"^(?:it|that|this|they|these|those|he|she|which|then|exactly|yes|no)\b", re.I)
 
 
 def stands_alone(text: str) -> bool:
@@ -305,7 +305,7 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
         # "Dana argues that I am tired" puts the speaker's "I" in the reader's mouth: quote it.
         verb = "objects" if point.type == "critique" else "argues"
         return f"{who} {verb}: “{_sentence(body[:1].upper() + body[1:])}”"
-    if _REPORTED.match(body):
+    if point.origin != "title" and _REPORTED.match(rules.strip_filler(text) or text):
         # "Councillor Pryce said the vote ignored ..." is the story the commentator relays: the
         # paper does not object, it reports.
         return _sentence(f"{who} reports that {body}")
