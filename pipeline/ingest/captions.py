@@ -211,8 +211,14 @@ def _duration_of(text: str) -> float:
 #: an unpunctuated run of plain text is cut into cues of at most this many words, so each part
 #: of a long paste gets its own time instead of one cue spanning twenty minutes
 MAX_CUE_WORDS = 45
-# Markup pasted with a text is not speech ("<div class=...>"); "x < 5" is left alone.
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+# Markup pasted with a text is not speech ("<div class=...>"); "x < 5" and a chat log's "<Dana> hi"
+# are left alone, so only HTML's own element names count.
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|article|aside|b|blockquote|body|br|code|div|em|figcaption|figure|font|footer|form|h[1-6]|"
+    r"head|header|hr|html|i|iframe|img|input|li|link|main|mark|meta|nav|ol|p|pre|s|script|section|small|"
+    r"source|span|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul|video)\b(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
 
 
 def _pieces(sentence: str) -> list[str]:
