@@ -415,6 +415,9 @@ def test_unchanged_rows_still_mark_the_stage_done(store: Store) -> None:
         ("I actually, I agree with you on that.", True),
         ("Vote no.", False),
         ("Prices doubled.", False),
+        ("There is a crisis.", False),
+        ("It's a scam.", False),
+        ("Exactly, a fair point.", True),
         ("Fewer sick days, fewer people quitting.", False),
     ],
 )

@@ -69,14 +69,18 @@ _REPLY_TEXT = """a an the and or but so it it's that that's this is was does do 
     with to of yes yeah yep no nope exactly right agree agreed sure okay ok well true totally absolutely
     definitely indeed me too fair enough point good great actually really just on there completely quite"""
 _REPLY_WORDS = frozenset(_REPLY_TEXT.split())
+_ACK_TEXT = "agree agreed exactly yeah yes yep right true sure indeed fair okay ok absolutely"
+_ACKNOWLEDGING = frozenset(_ACK_TEXT.split())
 
 
 def says_nothing(text: str) -> bool:
-    """A short reply with fewer than two words of content, and no order ("Vote no." is one)."""
+    """A short reply (eight words or fewer, no order: "Vote no." is one) with no word of content,
+    or one beside an acknowledgement ("Exactly, fair point"); "It's a scam." still says something."""
     words = re.findall(r"[\w'’]+", rules.strip_filler(text).lower().replace("’", "'"))
     if len(words) > 8 or (words and words[0] in rules.IMPERATIVE_VERBS):
         return False
-    return sum(w not in _REPLY_WORDS for w in words) < 2
+    content = sum(w not in _REPLY_WORDS for w in words)
+    return content == 0 or (content == 1 and any(w in _ACKNOWLEDGING for w in words))
 
 
 class RuleExtractor:
