@@ -13,6 +13,7 @@ from argmap.pipeline.ingest.captions import (
     cues_to_segments,
     parse_captions,
     read_caption_file,
+    speakers_from_labels,
     split_sentences,
 )
 from argmap.store import Transcript
@@ -272,9 +273,22 @@ def test_vtt_import_is_stored_with_times_and_rerun_is_identical(store, tmp_path:
     assert len(hits) == 1
 
 
-def test_speaker_labels_become_speakers_when_used_more_than_once() -> None:
-    from argmap.pipeline.ingest.captions import speakers_from_labels
+def _srt(cues: list[str]) -> str:
+    """An SRT file of ``cues``, two seconds each."""
+    return "".join(
+        f"{i + 1}\n00:00:{i * 2:02d},000 --> 00:00:{i * 2 + 2:02d},000\n{c}\n\n" for i, c in enumerate(cues)
+    )
 
+
+def _said(text: str, fmt: str) -> tuple[list[tuple[str | None, str]], list[str]]:
+    """(speaker label or None, text) of each segment of a caption text, and the speakers found."""
+    segments = cues_to_segments(parse_captions(text, fmt), transcript_id="t", video_id="v")
+    labelled, speakers = speakers_from_labels(segments, "v")
+    by_id = {s.id: s.label for s in speakers}
+    return [(by_id.get(s.speaker_id or ""), s.text) for s in labelled], [s.label for s in speakers]
+
+
+def test_speaker_labels_become_speakers_when_used_more_than_once() -> None:
     text = (
         "[00:01] Dana Reyes: The subsidy is a mistake.\n"
         "[00:05] Note: this line is not a speaker.\n"
@@ -283,11 +297,9 @@ def test_speaker_labels_become_speakers_when_used_more_than_once() -> None:
         "[00:18] TOM: Agreed.\n"
         "[00:22] >> Someone else talks now.\n"
     )
-    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id="t", video_id="v")
-    labelled, speakers = speakers_from_labels(segments, "v")
-    assert sorted(s.label for s in speakers) == ["Dana Reyes", "TOM"]
-    by_id = {s.id: s.label for s in speakers}
-    assert [(by_id.get(s.speaker_id or ""), s.text) for s in labelled] == [
+    said, speakers = _said(text, "txt")
+    assert sorted(speakers) == ["Dana Reyes", "TOM"]
+    assert said == [
         ("Dana Reyes", "The subsidy is a mistake."),
         (None, "Note: this line is not a speaker."),
         ("TOM", "We should vote against it."),
@@ -298,8 +310,6 @@ def test_speaker_labels_become_speakers_when_used_more_than_once() -> None:
 
 
 def test_a_turn_of_several_sentences_is_its_speakers_to_the_end() -> None:
-    from argmap.pipeline.ingest.captions import speakers_from_labels
-
     text = (
         "Ana Ruiz: Welcome back. Today it is the bridge tolls. Ben, you hate them.\n"
         "Ben Okafor: I do. They hit night workers hardest. And the money vanishes into a fund nobody sees. "
@@ -307,10 +317,7 @@ def test_a_turn_of_several_sentences_is_its_speakers_to_the_end() -> None:
         "Ana Ruiz: It's in the council's own figures, though.\n"
         "Ben Okafor: Fine. But a fifth is still a lot.\n"
     )
-    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id="t", video_id="v")
-    labelled, speakers = speakers_from_labels(segments, "v")
-    by_id = {s.id: s.label for s in speakers}
-    said = [(by_id.get(s.speaker_id or ""), s.text) for s in labelled]
+    said, _ = _said(text, "txt")
     assert said[:3] == [("Ana Ruiz", "Welcome back."), ("Ana Ruiz", "Today it is the bridge tolls."),
                         ("Ana Ruiz", "Ben, you hate them.")]  # fmt: skip
     assert ("Ben Okafor", "And the money vanishes into a fund nobody sees.") in said
@@ -321,18 +328,10 @@ def test_a_turn_of_several_sentences_is_its_speakers_to_the_end() -> None:
 
 
 def test_bracketed_speaker_labels_and_sound_tags_in_srt() -> None:
-    from argmap.pipeline.ingest.captions import speakers_from_labels
-
     cues = ["[Music]", "[Sam] If the toll money is ring-fenced", "[Sam] for buses, fine.", "[Dee]: Taxis are",
             "[Dee] public transport too.", "[Music] and we are back", "[Sam] Thanks, Dee."]  # fmt: skip
-    srt = "".join(
-        f"{i + 1}\n00:00:{i * 2:02d},000 --> 00:00:{i * 2 + 2:02d},000\n{c}\n\n" for i, c in enumerate(cues)
-    )
-    segments = cues_to_segments(parse_captions(srt, "srt"), transcript_id="t", video_id="v")
-    labelled, speakers = speakers_from_labels(segments, "v")
-    assert sorted(s.label for s in speakers) == ["Dee", "Sam"]  # [Music] is a sound, not a speaker
-    by_id = {s.id: s.label for s in speakers}
-    said = [(by_id.get(s.speaker_id or ""), s.text) for s in labelled]
+    said, speakers = _said(_srt(cues), "srt")
+    assert sorted(speakers) == ["Dee", "Sam"]  # [Music] is a sound, not a speaker
     assert said[1:5] == [("Sam", "If the toll money is ring-fenced"), ("Sam", "for buses, fine."),
                          ("Dee", "Taxis are"), ("Dee", "public transport too.")]  # fmt: skip
     assert said[-1] == ("Sam", "Thanks, Dee.")
@@ -354,42 +353,28 @@ def test_a_long_unpunctuated_paste_is_cut_into_timed_cues_and_markup_dropped() -
 
 
 def test_one_recurring_label_never_claims_the_lines_after_it() -> None:
-    from argmap.pipeline.ingest.captions import speakers_from_labels
-
     text = (
         "Update: the council has responded to our questions.\n\n"
         "Critics say the plan was rushed. The plan should be scrapped.\n\n"
         "Update: the vote is now on Friday.\n\n"
         "Residents are angry about it.\n"
     )
-    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id="t", video_id="v")
-    labelled, speakers = speakers_from_labels(segments, "v")
-    by_id = {s.id: s.label for s in speakers}
-    said = {s.text: by_id.get(s.speaker_id or "") for s in labelled}
+    said = dict((line, who) for who, line in _said(text, "txt")[0])
     assert said["Critics say the plan was rushed."] is None and said["Residents are angry about it."] is None
-    srt = "".join(
-        f"{i + 1}\n00:00:{i * 2:02d},000 --> 00:00:{i * 2 + 2:02d},000\n{c}\n\n"
-        for i, c in enumerate(
-            [
-                "JOHN: We need the bridge.",
-                "So do we.",
-                "JOHN: Now.",
-                "[Chuckles] Well, fine.",
-                "[Chuckles] Really fine.",
-            ]
-        )  # fmt: skip
-    )
-    labelled, speakers = speakers_from_labels(cues_to_segments(parse_captions(srt, "srt"), transcript_id="t",
-                                                               video_id="v"), "v")  # fmt: skip
-    assert [s.label for s in speakers] == ["JOHN"]  # "[Chuckles]" is a sound
-    assert [s.speaker_id is not None for s in labelled] == [True, False, True, False, False]
+    cues = [
+        "JOHN: We need the bridge.",
+        "So do we.",
+        "JOHN: Now.",
+        "[Chuckles] Well, fine.",
+        "[Chuckles] Really fine.",
+    ]
+    labelled, speakers = _said(_srt(cues), "srt")
+    assert speakers == ["JOHN"]  # "[Chuckles]" is a sound
+    assert [who is not None for who, _ in labelled] == [True, False, True, False, False]
 
 
 def test_short_dialogue_that_repeats_a_reply_is_not_a_roll() -> None:
     cues = ["- Are you coming?\n- Yes.", "- Yes.\n- Good. Then go.", "Go.", "Go.\nNow!"]
-    srt = "".join(
-        f"{i + 1}\n00:00:0{i * 2},000 --> 00:00:0{i * 2 + 2},000\n{c}\n\n" for i, c in enumerate(cues)
-    )
-    assert texts(parse_captions(srt, "srt")) == [
+    assert texts(parse_captions(_srt(cues), "srt")) == [
         "- Are you coming? - Yes.", "- Yes. - Good. Then go.", "Go.", "Go. Now!"
     ]  # fmt: skip

@@ -55,6 +55,20 @@ def seed_video(
     return video
 
 
+def doc_of(
+    lines: list[str] | list[tuple[str, str]],
+    commentator: str = "Priya Raman",
+    names: dict[str, str] | None = None,
+) -> TranscriptDoc:
+    """A transcript of ``lines``, five seconds each: texts, or (speaker id, text) pairs with ``names``
+    saying who each speaker id is."""
+    segments = []
+    for i, line in enumerate(lines):
+        who, text = line if isinstance(line, tuple) else (None, line)
+        segments.append(Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, text, speaker_id=who))
+    return TranscriptDoc("v", "v/t", segments, commentator, speakers=names or {})
+
+
 COMMENTARY = [
     "Hey guys, welcome back to the channel.",
     "So yesterday the city council approved the new parking rules.",
@@ -95,11 +109,7 @@ def test_attribution_rewrites_the_pronoun_and_finds_the_target():
     assert verdict.type == "critique" and verdict.attributed
     assert verdict.target == "US policies on chip exports"
     lines = ["In this video Eli looks at chip exports.", "He criticizes US policies on chip exports."]
-    segs = [
-        Segment(f"v/import/{i}", "v/import", "v", i, i * 5.0, i * 5.0 + 5, t) for i, t in enumerate(lines)
-    ]
-    doc = TranscriptDoc("v", "v/import", segs, "Eli")
-    (arg,) = RuleExtractor().extract(doc).arguments
+    (arg,) = RuleExtractor().extract(doc_of(lines, "Eli")).arguments
     assert arg.text.startswith("Eli criticizes US policies")
     assert arg.quote == "He criticizes US policies on chip exports."
 
@@ -112,9 +122,7 @@ def test_first_person_commentary_never_puts_others_words_in_the_speakers_mouth(e
         "They predicted chaos and we got faster passport renewals.",
         "He criticizes the union, but the union was right all along.",
     ]
-    segs = [Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t) for i, t in enumerate(lines)]
-    doc = TranscriptDoc("v", "v/t", segs, "Priya Raman")
-    args = extractor.extract(doc).arguments
+    args = extractor.extract(doc_of(lines)).arguments
     assert args, "the commentary argues something"
     for arg in args:
         assert "Priya" not in arg.text, arg.text
@@ -125,23 +133,12 @@ def test_a_continuation_from_another_speaker_is_not_merged() -> None:
         ("guest", COMMENTARY[2]),  # "I think this plan is a disaster ..."
         ("host", COMMENTARY[3]),  # "And it makes no sense ...": a continuation, but the host's
     ]
-    segs = [
-        Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t, speaker_id=who)
-        for i, (who, t) in enumerate(lines)
-    ]
-    doc = TranscriptDoc(
-        "v", "v/t", segs, "Priya Raman", speakers={"guest": "Martin Cole", "host": "Priya Raman"}
-    )
+    doc = doc_of(lines, names={"guest": "Martin Cole", "host": "Priya Raman"})
     args = RuleExtractor().extract(doc).arguments
     assert args and all(a.seg_first == a.seg_last for a in args), [(a.seg_first, a.seg_last) for a in args]
     # the same two lines from one speaker do merge, so the rule above is what keeps them apart
-    one = [
-        Segment(s.id, s.transcript_id, s.video_id, s.idx, s.start, s.end, s.text, speaker_id="host")
-        for s in segs
-    ]
-    merged = RuleExtractor().extract(
-        TranscriptDoc("v", "v/t", one, "Priya Raman", speakers={"host": "Priya Raman"})
-    )
+    one = [("host", text) for _, text in lines]
+    merged = RuleExtractor().extract(doc_of(one, names={"host": "Priya Raman"}))
     assert any(a.seg_first == 0 and a.seg_last == 1 for a in merged.arguments)
 
 
@@ -435,13 +432,7 @@ def test_a_conversation_keeps_its_arguments_not_its_replies() -> None:
         ("host", "Exactly."),
         ("host", "The government should extend the pilot to nurses and teachers next year."),
     ]
-    segs = [
-        Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t, speaker_id=who)
-        for i, (who, t) in enumerate(lines)
-    ]
-    doc = TranscriptDoc(
-        "v", "v/t", segs, "Priya Raman", speakers={"guest": "Martin Cole", "host": "Priya Raman"}
-    )
+    doc = doc_of(lines, names={"guest": "Martin Cole", "host": "Priya Raman"})
     quotes = [a.quote for a in ClassifierExtractor().extract(doc).arguments]
     assert any("Sick days" in q for q in quotes) and any("extend the pilot" in q for q in quotes), quotes
     assert not any(q in ("It does, yeah.", "I'd agree with that.", "Exactly.") for q in quotes), quotes
@@ -455,9 +446,7 @@ def test_a_papers_report_of_others_never_speaks_in_the_papers_name(extractor) ->
         "Millbrook councillor Rhys Pryce argued the council should scrap the charge.",
         "He argued that shops in the centre would lose trade to the retail parks.",
     ]
-    segs = [Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t) for i, t in enumerate(lines)]
-    doc = TranscriptDoc("v", "v/t", segs, "Millbrook Evening Post")
-    for arg in extractor.extract(doc).arguments:
+    for arg in extractor.extract(doc_of(lines, "Millbrook Evening Post")).arguments:
         assert "Evening Post" not in arg.text, arg.text
 
 
@@ -467,8 +456,7 @@ def test_the_host_steering_the_show_is_not_a_call_to_action() -> None:
         "Let's jump into the figures the council published this morning.",
         "Everyone should respond to the consultation before the fourteenth of March.",
     ]
-    segs = [Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t) for i, t in enumerate(lines)]
-    args = ClassifierExtractor().extract(TranscriptDoc("v", "v/t", segs, "Priya Raman")).arguments
+    args = ClassifierExtractor().extract(doc_of(lines)).arguments
     calls = [a.quote for a in args if a.type == "call_to_action"]
     assert calls == [lines[2]], calls
 

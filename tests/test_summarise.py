@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from test_extract import seed_video
 from text_import import import_text
 
-from argmap.pipeline.document import TranscriptDoc, load_document
+from argmap.pipeline.document import load_document
 from argmap.pipeline.errors import ExtractionError
 from argmap.pipeline.present.cli import cli
 from argmap.pipeline.stages import StageContext
@@ -325,14 +325,13 @@ def test_the_gist_of_a_hosted_conversation_is_the_hosts_position():
 
 
 def test_a_summary_before_extraction_keeps_someone_elses_they() -> None:
-    from argmap.store import Segment
+    from test_extract import doc_of
 
     lines = [
         "They predicted chaos at the depots and we got faster bus services instead.",
         "I think the council was right to ignore the lobby on this one.",
         "They said the whole network would collapse within a month and it never did.",
     ]
-    segs = [Segment(f"v/t/{i}", "v/t", "v", i, i * 5.0, i * 5.0 + 5, t) for i, t in enumerate(lines)]
-    summary = default_summary(TranscriptDoc("v", "v/t", segs, "Priya Raman"))
+    summary = default_summary(doc_of(lines))
     texts = [summary.gist, *(kp["text"] for kp in summary.key_points)]
     assert not any("Priya Raman predicted" in t or "Priya Raman said" in t for t in texts), texts
