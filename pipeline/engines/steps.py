@@ -64,11 +64,16 @@ def as_argmap_error(err: BaseException) -> ArgmapError:
     return ArgmapError(f"{type(err).__name__}: {first}", permanent=False)
 
 
+def failure_reason(err: BaseException) -> str:
+    """The line a failure is recorded and reported with: messages may quote file names or site
+    text, so one clean line, whatever they hold."""
+    return clean_line(str(as_argmap_error(err)), 500)
+
+
 def record_failure(store: Store, video: Video, stage: str, err: BaseException) -> str:
     """The one place a failure is written: the stage, and any earlier stage it says to redo."""
     error = as_argmap_error(err)
-    # Messages may quote file names or site text: one clean line, whatever they hold.
-    reason = clean_line(str(error), 500)
+    reason = failure_reason(err)
     with store.transaction():
         store.mark(video.id, stage, "failed", reason, permanent=error.permanent)
         for earlier in error.redo:
@@ -83,7 +88,7 @@ def report_failure(reporter: Reporter, store: Store, video: Video, stage: str, e
     except Exception as unrecorded:  # noqa: BLE001 - a full disk refuses the failure row too
         # The stage's own writes were rolled back, so the video is still pending and the next
         # run does it again: say so, rather than lose the reason in a traceback.
-        reason = clean_line(str(as_argmap_error(err)), 500)
+        reason = failure_reason(err)
         note = clean_line(str(unrecorded), 200)
         who = video.title or video.id
         reporter.warn(f"{who}: {stage} {how}: {reason} (not recorded: {note}; left pending)")

@@ -126,34 +126,41 @@ def _timed_blocks(text: str) -> list[tuple[float, float, list[str]]]:
     return out
 
 
+_TimedBlock = tuple[float, float, list[str]]  # a cue's start, end and lines
+
+
+def _cleaned(blocks: list[_TimedBlock]) -> list[_TimedBlock]:
+    """Each cue's lines cleaned, the empty ones dropped: what roll detection and unrolling read."""
+    return [(s, e, [line for line in (_clean(raw) for raw in lines) if line]) for s, e, lines in blocks]
+
+
 def parse_vtt(text: str) -> list[Cue]:
     blocks = _timed_blocks(text)
-    if _INLINE_TIME_RE.search(text) or _rolls(blocks):
-        return _unroll(blocks)
+    cleaned = _cleaned(blocks)
+    if _INLINE_TIME_RE.search(text) or _rolls(cleaned):
+        return _unroll(cleaned)
     plain = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in blocks]
     return [c for c in plain if c.text]
 
 
-def _rolls(blocks: list[tuple[float, float, list[str]]]) -> bool:
+def _rolls(cleaned: list[_TimedBlock]) -> bool:
     """Whether cues roll without timing tags, as auto-captions converted by other tools do (each
     cue's first line repeats the last line of the cue before, a line of three words or more): at
     least half of the neighbouring cues, and three times, which edited captions never do."""
-    texts = [[line for line in (_clean(raw) for raw in lines) if line] for _, _, lines in blocks]
+    texts = [lines for _, _, lines in cleaned]
     pairs = [(a, b) for a, b in zip(texts, texts[1:], strict=False) if a and b]
     # a repeated "- Yes." is dialogue; a roll repeats lines of words
     repeats = sum(1 for a, b in pairs if len(b) > 1 and b[0] == a[-1] and len(b[0].split()) >= 3)
     return repeats >= 3 and repeats * 2 >= len(pairs)
 
 
-def _unroll(blocks: list[tuple[float, float, list[str]]]) -> list[Cue]:
+def _unroll(cleaned: list[_TimedBlock]) -> list[Cue]:
     """Rolling captions: each line once, the first time it appears, timed by that cue; later
     repeats of a recent line are the roll, not new speech."""
     cues: list[Cue] = []
     recent: list[str] = []
-    for start, end, lines in blocks:
-        for line in (_clean(raw) for raw in lines):
-            if not line:
-                continue
+    for start, end, lines in cleaned:
+        for line in lines:
             if line in recent:
                 continue
             cues.append(Cue(start, end, line))
@@ -167,8 +174,9 @@ def _unroll(blocks: list[tuple[float, float, list[str]]]) -> list[Cue]:
 
 def parse_srt(text: str) -> list[Cue]:
     blocks = _timed_blocks(text)
-    if _rolls(blocks):
-        return _unroll(blocks)
+    cleaned = _cleaned(blocks)
+    if _rolls(cleaned):
+        return _unroll(cleaned)
     cues = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in blocks]
     return [c for c in cues if c.text]
 

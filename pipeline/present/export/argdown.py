@@ -38,7 +38,7 @@ def to_argdown(m: ArgMap) -> str:
     placed: set[str] = set()
 
     def define(a: MapArgument) -> str:
-        tags = f" #{a.type.replace('_', '-')} #({_argdown_title(a.argument.said_by or a.commentator)})"
+        tags = f" #{a.type.replace('_', '-')} #({_argdown_title(a.said_by)})"
         link = f" [{hms(a.start)}]({_argdown_url(a.url)})"
         if a.id in placed:
             return f"<{titles[a.id]}>"
@@ -68,7 +68,7 @@ def _argument_titles(m: ArgMap) -> dict[str, str]:
     titles: dict[str, str] = {}
     count: dict[str, int] = {}
     for a in m.arguments:
-        base = f"{_argdown_title(a.argument.said_by or a.commentator)} {TYPE_LABELS.get(a.type, a.type)}"
+        base = f"{_argdown_title(a.said_by)} {TYPE_LABELS.get(a.type, a.type)}"
         count[base] = count.get(base, 0) + 1
         titles[a.id] = f"{base} {count[base]}"
     return titles

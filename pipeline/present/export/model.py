@@ -68,6 +68,11 @@ class MapArgument:
         return self.argument.commentator_name or "unknown"
 
     @property
+    def said_by(self) -> str:
+        """Who said it: the speaker where the video has several, else the commentator."""
+        return self.argument.said_by or "unknown"
+
+    @property
     def type(self) -> str:
         return self.argument.type
 
