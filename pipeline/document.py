@@ -62,6 +62,7 @@ _ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 # Unpunctuated ASR output can run on for minutes; past this many words a segment edge ends it.
 MAX_WORDS = 45
+_CLAUSE_MARK = re.compile(r"[,;:—–]")
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -193,8 +194,15 @@ def _restored_ends(full: str, cuts: list[int]) -> list[int]:
         return sentence_ends(full)
     out: list[int] = []
     for a, b in zip([0, *cuts], [*cuts, len(full)], strict=True):
-        if len(full[a:b].split()) > MAX_WORDS:
-            out += [a + end for end in sentence_ends(full[a:b])]
+        run = full[a:b]
+        if len(run.split()) > MAX_WORDS:
+            ends = sentence_ends(run)
+            # A long sentence that has commas is a run-on ("..., and it isn't, it's ten people
+            # who ..."): its missing ends are comma splices, so only a cut at a clause mark is
+            # taken; a cut between two words of a clause would leave both halves mid-phrase.
+            if _CLAUSE_MARK.search(run):
+                ends = [e for e in ends if _CLAUSE_MARK.match(run[e - 1 : e])]
+            out += [a + e for e in ends]
     return out
 
 

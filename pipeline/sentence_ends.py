@@ -47,10 +47,12 @@ CONTEXT_WORDS = 16
 #: word pieces per window: (64 + 2 * 16) caption words are about 125 pieces
 MAX_TOKENS = 192
 BATCH_WINDOWS = 16
-#: below this many closing marks per word, a text counts as unpunctuated
+#: below this many marks (full stops, commas...) per word, a text counts as unpunctuated
 PUNCTUATED_RATE = 1 / 40
 _WORD = re.compile(r"[\w'’]+")
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+#: marks that close off the word before them; a restored end falls after them
+_ATTACHED = re.compile(r"[,;:.!?…)\]}\"”’]*")
 
 
 def caption_form(text: str) -> str:
@@ -61,9 +63,10 @@ def caption_form(text: str) -> str:
 
 
 def is_unpunctuated(text: str) -> bool:
-    """Whether ``text`` is long enough to need sentences and has almost no closing marks."""
+    """Whether ``text`` is long enough to need sentences and has almost no marks: a run-on with
+    commas but one full stop is punctuated, and is cut at its commas (see :mod:`argmap.pipeline.document`)."""
     words = len(text.split())
-    return words >= 12 and len(re.findall(r"[.!?…]", text)) < words * PUNCTUATED_RATE
+    return words >= 12 and len(re.findall(r"[.!?…,;:]", text)) < words * PUNCTUATED_RATE
 
 
 def windows(
@@ -177,7 +180,8 @@ def sentence_ends(text: str, model: SentenceEndModel | None = None) -> list[int]
     if model is None or not spans:
         return []
     ends = model.ends([text[a:b] for a, b in spans])
-    return [spans[i][1] for i in ends]
+    # past the marks a word carries ("go," "it's -"), so the next sentence starts at a word
+    return [_ATTACHED.match(text, spans[i][1]).end() for i in ends]  # type: ignore[union-attr]
 
 
 def _norm(word: str) -> str:

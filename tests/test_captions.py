@@ -378,3 +378,17 @@ def test_short_dialogue_that_repeats_a_reply_is_not_a_roll() -> None:
     assert texts(parse_captions(_srt(cues), "srt")) == [
         "- Are you coming? - Yes.", "- Yes. - Good. Then go.", "Go.", "Go. Now!"
     ]  # fmt: skip
+
+
+def test_a_long_punctuated_sentence_is_cut_into_cues_at_its_commas() -> None:
+    from argmap.pipeline.ingest.captions import MAX_CUE_WORDS
+
+    clause = "we have had people come in who are in crisis and need somebody to talk to,"
+    run_on = " ".join([clause] * 6).rstrip(",") + "."
+    cues = parse_captions(run_on + "\n", "txt")
+    assert len(cues) > 1 and all(len(c.text.split()) <= MAX_CUE_WORDS for c in cues)
+    assert all(c.text.endswith(",") for c in cues[:-1]), [c.text for c in cues]
+    assert " ".join(c.text for c in cues) == run_on
+    # no clause mark to cut at: cut at the limit, nothing lost
+    bare = " ".join(f"w{i}" for i in range(100))
+    assert " ".join(c.text for c in parse_captions(bare + ".\n", "txt")) == bare + "."

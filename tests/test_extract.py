@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from text_import import import_text
 
-from argmap.pipeline.document import TranscriptDoc
+from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.errors import ConfigError, ExtractionError
 from argmap.pipeline.extract.base import ExtractionResult, make_argument
 from argmap.pipeline.extract.offline import ClassifierExtractor, RuleExtractor
@@ -478,3 +478,90 @@ def test_a_summary_that_names_the_commentator_with_a_title_is_still_a_summary() 
     assert is_summary(["Mr Reyes argues that the bus cuts are a mistake."], "Dana Reyes")
     assert is_summary(["The Computer Guy argues that chips are overpriced."], "Eli the Computer Guy")
     assert not is_summary(["Millbrook Council argued that the charge works."], "Millbrook Evening Post")
+
+
+@pytest.mark.parametrize(
+    ("text", "asking"),
+    [
+        ("That library basically doesn't exist for you if you work nine to five.", False),
+        ("A kiosk cannot sit with you and help you fill in a form.", False),
+        ("We agree on publishing the contract.", False),
+        ("The water board must publish its running costs before the vote.", True),
+        ("if you live in the state call your state representative before the vote", True),
+        ("See it in a proper cinema if you can, the streaming version crops the picture.", True),
+        ("mendes urges congress to reclaim its authority over tariffs", True),
+        ("and if you've got a decent telescope you can actually join one of the tracking networks", True),
+        ("We've got a petition, and I'd really ask people to sign it before Thursday.", True),
+    ],
+)
+def test_a_call_to_action_must_ask_something(text: str, asking: bool) -> None:
+    from argmap.pipeline.extract import rules
+    from argmap.pipeline.extract.offline import asks
+
+    assert asks(text, rules.Verdict("other", 0.5)) is asking
+
+
+def test_calls_that_ask_nothing_or_relay_others_plans_are_not_calls_to_action() -> None:
+    lines = [
+        "That library basically doesn't exist for you if you work nine to five.",
+        "Councillor Nadia Fenwick has already said she'll move an amendment.",
+        "Leaving a public building open with nobody in it is just not safe.",
+        "The council should withdraw this plan and sit down with the unions.",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines, "Marcus Bell")).arguments
+    calls = [a.quote for a in args if a.type == "call_to_action"]
+    assert calls == [lines[3]], calls
+    assert any(a.quote == lines[1] and a.type == "claim" for a in args)  # the story's news
+
+
+@pytest.mark.parametrize(
+    ("text", "signpost"),
+    [
+        ("The second thing is safety.", True),
+        ("Yeah, I think, I think that's everything.", True),
+        ("My last point is about the money.", True),
+        ("That's all from me.", True),
+        ("The second thing is that the kiosks broke down a third of the time.", False),
+        ("The real problem is that nobody costed the staffed option.", False),
+        ("That's it, the council has lost my vote.", False),
+    ],
+)
+def test_signposts_announce_arguments_and_are_not_ones(text: str, signpost: bool) -> None:
+    from argmap.pipeline.extract.offline import signposts
+
+    assert signposts(text) is signpost
+
+
+def test_the_rest_of_a_sentence_cut_at_a_comma_stays_with_its_argument() -> None:
+    from argmap.pipeline.extract import rules
+    from argmap.pipeline.extract.offline import typed_result
+
+    lines = [
+        "We've got a petition, and I'd really ask people to sign it before Thursday,",
+        "and, and we're holding a rally outside the town hall on Thursday at half five,",
+        "so please come down and bring your kids.",
+        "The building is going to be open till seven at night,",
+        "and we've had incidents there.",
+    ]
+    doc = doc_of(lines)
+    # sentences cut at commas, as document.py cuts a long run-on (tests/test_sentence_ends.py)
+    doc.sentences = [Sentence(i, s.text, s.start, s.end, i, i) for i, s in enumerate(doc.segments)]
+    kinds = ["call_to_action", "other", "call_to_action", "claim", "claim"]
+    args = typed_result(doc, [rules.Verdict(k, 0.8) for k in kinds], "default", "5").arguments
+    assert [a.type for a in args] == ["call_to_action", "claim"]
+    assert "rally outside the town hall" in args[0].text and args[0].quote == " ".join(lines[:3])
+    # one sentence again: no filler stripped or capital added where it was cut, and it ends on a full stop
+    assert args[1].text == " ".join(lines[3:])
+    assert args[0].text.startswith("We've got a petition") and args[0].text.endswith("bring your kids.")
+
+
+def test_you_know_and_i_mean_are_filler_only_when_set_off() -> None:
+    from argmap.pipeline.extract.rules import clean_text
+
+    assert clean_text("Lockers are fine if you know exactly what you want.") == (
+        "Lockers are fine if you know exactly what you want."
+    )
+    assert clean_text("So, you know, I know that building, you know, pretty well.") == (
+        "I know that building, pretty well."
+    )
+    assert clean_text("I mean what I say, I mean.") == "I mean what I say."

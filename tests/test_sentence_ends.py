@@ -189,3 +189,24 @@ def test_the_own_corpus_shares_no_text_with_the_held_out_transcripts() -> None:
             row = json.loads(line)
             shared += [(row["id"], s) for s in row["sentences"] if runs(s) & held]
     assert not shared
+
+
+@pytest.mark.slow
+def test_a_long_run_on_sentence_is_cut_only_after_its_commas() -> None:
+    # Whisper writes comma splices: one "sentence" of 100 words. Cut elsewhere, an argument would
+    # start ", and we've had ..." or stop half way through a clause.
+    text = (
+        "I mean, the building is going to be open till seven at night with no staff at all for most of "
+        "those hours, and we've had incidents at the branch, we've had people come in who are in crisis, "
+        "we've had kids turn up on their own after school because they've got nowhere else to go, and who "
+        "deals with that when there's nobody there, the council never answered that question, they just "
+        "keep quoting the footfall figures, which tell you nothing about what the staff actually do all "
+        "day, and I think that's the real problem with the whole plan."
+    )
+    segments = [Segment("t/0", "t", "v", 0, 0.0, 40.0, text)]
+    sentences = split_sentences(segments)
+    assert len(sentences) > 1
+    assert " ".join(s.text for s in sentences) == text
+    for s in sentences[:-1]:
+        assert s.text[-1] in ",;:", s.text
+    assert all(s.text[0].isalnum() for s in sentences)

@@ -1,10 +1,11 @@
-"""The offline extractors: v4 (the default; a classifier weighs the rules' evidence and a
+"""The offline extractors: v5 (the default; a classifier weighs the rules' evidence and a
 sentence embedding) and v1 (``--extractor rules``, the rules alone). Both type sentences, then
 merge continuations into multi-sentence arguments that stand alone. A title, heading, byline or
 credit line of an imported text is never an argument; a title that states a position becomes one
 (:mod:`.title`). Version 3 (issue 10) changed what counts: the story's reported facts are claims,
 channel housekeeping is not a call to action, and the classifier also reads caption-form text.
-Version 2 rows stay in stores beside version 3's until they are re-extracted."""
+Versions 4 and 5 changed the rules around the same classifier (see ``ClassifierExtractor.version``).
+Older rows stay in stores beside the new version's until they are re-extracted."""
 
 from __future__ import annotations
 
@@ -73,6 +74,76 @@ _ACK_TEXT = "agree agreed exactly yeah yes yep right true sure indeed fair okay 
 _ACKNOWLEDGING = frozenset(_ACK_TEXT.split())
 
 
+# A call to action asks: an order, a modal, "please", "I'd urge", "it's time", a report that
+# someone urges; a sentence with none of these ("that library doesn't exist for you") is not
+# one, whatever the classifier makes of its "you". Generous on purpose: it only vetoes.
+_ASKING = re.compile(
+    r"\b(?:i(?:'d| would)(?: really| just| strongly)? (?:say|ask|urge|encourage|recommend|suggest)|"
+    r"i(?:'m| am) asking|we(?:'re| are) asking|(?:i|we) (?:ask|urge|call on|beg)|"
+    r"i'd like (?:you|everyone|people|us)|it's time|time (?:for|to)|we need|let's|let us|please|"
+    r"come (?:down|along|and|to|out)|turn up|show up|get involved|get in touch|make sure|don't|do not|"
+    r"never|should|shouldn't|must|ought|need to|needs to|have to|has to|got to|gotta|had better|"
+    r"urges?|urged|calls? (?:on|for)|called (?:on|for)|demands?|demanded|encourages?|implores?|"
+    r"appeals? to|pleads?|you can (?:\w+ )?(?:join|sign|help|apply|register|volunteer|donate|vote|attend|"
+    r"email|write|call|contact|book|fill|come|go|get|find|try|check))\b",
+    re.I,
+)
+_CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\b(?:and|so|then|or|but)\s+)", re.I)
+_CONDITION = re.compile(r"^(?:(?:and|so|but|now|well)\s+)*(?:if|when|once|before|whenever|while)\b", re.I)
+_ORDER_VERBS = rules.IMPERATIVE_VERBS | {"back", "come", "attend", "email", "text", "report", "visit", "look"}
+_NOT_ORDERED_TEXT = """i you we they he she it people to will would can could 'll do did does don't might may
+    must should not never who that which there i'm you're we're they're"""
+_NOT_ORDERED = frozenset(_NOT_ORDERED_TEXT.split())
+
+
+def asks(text: str, rule: rules.Verdict) -> bool:
+    """Whether ``text`` asks anyone to do anything (see :data:`_ASKING`)."""
+    if rule.type == "call_to_action" or _ASKING.search(text) or rules.CTA_FIRST_PERSON.search(text):
+        return True
+    if any(rules._imperative(c.split()) for c in _CLAUSE_START.split(text) if c and c.split()):
+        return True
+    if _CONDITION.match(text):  # "if you live in the state call your representative" (no commas)
+        words = re.findall(r"[\w'’]+", text.lower())
+        return any(w in _ORDER_VERBS and words[i - 1] not in _NOT_ORDERED for i, w in enumerate(words) if i)
+    return False
+
+
+# "Fenwick has already said she'll move an amendment": someone else's intention, relayed as news.
+_RELAYED = re.compile(
+    rf"^(?P<subj>{rules.REPORT_SUBJECT})(?:,[^,]{{1,40}},)?\s+(?:has |have |had )?(?:already |also |just )?"
+    r"(?:said|says|told|tells|announced|stated|confirmed|promised|pledged|vowed|wrote|tweeted|posted|"
+    r"reported|claimed|argued|insisted|suggested|proposed)\b"
+)
+
+
+def relays(text: str, commentator: str | None, summary: bool) -> bool:
+    """Whether ``text`` reports what someone other than the commentator said."""
+    m = _RELAYED.match(rules.strip_filler(text))
+    if m is None:
+        return False
+    subject = m.group("subj")
+    if summary and rules.PRONOUN_START.match(subject):
+        return False  # a summary's "He said ..." is the commentator
+    return not rules._is_commentator(subject, commentator)
+
+
+# Signposts name what comes next ("The second thing is safety.") or close ("I think that's
+# everything."): the argument is in the sentences they announce.
+_SIGNPOST = re.compile(
+    r"^(?:(?:the|my|our|a|one|another) )?(?:(?:first|second|third|fourth|fifth|next|last|final|other|main|"
+    r"big|bigger|real) )?(?:thing|point|issue|problem|concern|question|reason|worry|part)s? "
+    r"(?:is|are|was)(?: (?:about|that of))?(?: \S+){0,3}?[.!]?$|"
+    r"^(?:i think )?(?:that's|that is|that was) (?:everything|all|it)(?: (?:from me|for me|for now|i've got|"
+    r"i have|i wanted to say|really))?[.!]?$",
+    re.I,
+)
+
+
+def signposts(text: str) -> bool:
+    core = re.sub(r"^(?:i think,?\s*)+", "I think ", rules.strip_filler(text), flags=re.I)
+    return bool(_SIGNPOST.match(core.strip()))
+
+
 def says_nothing(text: str) -> bool:
     """A short reply (eight words or fewer, no order: "Vote no." is one) with no word of content,
     or one beside an acknowledgement ("Exactly, fair point"); "It's a scam." still says something."""
@@ -81,6 +152,10 @@ def says_nothing(text: str) -> bool:
         return False
     content = sum(w not in _REPLY_WORDS for w in words)
     return content == 0 or (content == 1 and any(w in _ACKNOWLEDGING for w in words))
+
+
+def _best(p: Any, labels: Sequence[str]) -> str:
+    return max(labels, key=lambda label: float(p[classifier.LABELS.index(label)]))
 
 
 class RuleExtractor:
@@ -123,6 +198,18 @@ def merge_groups(
     groups: list[tuple[list[Sentence], rules.Verdict]] = []
     previous: Sentence | None = None
     for sent, verdict in zip(sentences, verdicts, strict=True):
+        if (
+            groups
+            and previous is not None
+            and is_tail(previous, sent)
+            and speaker_of(previous) == speaker_of(sent)
+            and verdict.type in ("other", groups[-1][1].type)
+        ):
+            # The rest of a sentence that was cut at a comma: what it adds stays with the argument
+            # ("..., and we're holding a rally on Thursday, before the meeting,").
+            groups[-1] = ([*groups[-1][0], sent], groups[-1][1])
+            previous = sent
+            continue
         if verdict.type == "other":
             previous = None
             continue
@@ -153,6 +240,30 @@ def merge_groups(
     return groups
 
 
+def is_tail(previous: Sentence, sent: Sentence) -> bool:
+    """Whether ``sent`` is the rest of ``previous``'s sentence: a long run-on cut after a comma
+    (:mod:`argmap.pipeline.document`), so it opens in lower case where the other ended on a mark."""
+    return (
+        previous.idx == sent.idx - 1
+        and previous.text.rstrip()[-1:] in _CLAUSE_END
+        and sent.text.lstrip()[:1].islower()
+    )
+
+
+_CLAUSE_END = frozenset(",;:—–")
+
+
+def _units(sents: Sequence[Sentence]) -> list[str]:
+    """The texts of ``sents`` with each tail joined back onto the sentence it was cut from."""
+    out: list[str] = []
+    for i, s in enumerate(sents):
+        if i and is_tail(sents[i - 1], s):
+            out[-1] = f"{out[-1]} {s.text}"
+        else:
+            out.append(s.text)
+    return out
+
+
 def typed_result(
     doc: TranscriptDoc, verdicts: Sequence[rules.Verdict], extractor: str, version: str
 ) -> ExtractionResult:
@@ -171,9 +282,11 @@ def rule_argument(
     """An argument whose text is its sentences made to stand alone (attributed or cleaned)."""
     quote = " ".join(s.text for s in sents)
     if verdict.attributed:
-        text = " ".join(rules.attribute(s.text, doc.commentator) for s in sents)
+        text = " ".join(rules.attribute(u, doc.commentator) for u in _units(sents))
     else:
-        text = " ".join(rules.clean_text(s.text) for s in sents)
+        text = " ".join(rules.clean_text(u) for u in _units(sents))
+    if text[-1:] in _CLAUSE_END:
+        text = text[:-1].rstrip() + "."  # an argument that ends where a comma was cut
     return make_argument(
         doc,
         sents,
@@ -188,7 +301,7 @@ def rule_argument(
 
 
 class ClassifierExtractor:
-    """Offline default (v4): the rules' evidence and a sentence embedding, weighed by a classifier.
+    """Offline default (v5): the rules' evidence and a sentence embedding, weighed by a classifier.
 
     The rules still decide who is speaking, the target, the rewritten text and which sentences
     merge; a logistic regression trained on the development set (:mod:`.classifier`) decides the
@@ -197,8 +310,10 @@ class ClassifierExtractor:
 
     name = "default"
     # 4: v3's classifier and weights; around it, two speakers' sentences never merge, replies that only
-    # agree and the host steering the show are not arguments, and another person's "they" is kept
-    version = "4"
+    # agree and the host steering the show are not arguments, and another person's "they" is kept.
+    # 5: a call to action must ask something and is never someone else's plan relayed; signposts are
+    # not arguments; the rest of a run-on cut at a comma stays with its argument
+    version = "5"
 
     def __init__(
         self,
@@ -233,7 +348,11 @@ class ClassifierExtractor:
             conf = float(p.max())
             if label == "call_to_action" and _channel_housekeeping(text):
                 label = "other"  # "hit subscribe", "use code NATE": asks for the channel, not the world
-            if says_nothing(text):
+            if label == "call_to_action" and relays(text, commentator, summary):
+                label = _best(p, ("claim", "critique"))  # the story's news, as reported
+            elif label == "call_to_action" and not asks(text, rule):
+                label = _best(p, ("claim", "critique", "other"))
+            if says_nothing(text) or signposts(text):
                 label = "other"
             if label == rule.type:
                 out.append(rules.Verdict(label, conf, rule.target, f"model:{rule.rule}", rule.attributed))

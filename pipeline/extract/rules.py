@@ -36,13 +36,19 @@ def _words(items: str) -> str:
     return "|".join(sorted({w.strip() for w in items.split(",") if w.strip()}, key=len, reverse=True))
 
 
+# Words that open a spoken sentence without adding to it. Those that can also start one ("Look at
+# the figures", "Like most people, ...", "I mean what I say") count only when a comma sets them off.
 FILLER = re.compile(
-    r"^(?:(?:um+|uh+|er+|ah+|so+|and|but|now|well|okay|ok|alright|all right|right|look|listen|like|yeah|"
-    r"yes|honestly|basically|anyway|anyways|also|then|finally|plus|again|you know|i mean|see|oh|hey)"
-    r"\b[,.]?\s+)+",
+    r"^(?:(?:um+|uh+|er+|ah+|so+|and|but|now|well|okay|ok|alright|all right|yeah|"
+    r"yes|honestly|basically|anyway|anyways|also|then|finally|plus|again|oh|hey)"
+    r"\b[,.]?\s+|(?:right|look|listen|like|you know|i mean|see)[,.]\s+)+",
     re.I,
 )
-INLINE_FILLER = re.compile(r"\b(?:um+|uh+|er+|you know|i mean|like,)\b,?\s*", re.I)
+# "you know" and "I mean" are fillers only when set off ("so, you know, I know"); "if you know
+# what you want" needs its words.
+INLINE_FILLER = re.compile(
+    r"\b(?:um+|uh+|er+)\b,?\s*|\blike,\s*|,\s*(?:you know|i mean)\b(?=\s*[,.!?]|$)", re.I
+)
 
 # --- other: housekeeping that is never an argument ------------------------------------------
 HOUSEKEEPING = re.compile(
@@ -132,12 +138,26 @@ CTA_HOUSEKEEPING = re.compile(
     r"write to your|contact your)\b",
     re.I,
 )
+#: nouns for those who can be asked to act: institutions, offices, their people
+AGENTS = _words(
+    "board, boards, council, councils, councillors, councilors, councillor, councilor, government,"
+    " governments, ministry, minister, ministers, mayor, company, companies, club, clubs, league,"
+    " authority, authorities, agency, agencies, regulator, regulators, department, committee,"
+    " commission, police, court, courts, university, school, schools, hospital, union, unions, party,"
+    " state, city, administration, owner, owners, management, manager, managers, operator, operators,"
+    " utility, trust, firm, firms, bank, banks, landlord, landlords, employer, employers, officials,"
+    " leaders, politicians, lawmakers, legislature, congress, parliament, senate, president, governor,"
+    " executives, bosses, federation, association, network, platform, studio, manufacturers,"
+    " retailers, service, services, providers, cabinet, chancellor, secretary, team, teams"
+)
 AUDIENCE = (
     r"(?:you|you guys|y'all|we|we all|all of us|everyone|everybody|people|folks|viewers|listeners|voters|"
     r"parents|fans|readers|consumers|citizens|americans|developers|the government|the city|the council|"
     r"the company|the league|the administration|the state|the board|the school|the club|the team|"
     r"the fed|the president|the mayor|congress|parliament|lawmakers|regulators|politicians|leaders|"
-    r"companies|governments|schools|cities|[A-Z][\w.]+(?: [A-Z][\w.]+)?)"
+    r"companies|governments|schools|cities|[A-Z][\w.]+(?: [A-Z][\w.]+)?|"
+    # "the water board", "our local councillors": an institution or office named by its kind
+    rf"(?:the|our|your|their|this|that|every|each|all) (?:[\w'-]+ ){{0,3}}?(?:{AGENTS}))"
 )
 CTA_MODAL = re.compile(
     rf"(?:^|[,;]\s*|\b(?:and|so|that|then|but)\s+)(?P<who>{AUDIENCE})\s+(?:really\s+|just\s+|all\s+|absolutely\s+|"

@@ -230,10 +230,17 @@ _HTML_TAG = re.compile(
 
 
 def _pieces(sentence: str) -> list[str]:
+    """A sentence longer than MAX_CUE_WORDS as cues of at most that many words, each ending at
+    a clause mark where one falls in its last two thirds: a cue edge is where a sentence may be
+    cut later, and a cut inside a clause leaves both halves mid-phrase."""
     words = sentence.split()
-    if len(words) <= MAX_CUE_WORDS:
-        return [sentence]
-    return [" ".join(words[i : i + MAX_CUE_WORDS]) for i in range(0, len(words), MAX_CUE_WORDS)]
+    out: list[str] = []
+    while len(words) > MAX_CUE_WORDS:
+        marks = [i + 1 for i in range(MAX_CUE_WORDS // 3, MAX_CUE_WORDS) if words[i][-1] in ",;:—–"]
+        cut = marks[-1] if marks else MAX_CUE_WORDS
+        out.append(" ".join(words[:cut]))
+        words = words[cut:]
+    return [*out, " ".join(words)] if words else out
 
 
 def parse_txt(text: str) -> list[Cue]:
