@@ -336,11 +336,15 @@ class Store(StageStatusMixin):
                 self.db.execute(f"delete from {table} where video_id = ?", [video_id])
 
     def drop_orphan_persons(self) -> None:
-        """Persons with no speaker left go, unless the user named them."""
+        """Persons with no speaker left go, unless the user named them; those left keep a name
+        that points at a video they speak in."""
+        from .speakers import refresh_default_names
+
         self.db.execute(
             "delete from persons where named = 0 and id not in"
             " (select person_id from speakers where person_id is not null)"
         )
+        refresh_default_names(self)
 
     def drop_orphan_commentators(self) -> None:
         """Commentators left without videos go (a re-ingest with another --commentator)."""

@@ -326,8 +326,8 @@ class ArgumentInContext:
     @property
     def said_by(self) -> str | None:
         """The name to show as having said it: the speaker where the video has several (a guest
-        is not the host), else the commentator."""
-        if self.video_speakers > 1 and self.speaker:
+        is not the host), else the commentator, whose title it is."""
+        if self.video_speakers > 1 and self.speaker and self.origin != "title":
             return self.speaker
         return self.commentator_name
 

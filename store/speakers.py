@@ -70,13 +70,37 @@ def _clear(store: Store, video_id: str) -> None:
 
 
 def named_speakers(store: Store, video_id: str) -> dict[str, tuple[str, str | None]]:
-    """speaker id -> (the name to show: its person's, else its label in the video; person id)."""
+    """speaker id -> (the name to show: its person's once the user named it, else its label in
+    the video; person id). An unnamed person's name ("Speaker 1 of <another video>") says which
+    voice it is across videos; inside one video it would only mislead."""
     rows = store.rows(
-        "select s.id, s.label, s.person_id, p.name from speakers s left join persons p on p.id = s.person_id"
-        " where s.video_id = ?",
+        "select s.id, s.label, s.person_id, p.name, p.named from speakers s"
+        " left join persons p on p.id = s.person_id where s.video_id = ?",
         [video_id],
     )
-    return {r["id"]: (r["name"] or r["label"], r["person_id"]) for r in rows}
+    return {r["id"]: (r["name"] if r["named"] else r["label"], r["person_id"]) for r in rows}
+
+
+def default_person_name(label: str, title: str) -> str:
+    """The honest name of a person nobody named: its first speaker's label and video."""
+    title = title if len(title) <= 60 else title[:59] + "\u2026"
+    return f"{label} of {title}"
+
+
+def refresh_default_names(store: Store) -> None:
+    """Unnamed persons whose name points at a video they no longer speak in (it was removed)
+    take the name of the first video they still speak in."""
+    rows = store.rows(
+        "select p.id, p.name, s.label, v.title from persons p join speakers s on s.person_id = p.id"
+        " join videos v on v.id = s.video_id where p.named = 0 order by p.id, s.rowid"
+    )
+    names: dict[str, tuple[str, list[str]]] = {}
+    for r in rows:
+        current, options = names.setdefault(r["id"], (r["name"], []))
+        options.append(r["label"] if current == r["label"] else default_person_name(r["label"], r["title"]))
+    for person_id, (current, options) in names.items():
+        if current not in options:
+            store.db.execute("update persons set name = ? where id = ?", [options[0], person_id])
 
 
 def display_names(store: Store, video_id: str) -> dict[str, str]:

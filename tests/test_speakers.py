@@ -15,6 +15,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from argmap.pipeline.speakers.assign import assign
@@ -23,6 +24,7 @@ from argmap.pipeline.speakers.metrics import der, read_rttm, write_rttm
 from argmap.pipeline.speakers.stage import cut_at_speaker_changes
 from argmap.store import Segment, Store
 from argmap.store import speakers as sp
+from argmap.store.vectors import to_blob
 
 CLI = "from argmap.pipeline.present.cli import main; main()"
 
@@ -120,10 +122,7 @@ def test_two_speaker_call_matches_its_reference_turns(shared_dir: Path, tmp_path
     assert score["der"] <= 0.10
     assert len({s for _, _, s in hypothesis}) == 2
     transcript = json.loads(argmap("transcript", video, "--db", str(db), "--format", "json").stdout)
-    assert {s["speaker"] for s in transcript["segments"]} == {
-        "Speaker 1 of two_speakers",
-        "Speaker 2 of two_speakers",
-    }
+    assert {s["speaker"] for s in transcript["segments"]} == {"Speaker 1", "Speaker 2"}
     # every word carries its speaker, and a segment never mixes two
     for seg in transcript["segments"]:
         assert {w["speaker"] for w in seg["words"]} == {seg["speaker_id"]}
@@ -296,3 +295,36 @@ def test_a_name_the_user_gave_survives_a_rerun(store: Store) -> None:
             (person,) = sp.persons(store)
             sp.rename(store, person.id, "Dana Smith")
     assert [(p.name, p.named) for p in sp.persons(store)] == [("Dana Smith", True)]
+
+
+def test_a_voice_heard_in_two_videos_is_shown_by_its_label_in_each_and_renamed_when_one_goes(
+    store: Store,
+) -> None:
+    # "Speaker 1 of <another video>" beside a line of this one misleads; the person's own name
+    # (shown by `argmap speakers`) must point at a video it still speaks in.
+    from argmap.pipeline.speakers.people import link_speakers
+    from argmap.store import Commentator, Speaker, Transcript, Video
+
+    store.upsert_commentator(Commentator(id="c-1", name="Valley Voices"))
+    voice = to_blob(np.ones(8, dtype=np.float32) / np.sqrt(8))
+    for title, label in (("Why the plan is right", "Speaker 1"), ("Valley Talk", "Speaker 2")):
+        video = store.upsert_video(
+            Video(id=f"file:{title}", source_url=f"file:///{title}", title=title, commentator_id="c-1")
+        )
+        transcript = Transcript(id=Transcript.make_id(video.id, "asr"), video_id=video.id, source="asr")
+        speaker = Speaker(id=Speaker.make_id(video.id, label), video_id=video.id, label=label, source="voice",
+                          seconds=10.0, voice=voice)  # fmt: skip
+        segment = Segment(
+            f"{transcript.id}/00000", transcript.id, video.id, 0, 0.0, 2.0, "Hi.", speaker_id=speaker.id
+        )
+        store.save_transcript(transcript, [segment], speakers=[speaker])
+        link_speakers(store, video, sp.speakers_of(store, video.id))
+    (person,) = sp.persons(store)
+    assert person.name == "Speaker 1 of Why the plan is right"
+    assert sp.display_names(store, "file:Valley Talk") == {
+        Speaker.make_id("file:Valley Talk", "Speaker 2"): "Speaker 2"
+    }
+    store.remove_video("file:Why the plan is right")
+    assert [p.name for p in sp.persons(store)] == ["Speaker 2 of Valley Talk"]
+    sp.rename(store, person.id, "Ruth Adeyemi")
+    assert list(sp.display_names(store, "file:Valley Talk").values()) == ["Ruth Adeyemi"]

@@ -147,6 +147,10 @@ def test_structure_never_starts_or_joins_an_argument(store: Store, tmp_path: Pat
         ("Meta Embraces Qwen in Strategic AI Shift", None),
         ("Is the Tram Worth It?", None),
         ("Tech news", None),
+        ("The Eastgate library 'digital hub' plan doesn't add up", "critique"),
+        ("have your say before 14 March", "call_to_action"),
+        ("Why fluoride in the water is the right call", "claim"),
+        ("Eastgate library to become 'digital hub' as council pushes ahead with kiosk plan", None),
     ],
 )
 def test_which_titles_state_a_position(title: str, kind: str | None) -> None:
@@ -168,6 +172,11 @@ def test_title_argument_from_the_video_title(store: Store) -> None:
         0.0,
     )
     assert argument.seg_first == doc.segments[0].idx
+    # a title that asks why argues what follows; the text starts a sentence, the quote is as written
+    store.update_video(video.id, {"title": "Rent Update: why the city must cap rents now"})
+    argument = title_argument(load_document(store, store.video(video.id)), "default", "3")
+    assert argument is not None and argument.quote == "why the city must cap rents now"
+    assert argument.text == "The city must cap rents now."
 
 
 def test_seed_article_headings_and_credits(store: Store, shared_dir: Path) -> None:

@@ -172,6 +172,7 @@ def list_arguments(
             "video_id": a.video_id,
             "commentator": a.commentator_name,
             "speaker": a.speaker,
+            "said_by": a.said_by_label,
             "person_id": a.person_id,
             "type": a.type,
             "text": a.text,

@@ -28,7 +28,22 @@ _MODAL = re.compile(
 )
 _TITLE_IMPERATIVES = rules._wordset(
     "stop don't ban boycott fix cancel save protect fund build vote demand end quit keep leave "
-    "abolish repeal regulate break tax free support defend reject"
+    "abolish repeal regulate break tax free support defend reject sign write call join tell email contact "
+    "respond act oppose back scrap stand fight resist object petition attend speak"
+)
+_HAVE_YOUR_SAY = re.compile(r"\bhave your say\b", re.I)
+# Verdicts of headlines that the word lists of spoken critique miss ("The plan doesn't add up").
+_TITLE_CRITIQUE = re.compile(
+    r"\b(?:doesn't|does not|don't|do not|won't|will not) (?:add up|work|help|wash|make sense)\b|"
+    r"\b(?:is|are|was) (?:a |an )?(?:mistake|scam|con|rip-?off|betrayal|scandal|failure|farce|joke|"
+    r"cut|con trick)\b|\b(?:fails?|failing|failed|backfires?|backfired)\b",
+    re.I,
+)
+# "Why Open Models Will Win" argues that open models will win.
+_WHY = re.compile(
+    r"^(?:why|how) (?=\S+(?: \S+){0,6}? (?:is|are|was|were|will|won't|can't|should|must|has|have|"
+    r"does|doesn't|don't|isn't|aren't)\b)",
+    re.I,
 )
 _VERDICT = r"(?:future|best|worst|better|worse|right|wrong|dead|over|overrated|underrated|inevitable)"
 _PREDICTION = re.compile(
@@ -45,12 +60,12 @@ def position(part: str) -> str | None:
     words = text.split()
     if len(words) < 3 or text.endswith("?"):
         return None
-    if _MODAL.search(text):
+    if _MODAL.search(text) or _HAVE_YOUR_SAY.search(text):
         return "call_to_action"
     if words[0].lower().strip(",!") in _TITLE_IMPERATIVES:
         return "call_to_action"
     negative, _ = rules._negative(text)
-    if negative:
+    if negative or _TITLE_CRITIQUE.search(text):
         return "critique"
     if _PREDICTION.search(text):
         return "claim"
@@ -82,7 +97,9 @@ def title_argument(doc: TranscriptDoc, extractor: str, version: str) -> Argument
             idx=-1, text=quote, start=0.0, end=0.0, seg_first=doc.segments[0].idx if doc.segments else 0,
             seg_last=doc.segments[0].idx if doc.segments else 0, kind="title",
         )  # fmt: skip
-        text = quote if quote.endswith((".", "!")) else f"{quote}."
+        text = _WHY.sub("", quote)
+        text = text[:1].upper() + text[1:]
+        text = text if text.endswith((".", "!")) else f"{text}."
         argument = make_argument(
             doc,
             [anchor],

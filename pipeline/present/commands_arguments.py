@@ -115,7 +115,7 @@ def arguments(
         click.echo(_why_no_arguments(store, ids, flags))
     for r in rows:
         minutes, seconds = divmod(int(r["start"]), 60)
-        who = r["speaker"] or r["commentator"] or r["video_id"]
+        who = r["said_by"] if r["said_by"] != "unknown" else r["video_id"]
         source = " (from the title)" if r.get("origin") == "title" else ""
         click.echo(f"[{minutes:02d}:{seconds:02d}] {r['type']:<14} {who}{source}: {r['text']}")
         click.echo(f"{'':22}{r['url']}")

@@ -26,8 +26,7 @@ PERSON_THRESHOLD = 0.80
 
 
 def default_name(speaker: Speaker, video: Video) -> str:
-    title = video.title if len(video.title) <= 60 else video.title[:59] + "\u2026"
-    return f"{speaker.label} of {title}"
+    return sp.default_person_name(speaker.label, video.title)
 
 
 def link_speakers(store: Store, video: Video, speakers: Sequence[Speaker]) -> None:
