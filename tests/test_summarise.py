@@ -223,6 +223,10 @@ def test_nothing_argued_is_said_plainly(store: Store):
          "Dana Reyes argues: “I said the vote ignored the petition.”"),
         ("critique", "The minister never told parliament the truth about the cuts.", None,
          "Dana Reyes objects that the minister never told parliament the truth about the cuts."),
+        ("call_to_action", "Keep Our Libraries Staffed", "title",
+         "Dana Reyes urges: “Keep our libraries staffed.”"),
+        ("claim", "Fluoride in Kestrel Vale's water is the right call.", "title",
+         "Dana Reyes argues that fluoride in Kestrel Vale's water is the right call."),
     ],
 )  # fmt: skip
 def test_gist_sentences(kind: str, text: str, origin: str | None, gist: str):

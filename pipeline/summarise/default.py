@@ -38,7 +38,9 @@ from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import rules
 from argmap.store import Summary
 
-VERSION = "3"  # 3: the host's standalone point leads; first-person gists are quoted
+# 3: the host's standalone point leads; first-person gists are quoted.
+# 4: a title in sentence case keeps its names' capitals; a call in the first person is quoted.
+VERSION = "4"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -260,6 +262,13 @@ def _lowered(text: str, names: frozenset[str], *, all_words: bool) -> str:
     return " ".join(words)
 
 
+def _headline_case(text: str) -> bool:
+    """Whether a title capitalises its words ("Keep Our Libraries Staffed"), so its capitals are
+    not names; in sentence case ("Why fluoride in Kestrel Vale's water ...") they are."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text)[1:] if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 def _as_clause(sentence: str, names: frozenset[str] = frozenset()) -> str:
     """A sentence made to follow "argues that": filler and hedging openers dropped, the first
     word lower-cased unless it is "I", an acronym or a name the transcript capitalises."""
@@ -289,7 +298,7 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
     if point.origin != "title" and text.lower().startswith(first_name):
         return _sentence(text)  # "Eli criticizes US policies ...": already names them
     if point.origin == "title":
-        body = _lowered(text.rstrip(".!"), names, all_words=True)
+        body = _lowered(text.rstrip(".!"), names, all_words=_headline_case(text))
     else:
         body = _as_clause(text.rstrip(".!?"), names)
     if point.type == "call_to_action":
@@ -300,7 +309,9 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
             verb = " ".join(_SWAPS.get(w.lower(), w) for w in rest)
             verb = re.sub(r"^(?:don't|never)\s+", "not to ", verb, flags=re.IGNORECASE)
             verb = verb if verb.startswith("not to ") else f"to {verb}"
-            return _sentence(f"{who} urges viewers {verb}")
+            if not _FIRST_PERSON.search(verb):  # "keep our libraries" is theirs to say: quoted below
+                return _sentence(f"{who} urges viewers {verb}")
+            return f"{who} urges: “{_sentence(body[:1].upper() + body[1:])}”"
     if _FIRST_PERSON.search(body):
         # "Dana argues that I am tired" puts the speaker's "I" in the reader's mouth: quote it.
         verb = "objects" if point.type == "critique" else "argues"
