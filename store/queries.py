@@ -132,8 +132,15 @@ def _argument_where(
         where.append("a.type = ?")
         params.append(type)
     if commentator:
-        where.append("(lower(c.name) = lower(?) or c.id = ?)")
-        params.extend([commentator, commentator])
+        # the channel, or the person who said it: a guest named by the user or by a caption label
+        where.append(
+            "(lower(c.name) = lower(?) or c.id = ? or exists (select 1 from segments g"
+            " join speakers s on s.id = g.speaker_id left join persons p on p.id = s.person_id"
+            " where g.transcript_id = a.transcript_id and g.idx = a.seg_first and ("
+            "(p.named = 1 and lower(p.name) = lower(?))"
+            " or (s.source = 'captions' and lower(s.label) = lower(?)) or p.id = ?)))"
+        )
+        params.extend([commentator] * 5)
     if extractor:
         where.append("a.extractor = ?")
         params.append(extractor)
@@ -153,8 +160,8 @@ def arguments_in_context(
     commentator: str | None = None,
     extractor: str | None = None,
 ) -> list[ArgumentInContext]:
-    """Arguments in video and time order, filtered by video ids, type, commentator (name or id)
-    and extractor name."""
+    """Arguments in video and time order, filtered by video ids, type, commentator (name or id;
+    also a person who speaks in a video: a named voice or a caption label) and extractor name."""
     if video_ids is not None and not video_ids:
         return []
     where, params = _argument_where(video_ids, type, commentator, extractor)

@@ -298,15 +298,18 @@ def test_speaker_labels_become_speakers_when_used_more_than_once() -> None:
         "[00:22] >> Someone else talks now.\n"
     )
     said, speakers = _said(text, "txt")
-    assert sorted(speakers) == ["Dana Reyes", "TOM"]
+    assert sorted(speakers) == ["Dana Reyes", "Tom"]  # a shouted label is a name to show
     assert said == [
         ("Dana Reyes", "The subsidy is a mistake."),
         (None, "Note: this line is not a speaker."),
-        ("TOM", "We should vote against it."),
+        ("Tom", "We should vote against it."),
         ("Dana Reyes", "And soon."),
-        ("TOM", "Agreed."),
+        ("Tom", "Agreed."),
         (None, "Someone else talks now."),
     ]
+    _, shouted = _said("[00:01] DR O'NEILL: Yes.\n[00:03] BBC: No.\n[00:05] DR O'NEILL: Yes.\n"
+                       "[00:07] BBC: No.\n", "txt")  # fmt: skip
+    assert sorted(shouted) == ["BBC", "Dr O'Neill"]
 
 
 def test_a_turn_of_several_sentences_is_its_speakers_to_the_end() -> None:
@@ -369,7 +372,7 @@ def test_one_recurring_label_never_claims_the_lines_after_it() -> None:
         "[Chuckles] Really fine.",
     ]
     labelled, speakers = _said(_srt(cues), "srt")
-    assert speakers == ["JOHN"]  # "[Chuckles]" is a sound
+    assert speakers == ["John"]  # "[Chuckles]" is a sound
     assert [who is not None for who, _ in labelled] == [True, False, True, False, False]
 
 

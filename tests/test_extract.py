@@ -565,3 +565,27 @@ def test_you_know_and_i_mean_are_filler_only_when_set_off() -> None:
         "I know that building, pretty well."
     )
     assert clean_text("I mean what I say, I mean.") == "I mean what I say."
+
+
+def test_arguments_of_a_guest_are_found_by_the_guests_label(tmp_path: Path) -> None:
+    path = tmp_path / "desk.txt"
+    path.write_text(
+        "ALEX: The council should open the branch in the evenings.\n"
+        "JORDAN: The kiosks broke down a third of the time in the last trial.\n"
+        "ALEX: Residents should respond to the consultation before Friday.\n"
+        "JORDAN: Cutting ten of fourteen jobs is a disgrace.\n",
+        encoding="utf-8",
+    )
+    db, runner = str(tmp_path / "desk.db"), CliRunner()
+    done = runner.invoke(
+        cli, ["ingest", str(path), "--db", db, "--commentator", "The Civic Desk", "--no-embed"]
+    )
+    assert done.exit_code == 0, done.output
+    rows = json.loads(
+        runner.invoke(cli, ["arguments", "--db", db, "--commentator", "jordan", "--json"]).output
+    )
+    assert [r["said_by"] for r in rows] == ["Jordan (The Civic Desk)"] * 2, rows
+    assert len(json.loads(runner.invoke(cli, ["arguments", "--db", db, "--commentator", "the civic desk",
+                                             "--json"]).output)) == 4  # fmt: skip
+    listing = runner.invoke(cli, ["arguments", "--db", db]).output
+    assert "Alex (The Civic Desk): " in listing and "JORDAN" not in listing

@@ -370,6 +370,24 @@ def _label(text: str) -> str | None:
     return name
 
 
+_HONORIFICS = frozenset({"DR", "MR", "MRS", "MS", "ST"})
+
+
+def _as_name(label: str) -> str:
+    """A label as a name: broadcast captions shout theirs ("JORDAN:", "DR O'NEILL:"); an
+    acronym without a vowel ("BBC") stays as written."""
+    words = label.split()
+    if not all(w.isupper() for w in words if any(c.isalpha() for c in w)):
+        return label
+
+    def spoken(word: str) -> str:
+        if word not in _HONORIFICS and (len(word) < 3 or not re.search(r"[AEIOUY]", word)):
+            return word
+        return re.sub(r"[A-Z]+", lambda m: m.group().capitalize(), word)
+
+    return " ".join(spoken(w) for w in words)
+
+
 def speakers_from_labels(segments: list[Segment], video_id: str) -> tuple[list[Segment], list[Speaker]]:
     """Segments whose text opens with a speaker label ("Dana Reyes: ...", "[Dana] ...") lose the
     label and point at a speaker; in a dialogue of two or more labelled speakers the segments
@@ -395,7 +413,7 @@ def speakers_from_labels(segments: list[Segment], video_id: str) -> tuple[list[S
         if label and counts[label] >= 2:
             current = speakers.setdefault(
                 label, Speaker(id=Speaker.make_id(video_id, f"captions:{label}"), video_id=video_id,
-                               label=label, source="captions")
+                               label=_as_name(label), source="captions")
             )  # fmt: skip
             text = SPEAKER_LABEL.sub("", text, count=1)
         elif text.startswith(">>"):
