@@ -64,6 +64,14 @@ def test_passages_leave_out_bylines_and_start_at_headings() -> None:
     assert [p.text for p in passages] == ["segment 0 segment 3 segment 4", "segment 5 segment 6"]
 
 
+def test_a_passage_never_spans_two_speakers() -> None:
+    from dataclasses import replace
+
+    who = ["alex", "alex", "jordan", None, None]
+    segs = [replace(s, speaker_id=w) for s, w in zip(_segments(5, length=2.0), who, strict=True)]
+    assert [(p.seg_first, p.seg_last) for p in build_passages(segs)] == [(0, 1), (2, 2), (3, 4)]
+
+
 class _FakeEmbedder(Embedder):
     """Stands in for a second model: deterministic vectors, counts what it encodes."""
 

@@ -128,7 +128,8 @@ _NOT_PASSAGE_TEXT = ("byline", "credit")
 def build_passages(segments: Sequence[Segment], seconds: float = PASSAGE_SECONDS) -> list[Passage]:
     """Group consecutive segments into windows of about ``seconds``. An imported article's byline
     and credit lines are left out (nobody searches for "By Helen Marsh, Transport Correspondent"
-    glued to the first paragraph), and a title or heading opens a window of its own."""
+    glued to the first paragraph), and a title or heading opens a window of its own. A window
+    never spans two speakers: a hit names who said it."""
     passages: list[Passage] = []
     window: list[Segment] = []
 
@@ -156,7 +157,11 @@ def build_passages(segments: Sequence[Segment], seconds: float = PASSAGE_SECONDS
         if seg.kind in _NOT_PASSAGE_TEXT:
             continue
         # Close the window before a segment would stretch it past the target length.
-        if window and (seg.end - window[0].start > seconds or seg.kind in ("title", "heading")):
+        if window and (
+            seg.end - window[0].start > seconds
+            or seg.kind in ("title", "heading")
+            or seg.speaker_id != window[-1].speaker_id
+        ):
             flush()
         window.append(seg)
     flush()
