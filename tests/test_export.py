@@ -272,13 +272,27 @@ def test_argdown_parses_with_the_argdown_grammar(amap: ex.ArgMap) -> None:
     assert len(parsed["arguments"]) == len(amap.arguments)
     by_text = {next(t for t in v["texts"] if t.strip()): v for v in parsed["arguments"].values()}
     for a in amap.arguments:
-        (entry,) = [v for t, v in by_text.items() if t.startswith(flat(a.text) + " ")]
+        found = [v for t, v in by_text.items() if t.startswith(flat(a.text) + " ")]
+        assert len(found) == 1, (flat(a.text), list(by_text))
+        (entry,) = found
         assert sorted(entry["tags"]) == sorted([a.type.replace("_", "-"), ex._argdown_title(a.commentator)])
         assert entry["links"] == [a.url.replace(" ", "%20")]
     relations = [(r["type"]) for r in parsed["relations"]]
     members = sum(len(k.members) for k in amap.key_points)
     assert len(relations) == members + len(amap.relations)
     assert relations.count("attack") == 2 + 2  # two criticising members, an attack and a contrast
+
+
+def test_argdown_text_reads_as_written_where_prose_needs_no_escape() -> None:
+    prose = "It's sixty-five, not 5% off; really? Yes - \"maybe\", says Ms O'Neill."
+    from argmap.pipeline.present.export.argdown import _argdown_text
+
+    assert _argdown_text(prose) == prose
+    hostile = "costs #rise [ref] <arg> @[x] *bold* http://a.b/c.png"
+    parsed = parse_argdown(f"<A1>: {_argdown_text(hostile)}\n\n<A2>: {_argdown_text(prose)}\n")
+    assert parsed["lexerErrors"] == [] and parsed["parserErrors"] == []
+    assert [v["texts"] for v in parsed["arguments"].values()] == [[hostile], [prose]]
+    assert all(v["tags"] == [] and v["links"] == [] for v in parsed["arguments"].values())
 
 
 # -- graphml and dot ---------------------------------------------------------------------------

@@ -10,13 +10,21 @@ import re
 
 from .model import ATTACKING, TYPE_LABELS, ArgMap, MapArgument, hms
 
-# Every character the Argdown lexer gives a meaning to; escaped with a backslash in text.
-_ARGDOWN_SPECIAL = set("\\@#*_[](){}<>/,.:;-+=!~`|\"'&%$^?")
+# Characters that open an Argdown element anywhere in a line (tags, mentions, references, links,
+# emphasis, comments, data); prose punctuation ("it's", "5%", "a - b") reads as written.
+_ARGDOWN_MARKUP = set("\\@#*_[](){}<>/:")
+# Every character the lexer gives a meaning to: a word that looks like a link or a path
+# ("http://...") is escaped in full, since the lexer reads one even through single escapes.
+_ARGDOWN_SPECIAL = _ARGDOWN_MARKUP | set(",.;-+=!~`|\"'&%$^?")
 
 
 def _argdown_text(text: str) -> str:
-    flat = " ".join(text.split())  # a newline would end the statement and start a new element
-    return "".join("\\" + ch if ch in _ARGDOWN_SPECIAL else ch for ch in flat)
+    words = text.split()  # a newline would end the statement and start a new element
+    return " ".join(
+        "".join("\\" + ch if ch in (_ARGDOWN_SPECIAL if "/" in w or "\\" in w else _ARGDOWN_MARKUP) else ch
+                for ch in w)
+        for w in words
+    )  # fmt: skip
 
 
 def _argdown_title(text: str) -> str:
