@@ -174,7 +174,8 @@ def test_cli_search_embed_compare(story: Path) -> None:
     out = runner.invoke(cli, ["search", "--db", str(story), "Meta trains Avocado with Qwen", "--limit", "3"])
     assert out.exit_code == 0 and "[strong]" in out.output and "[0." not in out.output, out.output
     out = runner.invoke(cli, ["search", "--db", str(story), "volcano eruption forecast for Iceland"])
-    assert out.exit_code == 0 and "no hit is related closely enough" in out.output, out.output
+    assert out.exit_code == 0 and "nothing stored is closely related to" in out.output, out.output
+    assert "left out as too loosely related" in out.output
     out = runner.invoke(cli, ["search", "--db", str(story), "Meta", "--commentator", "Nobody"])
     assert out.exit_code == 1 and "no commentator named 'Nobody'" in out.output
     out = runner.invoke(cli, ["compare", "--db", str(story)])

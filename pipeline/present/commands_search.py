@@ -164,10 +164,9 @@ def search(
         click.echo(f"    {hit.url}")
     hidden = len(judged) - len(shown)
     if hidden:
-        what = "no hit is" if not shown else f"{hidden} more hit{'s are' if hidden != 1 else ' is'}"
-        click.echo(
-            f"{what} related closely enough to {query!r} to list (--json lists every hit with its score)"
-        )
+        hits_word = f"{hidden} hit{'s' if hidden != 1 else ''}"
+        what = f"nothing stored is closely related to {query!r}: {hits_word}" if not shown else hits_word
+        click.echo(f"{what} left out as too loosely related (--json lists every hit with its score)")
 
 
 _ITEMS = {
