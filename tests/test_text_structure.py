@@ -110,6 +110,28 @@ def test_a_plain_transcript_has_no_structure() -> None:
     assert [b.kind for b in blocks(lower)] == [None]
 
 
+def test_a_sentence_cased_heading_between_blank_lines_is_a_heading() -> None:
+    text = (
+        "Library to become digital hub\n\nBy Helen Marsh\n\nThe cabinet backed the plan last week.\n\n"
+        "What is changing\n\nUnder the plan, set out in a cabinet paper:\n\n- Opening hours would double.\n\n"
+        "Supporters say hours will double\n\nThe leader said the branch had lost visitors.\n\n"
+        "and that is what they told us\n\nNobody asked the staff.\n"
+    )
+    kinds = [(b.kind, b.text) for b in blocks(text)]
+    assert ("heading", "What is changing") in kinds and (
+        "heading",
+        "Supporters say hours will double",
+    ) in kinds
+    assert (None, "and that is what they told us") in kinds  # lower case: speech, not a heading
+
+
+def test_a_lead_in_to_a_list_is_not_an_argument() -> None:
+    from argmap.pipeline.extract.offline import signposts
+
+    assert signposts("Under the plan, set out in a cabinet paper published on the council's website:")
+    assert not signposts("The plan is simple: scrap the kiosks.")
+
+
 def test_headings_are_sentences_of_their_own() -> None:
     segments = cues_to_segments(parse_captions(ARTICLE, "txt"), transcript_id="t", video_id="v")
     sentences = split_sentences(segments)

@@ -127,8 +127,8 @@ def relays(text: str, commentator: str | None, summary: bool) -> bool:
     return not rules._is_commentator(subject, commentator)
 
 
-# Signposts name what comes next ("The second thing is safety.") or close ("I think that's
-# everything."): the argument is in the sentences they announce.
+# Signposts name what comes next ("The second thing is safety.", a list's "Under the plan:") or
+# close ("I think that's everything."): the argument is in the sentences they announce.
 _SIGNPOST = re.compile(
     r"^(?:(?:the|my|our|a|one|another) )?(?:(?:first|second|third|fourth|fifth|next|last|final|other|main|"
     r"big|bigger|real) )?(?:thing|point|issue|problem|concern|question|reason|worry|part)s? "
@@ -140,6 +140,8 @@ _SIGNPOST = re.compile(
 
 
 def signposts(text: str) -> bool:
+    if text.rstrip().endswith(":"):
+        return True  # a lead-in ("Under the plan:"): what it announces follows
     core = re.sub(r"^(?:i think,?\s*)+", "I think ", rules.strip_filler(text), flags=re.I)
     return bool(_SIGNPOST.match(core.strip()))
 

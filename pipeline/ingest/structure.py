@@ -134,8 +134,11 @@ def _starts_prose(line: str | None) -> bool:
     return first.isupper() or first.isdigit() or first in "\"'“‘("
 
 
-def line_kind(line: str, prev: str | None, nxt: str | None, *, first: bool = False) -> str | None:
-    """The kind of one stripped, non-empty line given its neighbours (None: prose)."""
+def line_kind(
+    line: str, prev: str | None, nxt: str | None, *, first: bool = False, after: str | None = None
+) -> str | None:
+    """The kind of one stripped, non-empty line given its neighbours (None: prose); ``after`` is
+    the next non-blank line, where a blank line follows this one."""
     words = len(line.split())
     if _NAV_LINE.match(line) and words <= 25:
         return "credit"  # before the speaker check: "Related: ..." is a link, not a speaker
@@ -159,7 +162,10 @@ def line_kind(line: str, prev: str | None, nxt: str | None, *, first: bool = Fal
     between = _ends_sentence(prev) and (nxt is None or not nxt.strip() or _starts_prose(nxt))
     if not between:
         return None
-    if _title_cased(line) or (words <= MAX_PLAIN_HEADING_WORDS and _starts_prose(nxt)):
+    # A sentence-cased heading is short and opens the prose after it, directly or after a blank
+    # line ("What is changing", blank, "Under the plan, ...").
+    opens = _starts_prose(nxt) or (not (nxt or "").strip() and line[0].isupper() and _starts_prose(after))
+    if _title_cased(line) or (words <= MAX_PLAIN_HEADING_WORDS and opens):
         return "heading"
     return None
 
@@ -195,7 +201,10 @@ def blocks(text: str) -> list[Block]:
             continue
         if SPEAKER_LABEL.match(line):
             flush()  # a new turn: never joined to the last one, finished or cut off ("A fifth—")
-        kind = line_kind(line, prev if not paragraph else paragraph[-1], nxt, first=not seen_text)
+        after = next((x for x in lines[i + 1 :] if x), None)
+        kind = line_kind(
+            line, prev if not paragraph else paragraph[-1], nxt, first=not seen_text, after=after
+        )
         seen_text = True
         if kind is not None:
             flush()
