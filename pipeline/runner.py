@@ -154,6 +154,11 @@ def _finished(store: Store, video_id: str, stage_names: Sequence[str]) -> bool:
     return True
 
 
+def _failed_for_good(store: Store, video_id: str, stage_names: Sequence[str]) -> bool:
+    statuses = store.statuses(video_id)
+    return any((s := statuses.get(n)) and s.status == "failed" and s.permanent for n in stage_names)
+
+
 def run_stage(ctx: StageContext, stage: Stage, video_ids: list[str], reporter: Reporter) -> None:
     """Run one stage over the videos that need it; failures are recorded, never raised."""
     store = ctx.store
@@ -217,7 +222,12 @@ def _run(
     for video_id in active:
         store.mark_pending(video_id, stage_names)
     if already:
-        reporter.info(f"{len(already)} video(s) already processed, skipped (--force redoes them)")
+        gave_up = sum(1 for v in already if _failed_for_good(store, v, stage_names))
+        done = len(already) - gave_up
+        parts = [f"{done} video(s) already processed"] if done else []
+        if gave_up:
+            parts.append(f"{gave_up} failed for good before (argmap retry runs them again)")
+        reporter.info(f"{', '.join(parts)}: skipped (--force redoes them)")
     ctx = StageContext(
         store=store,
         options=options,

@@ -350,6 +350,11 @@ def test_a_long_unpunctuated_paste_is_cut_into_timed_cues_and_markup_dropped() -
     assert " ".join(c.text for c in cues).split()[:2] == ["Fares", "word0"]
     assert "<div" not in " ".join(c.text for c in cues) and "x < 5 and y > 3" in cues[-1].text
     assert parse_captions("<Dana> the toll is too high.\n", "txt")[0].text == "<Dana> the toll is too high."
+    scripted = "Notes <script>alert('pwned')</script> from the <b>board</b> meeting\n\nThe board must act.\n"
+    assert "alert" not in " ".join(c.text for c in parse_captions(scripted, "txt"))
+    from argmap.pipeline.ingest.structure import title_line
+
+    assert title_line(scripted) == "Notes from the board meeting"
     for prev, nxt in zip(cues, cues[1:], strict=False):
         assert prev.end == nxt.start  # one after another, each with its own time
     assert cues[-1].end > 200 / WORDS_PER_SECOND

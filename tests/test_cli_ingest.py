@@ -264,3 +264,20 @@ def test_stage_modules_are_required_not_optional(tmp_path: Path) -> None:
     assert stages[3].extractor_name == "llm" and stages[3].options["model"] == "m"
     assert stages[4].summariser == "llm" and stages[4].options["model"] == "m"
     store.close()
+
+
+def test_a_rerun_says_which_videos_failed_for_good_and_a_failed_transcript_says_why(tmp_path: Path) -> None:
+    good, empty = tmp_path / "good.txt", tmp_path / "empty.txt"
+    good.write_text("The council should keep the branch staffed.\n", encoding="utf-8")
+    empty.write_text("<div></div>\n", encoding="utf-8")
+    db, runner = str(tmp_path / "a.db"), CliRunner()
+    first = runner.invoke(cli, ["ingest", str(good), str(empty), "--db", db, "--no-embed"])
+    assert first.exit_code == 1 and "empty.txt: no text found in the file" in first.output, first.output
+    again = runner.invoke(cli, ["ingest", str(good), str(empty), "--db", db, "--no-embed"])
+    assert "1 video(s) already processed, 1 failed for good before (argmap retry runs them again)" in (
+        again.output
+    ), again.output
+    missing = runner.invoke(cli, ["transcript", str(empty), "--db", db])
+    assert missing.exit_code == 1 and "has no transcript: download failed: empty.txt: no text found" in (
+        missing.output
+    ), missing.output

@@ -186,6 +186,13 @@ def test_silence_and_noise_store_no_segments(media_site: Site, tmp_path: Path) -
         assert transcript is not None and transcript.source == "asr"
         assert store.segments(transcript.id) == []
     store.close()
+    # and `argmap transcript` says so, rather than printing nothing
+    from click.testing import CliRunner
+
+    from argmap.pipeline.present.cli import cli
+
+    shown = CliRunner().invoke(cli, ["transcript", report.outcomes[0].video_id, "--db", str(db)])
+    assert shown.exit_code == 0 and "note: no speech was transcribed" in shown.output, shown.output
 
 
 @pytest.mark.slow

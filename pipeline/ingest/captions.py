@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from argmap.pipeline.errors import MediaError
-from argmap.pipeline.ingest.structure import SOUND_TAGS, SPEAKER_LABEL, blocks
+from argmap.pipeline.ingest.structure import SOUND_TAGS, SPEAKER_LABEL, blocks, strip_markup
 from argmap.pipeline.text import clean_speech, decode_file_text
 from argmap.store import Segment, Speaker
 
@@ -219,14 +219,6 @@ def _duration_of(text: str) -> float:
 #: an unpunctuated run of plain text is cut into cues of at most this many words, so each part
 #: of a long paste gets its own time instead of one cue spanning twenty minutes
 MAX_CUE_WORDS = 45
-# Markup pasted with a text is not speech ("<div class=...>"); "x < 5" and a chat log's "<Dana> hi"
-# are left alone, so only HTML's own element names count.
-_HTML_TAG = re.compile(
-    r"</?(?:a|abbr|article|aside|b|blockquote|body|br|code|div|em|figcaption|figure|font|footer|form|h[1-6]|"
-    r"head|header|hr|html|i|iframe|img|input|li|link|main|mark|meta|nav|ol|p|pre|s|script|section|small|"
-    r"source|span|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul|video)\b(?:\s[^<>]*)?/?>",
-    re.IGNORECASE,
-)
 
 
 def _pieces(sentence: str) -> list[str]:
@@ -244,7 +236,7 @@ def _pieces(sentence: str) -> list[str]:
 
 
 def parse_txt(text: str) -> list[Cue]:
-    text = _HTML_TAG.sub(" ", _unix_newlines(text))
+    text = strip_markup(_unix_newlines(text))
     lines = [line for line in text.split("\n") if line.strip()]
     stamped = [(_LEADING_TIME_RE.match(line), line) for line in lines]
     if lines and sum(1 for m, _ in stamped if m) >= max(1, len(lines) // 2):
@@ -309,7 +301,8 @@ def read_caption_file(path: str | Path) -> list[Cue]:
         raise MediaError(f"cannot read {path}: {err.strerror or err}") from err
     cues = parse_captions(decode_file_text(raw), fmt)
     if not cues:
-        raise MediaError(f"{path.name}: no caption text found in the file")
+        what = "no text" if fmt == "txt" else "no caption text"
+        raise MediaError(f"{path.name}: {what} found in the file (it is empty or holds only markup)")
     return cues
 
 

@@ -86,6 +86,23 @@ _TERMINAL = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 _WORD = re.compile(r"[A-Za-z][\w'’&.-]*")
 
 
+# Markup pasted with a text is not speech ("<div class=...>"); "x < 5" and a chat log's "<Dana> hi"
+# are left alone, so only HTML's own element names count. A script or style element goes whole:
+# its content is code, not words ("alert('pwned')" in a title).
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|article|aside|b|blockquote|body|br|code|div|em|figcaption|figure|font|footer|form|h[1-6]|"
+    r"head|header|hr|html|i|iframe|img|input|li|link|main|mark|meta|nav|ol|p|pre|s|script|section|small|"
+    r"source|span|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul|video)\b(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_HIDDEN_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def strip_markup(text: str) -> str:
+    """``text`` without HTML elements' tags, and without script and style elements at all."""
+    return _HTML_TAG.sub(" ", _HIDDEN_ELEMENT.sub(" ", text))
+
+
 @dataclass(frozen=True)
 class Block:
     """A run of text that the import treats as one unit: prose (``kind`` None) or a line of a kind."""
@@ -217,8 +234,8 @@ def blocks(text: str) -> list[Block]:
 
 def title_line(text: str) -> str | None:
     """The text's title when its first line is one (what a pasted article is called)."""
-    found = blocks(text[:8192])
+    found = blocks(strip_markup(text[:8192]))
     return found[0].text if found and found[0].kind == "title" else None
 
 
-__all__ = ["SOUND_TAGS", "SPEAKER_LABEL", "Block", "blocks", "line_kind", "title_line"]
+__all__ = ["SOUND_TAGS", "SPEAKER_LABEL", "Block", "blocks", "line_kind", "strip_markup", "title_line"]

@@ -320,7 +320,12 @@ def transcript(video: str, db_path: str | None, fmt: str) -> None:
     from argmap.pipeline.present.transcripts import render_transcript
 
     store = open_store(db_path, readonly=True)
-    click.echo(render_transcript(store, store.resolve_video(video), fmt), nl=False)
+    found = store.resolve_video(video)
+    click.echo(render_transcript(store, found, fmt), nl=False)
+    transcript = store.transcript(found.id)
+    if fmt != "rttm" and transcript is not None and not store.segments(transcript.id):
+        # an empty printout would read as a failure; silence or music is a finding
+        click.echo(f"note: no speech was transcribed in {found.id} (silence, music or noise)", err=True)
 
 
 @click.command()

@@ -30,6 +30,12 @@ def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
         return write_rttm(video.id, [(t.start, t.end, names.get(t.speaker_id, t.speaker_id)) for t in turns])
     transcript = store.transcript(video.id)
     if transcript is None:
+        failed = [s for s in store.statuses(video.id).values() if s.status == "failed"]
+        if failed:
+            raise ConfigError(
+                f"{video.id} has no transcript: {failed[0].stage} failed: {failed[0].reason or 'unknown reason'}"
+                " (`argmap retry` runs it again)"
+            )
         raise ConfigError(f"{video.id} has no transcript yet (see `argmap videos`)")
     segments = store.segments(transcript.id)
 
