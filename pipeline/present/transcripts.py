@@ -32,9 +32,9 @@ def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
     if transcript is None:
         failed = [s for s in store.statuses(video.id).values() if s.status == "failed"]
         if failed:
-            why = failed[0].reason or "unknown reason"
+            stage, why = failed[0].stage, failed[0].reason or "unknown reason"
             raise ConfigError(
-                f"{video.id} has no transcript: {failed[0].stage} failed: {why} (`argmap retry` runs it again)"
+                f"{video.id} has no transcript: {stage} failed: {why} (`argmap retry` runs it again)"
             )
         raise ConfigError(f"{video.id} has no transcript yet (see `argmap videos`)")
     segments = store.segments(transcript.id)
