@@ -46,7 +46,7 @@ class _Context:
         self.videos: dict[str, Video] = {}
         self.commentators: dict[str, Commentator | None] = {}
         self.segment_speakers: dict[str, dict[int, str]] = {}
-        self.video_speakers: dict[str, dict[str, tuple[str, str | None]]] = {}
+        self.video_speakers: dict[str, dict[str, tuple[str, str | None, str | None]]] = {}
 
     def video(self, video_id: str) -> Video:
         if video_id not in self.videos:
@@ -63,10 +63,10 @@ class _Context:
 
     def speaker(
         self, video_id: str, transcript_id: str | None, idx: int | None
-    ) -> tuple[str | None, str | None, str | None]:
-        """(speaker id, name to show, person id) of a transcript's segment ``idx``."""
+    ) -> tuple[str | None, str | None, str | None, str | None]:
+        """(speaker id, name to show, person id, person's name) of a transcript's segment ``idx``."""
         if transcript_id is None or idx is None:
-            return None, None, None
+            return None, None, None, None
         if transcript_id not in self.segment_speakers:
             self.segment_speakers[transcript_id] = {
                 r["idx"]: r["speaker_id"]
@@ -77,18 +77,18 @@ class _Context:
             }
         speaker_id = self.segment_speakers[transcript_id].get(idx)
         if speaker_id is None:
-            return None, None, None
-        name, person_id = self.named(video_id).get(speaker_id, (None, None))
-        return speaker_id, name, person_id
+            return None, None, None, None
+        name, person_id, person = self.named(video_id).get(speaker_id, (None, None, None))
+        return speaker_id, name, person_id, person
 
-    def named(self, video_id: str) -> dict[str, tuple[str, str | None]]:
+    def named(self, video_id: str) -> dict[str, tuple[str, str | None, str | None]]:
         if video_id not in self.video_speakers:
             self.video_speakers[video_id] = named_speakers(self.store, video_id)
         return self.video_speakers[video_id]
 
     def argument(self, row: dict[str, Any], kind: str = "argument") -> ArgumentInContext:
         video = self.video(row["video_id"])
-        speaker_id, speaker, person_id = self.speaker(
+        speaker_id, speaker, person_id, person = self.speaker(
             video.id, row.get("transcript_id"), row.get("seg_first")
         )
         return ArgumentInContext(
@@ -112,6 +112,7 @@ class _Context:
             speaker_id=speaker_id,
             speaker=speaker,
             person_id=person_id,
+            person=person,
             video_speakers=len(self.named(video.id)) if speaker_id else 0,
         )
 

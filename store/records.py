@@ -305,10 +305,11 @@ class ArgumentInContext:
     extractor_version: str | None = None
     prompt_hash: str | None = None
     origin: str | None = None  # "title" for an argument the video's title states
-    # who said it, where the video has speakers: the person's name, else the video's label
+    # who said it, where the video has speakers: a name the user gave, else the video's label
     speaker_id: str | None = None
     speaker: str | None = None
     person_id: str | None = None
+    person: str | None = None  # the person's name across videos (`argmap speakers`)
     video_speakers: int = 0  # how many speakers the video has (0: not diarized)
 
     @property

@@ -69,16 +69,17 @@ def _clear(store: Store, video_id: str) -> None:
     store.db.execute("delete from speakers where video_id = ?", [video_id])
 
 
-def named_speakers(store: Store, video_id: str) -> dict[str, tuple[str, str | None]]:
-    """speaker id -> (the name to show: its person's once the user named it, else its label in
-    the video; person id). An unnamed person's name ("Speaker 1 of <another video>") says which
-    voice it is across videos; inside one video it would only mislead."""
+def named_speakers(store: Store, video_id: str) -> dict[str, tuple[str, str | None, str | None]]:
+    """speaker id -> (the name to show in the video: its person's once the user named it, else
+    its label in the video; person id; the person's name). An unnamed person's name ("Speaker 1
+    of <another video>") says which voice it is across videos, for views across videos (compare,
+    people); inside one video it would only mislead."""
     rows = store.rows(
         "select s.id, s.label, s.person_id, p.name, p.named from speakers s"
         " left join persons p on p.id = s.person_id where s.video_id = ?",
         [video_id],
     )
-    return {r["id"]: (r["name"] if r["named"] else r["label"], r["person_id"]) for r in rows}
+    return {r["id"]: (r["name"] if r["named"] else r["label"], r["person_id"], r["name"]) for r in rows}
 
 
 def default_person_name(label: str, title: str) -> str:
@@ -105,7 +106,7 @@ def refresh_default_names(store: Store) -> None:
 
 def display_names(store: Store, video_id: str) -> dict[str, str]:
     """speaker id -> the name to show for each speaker of a video."""
-    return {sid: name for sid, (name, _) in named_speakers(store, video_id).items()}
+    return {sid: name for sid, (name, _, _) in named_speakers(store, video_id).items()}
 
 
 def speakers_of(store: Store, video_id: str) -> list[Speaker]:

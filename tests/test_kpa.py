@@ -270,3 +270,21 @@ def test_a_clash_follows_the_stances_the_key_point_shows() -> None:
     assert relation.relation == "contrasts"
     assert {relation.source_argument_id, relation.target_argument_id} == {"a-Ana-1", "a-Ben-1"}
     assert majority_stance(["asserts", "criticises"]) == "asserts"  # a tie keeps the point's side
+
+
+def test_a_call_joins_a_statements_key_point_only_on_a_clearly_better_match() -> None:
+    from argmap.pipeline.compare.kpa import CROSS_KIND_MARGIN, _anchor_kinds
+
+    gen = np.random.default_rng(7)
+    kp = _unit(gen.standard_normal((1, 64)))
+    noise = gen.standard_normal((3, 64))
+    noise = _unit(noise - (noise @ kp.T) * kp)  # orthogonal to the key point
+    close = 0.8 + CROSS_KIND_MARGIN / 2  # clears the threshold, not the threshold plus the margin
+    rows = _unit(close * kp + np.sqrt(1 - close**2) * noise)  # three arguments at `close` from the key point
+    acts = np.array([0, 1, 1], dtype=np.int8)  # a statement, two calls to action
+    kinds = _anchor_kinds(np.array([0], dtype=np.int8), [0])  # the key point is a statement's
+    assert sorted(i for i, _ in assign(rows, kp, 0.8)[0]) == [0, 1, 2]
+    assert sorted(i for i, _ in assign(rows, kp, 0.8, (acts, kinds))[0]) == [0]
+    # a user's key point (no anchor) takes any kind; scores are reported as measured
+    found = assign(rows, kp, 0.8, (acts, _anchor_kinds(acts, [None])))[0]
+    assert sorted(i for i, _ in found) == [0, 1, 2] and all(abs(s - close) < 1e-3 for _, s in found)

@@ -321,6 +321,9 @@ def test_a_voice_heard_in_two_videos_is_shown_by_its_label_in_each_and_renamed_w
         link_speakers(store, video, sp.speakers_of(store, video.id))
     (person,) = sp.persons(store)
     assert person.name == "Speaker 1 of Why the plan is right"
+    # views across videos (compare, exports, people pages) still tell the persons apart by name
+    (named,) = sp.named_speakers(store, "file:Valley Talk").values()
+    assert named == ("Speaker 2", person.id, "Speaker 1 of Why the plan is right")
     assert sp.display_names(store, "file:Valley Talk") == {
         Speaker.make_id("file:Valley Talk", "Speaker 2"): "Speaker 2"
     }

@@ -71,7 +71,7 @@ class Member:
     @property
     def commentator(self) -> str:
         if self.by_person:
-            return self.argument.speaker or ""
+            return self.argument.person or self.argument.speaker or ""
         return self.argument.commentator_name or ""
 
     @property

@@ -64,6 +64,9 @@ MIN_SUPPORT = 2
 BETTER_BY = 0.1
 #: two key points whose match score is this far above the threshold say the same thing
 DUPLICATE_MARGIN = 0.25
+#: how much more a call to action must match a statement's key point to join it (and a statement
+#: a call's): "go in this week and borrow a book" and "visits fell 31%" share words, not a point
+CROSS_KIND_MARGIN = 0.1
 CHUNK = 8192
 #: runs with at most this many members have every member's side judged by the relation model
 JUDGE_ALL = 3000
@@ -147,6 +150,7 @@ def kpa_compare(
         method += f" labels:{getattr(labeller, '__qualname__', 'custom')}"
     run_id = _run_id(method, tau, topic, commentators)
 
+    acts = np.array([a.type == "call_to_action" for a in items], dtype=np.int8)
     labels: list[tuple[str, int | None]] = []  # (label, label argument index)
     todo = list(range(len(items)))
     fixed: Fixed = {}
@@ -162,13 +166,15 @@ def kpa_compare(
         chosen = select_key_points(matrix, candidates, todo, tau, kp_vectors, max_key_points)
         labels += [(argument_text(items[i]), i) for i in chosen]
         kp_vectors = _label_vectors(labels, matrix, matcher)
-        labels, kp_vectors = _prune(matrix, labels, kp_vectors, tau, kept)
+        labels, kp_vectors = _prune(matrix, labels, kp_vectors, tau, kept, acts)
         voices = [a.commentator_id or "" for a in items]
-        keep = absorb_one_sided(matrix, [i for _, i in labels], kp_vectors, tau, voices, kept)
+        anchors = [i for _, i in labels]
+        keep = absorb_one_sided(matrix, anchors, kp_vectors, tau, voices, kept, acts)
         labels, kp_vectors = [labels[k] for k in keep], kp_vectors[keep]
     # Only the arguments not yet in the run are matched; an update keeps the stored members.
     groups: dict[int, list[tuple[int, float]]] = {}
-    for k, found in assign(matrix[todo], kp_vectors, tau).items():
+    kinds = (acts[todo], _anchor_kinds(acts, [i for _, i in labels]))
+    for k, found in assign(matrix[todo], kp_vectors, tau, kinds).items():
         groups[k] = [(todo[i], score) for i, score in found]
     for (k, i), (similarity, _) in fixed.items():
         groups.setdefault(k, []).append((i, similarity))
@@ -289,14 +295,20 @@ def select_key_points(
 
 
 def _prune(
-    matrix: np.ndarray, labels: list[tuple[str, int | None]], vectors: np.ndarray, tau: float, kept: int
+    matrix: np.ndarray,
+    labels: list[tuple[str, int | None]],
+    vectors: np.ndarray,
+    tau: float,
+    kept: int,
+    acts: np.ndarray | None = None,
 ) -> tuple[list[tuple[str, int | None]], np.ndarray]:
     """Drop new key points that end up with fewer than :data:`MIN_SUPPORT` members once every
     argument has joined its best key point (a candidate chosen early can lose its support to
     better ones chosen later); their arguments move to their next best. Stored ones (the first
     ``kept``, an update) stay."""
     for _ in range(3):
-        groups = assign(matrix, vectors, tau)
+        kinds = None if acts is None else (acts, _anchor_kinds(acts, [i for _, i in labels]))
+        groups = assign(matrix, vectors, tau, kinds)
         thin = [k for k in range(kept, len(labels)) if len(groups.get(k, ())) < MIN_SUPPORT]
         if not thin:
             break
@@ -312,6 +324,7 @@ def absorb_one_sided(
     tau: float,
     voices: Sequence[str],
     kept: int = 0,
+    acts: np.ndarray | None = None,
 ) -> list[int]:
     """The key points to keep (indices into ``vectors``) once the one-sided ones that repeat
     another commentator's point are dropped.
@@ -326,8 +339,13 @@ def absorb_one_sided(
     (only they move: every other argument keeps its best), and so on until none is left. A
     user's key point (anchor ``None``) and the first ``kept`` (an update's stored ones) stay.
     """
-    groups = assign(matrix, vectors, tau)
+    kp_acts = None if acts is None else _anchor_kinds(acts, anchors)
+    groups = assign(matrix, vectors, tau, None if acts is None or kp_acts is None else (acts, kp_acts))
     alive = set(range(len(vectors)))
+
+    def fit(rows: Sequence[int], scores: np.ndarray, cols: Sequence[int]) -> np.ndarray:
+        return scores if acts is None or kp_acts is None else _kind_fit(scores, acts[rows], kp_acts[cols])
+
     sides = {k: {voices[i] for i, _ in groups.get(k, ())} for k in alive}
     while True:
         weakest: tuple[int, float, int] | None = None
@@ -338,7 +356,7 @@ def absorb_one_sided(
             rest = sorted(alive - {k})
             if not rest:
                 continue
-            scores = vectors[rest] @ matrix[anchor]
+            scores = fit([anchor], (vectors[rest] @ matrix[anchor])[None, :], rest)[0]
             joins = rest[int(scores.argmax())]
             if scores.max() < tau or not sides[joins] - sides[k]:
                 continue  # its own argument would join none, or only its own commentator's
@@ -350,11 +368,12 @@ def absorb_one_sided(
         alive.discard(k)
         rest = sorted(alive)
         members = [i for i, _ in groups.pop(k)]
-        scores = matrix[members] @ vectors[rest].T
-        for i, row in zip(members, scores, strict=True):
+        raw = matrix[members] @ vectors[rest].T
+        scores = fit(members, raw, rest)
+        for i, row, raw_row in zip(members, scores, raw, strict=True):
             if row.max() >= tau:
                 joins = rest[int(row.argmax())]
-                groups.setdefault(joins, []).append((i, float(row.max())))
+                groups.setdefault(joins, []).append((i, float(raw_row[int(row.argmax())])))
                 sides[joins].add(voices[i])
 
 
@@ -363,8 +382,29 @@ def duplicate(tau: float) -> float:
     return min(0.95, tau + DUPLICATE_MARGIN)
 
 
-def assign(matrix: np.ndarray, key_points: np.ndarray, tau: float) -> dict[int, list[tuple[int, float]]]:
-    """Each argument to its best key point when the score clears ``tau``: key point -> members."""
+def _anchor_kinds(acts: np.ndarray, anchors: Sequence[int | None]) -> np.ndarray:
+    """Per key point: 1 a call to action's, 0 a statement's, -1 a user's (any argument may join)."""
+    import numpy as np
+
+    return np.array([-1 if i is None else int(acts[i]) for i in anchors], dtype=np.int8)
+
+
+def _kind_fit(scores: np.ndarray, row_acts: np.ndarray, kp_acts: np.ndarray) -> np.ndarray:
+    """Scores less :data:`CROSS_KIND_MARGIN` where a call meets a statement's key point or the
+    other way round."""
+    crossed = (row_acts[:, None] != kp_acts[None, :]) & (kp_acts[None, :] >= 0)
+    return scores - CROSS_KIND_MARGIN * crossed
+
+
+def assign(
+    matrix: np.ndarray,
+    key_points: np.ndarray,
+    tau: float,
+    kinds: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[int, list[tuple[int, float]]]:
+    """Each argument to its best key point when the score clears ``tau``: key point -> members
+    with their scores. ``kinds`` (each row's and each key point's, see :func:`_anchor_kinds`)
+    makes a call and a statement need :data:`CROSS_KIND_MARGIN` more to meet."""
     import numpy as np
 
     groups: dict[int, list[tuple[int, float]]] = {}
@@ -372,10 +412,13 @@ def assign(matrix: np.ndarray, key_points: np.ndarray, tau: float) -> dict[int, 
         return groups
     for start in range(0, len(matrix), CHUNK):
         scores = matrix[start : start + CHUNK] @ key_points.T
-        best = scores.argmax(axis=1)
-        top = scores[np.arange(len(best)), best]
+        fit = scores if kinds is None else _kind_fit(scores, kinds[0][start : start + CHUNK], kinds[1])
+        best = fit.argmax(axis=1)
+        top = fit[np.arange(len(best)), best]
         for offset in np.flatnonzero(top >= tau):
-            groups.setdefault(int(best[offset]), []).append((start + int(offset), float(top[offset])))
+            groups.setdefault(int(best[offset]), []).append(
+                (start + int(offset), float(scores[offset, best[offset]]))
+            )
     return groups
 
 

@@ -54,7 +54,11 @@ def to_aif(m: ArgMap) -> str:
     # locution names its speaker's person when there is one, else its commentator.
     participants = []
     person: dict[str, int] = {}
-    speakers = {a.argument.person_id: a.argument.speaker for a in m.arguments if a.argument.person_id}
+    speakers = {
+        a.argument.person_id: a.argument.person or a.argument.speaker
+        for a in m.arguments
+        if a.argument.person_id
+    }
     named = [(c["id"], c["name"]) for c in m.commentators] + sorted(
         speakers.items(), key=lambda kv: kv[0] or ""
     )

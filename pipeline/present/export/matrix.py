@@ -177,7 +177,7 @@ def voice_column(a: ArgumentInContext) -> Column:
     """Compare's rule for whose an argument is (``compare.Member.by_person``): the speaker's
     person when the video has several speakers, else the video's commentator."""
     if a.person_id and a.video_speakers > 1:
-        name = a.speaker or "unknown speaker"
+        name = a.person or a.speaker or "unknown speaker"
         return Column(f"person:{a.person_id}", name, esc(name))
     name = a.commentator_name or "unknown"
     return Column(f"commentator:{a.commentator_id or ''}", name, esc(name))

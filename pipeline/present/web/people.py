@@ -60,7 +60,7 @@ def voice(a: ArgumentInContext) -> Voice:
     """Compare's rule (``compare.Member.by_person``): a speaker's person when the video has
     several speakers, else the video's commentator."""
     if a.person_id and a.video_speakers > 1:
-        return Voice("person", a.person_id, a.speaker or "unknown speaker")
+        return Voice("person", a.person_id, a.person or a.speaker or "unknown speaker")
     return Voice("commentator", a.commentator_id or "", a.commentator_name or "unknown")
 
 
