@@ -501,6 +501,24 @@ def test_a_call_to_action_must_ask_something(text: str, asking: bool) -> None:
     assert asks(text, rules.Verdict("other", 0.5)) is asking
 
 
+@pytest.mark.parametrize(
+    ("text", "relayed"),
+    [
+        ("Councillor Nadia Fenwick has already said she'll move an amendment.", True),
+        ("councillor ruth adeyemi who leads the council said the branch has to change", True),
+        ("the council said residents must pay", True),
+        ("I said we should vote", False),
+        ("and you said it yourself, we must act", False),
+        ("please check who actually wrote the study before you share it", False),
+        ("Tell them what you said", False),
+    ],
+)
+def test_someone_elses_words_are_relayed(text: str, relayed: bool) -> None:
+    from argmap.pipeline.extract.offline import relays
+
+    assert relays(text, "Tomasz Kowal", summary=False) is relayed
+
+
 def test_calls_that_ask_nothing_or_relay_others_plans_are_not_calls_to_action() -> None:
     lines = [
         "That library basically doesn't exist for you if you work nine to five.",

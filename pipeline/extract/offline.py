@@ -109,10 +109,17 @@ def asks(text: str, rule: rules.Verdict) -> bool:
 
 
 # "Fenwick has already said she'll move an amendment": someone else's intention, relayed as news.
+# The subject is a name or "he"/"they", or (captions write no capitals) an office or a "the ..."
+# phrase of a few words: "councillor ruth adeyemi who leads the council said ...".
+_OFFICE = (
+    r"(?i:(?:the|a|an|this|that|our|their|his|her|its|one|some|councillor|councilor|minister|mayor|senator|"
+    r"president|professor|doctor|dr|mr|mrs|ms|chief|spokesperson|spokesman|spokeswoman)\b(?: [\w'’-]+){0,8}?)"
+)
 _RELAYED = re.compile(
-    rf"^(?P<subj>{rules.REPORT_SUBJECT})(?:,[^,]{{1,40}},)?\s+(?:has |have |had )?(?:already |also |just )?"
+    rf"^(?!(?:I|I'm|I've|I'd|We|You|Let's)\b)(?P<subj>{rules.REPORT_SUBJECT}|{_OFFICE})(?:,[^,]{{1,40}},)?\s+"
+    r"(?i:(?:has |have |had )?(?:already |also |just )?"
     r"(?:said|says|told|tells|announced|stated|confirmed|promised|pledged|vowed|wrote|tweeted|posted|"
-    r"reported|claimed|argued|insisted|suggested|proposed)\b"
+    r"reported|claimed|argued|insisted|suggested|proposed))\b"
 )
 
 
