@@ -62,6 +62,9 @@ _ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 # Unpunctuated ASR output can run on for minutes; past this many words a segment edge ends it.
 MAX_WORDS = 45
+_CLOSING_QUOTES = "\"”’'"
+#: a dash and a name after a closing quote: who said it
+_ATTRIBUTION = re.compile(r"\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|\s*$)")
 _CLAUSE_MARK = re.compile(r"[,;:—–]")
 
 
@@ -146,6 +149,8 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]
         # segment ends there too (ASR lower-cases after a full stop now and then).
         if mark == "." and not _next_starts_sentence(full, end) and end not in seg_ends:
             continue
+        if m.group()[-1] in _CLOSING_QUOTES and _ATTRIBUTION.match(full, end):
+            continue  # '"... twice as many people." — Cllr Ruth Adeyemi': the quote keeps its speaker
         cuts.append(end)
     # A sentence never spans two speakers: where the speaker changes, a sentence ends.
     speaker = [getattr(seg, "speaker_id", None) for _, _, seg in spans]

@@ -125,6 +125,25 @@ def test_a_sentence_cased_heading_between_blank_lines_is_a_heading() -> None:
     assert (None, "and that is what they told us") in kinds  # lower case: speech, not a heading
 
 
+def test_share_and_related_footers_are_credits_and_a_quote_keeps_its_speaker() -> None:
+    text = (
+        "Loot boxes are not gambling\n\nBy Owen Pryor\n\nThe studio added paid shells last week.\n\n"
+        '"We designed shells so that nobody has to pay."\n— Hannah Voss, CEO of Brightmoss Games\n\n'
+        "Parents already have the tools they need.\n\n"
+        "Share this:\nTwitter\nEmail\n\nRelated:\nAre battle passes the new loot boxes?\n"
+        "Five family settings every parent should know\n"
+    )
+    kinds = [(b.kind, b.text) for b in blocks(text)]
+    assert kinds[-6:] == [("credit", "Share this:"), ("credit", "Twitter"), ("credit", "Email"),
+                          ("credit", "Related:"), ("credit", "Are battle passes the new loot boxes?"),
+                          ("credit", "Five family settings every parent should know")]  # fmt: skip
+    segments = cues_to_segments(parse_captions(text, "txt"), transcript_id="t", video_id="v")
+    quoted = [s.text for s in split_sentences(segments) if "Hannah Voss" in s.text]
+    assert quoted == [
+        '"We designed shells so that nobody has to pay." — Hannah Voss, CEO of Brightmoss Games'
+    ]
+
+
 def test_a_lead_in_to_a_list_is_not_an_argument() -> None:
     from argmap.pipeline.extract.offline import signposts
 

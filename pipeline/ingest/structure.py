@@ -60,6 +60,14 @@ _NAV_LINE = re.compile(
     r"more on this(?: story)?|more from \w+(?: \w+)?)\s*[:|–—»>-]\s*\S",
     re.IGNORECASE,
 )
+# The same label alone on its line heads a list of links or share buttons, one per line.
+_NAV_HEAD = re.compile(
+    r"^(?:read more|read next|also read|read also|related(?: articles?| stories| coverage| posts?)?|see also|"
+    r"more on this(?: story)?|more from \w+(?: \w+)?|share this(?: article| post| story)?|share|"
+    r"follow us|you (?:may|might) also like)\s*:?$",
+    re.IGNORECASE,
+)
+_DASH_NAME = re.compile(r"^\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|$)")
 _BYLINE = re.compile(
     r"^(?i:by|written by|words by|reported by|reporting by|posted by|author:?)\s+"
     r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|der|den|van|von|da|di|du|la|le|al|bin|and|&))*"
@@ -199,16 +207,27 @@ def blocks(text: str) -> list[Block]:
             out.append(Block(" ".join(" ".join(paragraph).split())))
             paragraph.clear()
 
+    footer = False  # under a "Related:" or "Share this:" line, up to the next blank line
     for i, line in enumerate(lines):
         if not line:
             flush()
+            footer = False
             continue
+        if _NAV_HEAD.match(line) or (footer and len(line.split()) <= MAX_HEADING_WORDS):
+            flush()
+            out.append(Block(" ".join(line.split()), "credit"))
+            footer, seen_text = True, True
+            continue
+        footer = False
         prev = lines[i - 1] if i > 0 else None
         # The line after a blank or a list item reads as following a finished sentence.
         if prev is not None and (not prev or _LIST_MARKER.match(prev)):
             prev = None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         marker = _LIST_MARKER.match(line)
+        if marker and paragraph and paragraph[-1][-1:] in "\"”" and _DASH_NAME.match(line):
+            paragraph.append(line)  # '— Hannah Voss, CEO': who said the quote above, not a list item
+            continue
         if marker and not (line.lstrip()[0].isdigit() and paragraph and not _ends_sentence(paragraph[-1])):
             flush()
             item = line[marker.end() :].strip()
