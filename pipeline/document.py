@@ -24,6 +24,7 @@ from typing import Protocol
 
 from argmap.pipeline.errors import ExtractionError
 from argmap.pipeline.sentence_ends import is_unpunctuated, sentence_ends
+from argmap.pipeline.text import CLAUSE_MARKS
 from argmap.store import STRUCTURE_KINDS, ArgumentInContext, NotFound, Segment, Store, Video, queries
 from argmap.store import speakers as sp
 
@@ -65,7 +66,9 @@ MAX_WORDS = 45
 _CLOSING_QUOTES = "\"”’'"
 #: a dash and a name after a closing quote: who said it
 _ATTRIBUTION = re.compile(r"\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|\s*$)")
-_CLAUSE_MARK = re.compile(r"[,;:—–]")
+_CLAUSE_MARK = re.compile(rf"[{CLAUSE_MARKS}]")
+#: a run with a clause mark per this many words or more is punctuated prose, cut only at its marks
+WORDS_PER_CLAUSE = 20
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -202,11 +205,12 @@ def _restored_ends(full: str, cuts: list[int]) -> list[int]:
         run = full[a:b]
         if len(run.split()) > MAX_WORDS:
             ends = sentence_ends(run)
-            # A long sentence that has commas is a run-on ("..., and it isn't, it's ten people
-            # who ..."): its missing ends are comma splices, so only a cut at a clause mark is
-            # taken; a cut between two words of a clause would leave both halves mid-phrase.
-            if _CLAUSE_MARK.search(run):
-                ends = [e for e in ends if _CLAUSE_MARK.match(run[e - 1 : e])]
+            # A long sentence with commas all through is a run-on ("..., and it isn't, it's ten
+            # people who ..."): its missing ends are comma splices, so only a cut at a clause mark
+            # is taken; a cut between two words of a clause would leave both halves mid-phrase. A
+            # stretch that only opens with "So, ..." lost its punctuation: every end counts.
+            if len(_CLAUSE_MARK.findall(run)) * WORDS_PER_CLAUSE >= len(run.split()):
+                ends = [e for e in ends if _CLAUSE_MARK.match(run[:e].rstrip("\"'”’)]")[-1:])]
             out += [a + e for e in ends]
     return out
 

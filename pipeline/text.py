@@ -21,6 +21,11 @@ from argmap.store import Video
 _YOUTUBE_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "music.youtube.com")
 
 
+#: marks after which a clause ends inside a sentence: where a run-on may be cut, and what an
+#: argument cut there may end on (a colon is left out: what follows it belongs to it)
+CLAUSE_MARKS = ",;—–"
+
+
 def video_url(video: Video) -> str:
     return video.webpage_url or video.source_url
 

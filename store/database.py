@@ -39,6 +39,7 @@ from .records import (
     Summary,
     Transcript,
     Video,
+    default_person_name,
     to_row,
 )
 from .stage_status import StageStatusMixin
@@ -338,13 +339,28 @@ class Store(StageStatusMixin):
     def drop_orphan_persons(self) -> None:
         """Persons with no speaker left go, unless the user named them; those left keep a name
         that points at a video they speak in."""
-        from .speakers import refresh_default_names
-
         self.db.execute(
             "delete from persons where named = 0 and id not in"
             " (select person_id from speakers where person_id is not null)"
         )
-        refresh_default_names(self)
+        self._refresh_default_names()
+
+    def _refresh_default_names(self) -> None:
+        """Unnamed persons whose name points at a video they no longer speak in (it was removed)
+        take the name of the first video they still speak in."""
+        rows = self.rows(
+            "select p.id, p.name, s.label, v.title from persons p join speakers s on s.person_id = p.id"
+            " join videos v on v.id = s.video_id where p.named = 0 order by p.id, s.rowid"
+        )
+        names: dict[str, tuple[str, list[str]]] = {}
+        for r in rows:
+            current, options = names.setdefault(r["id"], (r["name"], []))
+            options.append(
+                r["label"] if current == r["label"] else default_person_name(r["label"], r["title"])
+            )
+        for person_id, (current, options) in names.items():
+            if current not in options:
+                self.db.execute("update persons set name = ? where id = ?", [options[0], person_id])
 
     def drop_orphan_commentators(self) -> None:
         """Commentators left without videos go (a re-ingest with another --commentator)."""

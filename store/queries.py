@@ -88,8 +88,11 @@ class _Context:
 
     def argument(self, row: dict[str, Any], kind: str = "argument") -> ArgumentInContext:
         video = self.video(row["video_id"])
-        speaker_id, speaker, person_id, person = self.speaker(
-            video.id, row.get("transcript_id"), row.get("seg_first")
+        # A title's argument is the channel's, whoever speaks first in the video.
+        speaker_id, speaker, person_id, person = (
+            (None, None, None, None)
+            if row.get("origin") == "title"
+            else self.speaker(video.id, row.get("transcript_id"), row.get("seg_first"))
         )
         return ArgumentInContext(
             kind=kind,
@@ -135,7 +138,8 @@ def _argument_where(
     if commentator:
         # the channel, or the person who said it: a guest named by the user or by a caption label
         where.append(
-            "(lower(c.name) = lower(?) or c.id = ? or exists (select 1 from segments g"
+            "(lower(c.name) = lower(?) or c.id = ? or coalesce(a.origin, '') != 'title' and exists ("
+            "select 1 from segments g"
             " join speakers s on s.id = g.speaker_id left join persons p on p.id = s.person_id"
             " where g.transcript_id = a.transcript_id and g.idx = a.seg_first and ("
             "(p.named = 1 and lower(p.name) = lower(?))"

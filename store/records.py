@@ -278,6 +278,12 @@ class ArgumentRelation:
 # -- read models --------------------------------------------------------------------------------
 
 
+def default_person_name(label: str, title: str) -> str:
+    """The honest name of a person nobody named: its first speaker's label and video."""
+    title = title if len(title) <= 60 else title[:59] + "\u2026"
+    return f"{label} of {title}"
+
+
 @dataclass(frozen=True)
 class ArgumentInContext:
     """An argument (or a transcript passage) with the video and commentator it belongs to.

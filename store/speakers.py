@@ -82,28 +82,6 @@ def named_speakers(store: Store, video_id: str) -> dict[str, tuple[str, str | No
     return {r["id"]: (r["name"] if r["named"] else r["label"], r["person_id"], r["name"]) for r in rows}
 
 
-def default_person_name(label: str, title: str) -> str:
-    """The honest name of a person nobody named: its first speaker's label and video."""
-    title = title if len(title) <= 60 else title[:59] + "\u2026"
-    return f"{label} of {title}"
-
-
-def refresh_default_names(store: Store) -> None:
-    """Unnamed persons whose name points at a video they no longer speak in (it was removed)
-    take the name of the first video they still speak in."""
-    rows = store.rows(
-        "select p.id, p.name, s.label, v.title from persons p join speakers s on s.person_id = p.id"
-        " join videos v on v.id = s.video_id where p.named = 0 order by p.id, s.rowid"
-    )
-    names: dict[str, tuple[str, list[str]]] = {}
-    for r in rows:
-        current, options = names.setdefault(r["id"], (r["name"], []))
-        options.append(r["label"] if current == r["label"] else default_person_name(r["label"], r["title"]))
-    for person_id, (current, options) in names.items():
-        if current not in options:
-            store.db.execute("update persons set name = ? where id = ?", [options[0], person_id])
-
-
 def display_names(store: Store, video_id: str) -> dict[str, str]:
     """speaker id -> the name to show for each speaker of a video."""
     return {sid: name for sid, (name, _, _) in named_speakers(store, video_id).items()}

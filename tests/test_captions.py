@@ -310,6 +310,11 @@ def test_speaker_labels_become_speakers_when_used_more_than_once() -> None:
     _, shouted = _said("[00:01] DR O'NEILL: Yes.\n[00:03] BBC: No.\n[00:05] DR O'NEILL: Yes.\n"
                        "[00:07] BBC: No.\n", "txt")  # fmt: skip
     assert sorted(shouted) == ["BBC", "Dr O'Neill"]
+    from argmap.pipeline.ingest.captions import _as_name
+
+    assert [_as_name(n) for n in ("JOSÉ", "ÉMILE ZOLA", "CEO", "ABC NEWS", "DEV")] == [
+        "José", "Émile Zola", "CEO", "ABC News", "Dev"
+    ]  # fmt: skip
 
 
 def test_a_turn_of_several_sentences_is_its_speakers_to_the_end() -> None:

@@ -419,7 +419,7 @@ def test_unchanged_rows_still_mark_the_stage_done(store: Store) -> None:
     ],
 )
 def test_replies_that_only_agree_say_nothing(text: str, nothing: bool) -> None:
-    from argmap.pipeline.extract.offline import says_nothing
+    from argmap.pipeline.extract.vetoes import says_nothing
 
     assert says_nothing(text) is nothing
 
@@ -467,9 +467,9 @@ def test_the_host_steering_the_show_is_not_a_call_to_action() -> None:
      "Let me be clear: you must vote no on Measure B."],
 )  # fmt: skip
 def test_a_call_that_opens_with_lets_is_not_housekeeping(text: str) -> None:
-    from argmap.pipeline.extract.offline import _channel_housekeeping
+    from argmap.pipeline.extract.vetoes import channel_housekeeping
 
-    assert not _channel_housekeeping(text)
+    assert not channel_housekeeping(text)
 
 
 def test_a_summary_that_names_the_commentator_with_a_title_is_still_a_summary() -> None:
@@ -492,11 +492,19 @@ def test_a_summary_that_names_the_commentator_with_a_title_is_still_a_summary() 
         ("mendes urges congress to reclaim its authority over tariffs", True),
         ("and if you've got a decent telescope you can actually join one of the tracking networks", True),
         ("We've got a petition, and I'd really ask people to sign it before Thursday.", True),
+        ("Attend the meeting.", True),
+        ("Visit your branch this week.", True),
+        ("Oppose this.", True),
+        ("Respond to the consultation by Friday.", True),
+        ("Be there on Thursday.", True),
+        ("Have your say before Friday.", True),
+        ("Lobby your MP about the library cuts.", True),
+        ("Let the council know how you feel.", True),
     ],
 )
 def test_a_call_to_action_must_ask_something(text: str, asking: bool) -> None:
     from argmap.pipeline.extract import rules
-    from argmap.pipeline.extract.offline import asks
+    from argmap.pipeline.extract.vetoes import asks
 
     assert asks(text, rules.Verdict("other", 0.5)) is asking
 
@@ -511,10 +519,13 @@ def test_a_call_to_action_must_ask_something(text: str, asking: bool) -> None:
         ("and you said it yourself, we must act", False),
         ("please check who actually wrote the study before you share it", False),
         ("Tell them what you said", False),
+        ("I've said it before and I'll say it again: get down to the meeting on Thursday.", False),
+        ("This is what I told the council last week, so show up on Thursday.", False),
+        ("That is why I said you should sign the petition.", False),
     ],
 )
 def test_someone_elses_words_are_relayed(text: str, relayed: bool) -> None:
-    from argmap.pipeline.extract.offline import relays
+    from argmap.pipeline.extract.vetoes import relays
 
     assert relays(text, "Tomasz Kowal", summary=False) is relayed
 
@@ -542,10 +553,13 @@ def test_calls_that_ask_nothing_or_relay_others_plans_are_not_calls_to_action() 
         ("The second thing is that the kiosks broke down a third of the time.", False),
         ("The real problem is that nobody costed the staffed option.", False),
         ("That's it, the council has lost my vote.", False),
+        ("The problem is greed.", False),
+        ("The point is they lied.", False),
+        ("The real issue is cost.", False),
     ],
 )
 def test_signposts_announce_arguments_and_are_not_ones(text: str, signpost: bool) -> None:
-    from argmap.pipeline.extract.offline import signposts
+    from argmap.pipeline.extract.vetoes import signposts
 
     assert signposts(text) is signpost
 
@@ -596,14 +610,19 @@ def test_arguments_of_a_guest_are_found_by_the_guests_label(tmp_path: Path) -> N
     )
     db, runner = str(tmp_path / "desk.db"), CliRunner()
     done = runner.invoke(
-        cli, ["ingest", str(path), "--db", db, "--commentator", "The Civic Desk", "--no-embed"]
-    )
+        cli,
+        ["ingest", str(path), "--db", db, "--commentator", "The Civic Desk", "--no-embed",
+         "--title", "Stop the Library Cuts"],
+    )  # fmt: skip
     assert done.exit_code == 0, done.output
-    rows = json.loads(
-        runner.invoke(cli, ["arguments", "--db", db, "--commentator", "jordan", "--json"]).output
-    )
-    assert [r["said_by"] for r in rows] == ["Jordan (The Civic Desk)"] * 2, rows
-    assert len(json.loads(runner.invoke(cli, ["arguments", "--db", db, "--commentator", "the civic desk",
-                                             "--json"]).output)) == 4  # fmt: skip
+
+    def listed(*flags: str) -> list[dict]:
+        return json.loads(runner.invoke(cli, ["arguments", "--db", db, *flags, "--json"]).output)
+
+    assert [r["said_by"] for r in listed("--commentator", "jordan")] == ["Jordan (The Civic Desk)"] * 2
+    every = listed("--commentator", "the civic desk")
+    assert len(every) == 5  # four said, and the title's: the channel's, not the first speaker's
+    assert [r["said_by"] for r in every if r["origin"] == "title"] == ["The Civic Desk"]
+    assert [r["origin"] for r in listed("--commentator", "alex")] == [None, None]
     listing = runner.invoke(cli, ["arguments", "--db", db]).output
     assert "Alex (The Civic Desk): " in listing and "JORDAN" not in listing

@@ -210,3 +210,19 @@ def test_a_long_run_on_sentence_is_cut_only_after_its_commas() -> None:
     for s in sentences[:-1]:
         assert s.text[-1] in ",;:", s.text
     assert all(s.text[0].isalnum() for s in sentences)
+
+
+@pytest.mark.slow
+def test_a_stretch_that_lost_its_punctuation_is_cut_by_the_model_even_after_a_comma() -> None:
+    # One "So," at the start does not make 100 words punctuated prose: the model's ends count.
+    words = (
+        "so, the council voted last night to close the branch and nobody asked the people who use it "
+        "the staff found out from the local paper which is not how you treat people who have worked "
+        "there for twenty years and the reason they gave was money but the numbers they published "
+        "do not add up because the kiosks cost more than the staff they replace so what happens next "
+        "is a judicial review which the residents group has already started and they need money for "
+        "lawyers so if you can give anything please do"
+    )
+    sentences = split_sentences([Segment("t/0", "t", "v", 0, 0.0, 40.0, words)])
+    assert len(sentences) >= 3, [s.text for s in sentences]
+    assert not any(s.text.endswith(",") for s in sentences)

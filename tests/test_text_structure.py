@@ -123,6 +123,10 @@ def test_a_sentence_cased_heading_between_blank_lines_is_a_heading() -> None:
         "Supporters say hours will double",
     ) in kinds
     assert (None, "and that is what they told us") in kinds  # lower case: speech, not a heading
+    said = blocks(
+        "The cabinet backed it.\n\nVote no on Thursday\n\nThey cut our hours again\n\nIt goes on.\n"
+    )
+    assert [b.kind for b in said] == [None] * 4  # an order or a person's line is said, not a heading
 
 
 def test_share_and_related_footers_are_credits_and_a_quote_keeps_its_speaker() -> None:
@@ -145,7 +149,7 @@ def test_share_and_related_footers_are_credits_and_a_quote_keeps_its_speaker() -
 
 
 def test_a_lead_in_to_a_list_is_not_an_argument() -> None:
-    from argmap.pipeline.extract.offline import signposts
+    from argmap.pipeline.extract.vetoes import signposts
 
     assert signposts("Under the plan, set out in a cabinet paper published on the council's website:")
     assert not signposts("The plan is simple: scrap the kiosks.")
@@ -192,6 +196,15 @@ def test_structure_never_starts_or_joins_an_argument(store: Store, tmp_path: Pat
         ("have your say before 14 March", "call_to_action"),
         ("Why fluoride in the water is the right call", "claim"),
         ("Eastgate library to become 'digital hub' as council pushes ahead with kiosk plan", None),
+        ("Pebble Isle's new loot boxes are gambling for kids", "claim"),
+        ("Brightmoss was right to add Mystery Shells, and the outrage is overblown", "claim"),
+        ("Here is what we know", None),
+        ("Sign of the Times", None),
+        ("Back to School 2024", None),
+        ("Call of Duty Review", None),
+        ("Fight Club at 25", None),
+        ("Join the Club", None),
+        ("End of an Era", None),
     ],
 )
 def test_which_titles_state_a_position(title: str, kind: str | None) -> None:

@@ -5,8 +5,9 @@ so an extractor that reads only the transcript loses it. This module reads the t
 own title line for an imported article, else the video's title) part by part: titles join a topic
 and a thesis with " - ", " | " or ": " ("Meta Copies Alibaba Qwen LLM for Avocado - USA and China
 Should Work Together"). A part states a position when it urges (should, must, needs to, an
-imperative), judges (a negative verdict: "a disaster", "is wrong", "fails") or predicts or evaluates
-("will", "is the future", "is better"). A headline that only names the news ("Meta Embraces Qwen in
+imperative), judges (a negative verdict: "a disaster", "is wrong", "doesn't add up"), predicts or
+evaluates ("will", "is the future", "is better") or says what something is ("Loot boxes are
+gambling for kids"). A headline that only names the news ("Meta Embraces Qwen in
 Strategic AI Shift"), a question and a bare topic are not positions.
 
 The argument is placed at 0:00, quotes the title's words, and carries ``origin = "title"`` so every
@@ -26,17 +27,28 @@ _SEPARATORS = re.compile(r"\s+[-–—|]\s+|:\s+|\s*[|]\s*")
 _MODAL = re.compile(
     r"\b(?:should(?:n't| not)?|must(?:n't| not)?|needs? to|ha(?:s|ve) to|ought to|time to)\b", re.I
 )
-_TITLE_IMPERATIVES = rules._wordset(
+#: verbs that open a title's order ("Stop Subsidising Stadiums"); not those that also open names
+#: of things ("Sign of the Times", "Back to School", "Call of Duty", "Fight Club", "Join the Club")
+TITLE_IMPERATIVES = rules._wordset(
     "stop don't ban boycott fix cancel save protect fund build vote demand end quit keep leave "
-    "abolish repeal regulate break tax free support defend reject sign write call join tell email contact "
-    "respond act oppose back scrap stand fight resist object petition attend speak"
+    "abolish repeal regulate break tax free support defend reject oppose scrap resist"
 )
+# after an order's verb comes its object, not "of", "to" or "at" ("End of an Era", "Save to Disk")
+_NOT_AN_OBJECT = frozenset(["of", "to", "at", "in", "on", "for", "from", "with", "by", "as"])
 _HAVE_YOUR_SAY = re.compile(r"\bhave your say\b", re.I)
 # Verdicts of headlines that the word lists of spoken critique miss ("The plan doesn't add up").
 _TITLE_CRITIQUE = re.compile(
     r"\b(?:doesn't|does not|don't|do not|won't|will not) (?:add up|work|help|wash|make sense)\b|"
-    r"\b(?:is|are|was) (?:a |an )?(?:mistake|scam|con|rip-?off|betrayal|scandal|failure|farce|joke|"
-    r"cut|con trick)\b|\b(?:fails?|failing|failed|backfires?|backfired)\b",
+    r"\b(?:is|are|was) (?:a |an )?(?:mistake|scam|con|rip-?off|betrayal|scandal|failure|farce|con trick)\b|"
+    r"\b(?:backfires?|backfired|failed (?:us|them|our|their|the public))\b",
+    re.I,
+)
+# A title that says what something is or was ("Loot boxes are gambling for kids", "Brightmoss
+# was right to add shells") states a thesis; "Here is what we know" and "This is the new phone"
+# do not.
+_COPULA = re.compile(
+    r"^(?!(?:here|this|that|it|what|who|there|these|those)\b)\S+(?: \S+){0,8} "
+    r"(?:is|are|was|were|isn't|aren't|wasn't|weren't) \S+",
     re.I,
 )
 # "Why Open Models Will Win" argues that open models will win.
@@ -62,12 +74,13 @@ def position(part: str) -> str | None:
         return None
     if _MODAL.search(text) or _HAVE_YOUR_SAY.search(text):
         return "call_to_action"
-    if words[0].lower().strip(",!") in _TITLE_IMPERATIVES:
+    nxt = words[1].lower() if len(words) > 1 else ""
+    if words[0].lower().strip(",!") in TITLE_IMPERATIVES and nxt not in _NOT_AN_OBJECT:
         return "call_to_action"
     negative, _ = rules._negative(text)
     if negative or _TITLE_CRITIQUE.search(text):
         return "critique"
-    if _PREDICTION.search(text):
+    if _PREDICTION.search(text) or _COPULA.match(text):
         return "claim"
     return None
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from argmap.pipeline.errors import MediaError
 from argmap.pipeline.ingest.structure import SOUND_TAGS, SPEAKER_LABEL, blocks, strip_markup
-from argmap.pipeline.text import clean_speech, decode_file_text
+from argmap.pipeline.text import CLAUSE_MARKS, clean_speech, decode_file_text
 from argmap.store import Segment, Speaker
 
 #: speaking rate used to give untimed text plausible times (words per second)
@@ -228,7 +228,7 @@ def _pieces(sentence: str) -> list[str]:
     words = sentence.split()
     out: list[str] = []
     while len(words) > MAX_CUE_WORDS:
-        marks = [i + 1 for i in range(MAX_CUE_WORDS // 3, MAX_CUE_WORDS) if words[i][-1] in ",;:—–"]
+        marks = [i + 1 for i in range(MAX_CUE_WORDS // 3, MAX_CUE_WORDS) if words[i][-1] in CLAUSE_MARKS]
         cut = marks[-1] if marks else MAX_CUE_WORDS
         out.append(" ".join(words[:cut]))
         words = words[cut:]
@@ -374,9 +374,14 @@ def _as_name(label: str) -> str:
         return label
 
     def spoken(word: str) -> str:
-        if word not in _HONORIFICS and (len(word) < 3 or not re.search(r"[AEIOUY]", word)):
-            return word
-        return re.sub(r"[A-Z]+", lambda m: m.group().capitalize(), word)
+        letters = re.sub(r"[\W\d_]", "", word)
+        # a name has a vowel and four letters or more, or is a three-letter one like "SAM" or
+        # "DEV" (consonant, vowel, consonant); "BBC", "CEO" and "JO" stay as written
+        named = word in _HONORIFICS or (
+            re.search(r"[AEIOUYÀ-ÖØ-Ý]", letters) is not None
+            and (len(letters) >= 4 or re.fullmatch(r"[^AEIOUY][AEIOUY][^AEIOUY]", letters) is not None)
+        )
+        return re.sub(r"[^\W\d_]+", lambda m: m.group().capitalize(), word) if named else word
 
     return " ".join(spoken(w) for w in words)
 

@@ -68,6 +68,10 @@ _NAV_HEAD = re.compile(
     re.IGNORECASE,
 )
 _DASH_NAME = re.compile(r"^\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|$)")
+_SAID = re.compile(
+    r"(?i)(?:i|i'm|i've|we|we're|you|you're|they|they're|he|she|it|it's|let's|please|don't|do|go|vote|stop|"
+    r"sign|write|call|join|tell|get|make|come|read|watch|support|back|keep|save|ask|send|email|share)\b"
+)
 _BYLINE = re.compile(
     r"^(?i:by|written by|words by|reported by|reporting by|posted by|author:?)\s+"
     r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|der|den|van|von|da|di|du|la|le|al|bin|and|&))*"
@@ -188,8 +192,11 @@ def line_kind(
     if not between:
         return None
     # A sentence-cased heading is short and opens the prose after it, directly or after a blank
-    # line ("What is changing", blank, "Under the plan, ...").
-    opens = _starts_prose(nxt) or (not (nxt or "").strip() and line[0].isupper() and _starts_prose(after))
+    # line ("What is changing", blank, "Under the plan, ..."); a line of its own that opens on a
+    # person or an order is said, not a heading ("They cut our hours again", "Vote no on Thursday").
+    opens = _starts_prose(nxt) or (
+        not (nxt or "").strip() and line[0].isupper() and _starts_prose(after) and not _SAID.match(line)
+    )
     if _title_cased(line) or (words <= MAX_PLAIN_HEADING_WORDS and opens):
         return "heading"
     return None
@@ -208,6 +215,12 @@ def blocks(text: str) -> list[Block]:
             paragraph.clear()
 
     footer = False  # under a "Related:" or "Share this:" line, up to the next blank line
+    after_of: list[str | None] = [None] * len(lines)  # the next non-blank line after each
+    following: str | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        after_of[i] = following
+        if lines[i]:
+            following = lines[i]
     for i, line in enumerate(lines):
         if not line:
             flush()
@@ -225,7 +238,7 @@ def blocks(text: str) -> list[Block]:
             prev = None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         marker = _LIST_MARKER.match(line)
-        if marker and paragraph and paragraph[-1][-1:] in "\"”" and _DASH_NAME.match(line):
+        if marker and paragraph and paragraph[-1][-1:] in '"”' and _DASH_NAME.match(line):
             paragraph.append(line)  # '— Hannah Voss, CEO': who said the quote above, not a list item
             continue
         if marker and not (line.lstrip()[0].isdigit() and paragraph and not _ends_sentence(paragraph[-1])):
@@ -237,9 +250,8 @@ def blocks(text: str) -> list[Block]:
             continue
         if SPEAKER_LABEL.match(line):
             flush()  # a new turn: never joined to the last one, finished or cut off ("A fifth—")
-        after = next((x for x in lines[i + 1 :] if x), None)
         kind = line_kind(
-            line, prev if not paragraph else paragraph[-1], nxt, first=not seen_text, after=after
+            line, prev if not paragraph else paragraph[-1], nxt, first=not seen_text, after=after_of[i]
         )
         seen_text = True
         if kind is not None:

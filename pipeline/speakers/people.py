@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from argmap.store import Person, Speaker, Store, Video
 from argmap.store import speakers as sp
+from argmap.store.records import default_person_name
 from argmap.store.vectors import from_blob, to_blob
 
 #: voice-print cosine similarity at which two speakers are taken to be one person (see README:
@@ -26,7 +27,7 @@ PERSON_THRESHOLD = 0.80
 
 
 def default_name(speaker: Speaker, video: Video) -> str:
-    return sp.default_person_name(speaker.label, video.title)
+    return default_person_name(speaker.label, video.title)
 
 
 def link_speakers(store: Store, video: Video, speakers: Sequence[Speaker]) -> None:

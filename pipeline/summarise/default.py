@@ -221,7 +221,10 @@ _HEDGES = re.compile(
     r"|to\s+me|what\s+really\s+bugs\s+me\s+is\s+that)\b(?:\s+that\b)?[,\s]*)+",
     re.IGNORECASE,
 )
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|myself|we|we're|we've|our|ours|us)\b")
+# Any case but "US" (the country): a headline's "Save Our NHS" is the speaker's "our".
+_FIRST_PERSON = re.compile(
+    r"\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|mine|myself|we|we're|we've|our|ours)|us|Us)\b"
+)
 _SWAPS = {
     "your": "their",
     "you": "they",
@@ -265,8 +268,33 @@ def _lowered(text: str, names: frozenset[str], *, all_words: bool) -> str:
 def _headline_case(text: str) -> bool:
     """Whether a title capitalises its words ("Keep Our Libraries Staffed"), so its capitals are
     not names; in sentence case ("Why fluoride in Kestrel Vale's water ...") they are."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text)[1:] if len(w) > 3]
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text)[1:] if w.lower() not in _SMALL_TITLE_WORDS]
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+_SMALL_TITLE_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "vs",
+        "is",
+        "are",
+    ]
+)
 
 
 def _as_clause(sentence: str, names: frozenset[str] = frozenset()) -> str:

@@ -1,0 +1,211 @@
+"""What a typed sentence must pass before it is stored as an argument.
+
+The classifier (:mod:`.classifier`) reads a sentence's embedding and cue features; it was fitted on
+a few hundred labelled sentences, and on new material some of its readings break the definition
+of the types outright: "that library doesn't exist for you" typed a call to action for its "you",
+a host's "Let me ask you about fairness" typed a call, "The second thing is safety." typed a claim.
+These checks encode the definition itself, so they veto such readings rather than weigh in:
+
+- a call to action must **ask** something (:func:`asks`), must not be someone else's plan relayed
+  as news (:func:`relays`) and must not serve the channel (:func:`channel_housekeeping`);
+- a reply that only agrees (:func:`says_nothing`) and a signpost or closing line
+  (:func:`signposts`) are not arguments.
+
+Each is generous towards keeping an argument: it only overrules the classifier where the words
+leave no doubt.
+"""
+
+from __future__ import annotations
+
+import re
+
+from argmap.pipeline.extract import rules
+from argmap.pipeline.extract.title import TITLE_IMPERATIVES
+from argmap.pipeline.text import CLAUSE_MARKS
+
+# -- asks that serve the channel ---------------------------------------------------------------
+
+# Asks that serve the channel rather than the world: housekeeping, not calls to action (v3's
+# definition; the frozen cues the classifier reads still call them calls, and a dozen relabelled
+# examples do not always outweigh that).
+_CHANNEL_ASK = re.compile(
+    r"\b(?:subscrib\w*|hit (?:that|the) (?:like|bell|subscribe)|smash (?:that|the) like|"
+    r"like (?:this|the) video|(?:leave|drop) (?:a|your) (?:comment|question)s?|comment below|in the comments|"
+    r"let me know|"
+    r"share (?:this|the) video|patreon|channel members?|become a member|use (?:the )?code|"
+    r"link (?:is )?(?:in the description|down below)|(?:see|catch) you (?:next|in the)|watch-along)\b",
+    re.I,
+)
+_WORLD_ASK = re.compile(
+    r"\b(?:vote|petition|sign (?:it|the|up to)|call your|write to|contact your|donat\w+|consultation|"
+    r"representatives?|council\w*|mp\b|senator|boycott|volunteer|protest|register)",
+    re.I,
+)
+# The host steering their own show ("Let me ask you about ...", "Let's jump into ...", "We'll
+# have to leave it there") asks nothing of the audience or the world.
+_STEERING = re.compile(
+    r"^(?:let me (?:ask|show|bring|read|put|pull|explain|walk|turn|play|share|tell you|say)|"
+    r"let's (?:jump|talk|look|turn|move on|dive|break|recap|discuss|begin|pull|take a look|switch|head over|"
+    r"wrap|come back|get back|get into|get started|start with|go through|go over|see what|see how)|"
+    r"(?:we'll|we will|we're going to|i'm going to|let's) (?:have to )?leave it there)\b",
+    re.I,
+)
+
+
+def channel_housekeeping(text: str) -> bool:
+    """An ask for the channel ("hit subscribe") or the host steering the show."""
+    if _WORLD_ASK.search(text):
+        return False  # "Let me be clear: vote no" still asks something of the world
+    return bool(_STEERING.match(rules.strip_filler(text) or text) or _CHANNEL_ASK.search(text))
+
+
+# -- replies and signposts ---------------------------------------------------------------------
+
+# Replies that only agree or acknowledge ("It does, yeah.", "I'd agree with that.", "Exactly.")
+# carry no proposition of their own; as arguments they filled maps of conversations.
+_REPLY_TEXT = """a an the and or but so it it's that that's this is was does do did i i'd i'm you we they
+    with to of yes yeah yep no nope exactly right agree agreed sure okay ok well true totally absolutely
+    definitely indeed me too fair enough point good great actually really just on there completely quite"""
+_REPLY_WORDS = frozenset(_REPLY_TEXT.split())
+_ACK_TEXT = "agree agreed exactly yeah yes yep right true sure indeed fair okay ok absolutely"
+_ACKNOWLEDGING = frozenset(_ACK_TEXT.split())
+
+
+def says_nothing(text: str) -> bool:
+    """A short reply (eight words or fewer, no order: "Vote no." is one) with no word of content,
+    or one beside an acknowledgement ("Exactly, fair point"); "It's a scam." still says something."""
+    words = re.findall(r"[\w'’]+", rules.strip_filler(text).lower().replace("’", "'"))
+    if len(words) > 8 or (words and words[0] in rules.IMPERATIVE_VERBS):
+        return False
+    content = sum(w not in _REPLY_WORDS for w in words)
+    return content == 0 or (content == 1 and any(w in _ACKNOWLEDGING for w in words))
+
+
+# Signposts name what comes next ("The second thing is safety.", "My last point is about the
+# money.", a list's "Under the plan:") or close ("I think that's everything."): the argument is in
+# the sentences they announce. Only counted or ordered heads: "The problem is greed." argues.
+_SIGNPOST = re.compile(
+    r"^(?:(?:the|my|our|one|another) )?(?:first|second|third|fourth|fifth|next|last|final|other|another) "
+    r"(?:thing|point|issue|problem|concern|question|reason|worry|part)s? (?:i want to make )?"
+    r"(?:is|are|was)(?: (?:about|that of))?(?: \S+){1,2}?[.!]?$|"
+    r"^(?:i think )?(?:that's|that is|that was) (?:everything|all|it)(?: (?:from me|for me|for now|i've got|"
+    r"i have|i wanted to say|really))?[.!]?$",
+    re.I,
+)
+#: a line this short that ends on a colon leads in to what follows ("Under the plan, ...:")
+LEAD_IN_WORDS = 20
+
+
+def signposts(text: str) -> bool:
+    """Whether ``text`` only announces or closes (see :data:`_SIGNPOST`)."""
+    stripped = text.rstrip()
+    if stripped.endswith(":") and len(stripped.split()) <= LEAD_IN_WORDS:
+        return True  # a lead-in: what it announces follows
+    core = re.sub(r"^(?:i think,?\s*)+", "I think ", rules.strip_filler(text), flags=re.I)
+    return bool(_SIGNPOST.match(core.strip()))
+
+
+# -- calls to action must ask ------------------------------------------------------------------
+
+# A call to action asks: an order, a modal, "please", "I'd urge", "it's time", a report that
+# someone urges; a sentence with none of these ("that library doesn't exist for you") is not
+# one, whatever the classifier makes of its "you". Generous on purpose: it only vetoes.
+_ASKING = re.compile(
+    r"\b(?:i(?:'d| would)(?: really| just| strongly)? (?:say|ask|urge|encourage|recommend|suggest)|"
+    r"i(?:'m| am) asking|we(?:'re| are) asking|(?:i|we) (?:ask|urge|call on|beg)|"
+    r"i'd like (?:you|everyone|people|us)|it's time|time (?:for|to)|we need|let's|let us|please|"
+    r"come (?:down|along|and|to|out)|turn up|show up|get involved|get in touch|make sure|don't|do not|"
+    r"never|should|shouldn't|must|ought|need to|needs to|have to|has to|got to|gotta|had better|"
+    r"have your say|urges?|urged|calls? (?:on|for)|called (?:on|for)|demands?|demanded|encourages?|"
+    r"implores?|appeals? to|pleads?|you can (?:\w+ )?(?:join|sign|help|apply|register|volunteer|donate|"
+    r"vote|attend|email|write|call|contact|book|fill|come|go|get|find|try|check))\b",
+    re.I,
+)
+_CLAUSE_START = re.compile(rf"(?:^|[{CLAUSE_MARKS}:]\s*|\b(?:and|so|then|or|but)\s+)", re.I)
+_CONDITION = re.compile(r"^(?:(?:and|so|but|now|well)\s+)*(?:if|when|once|before|whenever|while)\b", re.I)
+#: verbs that open an order: the rules' list, a title's, and a few more ("Lobby your MP.")
+ORDER_VERBS = (
+    rules.IMPERATIVE_VERBS
+    | TITLE_IMPERATIVES
+    | frozenset(
+        [
+            "back",
+            "come",
+            "attend",
+            "email",
+            "text",
+            "report",
+            "visit",
+            "look",
+            "lobby",
+            "let",
+            "be",
+            "oppose",
+            "respond",
+        ]
+    )
+)
+# Words after which a verb is not an order ("you can read", "they fight", "to join").
+_NOT_ORDERED_TEXT = """i you we they he she it people to will would can could 'll do did does don't might may
+    must should not never who that which there i'm you're we're they're"""
+_NOT_ORDERED = frozenset(_NOT_ORDERED_TEXT.split())
+_NOT_AN_ORDER_AFTER = frozenset(["you", "we", "they", "i", "no", "mind", "is", "are", "was", "it's", "of"])
+
+
+def _opens_with_order(clause: str) -> bool:
+    words = clause.split()
+    if not words:
+        return False
+    if rules._imperative(words):
+        return True
+    first = words[0].lower().strip(",.!")
+    nxt = words[1].lower().strip(",.!") if len(words) > 1 else ""
+    return first in ORDER_VERBS and not words[0].endswith(",") and nxt not in _NOT_AN_ORDER_AFTER
+
+
+def asks(text: str, rule: rules.Verdict) -> bool:
+    """Whether ``text`` asks anyone to do anything (see :data:`_ASKING`)."""
+    if rule.type == "call_to_action" or _ASKING.search(text) or rules.CTA_FIRST_PERSON.search(text):
+        return True
+    if any(_opens_with_order(c) for c in _CLAUSE_START.split(rules.strip_filler(text) or text) if c):
+        return True
+    if _CONDITION.match(text):  # "if you live in the state call your representative" (no commas)
+        words = re.findall(r"[\w'’]+", text.lower())
+        return any(w in ORDER_VERBS and words[i - 1] not in _NOT_ORDERED for i, w in enumerate(words) if i)
+    return False
+
+
+# -- someone else's words ----------------------------------------------------------------------
+
+# "Fenwick has already said she'll move an amendment": someone else's intention, relayed as news.
+# The subject is a name or "he"/"they", or (captions write no capitals) an office or a "the ..."
+# phrase of a few words: "councillor ruth adeyemi who leads the council said ...".
+_OFFICE = (
+    r"(?i:(?:the|a|an|their|his|her|its|one|some|councillor|councilor|minister|mayor|senator|"
+    r"president|professor|doctor|dr|mr|mrs|ms|chief|spokesperson|spokesman|spokeswoman)\b(?: [\w'’-]+){0,8}?)"
+)
+_RELAYED = re.compile(
+    rf"^(?P<subj>{rules.REPORT_SUBJECT}|{_OFFICE})(?:,[^,]{{1,40}},)?\s+"
+    r"(?i:(?:has |have |had )?(?:already |also |just )?"
+    r"(?:said|says|told|tells|announced|stated|confirmed|promised|pledged|vowed|wrote|tweeted|posted|"
+    r"reported|claimed|argued|insisted|suggested|proposed))\b"
+)
+# A subject with the speaker or the audience in it is not someone else ("I've said it before",
+# "This is what I told the council").
+_OWN = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|we|we're|we've|us|our|you|you're|your|let's)\b", re.I)
+
+
+def relays(text: str, commentator: str | None, summary: bool) -> bool:
+    """Whether ``text`` reports what someone other than the commentator said."""
+    m = _RELAYED.match(rules.strip_filler(text))
+    if m is None:
+        return False
+    subject = m.group("subj")
+    if _OWN.search(subject) or re.match(r"(?i)(?:this|that)\b", subject):
+        return False
+    if summary and rules.PRONOUN_START.match(subject):
+        return False  # a summary's "He said ..." is the commentator
+    return not rules._is_commentator(subject, commentator)
+
+
+__all__ = ["ORDER_VERBS", "asks", "channel_housekeeping", "relays", "says_nothing", "signposts"]
