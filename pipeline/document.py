@@ -24,7 +24,7 @@ from typing import Protocol
 
 from argmap.pipeline.errors import ExtractionError
 from argmap.pipeline.sentence_ends import is_unpunctuated, sentence_ends
-from argmap.pipeline.text import CLAUSE_MARKS
+from argmap.pipeline.text import CLAUSE_MARKS, DASH_ATTRIBUTION
 from argmap.store import STRUCTURE_KINDS, ArgumentInContext, NotFound, Segment, Store, Video, queries
 from argmap.store import speakers as sp
 
@@ -64,8 +64,6 @@ _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 # Unpunctuated ASR output can run on for minutes; past this many words a segment edge ends it.
 MAX_WORDS = 45
 _CLOSING_QUOTES = "\"”’'"
-#: a dash and a name after a closing quote: who said it
-_ATTRIBUTION = re.compile(r"\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|\s*$)")
 _CLAUSE_MARK = re.compile(rf"[{CLAUSE_MARKS}]")
 #: a run with a clause mark per this many words or more is punctuated prose, cut only at its marks
 WORDS_PER_CLAUSE = 20
@@ -152,7 +150,7 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]
         # segment ends there too (ASR lower-cases after a full stop now and then).
         if mark == "." and not _next_starts_sentence(full, end) and end not in seg_ends:
             continue
-        if m.group()[-1] in _CLOSING_QUOTES and _ATTRIBUTION.match(full, end):
+        if m.group()[-1] in _CLOSING_QUOTES and DASH_ATTRIBUTION.match(full, end):
             continue  # '"... twice as many people." — Cllr Ruth Adeyemi': the quote keeps its speaker
         cuts.append(end)
     # A sentence never spans two speakers: where the speaker changes, a sentence ends.
@@ -203,13 +201,14 @@ def _restored_ends(full: str, cuts: list[int]) -> list[int]:
     out: list[int] = []
     for a, b in zip([0, *cuts], [*cuts, len(full)], strict=True):
         run = full[a:b]
-        if len(run.split()) > MAX_WORDS:
+        words = len(run.split())
+        if words > MAX_WORDS:
             ends = sentence_ends(run)
             # A long sentence with commas all through is a run-on ("..., and it isn't, it's ten
             # people who ..."): its missing ends are comma splices, so only a cut at a clause mark
             # is taken; a cut between two words of a clause would leave both halves mid-phrase. A
             # stretch that only opens with "So, ..." lost its punctuation: every end counts.
-            if len(_CLAUSE_MARK.findall(run)) * WORDS_PER_CLAUSE >= len(run.split()):
+            if len(_CLAUSE_MARK.findall(run)) * WORDS_PER_CLAUSE >= words:
                 ends = [e for e in ends if _CLAUSE_MARK.match(run[:e].rstrip("\"'”’)]")[-1:])]
             out += [a + e for e in ends]
     return out

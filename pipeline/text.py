@@ -24,6 +24,9 @@ _YOUTUBE_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be",
 #: marks after which a clause ends inside a sentence: where a run-on may be cut, and what an
 #: argument cut there may end on (a colon is left out: what follows it belongs to it)
 CLAUSE_MARKS = ",;—–"
+#: a dash and a name (up to four capitalised words), then a comma or the end: who said the quote
+#: before it ('"..." — Cllr Ruth Adeyemi, council leader')
+DASH_ATTRIBUTION = re.compile(r"\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|\s*$)")
 
 
 def video_url(video: Video) -> str:

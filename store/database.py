@@ -297,6 +297,14 @@ class Store(StageStatusMixin):
         )
         return Transcript(**rows[0]) if rows else None
 
+    def has_segments(self, transcript_id: str) -> bool:
+        """Whether a transcript holds any line (silence stores none), without reading them."""
+        return bool(
+            self.db.execute(
+                "select 1 from segments where transcript_id = ? limit 1", [transcript_id]
+            ).fetchone()
+        )
+
     def segments(self, transcript_id: str) -> list[Segment]:
         rows = self.rows("select * from segments where transcript_id = ? order by idx", [transcript_id])
         for r in rows:

@@ -339,12 +339,12 @@ def absorb_one_sided(
     (only they move: every other argument keeps its best), and so on until none is left. A
     user's key point (anchor ``None``) and the first ``kept`` (an update's stored ones) stay.
     """
-    kp_acts = None if acts is None else _anchor_kinds(acts, anchors)
-    groups = assign(matrix, vectors, tau, None if acts is None or kp_acts is None else (acts, kp_acts))
+    kinds = None if acts is None else (acts, _anchor_kinds(acts, anchors))
+    groups = assign(matrix, vectors, tau, kinds)
     alive = set(range(len(vectors)))
 
     def fit(rows: Sequence[int], scores: np.ndarray, cols: Sequence[int]) -> np.ndarray:
-        return scores if acts is None or kp_acts is None else _kind_fit(scores, acts[rows], kp_acts[cols])
+        return scores if kinds is None else _kind_fit(scores, kinds[0][rows], kinds[1][cols])
 
     sides = {k: {voices[i] for i, _ in groups.get(k, ())} for k in alive}
     while True:

@@ -220,7 +220,6 @@ class ClassifierExtractor:
         out = []
         for text, rule, p in zip(texts, ruled, probs, strict=True):
             label = classifier.LABELS[int(p.argmax())]
-            conf = float(p.max())
             if label == "call_to_action" and channel_housekeeping(text):
                 label = "other"  # "hit subscribe", "use code NATE": asks for the channel, not the world
             if label == "call_to_action" and relays(text, commentator, summary):

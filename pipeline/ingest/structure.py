@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from argmap.pipeline.text import DASH_ATTRIBUTION
+
 #: the longest line read as a heading or title (words)
 MAX_HEADING_WORDS = 14
 #: a sentence-cased line of at most this many words between sentences is still a heading
@@ -67,7 +69,6 @@ _NAV_HEAD = re.compile(
     r"follow us|you (?:may|might) also like)\s*:?$",
     re.IGNORECASE,
 )
-_DASH_NAME = re.compile(r"^\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|$)")
 _SAID = re.compile(
     r"(?i)(?:i|i'm|i've|we|we're|you|you're|they|they're|he|she|it|it's|let's|please|don't|do|go|vote|stop|"
     r"sign|write|call|join|tell|get|make|come|read|watch|support|back|keep|save|ask|send|email|share)\b"
@@ -238,7 +239,7 @@ def blocks(text: str) -> list[Block]:
             prev = None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         marker = _LIST_MARKER.match(line)
-        if marker and paragraph and paragraph[-1][-1:] in '"”' and _DASH_NAME.match(line):
+        if marker and paragraph and paragraph[-1][-1:] in '"”' and DASH_ATTRIBUTION.match(line):
             paragraph.append(line)  # '— Hannah Voss, CEO': who said the quote above, not a list item
             continue
         if marker and not (line.lstrip()[0].isdigit() and paragraph and not _ends_sentence(paragraph[-1])):

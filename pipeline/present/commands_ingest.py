@@ -323,7 +323,7 @@ def transcript(video: str, db_path: str | None, fmt: str) -> None:
     found = store.resolve_video(video)
     click.echo(render_transcript(store, found, fmt), nl=False)
     transcript = store.transcript(found.id)
-    if fmt != "rttm" and transcript is not None and not store.segments(transcript.id):
+    if fmt != "rttm" and transcript is not None and not store.has_segments(transcript.id):
         # an empty printout would read as a failure; silence or music is a finding
         click.echo(f"note: no speech was transcribed in {found.id} (silence, music or noise)", err=True)
 
