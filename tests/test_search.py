@@ -93,14 +93,19 @@ def test_semantic_search_finds_paraphrases(db: Store) -> None:
 def test_keyword_and_hybrid_modes(db: Store) -> None:
     kw = search(db, "sourdough", mode="keyword", scope="arguments")
     assert [h.commentator for h in kw] == ["Priya Nair"]
-    # the default scope also finds the passage around it, after the argument
+    # the default scope also searches passages; the one around it holds no word the argument does
+    # not already quote, so the argument is the one answer
     both = search(db, "sourdough", mode="keyword")
-    assert [(h.kind, h.commentator) for h in both] == [("argument", "Priya Nair"), ("passage", "Priya Nair")]
+    assert [(h.kind, h.commentator) for h in both] == [("argument", "Priya Nair")]
+    passages = search(db, "sourdough", mode="keyword", scope="passages")
+    assert [h.commentator for h in passages] == ["Priya Nair"] and passages[0].quote in both[0].quote
     hybrid = search(db, "Alibaba Qwen Avocado training", limit=5)
     assert hybrid and all("Qwen" in h.text or "Avocado" in h.text for h in hybrid[:3])
-    # hybrid scores are fused ranks: positive and non-increasing
-    scores = [h.score for h in hybrid]
-    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+    # hybrid scores are fused ranks: positive, and non-increasing once an argument's lead is counted
+    from argmap.pipeline.search.query import ARGUMENT_LEAD
+
+    led = [h.score * (1 + ARGUMENT_LEAD * (h.kind == "argument")) for h in hybrid]
+    assert led == sorted(led, reverse=True) and min(h.score for h in hybrid) > 0
 
 
 @pytest.mark.slow
@@ -373,3 +378,38 @@ def test_a_cli_search_ranks_alike_without_importing_torch(story: Path) -> None:
         runs[encoder] = json.loads(done.stdout.strip().splitlines()[-1])
     assert runs["auto"]["torch"] is False and runs["torch"]["torch"] is True
     assert runs["auto"]["ids"] and runs["auto"]["ids"][:3] == runs["torch"]["ids"][:3]
+
+
+def test_a_passage_an_argument_already_quotes_is_shown_once() -> None:
+    from types import SimpleNamespace
+
+    from argmap.pipeline.search.query import Hit, said_once
+
+    def hit(kind: str, quote: str, video: str = "v1") -> Hit:
+        item = SimpleNamespace(kind=kind, quote=quote, video=SimpleNamespace(id=video))
+        return Hit(item, 0.5)  # type: ignore[arg-type]
+
+    point = "Cameras at car parks catch drivers and nobody else."
+    hits = [
+        hit("argument", point),
+        hit("passage", point),  # the same sentence: the argument already shows it
+        hit("passage", point, video="v2"),  # another video saying it is another answer
+        hit("passage", f"{point} The fee is unfair."),  # says more than the argument
+    ]
+    assert said_once(hits) == [hits[0], hits[2], hits[3]]
+    # a passage ranked above the argument stays: it was the better answer
+    assert said_once([hits[1], hits[0]]) == [hits[1], hits[0]]
+
+
+def test_search_never_shows_a_passage_that_a_better_argument_quotes(db: Store) -> None:
+    import re
+
+    for query in ("espresso coffee", "Meta Qwen Avocado", "open weights", "export controls"):
+        hits = search(db, query, scope="all", limit=10)
+        quoted: list[tuple[str, str]] = []
+        for h in hits:
+            words = " ".join(re.findall(r"\w+", h.quote.lower()))
+            if h.kind == "argument":
+                quoted.append((h.video_id, words))
+            else:
+                assert not any(v == h.video_id and words in q for v, q in quoted), (query, h.quote)

@@ -343,3 +343,16 @@ def test_a_summary_before_extraction_keeps_someone_elses_they() -> None:
     summary = default_summary(doc_of(lines))
     texts = [summary.gist, *(kp["text"] for kp in summary.key_points)]
     assert not any("Priya Raman predicted" in t or "Priya Raman said" in t for t in texts), texts
+
+
+def test_the_gist_is_the_commentators_position_not_the_view_they_answer():
+    from argmap.pipeline.summarise.default import Point, cover
+
+    points = [
+        Point("critique", "Some people online are saying this ban is anti-progress.", 0, 1, None),
+        Point("claim", "The scooter ban is the right call for a town centre this crowded.", 2, 3, None),
+        Point("claim", "Scooters left on the pavement are a menace to anyone with a pram.", 4, 5, None),
+    ]
+    chosen, main = cover(points, 3)
+    assert points[main].text.startswith("The scooter ban"), points[main]
+    assert 0 in chosen  # still a key point: what the video answers is part of what it says

@@ -181,13 +181,26 @@ def cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
 
 def load_arguments(store: Store, commentators: Sequence[str] | None) -> list[ArgumentInContext]:
     """The arguments to compare, by id (so the same store always gives the same clusters);
-    only those whose video has a commentator, since a key point is about who argued what."""
+    only those whose video has a commentator, since a key point is about who argued what. A name
+    is a commentator's, or a speaker's in someone's videos (a guest, a caption label: compare
+    shows them as voices of their own)."""
     if commentators:
-        ids = resolve_filters(store, commentator=commentators).commentator_ids or ()
-        # The query also matches a commentator by name: keep only the resolved ids' arguments.
-        items = [
-            a for cid in ids for a in arguments_in_context(store, commentator=cid) if a.commentator_id == cid
-        ]
+        found: dict[str, ArgumentInContext] = {}
+        for name in commentators:
+            if not store.find_commentators(name) and (
+                voiced := [a for a in arguments_in_context(store, commentator=name) if a.commentator]
+            ):
+                found.update((a.id, a) for a in voiced)
+                continue
+            ids = resolve_filters(store, commentator=name).commentator_ids or ()
+            # The query also matches a commentator by name: keep only the resolved ids' arguments.
+            found.update(
+                (a.id, a)
+                for cid in ids
+                for a in arguments_in_context(store, commentator=cid)
+                if a.commentator_id == cid
+            )
+        items = list(found.values())
     else:
         items = [a for a in arguments_in_context(store) if a.commentator is not None]
     return sorted(items, key=lambda a: a.id)

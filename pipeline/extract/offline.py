@@ -1,10 +1,10 @@
-"""The offline extractors: v5 (the default; a classifier weighs the rules' evidence and a
+"""The offline extractors: v6 (the default; a classifier weighs the rules' evidence and a
 sentence embedding) and v1 (``--extractor rules``, the rules alone). Both type sentences, then
 merge continuations into multi-sentence arguments that stand alone. A title, heading, byline or
 credit line of an imported text is never an argument; a title that states a position becomes one
 (:mod:`.title`). Version 3 (issue 10) changed what counts: the story's reported facts are claims,
 channel housekeeping is not a call to action, and the classifier also reads caption-form text.
-Versions 4 and 5 changed the rules around the same classifier (see ``ClassifierExtractor.version``).
+Versions 4 to 6 changed the rules around the same classifier (see ``ClassifierExtractor.version``).
 Older rows stay in stores beside the new version's until they are re-extracted."""
 
 from __future__ import annotations
@@ -18,7 +18,15 @@ from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import classifier, rules
 from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
 from argmap.pipeline.extract.title import title_argument
-from argmap.pipeline.extract.vetoes import asks, channel_housekeeping, relays, says_nothing, signposts
+from argmap.pipeline.extract.vetoes import (
+    announces,
+    asks,
+    channel_housekeeping,
+    hearsay,
+    relays,
+    says_nothing,
+    signposts,
+)
 from argmap.pipeline.text import CLAUSE_MARKS
 from argmap.store import Argument
 
@@ -144,11 +152,24 @@ def typed_result(
 ) -> ExtractionResult:
     """The arguments of ``doc`` given a verdict per sentence: merged, made to stand alone, deduped."""
     groups = merge_groups(doc.sentences, verdicts, doc.speaker_of)
-    args = [rule_argument(doc, sents, verdict, extractor, version) for sents, verdict in groups]
+    args = said_once([rule_argument(doc, sents, verdict, extractor, version) for sents, verdict in groups])
     from_title = title_argument(doc, extractor, version)
     if from_title is not None:
         args.append(from_title)
     return ExtractionResult(arguments=dedupe(args), extractor=extractor, version=version)
+
+
+def said_once(args: Sequence[Argument]) -> list[Argument]:
+    """``args`` without the later copies of one text: an article's pull quote repeats a sentence
+    of its body, a speaker a line; the map holds the point once, where it was first made."""
+    seen: set[str] = set()
+    out = []
+    for a in args:
+        key = " ".join(re.findall(r"\w+", a.text.lower()))
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
 
 
 def rule_argument(
@@ -176,7 +197,7 @@ def rule_argument(
 
 
 class ClassifierExtractor:
-    """Offline default (v5): the rules' evidence and a sentence embedding, weighed by a classifier.
+    """Offline default (v6): the rules' evidence and a sentence embedding, weighed by a classifier.
 
     The rules still decide who is speaking, the target, the rewritten text and which sentences
     merge; a logistic regression trained on the development set (:mod:`.classifier`) decides the
@@ -188,7 +209,9 @@ class ClassifierExtractor:
     # agree and the host steering the show are not arguments, and another person's "they" is kept.
     # 5: a call to action must ask something and is never someone else's plan relayed; signposts are
     # not arguments; the rest of a run-on cut at a comma stays with its argument
-    version = "5"
+    # 6: someone else's verdict passed on unendorsed is a claim; the show's agenda and talk about the
+    # talk are not arguments; restarts are written once; a repeated sentence is one argument
+    version = "6"
 
     def __init__(
         self,
@@ -226,8 +249,10 @@ class ClassifierExtractor:
                 label = _best(p, ("claim", "critique"))  # the story's news, as reported
             elif label == "call_to_action" and not asks(text, rule):
                 label = _best(p, ("claim", "critique", "other"))
+            if label == "critique" and hearsay(text, commentator, summary):
+                label = "claim"  # someone else's verdict, passed on: the story's fact that it was said
             conf = float(p[classifier.LABELS.index(label)])
-            if says_nothing(text) or signposts(text):
+            if says_nothing(text) or signposts(text) or announces(text):
                 label = "other"
             if label == rule.type:
                 out.append(rules.Verdict(label, conf, rule.target, f"model:{rule.rule}", rule.attributed))

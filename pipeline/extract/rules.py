@@ -523,8 +523,28 @@ def attribute(sentence: str, commentator: str | None) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+# A speaker restarting ("this is this is ridiculous", "because because", "the thing is, the thing
+# is"): runs of two to four words said twice, and single words that never double in writing ("that
+# that" and "had had" can; "is is" after "what it is" can too).
+_RESTART = re.compile(r"\b((?:[\w'’]+ ){1,3}[\w'’]+),? \1\b", re.I)
+_STUTTER = re.compile(
+    r"\b(i|the|a|an|and|to|of|it|it's|we|they|you|this|in|so|but|because|if|was|are|my|our|their|for|on|"
+    r"with|what|he|she|we're|they're|i'm|there|just)(?:,? \1\b)+",
+    re.I,
+)
+
+
+def unstutter(text: str) -> str:
+    """``text`` with a speaker's restarts said once: "this is this is ridiculous" -> "this is ridiculous"."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _STUTTER.sub(r"\1", _RESTART.sub(r"\1", text))
+    return text
+
+
 def clean_text(sentence: str) -> str:
-    """The sentence without spoken filler, capitalised: the argument's ``text``."""
-    text = INLINE_FILLER.sub("", strip_filler(sentence))
+    """The sentence without spoken filler or restarts, capitalised: the argument's ``text``."""
+    text = unstutter(INLINE_FILLER.sub("", strip_filler(sentence)))
     text = re.sub(r"\s+", " ", text).strip()
     return text[:1].upper() + text[1:] if text else text

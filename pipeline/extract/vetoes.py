@@ -8,8 +8,10 @@ These checks encode the definition itself, so they veto such readings rather tha
 
 - a call to action must **ask** something (:func:`asks`), must not be someone else's plan relayed
   as news (:func:`relays`) and must not serve the channel (:func:`channel_housekeeping`);
-- a reply that only agrees (:func:`says_nothing`) and a signpost or closing line
-  (:func:`signposts`) are not arguments.
+- a critique must be the speaker's own: one relayed as news or hearsay and not endorsed is the
+  story's fact that it was said, a claim (:func:`hearsay`);
+- a reply that only agrees or disagrees (:func:`says_nothing`), a signpost or closing line
+  (:func:`signposts`) and the show announcing its topic (:func:`announces`) are not arguments.
 
 Each is generous towards keeping an argument: it only overrules the classifier where the words
 leave no doubt.
@@ -65,7 +67,8 @@ def channel_housekeeping(text: str) -> bool:
 # carry no proposition of their own; as arguments they filled maps of conversations.
 _REPLY_TEXT = """a an the and or but so it it's that that's this is was does do did i i'd i'm you we they
     with to of yes yeah yep no nope exactly right agree agreed sure okay ok well true totally absolutely
-    definitely indeed me too fair enough point good great actually really just on there completely quite"""
+    definitely indeed me too fair enough point good great actually really just on there completely quite
+    disagree disagreed don't buy think where we'll have one at all"""
 _REPLY_WORDS = frozenset(_REPLY_TEXT.split())
 _ACK_TEXT = "agree agreed exactly yeah yes yep right true sure indeed fair okay ok absolutely"
 _ACKNOWLEDGING = frozenset(_ACK_TEXT.split())
@@ -73,7 +76,9 @@ _ACKNOWLEDGING = frozenset(_ACK_TEXT.split())
 
 def says_nothing(text: str) -> bool:
     """A short reply (eight words or fewer, no order: "Vote no." is one) with no word of content,
-    or one beside an acknowledgement ("Exactly, fair point"); "It's a scam." still says something."""
+    or one beside an acknowledgement ("Exactly, fair point"); "It's a scam." still says something.
+    Talk about the talk says nothing either: "We'll have to disagree on that one.", "I don't buy
+    that at all." (the point is in the sentences around it)."""
     words = re.findall(r"[\w'’]+", rules.strip_filler(text).lower().replace("’", "'"))
     if len(words) > 8 or (words and words[0] in rules.IMPERATIVE_VERBS):
         return False
@@ -103,6 +108,25 @@ def signposts(text: str) -> bool:
         return True  # a lead-in: what it announces follows
     core = re.sub(r"^(?:i think,?\s*)+", "I think ", rules.strip_filler(text), flags=re.I)
     return bool(_SIGNPOST.match(core.strip()))
+
+
+# The show announcing its own topic: "Today we're talking about the entry fee." Only a short line
+# with no clause after it, since "Today I'm looking at the plan, which is a mess" also judges.
+_AGENDA = re.compile(
+    r"^(?:today|this week|tonight|in this (?:video|episode)|"
+    r"on (?:today's|this|the) (?:show|episode|podcast)),? "
+    r"(?:we're|we are|i'm|i am|i want to|i wanna|we want to|we'll|we will|i'll|i will|we're going to|"
+    r"i'm going to|we've got to|let's) (?:\w+ ){0,2}?(?:talk|talking|look|looking|discuss|discussing|cover|"
+    r"covering|dig|digging|get into|getting into|go over|going over|react|reacting|break|breaking)\b",
+    re.I,
+)
+AGENDA_WORDS = 16
+
+
+def announces(text: str) -> bool:
+    """Whether ``text`` only names what the show is about today (see :data:`_AGENDA`)."""
+    core = rules.strip_filler(text) or text
+    return bool(_AGENDA.match(core)) and len(core.split()) <= AGENDA_WORDS and not re.search(r"[,;:—–]", core)
 
 
 # -- calls to action must ask ------------------------------------------------------------------
@@ -195,6 +219,42 @@ _RELAYED = re.compile(
 _OWN = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|we|we're|we've|us|our|you|you're|your|let's)\b", re.I)
 
 
+# What "people" say, set up for the speaker's reply: "Some people online are saying this is
+# anti-progress", "I've seen a few YouTubers saying the council should ...".
+_HEARSAY = re.compile(
+    r"^(?:(?:some|many|a lot of|lots of|plenty of|a few|loads of) (?:[\w'’-]+ ){0,3}?"
+    r"(?:people|folks|critics|commentators|users|viewers|fans|residents|voices|politicians|experts)"
+    r"(?: [\w'’-]+){0,3}? (?:are|were|keep|have been|will be) "
+    r"(?:saying|claiming|arguing|complaining|calling)|"
+    r"(?:the )?(?:critics|opponents|campaigners|detractors|sceptics|skeptics|analysts|experts|supporters|"
+    r"residents|unions|groups)(?: [\w'’-]+){0,3}? (?:have |had )?(?:said|say|argue[ds]?|claim(?:ed|s)?|"
+    r"warn(?:ed|s)?|complain(?:ed|s)?|insist(?:ed|s)?)|"
+    r"i(?:'ve| have)? (?:seen|heard|read) (?:[\w'’-]+ ){1,6}?"
+    r"(?:say|saying|claim|claiming|argue|arguing|complain|complaining))\b",
+    re.I,
+)
+# The speaker taking the relayed words as their own: "..., and honestly, she's right".
+_ENDORSED = re.compile(
+    r"\b(?:(?:he|she|they|who)(?:'s|'re|’s|’re| is| are| was| were) (?:absolutely |completely |totally )?"
+    r"(?:right|correct|spot on)|i (?:completely |totally |fully )?agree|rightly|correctly)\b",
+    re.I,
+)
+
+
+def hearsay(text: str, commentator: str | None, summary: bool) -> bool:
+    """Whether ``text`` passes on someone else's words without taking them as its own: the story's
+    fact that they were said ("Critics said the fee would shut out families"), not a judgement."""
+    if summary:
+        return False  # a summary's reporting verb is the summariser's reading of the commentator
+    core = rules.strip_filler(text) or text
+    if _ENDORSED.search(text):
+        return False
+    said = _RELAYED.match(core)
+    if said and re.match(r"\s*(?:nothing|anything|no\b|little\b)", core[said.end() :], re.I):
+        return False  # "Ministers announced nothing for months" judges their silence
+    return relays(text, commentator, summary) or bool(_HEARSAY.match(core))
+
+
 def relays(text: str, commentator: str | None, summary: bool) -> bool:
     """Whether ``text`` reports what someone other than the commentator said."""
     m = _RELAYED.match(rules.strip_filler(text))
@@ -208,4 +268,13 @@ def relays(text: str, commentator: str | None, summary: bool) -> bool:
     return not rules._is_commentator(subject, commentator)
 
 
-__all__ = ["ORDER_VERBS", "asks", "channel_housekeeping", "relays", "says_nothing", "signposts"]
+__all__ = [
+    "ORDER_VERBS",
+    "announces",
+    "asks",
+    "channel_housekeeping",
+    "hearsay",
+    "relays",
+    "says_nothing",
+    "signposts",
+]

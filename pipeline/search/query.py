@@ -19,6 +19,7 @@ long-lived process, so ``auto`` takes it whenever a current one exists.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -224,10 +225,21 @@ def resolve_filters(
         for name in names:
             matches = store.find_commentators(name)
             if not matches:
-                raise ConfigError(f"no commentator named {name!r}")
+                raise ConfigError(_not_a_commentator(store, name))
             found.extend(c.id for c in matches)
         ids = tuple(sorted(set(found)))
     return Filters(type=type, commentator_ids=ids, since=_parse_since(since))
+
+
+def _not_a_commentator(store: Store, name: str) -> str:
+    """Why ``name`` filters nothing: unknown, or a voice in somebody's videos (a guest, a caption
+    label), which this filter does not take: it names the channels to filter by instead."""
+    voiced = queries.arguments_in_context(store, commentator=name)
+    channels = sorted({a.commentator_name for a in voiced if a.commentator_name})
+    if not channels:
+        return f"no commentator named {name!r}"
+    where = ", ".join(repr(c) for c in channels)
+    return f"{name!r} is a speaker, not a commentator: filter by the channel instead (--commentator {where})"
 
 
 def filter_report(
@@ -322,7 +334,22 @@ def search(
     else:
         fused = rrf([[k for k, _ in semantic], [k for k, _ in keyword]])
         fused = _ranked(fused, lambda key, s: s * (1 + ARGUMENT_LEAD * _is_argument(key)))
-    return _hydrate(store, fused[:limit])
+    return said_once(_hydrate(store, fused[: limit * 2]))[:limit]
+
+
+def said_once(hits: list[Hit]) -> list[Hit]:
+    """``hits`` without a passage whose words a better-ranked argument of its video already
+    quotes (a one-sentence passage is often the argument itself): one answer, shown once."""
+    quoted: dict[str, list[str]] = {}
+    out = []
+    for hit in hits:
+        words = " ".join(re.findall(r"\w+", hit.quote.lower()))
+        if hit.kind == "passage" and words and any(words in q for q in quoted.get(hit.video_id, [])):
+            continue
+        if hit.kind == "argument":
+            quoted.setdefault(hit.video_id, []).append(words)
+        out.append(hit)
+    return out
 
 
 def _is_argument(key: str) -> bool:

@@ -36,11 +36,13 @@ from typing import Any
 from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import rules
+from argmap.pipeline.extract.vetoes import hearsay
 from argmap.store import Summary
 
 # 3: the host's standalone point leads; first-person gists are quoted.
 # 4: a title in sentence case keeps its names' capitals; a call in the first person is quoted.
-VERSION = "4"
+# 5: the main point is never someone else's words passed on ("Some people are saying ...").
+VERSION = "5"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -156,7 +158,8 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     The main point is the title's thesis when there is one, else the most central critique or
     call to action (a judgement or a call is a position; a claim may be a fact the commentator
     relays), else the most central claim; of the points ``host`` (the channel's commentator) makes
-    where a video has several voices, and of those that stand alone (:func:`stands_alone`).
+    where a video has several voices, and of those that stand alone (:func:`stands_alone`) and are
+    not someone else's words passed on (:func:`~argmap.pipeline.extract.vetoes.hearsay`).
     """
     import numpy as np
 
@@ -170,6 +173,8 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
         range(len(points))
     )
     alone = [i for i in hosts if stands_alone(points[i].text)] or hosts
+    # "Some people are saying ..." is the view the commentator answers, not their position.
+    alone = [i for i in alone if not hearsay(points[i].text, host, summary=False)] or alone
     stances = [i for i in alone if points[i].type in ("critique", "call_to_action")]
     candidates = titled or stances or alone
     main = max(candidates, key=lambda i: (centrality[i], -i))

@@ -1,0 +1,116 @@
+"""The definition's vetoes over the classifier (``pipeline/extract/vetoes.py``) and the clean-up of an
+argument's text: someone else's verdict passed on is a claim, the show's agenda and talk about the
+talk are not arguments, a restart is said once, a repeated sentence is one argument."""
+
+from __future__ import annotations
+
+import pytest
+from test_extract import doc_of
+
+from argmap.pipeline.extract.offline import ClassifierExtractor
+
+
+@pytest.mark.parametrize(
+    ("text", "passed_on"),
+    [
+        ('Chief executive Owain Griffiths said the funding model was "simply broken".', True),
+        ("Some people online are saying this is anti-progress, that the council hates young people.", True),
+        ("I've seen a few YouTubers saying the council should just have built parking bays.", True),
+        ("critics said the fee would shut out families on low incomes", True),
+        ("Councillor Diaz said the budget was balanced on kids' backs, and honestly, she's right.", False),
+        ("I said the plan was a disaster and I stand by it.", False),
+        ("The council's plan is a disaster.", False),
+        ("This ban is lazy policy.", False),
+        ("Ministers announced nothing for months and then left the park authority to face it alone.", False),
+    ],
+)
+def test_a_verdict_passed_on_is_hearsay_unless_endorsed(text: str, passed_on: bool) -> None:
+    from argmap.pipeline.extract.vetoes import hearsay
+
+    assert hearsay(text, "Dana Reyes", summary=False) is passed_on
+
+
+def test_a_summarys_reporting_verb_stays_the_commentators_reading() -> None:
+    from argmap.pipeline.extract.vetoes import hearsay
+
+    assert not hearsay("He said the funding model was broken.", "Dana Reyes", summary=True)
+
+
+def test_someone_elses_criticism_is_the_storys_fact_and_the_speakers_own_stays_a_critique() -> None:
+    lines = [
+        "Walking groups were quick to react to the announcement this morning.",
+        'The ramblers\' chair, Sian Morgan, said the charge was "a disgrace that will shut out families".',
+        "Honestly, charging people to walk up a hill is a disgrace and the park authority should be ashamed.",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines, "Dylan Hughes")).arguments
+    types = {a.quote: a.type for a in args}
+    assert types.get(lines[1]) == "claim", types
+    assert types.get(lines[2]) == "critique", types
+
+
+@pytest.mark.parametrize(
+    ("text", "agenda"),
+    [
+        ("Today we're talking about the Eryri entry fee.", True),
+        ("So today I want to look at the new scooter ban.", True),
+        ("In this episode we're going to dig into the rate decision.", True),
+        ("Today I'm looking at the plan, which is a mess.", False),
+        ("Today the council voted to scrap the scooters.", False),
+        ("We're talking about eight pounds a day for a family of four.", False),
+    ],
+)
+def test_the_show_announcing_its_topic_is_not_an_argument(text: str, agenda: bool) -> None:
+    from argmap.pipeline.extract.vetoes import announces
+
+    assert announces(text) is agenda
+
+
+@pytest.mark.parametrize(
+    ("text", "nothing"),
+    [
+        ("We'll have to disagree on that one.", True),
+        ("That's where I think we actually agree.", True),
+        ("I don't buy that at all.", True),
+        ("I don't think so.", True),
+        ("I don't buy the fee at all.", False),
+        ("We have to disagree with the council.", False),
+    ],
+)
+def test_talk_about_the_talk_says_nothing(text: str, nothing: bool) -> None:
+    from argmap.pipeline.extract.vetoes import says_nothing
+
+    assert says_nothing(text) is nothing
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("honestly this is this is ridiculous", "honestly this is ridiculous"),
+        ("and and because because the thing is, the thing is the park", "and because the thing is the park"),
+        ("I I think the the plan failed", "I think the plan failed"),
+        ("I think that that is wrong", "I think that that is wrong"),
+        ("what it is is a scam", "what it is is a scam"),
+        ("we had had enough", "we had had enough"),
+        ("very very bad", "very very bad"),
+    ],
+)
+def test_a_restart_is_written_once_and_grammatical_doubles_stay(said: str, written: str) -> None:
+    from argmap.pipeline.extract.rules import unstutter
+
+    assert unstutter(said) == written
+
+
+def test_argument_text_drops_restarts_and_the_quote_keeps_them() -> None:
+    line = "Honestly this is this is ridiculous, the park should be free for everyone."
+    args = ClassifierExtractor().extract(doc_of([line], "Dylan Hughes")).arguments
+    assert len(args) == 1
+    assert args[0].quote == line
+    assert args[0].text.startswith("This is ridiculous, the park"), args[0].text
+
+
+def test_a_pull_quote_repeating_the_body_is_one_argument() -> None:
+    point = "A park that cannot maintain its own paths is not protecting anything."
+    lines = [point, "The authority spends most of its budget on car parks.", f"“{point}”"]
+    args = ClassifierExtractor().extract(doc_of(lines, "Megan Price")).arguments
+    assert [a.quote for a in args].count(point) == 1
+    assert not any(a.quote == lines[2] for a in args)
