@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 
 DATA = Path(__file__).resolve().parent / "data" / "argeval"
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "newtopics")
 LABELS = ("other", "claim", "critique", "call_to_action")
 TRANSCRIPT_KEYS = {"id", "commentator", "topic", "split", "segments"}
 SEGMENT_KEYS = {"start", "end", "text", "label"}
-MIN_SENTENCES = {"dev": 300, "heldout": 120}
+MIN_SENTENCES = {"dev": 300, "heldout": 120, "newtopics": 300}
 
 # A sentence boundary inside one segment: terminal punctuation (maybe closing a quote), a
 # space, then a capital letter. Whisper-style text has no "Mr."/"Dr." abbreviations here.
@@ -140,16 +140,19 @@ def test_no_duplicate_sentences_anywhere() -> None:
                 seen[key] = t["id"]
 
 
-def test_heldout_is_independent_of_dev() -> None:
-    dev, heldout = load("dev"), load("heldout")
-    assert not {t["id"] for t in dev} & {t["id"] for t in heldout}
-    assert len({t["id"] for t in dev}) == len(dev)
-    assert len({t["id"] for t in heldout}) == len(heldout)
-    # Held-out commentators never appear in dev, so a speaker's habits cannot be learned
-    # from dev and then rewarded on held-out.
-    assert not {t["commentator"] for t in dev} & {t["commentator"] for t in heldout}
-    dev_sentences = {normalise(seg["text"]) for seg in segments("dev")}
-    assert not dev_sentences & {normalise(seg["text"]) for seg in segments("heldout")}
+@pytest.mark.parametrize(
+    ("first", "second"), [("dev", "heldout"), ("dev", "newtopics"), ("heldout", "newtopics")]
+)
+def test_splits_are_independent(first: str, second: str) -> None:
+    one, other = load(first), load(second)
+    assert not {t["id"] for t in one} & {t["id"] for t in other}
+    assert len({t["id"] for t in one}) == len(one)
+    assert len({t["id"] for t in other}) == len(other)
+    # No commentator is in two splits, so a speaker's habits cannot be learned from dev and then
+    # rewarded on held-out or on the new topics.
+    assert not {t["commentator"] for t in one} & {t["commentator"] for t in other}
+    sentences = {normalise(seg["text"]) for seg in segments(first)}
+    assert not sentences & {normalise(seg["text"]) for seg in segments(second)}
 
 
 def test_readme_counts_match_the_data() -> None:
