@@ -112,6 +112,12 @@ TABLES: dict[str, tuple[str, list[str], str | None, str | None]] = {
         "seconds",
     ),
     "speaker_turns": ("Who speaks when: the diarization's turns.", ["video_id", "speaker_id"], None, None),
+    "extractions": (
+        "Which extractor versions ran on each video, and when: the last one is what listings show.",
+        ["extractor", "extractor_version"],
+        None,
+        "finished_at",
+    ),
 }
 
 COLUMNS: dict[str, dict[str, str]] = {
@@ -127,7 +133,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "quote": "The exact transcript words it rests on.",
         "start": "Seconds into the video.",
         "seg_first": "First transcript segment (segments.idx) it rests on.",
-        "extractor_version": "Rows of several versions sit side by side; pages show one per video.",
+        "extractor_version": "Versions sit side by side; reads show the last run's (extractions).",
         "origin": "title: the video's title states it (placed at 0:00); empty: a transcript sentence.",
     },
     "key_point_members": {"stance": "asserts, criticises (disputes) or calls_for_action."},

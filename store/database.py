@@ -341,7 +341,7 @@ class Store(StageStatusMixin):
                   or (item_type = 'passage' and item_id in (select id from passages where video_id = ?))""",
                 [video_id, video_id],
             )
-            for table in ("arguments", "summaries", "passages"):
+            for table in ("arguments", "summaries", "passages", "extractions"):
                 self.db.execute(f"delete from {table} where video_id = ?", [video_id])
 
     def drop_orphan_persons(self) -> None:
@@ -421,6 +421,12 @@ class Store(StageStatusMixin):
             new = [row for id_, row in rows.items() if id_ not in same]
             if new:
                 self.db["arguments"].insert_all(new)  # type: ignore[union-attr]
+            # which version ran last is the one listings, compare and search show (m010)
+            self.db.execute(
+                "insert or replace into extractions (video_id, extractor, extractor_version, finished_at)"
+                " values (?, ?, ?, ?)",
+                [video_id, extractor, version, _dt.datetime.now(_dt.timezone.utc).isoformat()],
+            )
             self.mark(video_id, stage, "done")
 
     def arguments(self, video_id: str | None = None) -> list[Argument]:

@@ -404,3 +404,25 @@ def m009_recount_key_points_by_voice(db: Database) -> None:
         END
         """
     )
+
+
+@migrations()
+def m010_extractions(db: Database) -> None:
+    # A new extractor version (an upgrade, or `--extractor llm` after the default) adds its rows
+    # beside the old ones, so every listing, compare and search showed each argument once per
+    # version. Which version ran last for a video is what those reads show; this records it. Rows
+    # stored before this migration get an empty time, so the highest version among them counts.
+    _run(
+        db,
+        """
+        CREATE TABLE extractions (
+            video_id TEXT NOT NULL,
+            extractor TEXT NOT NULL,
+            extractor_version TEXT NOT NULL,
+            finished_at TEXT NOT NULL,
+            PRIMARY KEY (video_id, extractor, extractor_version)
+        );
+        INSERT INTO extractions (video_id, extractor, extractor_version, finished_at)
+            SELECT DISTINCT video_id, extractor, extractor_version, '' FROM arguments
+        """,
+    )

@@ -36,7 +36,7 @@ def preferred_versions(
     """video id -> (extractor, version, argument count) of the version pages show for it.
 
     The same choice as :func:`.queries.preferred_arguments` (the version key points refer to,
-    else the newest), made for many videos in one query.
+    else the last run), made for many videos in one query.
     """
     where, params = "", list(video_ids or ())
     if video_ids is not None:
@@ -47,10 +47,12 @@ def preferred_versions(
         f"""select g.video_id, g.extractor, g.extractor_version, g.n,
                   (select count(*) from key_point_members m join arguments b on b.id = m.argument_id
                     where b.video_id = g.video_id and b.extractor = g.extractor
-                      and b.extractor_version = g.extractor_version) as used
+                      and b.extractor_version = g.extractor_version) as used,
+                  (select max(e.finished_at) from extractions e where e.video_id = g.video_id
+                     and e.extractor = g.extractor and e.extractor_version = g.extractor_version) as finished
              from (select video_id, extractor, extractor_version, count(*) as n from arguments{where}
                    group by video_id, extractor, extractor_version) g
-            order by g.video_id, used desc, g.extractor_version desc, g.extractor""",
+            order by g.video_id, used desc, finished desc, g.extractor_version desc, g.extractor""",
         params,
     )
     out: dict[str, tuple[str, str, int]] = {}

@@ -120,15 +120,36 @@ class _Context:
         )
 
 
+#: the version of a video's arguments that reads show: the extraction that finished last (m010);
+#: a video with no record (rows written before extractions were recorded, or by hand) shows all
+CURRENT_VERSION = (
+    "(not exists (select 1 from extractions e0 where e0.video_id = a.video_id)"
+    " or (a.extractor, a.extractor_version) = (select e.extractor, e.extractor_version"
+    " from extractions e where e.video_id = a.video_id"
+    " order by e.finished_at desc, e.extractor_version desc, e.extractor limit 1))"
+)
+#: the same within one extractor (``--extractor NAME``): that extractor's last version
+CURRENT_OF_EXTRACTOR = (
+    "(not exists (select 1 from extractions e0 where e0.video_id = a.video_id and e0.extractor = a.extractor)"
+    " or a.extractor_version = (select e.extractor_version from extractions e"
+    " where e.video_id = a.video_id and e.extractor = a.extractor"
+    " order by e.finished_at desc, e.extractor_version desc limit 1))"
+)
+
+
 def _argument_where(
     video_ids: Sequence[str] | None,
     type: str | None,
     commentator: str | None,
     extractor: str | None,
+    current: bool = True,
 ) -> tuple[str, list[Any]]:
-    """The ``where`` of an arguments query (``a`` joined to ``videos v`` and ``commentators c``)."""
+    """The ``where`` of an arguments query (``a`` joined to ``videos v`` and ``commentators c``);
+    ``current`` keeps each video's last extraction only (see :data:`CURRENT_VERSION`)."""
     where: list[str] = []
     params: list[Any] = []
+    if current:
+        where.append(CURRENT_OF_EXTRACTOR if extractor else CURRENT_VERSION)
     if video_ids is not None:
         where.append(f"a.video_id in ({', '.join('?' for _ in video_ids)})" if video_ids else "0")
         params.extend(video_ids)
@@ -164,15 +185,36 @@ def arguments_in_context(
     type: str | None = None,
     commentator: str | None = None,
     extractor: str | None = None,
+    current: bool = True,
 ) -> list[ArgumentInContext]:
-    """Arguments in video and time order, filtered by video ids, type, commentator (name or id;
-    also a person who speaks in a video: a named voice or a caption label) and extractor name."""
+    """Arguments by commentator, video and time, filtered by video ids, type, commentator (name or id;
+    also a person who speaks in a video: a named voice or a caption label) and extractor name;
+    of each video only its last extraction's unless ``current`` is false (every version)."""
     if video_ids is not None and not video_ids:
         return []
-    where, params = _argument_where(video_ids, type, commentator, extractor)
-    sql = f"select {_ARGUMENT_COLUMNS} {_ARGUMENT_JOIN}{where} order by a.video_id, a.start, a.id"
+    where, params = _argument_where(video_ids, type, commentator, extractor, current)
+    # grouped as people read a listing: by commentator, then each one's videos oldest first (titles
+    # for undated ones), not by the hash in a video id
+    order = "c.name is null, c.name, v.published, v.title, a.video_id, a.start, a.id"
+    sql = f"select {_ARGUMENT_COLUMNS} {_ARGUMENT_JOIN}{where} order by {order}"
     ctx = _Context(store)
     return [ctx.argument(row) for row in store.rows(sql, params)]
+
+
+def last_extractions(store: Store, video_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """video id -> (extractor, version) of its last extraction (see :data:`CURRENT_VERSION`);
+    videos with no record are left out."""
+    out: dict[str, tuple[str, str]] = {}
+    for chunk in _chunks(sorted(set(video_ids))):
+        rows = store.rows(
+            "select video_id, extractor, extractor_version from extractions"
+            f" where video_id in ({','.join('?' * len(chunk))})"
+            " order by video_id, finished_at desc, extractor_version desc, extractor",
+            chunk,
+        )
+        for r in rows:
+            out.setdefault(r["video_id"], (r["extractor"], r["extractor_version"]))
+    return out
 
 
 def count_arguments(
@@ -231,7 +273,7 @@ def items_in_context(
 
 
 def preferred_arguments(store: Store, video_id: str) -> list[ArgumentInContext]:
-    """One extractor version per video: the one key points refer to, else the newest.
+    """One extractor version per video: the one key points refer to, else the last run.
 
     Re-extraction keeps older versions side by side; showing all of them would repeat each
     argument once per version.
@@ -240,10 +282,12 @@ def preferred_arguments(store: Store, video_id: str) -> list[ArgumentInContext]:
         """select a.extractor, a.extractor_version,
                   (select count(*) from key_point_members m join arguments b on b.id = m.argument_id
                    where b.video_id = a.video_id and b.extractor = a.extractor
-                     and b.extractor_version = a.extractor_version) as used
+                     and b.extractor_version = a.extractor_version) as used,
+                  (select max(e.finished_at) from extractions e where e.video_id = a.video_id
+                     and e.extractor = a.extractor and e.extractor_version = a.extractor_version) as finished
            from arguments a where a.video_id = ?
            group by a.extractor, a.extractor_version
-           order by used desc, a.extractor_version desc, a.extractor""",
+           order by used desc, finished desc, a.extractor_version desc, a.extractor""",
         [video_id],
     )
     if not groups:

@@ -186,6 +186,12 @@ def test_cli_search_embed_compare(story: Path) -> None:
     out = runner.invoke(cli, ["compare", "--db", str(story)])
     assert out.exit_code == 0, out.output
     assert "shared key points" in out.output and "clashes" in out.output
+    # each clash names who and where, so it can be checked; the judging model is named once
+    import re
+
+    clash = r"   x [A-Z][\w ]+ at \d+:\d\d vs [A-Z][\w ]+ at \d+:\d\d, confidence 0\.\d\d"
+    assert re.search(clash, out.output), out.output
+    assert out.output.count("sides judged by") == 1
     out = runner.invoke(cli, ["compare", "--db", str(story), "--method", "cluster"])
     assert out.exit_code == 0, out.output
     assert "only Priya Nair argued" in out.output and "clashes" in out.output

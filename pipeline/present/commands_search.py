@@ -15,6 +15,7 @@ from argmap.pipeline.present.cli_helpers import (
     open_store,
     read_user_text,
 )
+from argmap.pipeline.text import clock
 
 # -- embedding, search and compare commands (embed, search, compare) ----------------
 
@@ -371,8 +372,22 @@ def compare(
             click.echo(f"     {timestamp_url(m.video, m.argument.start)}")
         clashes = [r for r in kp.relations if r.relation == "contrasts"]
         if clashes:
-            rules = ", ".join(sorted({r.method for r in clashes}))
-            click.secho(f"   clashes: {len(clashes)} ({rules})", fg="red")
+            by_id = {m.argument.id: m for m in kp.members}
+            click.secho(f"   clashes: {len(clashes)}", fg="red")
+            for r in clashes:
+                a, b = by_id.get(r.source_argument_id), by_id.get(r.target_argument_id)
+                if a is None or b is None:
+                    continue
+                sure = f", confidence {r.score:.2f}" if r.score is not None else ""
+                click.secho(
+                    f"   x {a.commentator} at {clock(a.argument.start)} vs {b.commentator} at "
+                    f"{clock(b.argument.start)}{sure}",
+                    fg="red",
+                )
+    if any(r.relation == "contrasts" for kp in result.key_points for r in kp.relations):
+        methods = sorted({r.method for kp in result.key_points for r in kp.relations})
+        click.echo("")
+        click.echo(f"sides judged by {', '.join(methods)}; a clash is a lead to check at the linked moments")
     if result.unique:
         click.echo("")
         for kp in result.unique:

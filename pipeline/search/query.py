@@ -334,7 +334,20 @@ def search(
     else:
         fused = rrf([[k for k, _ in semantic], [k for k, _ in keyword]])
         fused = _ranked(fused, lambda key, s: s * (1 + ARGUMENT_LEAD * _is_argument(key)))
-    return said_once(_hydrate(store, fused[: limit * 2]))[:limit]
+    return said_once(_current(store, _hydrate(store, fused[: limit * 3])))[:limit]
+
+
+def _current(store: Store, hits: list[Hit]) -> list[Hit]:
+    """``hits`` without arguments of an extractor version a video has since been re-extracted
+    with: they stay stored (and embedded) beside the new ones, but are not what it says now."""
+    last = queries.last_extractions(store, [h.video_id for h in hits if h.kind == "argument"])
+    return [
+        h
+        for h in hits
+        if h.kind != "argument"
+        or h.video_id not in last
+        or last[h.video_id] == (h.item.extractor, h.item.extractor_version)
+    ]
 
 
 def said_once(hits: list[Hit]) -> list[Hit]:
