@@ -114,3 +114,23 @@ def test_a_pull_quote_repeating_the_body_is_one_argument() -> None:
     args = ClassifierExtractor().extract(doc_of(lines, "Megan Price")).arguments
     assert [a.quote for a in args].count(point) == 1
     assert not any(a.quote == lines[2] for a in args)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_aside"),
+    [
+        (
+            "Quick side note, my cat just walked across the keyboard, so if the video glitches, that's why.",
+            True,
+        ),
+        ("Um, sorry, the dog's barking, give me a sec.", True),
+        ("Sorry, the kettle's just clicked off, one second.", True),
+        ("Now, the camera software is a different story, because it smooths every face into plastic.", False),
+        ("Sorry, but the council's plan is a mess.", False),
+        ("By the way, the council never published the noise study.", False),
+    ],
+)
+def test_an_aside_about_the_recording_is_not_an_argument(text: str, is_aside: bool) -> None:
+    from argmap.pipeline.extract.vetoes import aside
+
+    assert aside(text) is is_aside

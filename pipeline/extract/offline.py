@@ -20,6 +20,7 @@ from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
 from argmap.pipeline.extract.title import title_argument
 from argmap.pipeline.extract.vetoes import (
     announces,
+    aside,
     asks,
     channel_housekeeping,
     hearsay,
@@ -210,7 +211,8 @@ class ClassifierExtractor:
     # 5: a call to action must ask something and is never someone else's plan relayed; signposts are
     # not arguments; the rest of a run-on cut at a comma stays with its argument
     # 6: someone else's verdict passed on unendorsed is a claim; the show's agenda and talk about the
-    # talk are not arguments; restarts are written once; a repeated sentence is one argument
+    # talk are not arguments, nor is an aside about the recording; restarts are written once; a
+    # repeated sentence is one argument
     version = "6"
 
     def __init__(
@@ -252,7 +254,7 @@ class ClassifierExtractor:
             if label == "critique" and hearsay(text, commentator, summary):
                 label = "claim"  # someone else's verdict, passed on: the story's fact that it was said
             conf = float(p[classifier.LABELS.index(label)])
-            if says_nothing(text) or signposts(text) or announces(text):
+            if says_nothing(text) or signposts(text) or announces(text) or aside(text):
                 label = "other"
             if label == rule.type:
                 out.append(rules.Verdict(label, conf, rule.target, f"model:{rule.rule}", rule.attributed))

@@ -11,7 +11,8 @@ These checks encode the definition itself, so they veto such readings rather tha
 - a critique must be the speaker's own: one relayed as news or hearsay and not endorsed is the
   story's fact that it was said, a claim (:func:`hearsay`);
 - a reply that only agrees or disagrees (:func:`says_nothing`), a signpost or closing line
-  (:func:`signposts`) and the show announcing its topic (:func:`announces`) are not arguments.
+  (:func:`signposts`), the show announcing its topic (:func:`announces`) and an aside about the
+  recording (:func:`aside`) are not arguments.
 
 Each is generous towards keeping an argument: it only overrules the classifier where the words
 leave no doubt.
@@ -127,6 +128,27 @@ def announces(text: str) -> bool:
     """Whether ``text`` only names what the show is about today (see :data:`_AGENDA`)."""
     core = rules.strip_filler(text) or text
     return bool(_AGENDA.match(core)) and len(core.split()) <= AGENDA_WORDS and not re.search(r"[,;:—–]", core)
+
+
+# An aside about the recording ("Sorry, the dog's barking, give me a sec.", "quick side note, my cat
+# just walked across the keyboard, so if the video glitches, that's why"): an apology or pause, and
+# the room or the kit, both; either alone can be part of an argument ("the camera software is awful").
+_PAUSE = re.compile(
+    r"\b(?:sorry|excuse|hang on|bear with me|give me a (?:sec|second|moment|minute)|one sec(?:ond)?|"
+    r"side note|by the way)\b",
+    re.I,
+)
+_ROOM = re.compile(
+    r"\b(?:my (?:cat|dog)|the (?:cat|dog)|cat's|dog's|kettle|doorbell|at the door|postman|wind noise|"
+    r"background noise|mic|microphone|keyboard|webcam|my camera|recording|"
+    r"if the (?:video|stream|audio|sound) (?:glitches|goes weird|cuts out|lags|freezes))\b",
+    re.I,
+)
+
+
+def aside(text: str) -> bool:
+    """Whether ``text`` is an aside about the recording itself (see :data:`_PAUSE`)."""
+    return bool(_PAUSE.search(text) and _ROOM.search(text))
 
 
 # -- calls to action must ask ------------------------------------------------------------------
@@ -271,6 +293,7 @@ def relays(text: str, commentator: str | None, summary: bool) -> bool:
 __all__ = [
     "ORDER_VERBS",
     "announces",
+    "aside",
     "asks",
     "channel_housekeeping",
     "hearsay",
