@@ -356,3 +356,18 @@ def test_the_gist_is_the_commentators_position_not_the_view_they_answer():
     chosen, main = cover(points, 3)
     assert points[main].text.startswith("The scooter ban"), points[main]
     assert 0 in chosen  # still a key point: what the video answers is part of what it says
+
+
+def test_a_verdict_in_the_speakers_own_voice_can_be_the_gist():
+    from argmap.pipeline.summarise.default import Point, cover
+
+    points = [
+        Point("critique", "Most fly-tipping is done by rogue traders, not by households.", 0, 1, None),
+        Point("claim", "I think three-weekly collection is the right decision for Brenmoor.", 2, 3, None),
+        Point("claim", "Three-weekly collection saves the council two million a year.", 4, 5, None),
+        Point("claim", "Recycling rates climbed in every town that moved to three-weekly bins.", 6, 7, None),
+    ]
+    _, main = cover(points, 3)
+    assert main in (0, 1)  # both are positions; a bare fact ("saves two million") is not
+    facts = [points[0], points[2], points[3]]
+    assert cover(facts, 3)[1] == 0

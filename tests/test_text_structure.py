@@ -286,3 +286,14 @@ def test_a_text_file_is_named_by_its_title_line(tmp_path: Path) -> None:
     plain.write_text("rents went up again and nobody is doing anything about it\n", encoding="utf-8")
     (untitled,) = list(expand(str(plain), SourceOptions()))
     assert untitled.video.title == "notes"
+
+
+def test_a_sentence_cased_first_line_over_punctuated_prose_is_the_title() -> None:
+    from argmap.pipeline.ingest.structure import blocks
+
+    text = "Three-weekly bins in Brenmoor are the right call\nHi everyone, Ruth here. The council voted."
+    assert [b.kind for b in blocks(text)] == ["title", None]
+    # a hard-wrapped first line of prose is not a title, nor is unpunctuated speech
+    wrapped = "The council voted on Tuesday to move to three weekly collections and\nI think that is right."
+    assert [b.kind for b in blocks(wrapped)] == [None]
+    assert [b.kind for b in blocks("so today we look at the bins\nand the council voted")] == [None]

@@ -134,3 +134,38 @@ def test_an_aside_about_the_recording_is_not_an_argument(text: str, is_aside: bo
     from argmap.pipeline.extract.vetoes import aside
 
     assert aside(text) is is_aside
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Here is what I'd ask you to do.", "signpost"),
+        ("So here's what I want you to do.", "signpost"),
+        ("That's my take on it.", "signpost"),
+        ("Let's start with the fear everyone keeps raising about fly-tipping.", "agenda"),
+        ("Hit like if you agree, and I'll see you on Friday.", "housekeeping"),
+        ("Here's the thing, the council never asked us.", None),
+        ("Let's be clear, the council never asked us.", None),
+    ],
+)
+def test_lead_ins_closings_and_channel_asks_are_not_arguments(text: str, kind: str | None) -> None:
+    from argmap.pipeline.extract.vetoes import announces, channel_housekeeping, signposts
+
+    found = {
+        "signpost": signposts(text),
+        "agenda": announces(text),
+        "housekeeping": channel_housekeeping(text),
+    }
+    hits = [k for k, hit in found.items() if hit]
+    assert (kind in hits) if kind else not hits, hits
+
+
+def test_an_everyday_order_still_asks() -> None:
+    from argmap.pipeline.extract import rules
+    from argmap.pipeline.extract.vetoes import asks
+
+    for text in (
+        "Order your free food caddy from the council website this week.",
+        "Renew your permit online.",
+    ):
+        assert asks(text, rules.classify(text, None)), text

@@ -32,11 +32,12 @@ from argmap.pipeline.text import CLAUSE_MARKS
 # definition; the frozen cues the classifier reads still call them calls, and a dozen relabelled
 # examples do not always outweigh that).
 _CHANNEL_ASK = re.compile(
-    r"\b(?:subscrib\w*|hit (?:that|the) (?:like|bell|subscribe)|smash (?:that|the) like|"
+    r"\b(?:subscrib\w*|hit (?:that |the )?(?:like|bell|subscribe)|smash (?:that |the )?like|"
     r"like (?:this|the) video|(?:leave|drop) (?:a|your) (?:comment|question)s?|comment below|in the comments|"
     r"let me know|"
     r"share (?:this|the) video|patreon|channel members?|become a member|use (?:the )?code|"
-    r"link (?:is )?(?:in the description|down below)|(?:see|catch) you (?:next|in the)|watch-along)\b",
+    r"link (?:is )?(?:in the description|down below)|watch-along|"
+    r"(?:see|catch) you (?:next|in the|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|soon))\b",
     re.I,
 )
 _WORLD_ASK = re.compile(
@@ -95,7 +96,11 @@ _SIGNPOST = re.compile(
     r"(?:thing|point|issue|problem|concern|question|reason|worry|part)s? (?:i want to make )?"
     r"(?:is|are|was)(?: (?:about|that of))?(?: \S+){1,2}?[.!]?$|"
     r"^(?:i think )?(?:that's|that is|that was) (?:everything|all|it)(?: (?:from me|for me|for now|i've got|"
-    r"i have|i wanted to say|really))?[.!]?$",
+    r"i have|i wanted to say|really))?[.!]?$|"
+    r"^(?:that's|that is|and that's) my (?:take|two cents|view|rant|verdict|opinion)(?: on (?:it|this|that))?"
+    r"(?: for (?:now|today|this week))?[.!]?$|"
+    r"^(?:so,? )?here(?:'s| is) (?:what (?:i'd|i would|i want|i need|i'm asking|we need)(?: [\w']+){0,4}|"
+    r"my (?:ask|advice|plan|take|suggestion)|the (?:thing|deal|plan))[.!:]?$",
     re.I,
 )
 #: a line this short that ends on a colon leads in to what follows ("Under the plan, ...:")
@@ -118,7 +123,9 @@ _AGENDA = re.compile(
     r"on (?:today's|this|the) (?:show|episode|podcast)),? "
     r"(?:we're|we are|i'm|i am|i want to|i wanna|we want to|we'll|we will|i'll|i will|we're going to|"
     r"i'm going to|we've got to|let's) (?:\w+ ){0,2}?(?:talk|talking|look|looking|discuss|discussing|cover|"
-    r"covering|dig|digging|get into|getting into|go over|going over|react|reacting|break|breaking)\b",
+    r"covering|dig|digging|get into|getting into|go over|going over|react|reacting|break|breaking)\b|"
+    r"^(?:so,? |okay,? |ok,? |right,? |now,? )?let's (?:start with|begin with|turn to|look at|talk about|"
+    r"move on to|get into)\b",
     re.I,
 )
 AGENDA_WORDS = 16
@@ -188,6 +195,18 @@ ORDER_VERBS = (
             "be",
             "oppose",
             "respond",
+            # everyday asks of a viewer ("Order your free caddy this week", "Ring the helpline")
+            "order",
+            "request",
+            "claim",
+            "renew",
+            "ring",
+            "send",
+            "recycle",
+            "compost",
+            "complain",
+            "object",
+            "submit",
         ]
     )
 )

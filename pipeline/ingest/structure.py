@@ -185,8 +185,14 @@ def line_kind(
     if not _heading_shaped(line):
         return None
     if first and (nxt is None or not nxt.strip() or _starts_prose(nxt)):
-        # A lower-case first line is speech written down without punctuation, not a title.
+        # A lower-case first line is speech written down without punctuation, not a title; a
+        # capitalised one without a closing mark, over punctuated prose, is ("Three-weekly bins are
+        # the right call", then "Hi everyone, ...").
         if _title_cased(line) or (line[0].isupper() and (nxt is None or not nxt.strip())):
+            return "title"
+        last = (_words(line) or [""])[-1].lower()
+        wrapped = last in _SMALL_WORDS or len(line.split()) > 12  # a hard-wrapped first line of prose
+        if line[0].isupper() and not wrapped and nxt is not None and re.search(r"[.!?…]", nxt):
             return "title"
         return None
     between = _ends_sentence(prev) and (nxt is None or not nxt.strip() or _starts_prose(nxt))

@@ -155,11 +155,12 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     The most central point of each type present is taken first (so a video's one critique is
     never crowded out by its claims), then points are added greedily by how much they raise
     the sum over all points of their similarity to the closest chosen one (facility location).
-    The main point is the title's thesis when there is one, else the most central critique or
-    call to action (a judgement or a call is a position; a claim may be a fact the commentator
-    relays), else the most central claim; of the points ``host`` (the channel's commentator) makes
-    where a video has several voices, and of those that stand alone (:func:`stands_alone`) and are
-    not someone else's words passed on (:func:`~argmap.pipeline.extract.vetoes.hearsay`).
+    The main point is the title's thesis when there is one, else the most central critique, call
+    to action or claim in the speaker's own voice ("I think ...": a judgement, a call or a verdict
+    is a position; a claim may be a fact the commentator relays), else the most central claim;
+    of the points ``host`` (the channel's commentator) makes where a video has several voices,
+    and of those that stand alone (:func:`stands_alone`) and are not someone else's words
+    passed on (:func:`~argmap.pipeline.extract.vetoes.hearsay`).
     """
     import numpy as np
 
@@ -175,7 +176,11 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     alone = [i for i in hosts if stands_alone(points[i].text)] or hosts
     # "Some people are saying ..." is the view the commentator answers, not their position.
     alone = [i for i in alone if not hearsay(points[i].text, host, summary=False)] or alone
-    stances = [i for i in alone if points[i].type in ("critique", "call_to_action")]
+    stances = [
+        i
+        for i in alone
+        if points[i].type in ("critique", "call_to_action") or _OWN_VIEW.match(points[i].text)
+    ]
     candidates = titled or stances or alone
     main = max(candidates, key=lambda i: (centrality[i], -i))
     chosen: list[int] = [main]
@@ -195,6 +200,14 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     return chosen, main
 
 
+# A claim that gives the speaker's own verdict ("I think three-weekly bins are the right call") is a
+# position as much as a critique is; a relayed fact is not.
+_OWN_VIEW = re.compile(
+    r"^(?:(?:so|and|but|honestly|look|overall|for me|personally)[,\s]+)*"
+    r"(?:i (?:really |honestly |genuinely |still |do )?(?:think|believe|reckon)|i(?:'d| would) (?:say|argue)|"
+    r"in my (?:view|opinion)|my (?:view|take|verdict) is)\b",
+    re.I,
+)
 # "Opposition councillor Gareth Pryce said ...", "Ms Adebayo added ...": a name, then the verb
 _REPORTED = re.compile(
     r"^(?:[\w'’.-]+\s+){0,5}(?!I\b)[A-Z][\w'’.-]*\s+(?:said|says|told|tells|added|adds|claimed|claims|stated|"
