@@ -599,15 +599,18 @@ def test_you_know_and_i_mean_are_filler_only_when_set_off() -> None:
     assert clean_text("I mean what I say, I mean.") == "I mean what I say."
 
 
+#: a two-voice transcript with caption labels (also read by tests/test_speaker_filters.py)
+DESK = (
+    "ALEX: The council should open the branch in the evenings.\n"
+    "JORDAN: The kiosks broke down a third of the time in the last trial.\n"
+    "ALEX: Residents should respond to the consultation before Friday.\n"
+    "JORDAN: Cutting ten of fourteen jobs is a disgrace.\n"
+)
+
+
 def test_arguments_of_a_guest_are_found_by_the_guests_label(tmp_path: Path) -> None:
     path = tmp_path / "desk.txt"
-    path.write_text(
-        "ALEX: The council should open the branch in the evenings.\n"
-        "JORDAN: The kiosks broke down a third of the time in the last trial.\n"
-        "ALEX: Residents should respond to the consultation before Friday.\n"
-        "JORDAN: Cutting ten of fourteen jobs is a disgrace.\n",
-        encoding="utf-8",
-    )
+    path.write_text(DESK, encoding="utf-8")
     db, runner = str(tmp_path / "desk.db"), CliRunner()
     done = runner.invoke(
         cli,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_extract import DESK
 
 from argmap.pipeline.compare.clustering import load_arguments
 from argmap.pipeline.errors import ConfigError
@@ -19,13 +20,7 @@ from argmap.store import Store
 @pytest.fixture
 def desk(tmp_path: Path) -> Store:
     path = tmp_path / "desk.txt"
-    path.write_text(
-        "ALEX: The council should open the branch in the evenings.\n"
-        "JORDAN: The kiosks broke down a third of the time in the last trial.\n"
-        "ALEX: Residents should respond to the consultation before Friday.\n"
-        "JORDAN: Cutting ten of fourteen jobs is a disgrace.\n",
-        encoding="utf-8",
-    )
+    path.write_text(DESK, encoding="utf-8")
     db = tmp_path / "desk.db"
     done = CliRunner().invoke(
         cli, ["ingest", str(path), "--db", str(db), "--commentator", "The Civic Desk", "--no-embed"]

@@ -127,6 +127,8 @@ def test_a_pull_quote_repeating_the_body_is_one_argument() -> None:
         ("Sorry, the kettle's just clicked off, one second.", True),
         ("Now, the camera software is a different story, because it smooths every face into plastic.", False),
         ("Sorry, but the council's plan is a mess.", False),
+        ("Sorry, but the keyboard on this laptop is awful and the webcam is worse.", False),
+        ("By the way, this recording of the council meeting shows they knew.", False),
         ("By the way, the council never published the noise study.", False),
     ],
 )

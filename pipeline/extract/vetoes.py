@@ -139,7 +139,8 @@ def announces(text: str) -> bool:
 
 # An aside about the recording ("Sorry, the dog's barking, give me a sec.", "quick side note, my cat
 # just walked across the keyboard, so if the video glitches, that's why"): an apology or pause, and
-# the room or the kit, both; either alone can be part of an argument ("the camera software is awful").
+# a disturbance in the room, both; either alone can be part of an argument ("Sorry, but the keyboard
+# on this laptop is awful" reviews a product, so the kit itself is not a disturbance).
 _PAUSE = re.compile(
     r"\b(?:sorry|excuse|hang on|bear with me|give me a (?:sec|second|moment|minute)|one sec(?:ond)?|"
     r"side note|by the way)\b",
@@ -147,7 +148,7 @@ _PAUSE = re.compile(
 )
 _ROOM = re.compile(
     r"\b(?:my (?:cat|dog)|the (?:cat|dog)|cat's|dog's|kettle|doorbell|at the door|postman|wind noise|"
-    r"background noise|mic|microphone|keyboard|webcam|my camera|recording|"
+    r"background noise|(?:walked|walking|jumped|sat) (?:across|on) (?:the|my) keyboard|"
     r"if the (?:video|stream|audio|sound) (?:glitches|goes weird|cuts out|lags|freezes))\b",
     re.I,
 )
