@@ -192,6 +192,9 @@ def test_cli_search_embed_compare(story: Path) -> None:
     clash = r"   x [A-Z][\w ]+ at \d+:\d\d vs [A-Z][\w ]+ at \d+:\d\d, confidence 0\.\d\d"
     assert re.search(clash, out.output), out.output
     assert out.output.count("sides judged by") == 1
+    # the arguments no key point took are counted, not silently dropped (six of the story's thirteen)
+    left = re.search(r"(\d+) of (\d+) arguments joined no key point", out.output)
+    assert left and 0 < int(left.group(1)) < int(left.group(2)), out.output
     out = runner.invoke(cli, ["compare", "--db", str(story), "--method", "cluster"])
     assert out.exit_code == 0, out.output
     assert "only Priya Nair argued" in out.output and "clashes" in out.output

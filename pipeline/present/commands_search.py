@@ -392,6 +392,14 @@ def compare(
         click.echo("")
         for kp in result.unique:
             click.echo(f"only {kp.members[0].commentator} argued: {kp.key_point.label}")
+    shown = {m.argument.id for kp in [*result.key_points, *result.unique] for m in kp.members}
+    if result.arguments > len(shown):
+        # an argument no key point took is not lost: say how many, and where to read them
+        click.echo("")
+        click.echo(
+            f"{result.arguments - len(shown)} of {result.arguments} arguments joined no key point"
+            " (argmap arguments --commentator NAME lists each one's own)"
+        )
 
 
 __all__ = ["embed", "search", "compare"]
