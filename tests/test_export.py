@@ -378,6 +378,7 @@ def test_csv_round_trips_one_row_per_argument(amap: ex.ArgMap) -> None:
     assert len(rows) == len(amap.arguments)
     for row, a in zip(rows, amap.arguments, strict=True):
         assert row["argument_id"] == a.id and row["type"] == a.type and row["url"] == a.url
+        assert row["said_by"].lstrip("'") == a.argument.said_by_label
         assert row["quote"] == a.quote  # newlines and quotes survive
         assert float(row["start"]) == pytest.approx(a.start)
         expected = "'" + a.text if a.text[:1] in "=+-@" else a.text

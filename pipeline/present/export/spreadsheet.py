@@ -14,6 +14,7 @@ from .model import ArgMap
 CSV_COLUMNS = [
     "argument_id",
     "commentator",
+    "said_by",
     "video_id",
     "video_title",
     "type",
@@ -52,6 +53,8 @@ def to_csv(m: ArgMap) -> str:
             [
                 a.id,
                 _csv_cell(a.commentator),
+                # the voice in a conversation ("Sam (Trail Talk)"), as listings and compare show it
+                _csv_cell(a.argument.said_by_label),
                 a.video_id,
                 _csv_cell(a.video_title),
                 a.type,
