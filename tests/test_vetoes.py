@@ -171,3 +171,12 @@ def test_an_everyday_order_still_asks() -> None:
         "Renew your permit online.",
     ):
         assert asks(text, rules.classify(text, None)), text
+
+
+def test_openers_that_point_at_the_news_are_dropped_from_the_argument_text() -> None:
+    from argmap.pipeline.extract.rules import clean_text
+
+    assert clean_text("So if you missed it, the council voted on Tuesday.") == "The council voted on Tuesday."
+    assert clean_text("As you've probably heard, the fee is eight pounds.") == "The fee is eight pounds."
+    kept = "If you missed the vote, ask the council."
+    assert clean_text(kept) == kept

@@ -41,7 +41,12 @@ def _words(items: str) -> str:
 FILLER = re.compile(
     r"^(?:(?:um+|uh+|er+|ah+|so+|and|but|now|well|okay|ok|alright|all right|yeah|"
     r"yes|honestly|basically|anyway|anyways|also|then|finally|plus|again|oh|hey)"
-    r"\b[,.]?\s+|(?:right|look|listen|like|you know|i mean|see)[,.]\s+)+",
+    r"\b[,.]?\s+|(?:right|look|listen|like|you know|i mean|see)[,.]\s+|"
+    # openers that point at the news rather than say it ("If you missed it, the council voted ...")
+    r"(?:(?:if|in case) you missed it|"
+    r"as you(?:'ve| have)? (?:probably |may have |might have )?(?:heard|seen)|"
+    r"as (?:many of |most of )?you (?:probably |may )?know|for those who don't know|if you haven't heard)"
+    r",\s+)+",
     re.I,
 )
 # "you know" and "I mean" are fillers only when set off ("so, you know, I know"); "if you know
