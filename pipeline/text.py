@@ -29,6 +29,12 @@ CLAUSE_MARKS = ",;—–"
 DASH_ATTRIBUTION = re.compile(r"\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|\s*$)")
 
 
+def word_key(text: str) -> str:
+    """``text``'s words, lower-cased, one space apart: what two texts that differ only in case,
+    punctuation and spacing have in common (a pull quote and the sentence it repeats)."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def video_url(video: Video) -> str:
     return video.webpage_url or video.source_url
 

@@ -120,20 +120,21 @@ class _Context:
         )
 
 
-#: the version of a video's arguments that reads show: the extraction that finished last (m010);
-#: a video with no record (rows written before extractions were recorded, or by hand) shows all
+#: which of a video's extractions ran last (m010): the latest finish; runs recorded before m010 have
+#: an empty time, and among those the highest version counts
+LAST_RUN_FIRST = "finished_at desc, extractor_version desc, extractor"
+#: the version of a video's arguments that reads show: its last extraction; a video with no record
+#: (rows written before extractions were recorded, or by hand) shows all
 CURRENT_VERSION = (
     "(not exists (select 1 from extractions e0 where e0.video_id = a.video_id)"
-    " or (a.extractor, a.extractor_version) = (select e.extractor, e.extractor_version"
-    " from extractions e where e.video_id = a.video_id"
-    " order by e.finished_at desc, e.extractor_version desc, e.extractor limit 1))"
+    " or (a.extractor, a.extractor_version) = (select extractor, extractor_version"
+    f" from extractions e where e.video_id = a.video_id order by {LAST_RUN_FIRST} limit 1))"
 )
 #: the same within one extractor (``--extractor NAME``): that extractor's last version
 CURRENT_OF_EXTRACTOR = (
     "(not exists (select 1 from extractions e0 where e0.video_id = a.video_id and e0.extractor = a.extractor)"
-    " or a.extractor_version = (select e.extractor_version from extractions e"
-    " where e.video_id = a.video_id and e.extractor = a.extractor"
-    " order by e.finished_at desc, e.extractor_version desc limit 1))"
+    " or a.extractor_version = (select extractor_version from extractions e"
+    f" where e.video_id = a.video_id and e.extractor = a.extractor order by {LAST_RUN_FIRST} limit 1))"
 )
 
 
@@ -209,7 +210,7 @@ def last_extractions(store: Store, video_ids: Sequence[str]) -> dict[str, tuple[
         rows = store.rows(
             "select video_id, extractor, extractor_version from extractions"
             f" where video_id in ({','.join('?' * len(chunk))})"
-            " order by video_id, finished_at desc, extractor_version desc, extractor",
+            f" order by video_id, {LAST_RUN_FIRST}",
             chunk,
         )
         for r in rows:

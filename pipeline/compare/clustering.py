@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.search.embed import argument_text, embed_items, get_embedder
-from argmap.pipeline.search.query import pick_model, resolve_filters
+from argmap.pipeline.search.query import pick_model
 from argmap.pipeline.text import timestamp_url
 from argmap.store import ArgumentInContext, ArgumentRelation, KeyPoint, KeyPointMember, Store, Video
 from argmap.store.queries import arguments_in_context
@@ -187,19 +187,20 @@ def load_arguments(store: Store, commentators: Sequence[str] | None) -> list[Arg
     if commentators:
         found: dict[str, ArgumentInContext] = {}
         for name in commentators:
-            if not store.find_commentators(name) and (
-                voiced := [a for a in arguments_in_context(store, commentator=name) if a.commentator]
-            ):
-                found.update((a.id, a) for a in voiced)
+            matches = store.find_commentators(name)
+            if matches:
+                # The query also matches a commentator by name: keep only the matched ids' arguments.
+                found.update(
+                    (a.id, a)
+                    for c in matches
+                    for a in arguments_in_context(store, commentator=c.id)
+                    if a.commentator_id == c.id
+                )
                 continue
-            ids = resolve_filters(store, commentator=name).commentator_ids or ()
-            # The query also matches a commentator by name: keep only the resolved ids' arguments.
-            found.update(
-                (a.id, a)
-                for cid in ids
-                for a in arguments_in_context(store, commentator=cid)
-                if a.commentator_id == cid
-            )
+            voiced = [a for a in arguments_in_context(store, commentator=name) if a.commentator]
+            if not voiced:
+                raise ConfigError(f"no commentator named {name!r}")
+            found.update((a.id, a) for a in voiced)
         items = list(found.values())
     else:
         items = [a for a in arguments_in_context(store) if a.commentator is not None]

@@ -28,7 +28,7 @@ from argmap.pipeline.extract.vetoes import (
     says_nothing,
     signposts,
 )
-from argmap.pipeline.text import CLAUSE_MARKS
+from argmap.pipeline.text import CLAUSE_MARKS, word_key
 from argmap.store import Argument
 
 # A sentence opening like this continues the previous one's argument.
@@ -166,7 +166,7 @@ def said_once(args: Sequence[Argument]) -> list[Argument]:
     seen: set[str] = set()
     out = []
     for a in args:
-        key = " ".join(re.findall(r"\w+", a.text.lower()))
+        key = word_key(a.text)
         if key not in seen:
             seen.add(key)
             out.append(a)

@@ -19,7 +19,6 @@ long-lived process, so ``auto`` takes it whenever a current one exists.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,7 @@ from argmap.pipeline.config import DEFAULT_SEARCH_SCOPE, SEARCH_MODES, SEARCH_SC
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.search.embed import DEFAULT_MODEL, model_name
 from argmap.pipeline.search.query_encoder import encode_query
-from argmap.pipeline.text import clock, timestamp_url
+from argmap.pipeline.text import clock, timestamp_url, word_key
 from argmap.store import ArgumentInContext, Store, queries, vectors
 from argmap.store.fts import Filters, fts_query, keyword_search
 from argmap.store.vectors import VectorIndex, has_vectors
@@ -356,7 +355,7 @@ def said_once(hits: list[Hit]) -> list[Hit]:
     quoted: dict[str, list[str]] = {}
     out = []
     for hit in hits:
-        words = " ".join(re.findall(r"\w+", hit.quote.lower()))
+        words = word_key(hit.quote)
         if hit.kind == "passage" and words and any(words in q for q in quoted.get(hit.video_id, [])):
             continue
         if hit.kind == "argument":
