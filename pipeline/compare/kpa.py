@@ -95,9 +95,14 @@ def default_judge() -> Judge:
     from argmap.pipeline.compare.relations import WEIGHTS, load_relation_model
 
     if not WEIGHTS.is_file():
-        return Judge("rule:negation-parity", _negation_rule)
+        return rule_judge()
     model = load_relation_model()
     return Judge(model.method, model.judge)
+
+
+def rule_judge() -> Judge:
+    """Sides by negation parity: the baseline the relation model is measured against."""
+    return Judge("rule:negation-parity", _negation_rule)
 
 
 def _negation_rule(pairs: list[tuple[str, str]]) -> list[tuple[str, float]]:
