@@ -2,7 +2,7 @@
 :mod:`argmap.pipeline.compare.evaluate`).
 
     .venv/bin/python benchmarks/eval_compare.py [FILE ...] [--split dev|heldout] [--matcher PATH]
-                                                [--per-story] [--json]
+                                                [--threshold T] [--per-story] [--json]
 
 Defaults to every file under ``tests/data/compare_eval``. Prints, per relation, how many links
 compare shows and how many are on a labelled point with the right relation (precision), and how
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--per-story", action="store_true")
     parser.add_argument("--matcher", type=Path, help="another matcher adapter file")
+    parser.add_argument("--threshold", type=float, help="match threshold (default: the matcher's own)")
     opts = parser.parse_args(argv)
     if opts.matcher:
         other = matcher.Matcher(opts.matcher)
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         ("labelled arguments, relation model", {"gold_arguments": True}),
         ("labelled arguments, negation rule", {"gold_arguments": True, "judge": rule}),
     ):
-        total, each = evaluate_stories(stories, **options)
+        total, each = evaluate_stories(stories, threshold=opts.threshold, **options)
         rows[name] = {"total": total.as_dict(), "stories": {k: v.as_dict() for k, v in each}}
         if not opts.json:
             print(f"== {name} ({len(stories)} stories)")

@@ -27,10 +27,11 @@ Checkpoints are chosen on the dev stories' same-point AUC (pairs of side-taking 
 different commentators), with ArgKP-2021 dev mAP logged beside it; the held-out stories
 (``compare_eval/heldout.jsonl``) are scored once, by ``benchmarks/eval_compare.py --matcher PATH``.
 
-Not shipped: ``--out /tmp/m.npz`` (seed 13, 9 minutes on 2 cores) raised the dev same-point AUC
-from 0.664 to 0.731 (step 350 kept; 0.689 / 0.709 / 0.708 / 0.720 / 0.727 / 0.729 at steps 50-300,
-about 0.726 after) with ArgKP-2021 dev strict mAP 0.846 -> 0.834, but the held-out stories' AUC fell
-(0.676 -> 0.638) and compare's links were no more often on point (README, "Compare on commentary").
+Not shipped. On files a-d (``--steps 600``, seed 13, 9 minutes on 2 cores) the dev same-point AUC
+rose from 0.664 to 0.731 (step 350 kept) with ArgKP-2021 dev strict mAP 0.846 -> 0.834, but the
+held-out stories' AUC fell (0.676 -> 0.638); on files a-h (``--steps 800``) dev 0.742 (step 700),
+held-out 0.642, and compare showed more links, fewer of them on point (README, "Key point matching
+and relations").
 """
 
 from __future__ import annotations
