@@ -25,7 +25,9 @@ CLEAR = "\x1b[2J\x1b[H"
 
 
 def argmap(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", CLI, *args], capture_output=True, text=True, timeout=120)
+    # A guard against a hang, not a speed limit: the full-disk test's ingest of a 1.2 MB text takes
+    # about a minute on an idle 2-core machine and ran past 120 s on a busy one.
+    return subprocess.run([sys.executable, "-c", CLI, *args], capture_output=True, text=True, timeout=900)
 
 
 # -- terminal escapes ------------------------------------------------------------------------
