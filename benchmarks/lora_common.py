@@ -216,6 +216,29 @@ def base_model() -> tuple[Any, Any]:
     return AutoModel.from_pretrained(source), AutoTokenizer.from_pretrained(source)
 
 
+def warmup_decay(optimizer: Any, total: int) -> Any:
+    """The training scripts' learning-rate schedule: linear warm-up over the first twentieth of
+    ``total`` steps, then linear decay to zero at ``total``."""
+    import torch
+
+    warmup = max(1, total // 20)
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
+    )
+
+
+def descend(optimizer: Any, schedule: Any, params: list[Any], loss: Any) -> float:
+    """One optimiser step on ``loss`` (gradients clipped to norm 1 over ``params``); its value."""
+    import torch
+
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    schedule.step()
+    return float(loss.detach())
+
+
 def seed_everything(seed: int) -> None:
     import numpy as np
     import torch

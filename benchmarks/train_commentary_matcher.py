@@ -82,7 +82,8 @@ def same_point_auc(model: Any, cache: lc.LowerCache, dev: list[dict[str, Any]]) 
     import torch
 
     model.eval()
-    pos, neg = [], []
+    pos: list[float] = []
+    neg: list[float] = []
     with torch.inference_mode():
         for story in dev:
             _, sided, _ = story_items(story)
@@ -184,10 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     targets = {t: tm.targets(argkp, t, False) for t in argkp.topics()}
     log(f"{len(train_stories)} training stories, {len(dev_stories)} dev stories")
     optimizer = torch.optim.AdamW([{"params": params, "weight_decay": 0.01}], lr=opts.lr)
-    warmup = max(1, opts.steps // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (opts.steps - s) / max(1, opts.steps - warmup)))
-    )
+    schedule = lc.warmup_decay(optimizer, opts.steps)
     rng = random.Random(opts.seed)
     auc = same_point_auc(model, cache, dev_stories)
     strict, _ = lc.kpa_map(tm.dev_scores(model, cache, argkp_dev), argkp_dev)
@@ -208,12 +206,8 @@ def main(argv: list[str] | None = None) -> None:
                 kp_queue = tm.batches(argkp, 32, rng)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=opts.bf16):
                 loss = argkp_loss(cache, argkp, targets, kp_queue.pop(), opts.scale, tau)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        schedule.step()
-        running = 0.9 * running + 0.1 * float(loss.detach()) if step > 1 else float(loss.detach())
+        value = lc.descend(optimizer, schedule, params, loss)
+        running = 0.9 * running + 0.1 * value if step > 1 else value
         if step % 10 == 0:
             log(f"step {step}/{opts.steps} loss {running:.4f} {(time.time() - started) / 60:.1f} min")
         if step % opts.eval_every == 0 or step == opts.steps:

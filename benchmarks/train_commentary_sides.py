@@ -170,10 +170,7 @@ def main(argv: list[str] | None = None) -> None:
         [{"params": params, "weight_decay": 0.01}, {"params": head.parameters(), "lr": opts.lr * 4}],
         lr=opts.lr,
     )
-    warmup = max(1, opts.steps // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (opts.steps - s) / max(1, opts.steps - warmup)))
-    )
+    schedule = lc.warmup_decay(optimizer, opts.steps)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     n_debate = int(round(opts.batch * opts.debate_share))
     best, started, running = (-1.0, 0), time.time(), 0.0
@@ -185,12 +182,8 @@ def main(argv: list[str] | None = None) -> None:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=opts.bf16):
             z = logits(model, tokenizer, head, [(a, b) for a, b, _ in chunk])
         loss = loss_fn(z.float(), target)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_([*params, *head.parameters()], 1.0)
-        optimizer.step()
-        schedule.step()
-        running = 0.9 * running + 0.1 * float(loss.detach()) if step > 1 else float(loss.detach())
+        value = lc.descend(optimizer, schedule, [*params, *head.parameters()], loss)
+        running = 0.9 * running + 0.1 * value if step > 1 else value
         if step % 10 == 0:
             log(f"step {step}/{opts.steps} loss {running:.4f} {(time.time() - started) / 60:.1f} min")
         if step % opts.eval_every == 0 or step == opts.steps:

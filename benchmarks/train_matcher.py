@@ -193,10 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     rng = random.Random(opts.seed)
     steps_per_epoch = len(batches(train, opts.batch, random.Random(0)))
     total = int(steps_per_epoch * opts.epochs)
-    warmup = max(1, total // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
-    )
+    schedule = lc.warmup_decay(optimizer, total)
     strict, relaxed = lc.kpa_map(dev_scores(model, cache, dev), dev)
     log(f"step 0 (zero-shot) dev strict {strict:.4f} relaxed {relaxed:.4f}")
     best = (-1.0, 0.0, 0)
@@ -227,13 +224,8 @@ def main(argv: list[str] | None = None) -> None:
                 kt = target.t()[cols]
                 kp_pos = kl.masked_fill(kt != 1, float("-inf"))
                 loss = loss + opts.kp_loss * (torch.logsumexp(kl, 1) - torch.logsumexp(kp_pos, 1)).mean()
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        schedule.step()
+        value = lc.descend(optimizer, schedule, params, loss)
         step += 1
-        value = float(loss.detach())
         running = 0.9 * running + 0.1 * value if step > 1 else value
         minutes = (time.time() - started) / 60
         if step % 10 == 0:

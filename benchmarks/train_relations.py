@@ -133,10 +133,7 @@ def siamese(opts: argparse.Namespace, log: lc.Log) -> None:
     rng = random.Random(opts.seed)
     per_epoch = sum(max(1, len(v) // opts.batch) for v in by_topic.values())
     total = int(per_epoch * opts.epochs)
-    warmup = max(1, total // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
-    )
+    schedule = lc.warmup_decay(optimizer, total)
 
     def encode(chunk: list[str]) -> Any:
         hidden, mask = cache.forward(chunk)
@@ -180,13 +177,8 @@ def siamese(opts: argparse.Namespace, log: lc.Log) -> None:
             same > 0, 0.5 * w / (w * same).sum().clamp(min=1e-6), 0.5 * w / (w * (1 - same)).sum()
         )
         loss = (F.binary_cross_entropy_with_logits(logit, same, reduction="none") * w)[off].sum()
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        schedule.step()
+        value = lc.descend(optimizer, schedule, params, loss)
         step += 1
-        value = float(loss.detach())
         running = 0.9 * running + 0.1 * value if step > 1 else value
         minutes = (time.time() - started) / 60
         if step % 10 == 0:
@@ -232,10 +224,7 @@ def polarity(opts: argparse.Namespace, log: lc.Log) -> None:
     )
     per_epoch = len(items) // opts.batch
     total = int(per_epoch * opts.epochs)
-    warmup = max(1, total // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
-    )
+    schedule = lc.warmup_decay(optimizer, total)
 
     def logit(chunk: list[str]) -> Any:
         hidden, mask = cache.forward(chunk)
@@ -267,13 +256,8 @@ def polarity(opts: argparse.Namespace, log: lc.Log) -> None:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=opts.bf16):
             z = logit([items[i][0] for i in chunk])
         loss = loss_fn(z.float(), target)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_([*params, *head.parameters()], 1.0)
-        optimizer.step()
-        schedule.step()
+        value = lc.descend(optimizer, schedule, [*params, *head.parameters()], loss)
         step += 1
-        value = float(loss.detach())
         running = 0.9 * running + 0.1 * value if step > 1 else value
         minutes = (time.time() - started) / 60
         if step % 10 == 0:
@@ -346,10 +330,7 @@ def main(argv: list[str] | None = None) -> None:
     rng = random.Random(opts.seed)
     per_epoch = len(batches(train, opts.batch, random.Random(0)))
     total = int(per_epoch * opts.epochs)
-    warmup = max(1, total // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
-    )
+    schedule = lc.warmup_decay(optimizer, total)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     best, step, running = (-1.0, 0), 0, 0.0
     queue: list[list[int]] = []
@@ -365,13 +346,8 @@ def main(argv: list[str] | None = None) -> None:
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=opts.bf16):
             z = logits(model, tokenizer, head, chunk)
         loss = loss_fn(z.float(), target)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_([*params, *head.parameters()], 1.0)
-        optimizer.step()
-        schedule.step()
+        value = lc.descend(optimizer, schedule, [*params, *head.parameters()], loss)
         step += 1
-        value = float(loss.detach())
         running = 0.9 * running + 0.1 * value if step > 1 else value
         minutes = (time.time() - started) / 60
         if step % 10 == 0:

@@ -291,10 +291,7 @@ def train(opts: argparse.Namespace, log: lc.Log) -> None:
         epochs.append(cut_windows(docs + fixed, rng))
     per_epoch = len(epochs[0]) // opts.batch
     total = per_epoch * opts.epochs
-    warmup = max(1, total // 20)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
-    )
+    schedule = lc.warmup_decay(optimizer, total)
     positives = sum(sum(labels) for _, labels in epochs[0]) / sum(len(labels) for _, labels in epochs[0])
     log(f"{len(epochs[0])} windows per epoch, {positives:.3f} of words end a sentence; {total} steps")
     loss_fn = torch.nn.BCEWithLogitsLoss()
@@ -311,13 +308,9 @@ def train(opts: argparse.Namespace, log: lc.Log) -> None:
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=opts.bf16):
                 z = trainer.step_logits(cache, [texts[i] for i in idx], [pieces[i][0] for i in idx])
             loss = loss_fn(z.float(), target)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_([*trainer.params, *head.parameters()], 1.0)
-            optimizer.step()
-            schedule.step()
+            value = lc.descend(optimizer, schedule, [*trainer.params, *head.parameters()], loss)
             step += 1
-            running = 0.95 * running + 0.05 * float(loss.detach()) if step > 1 else float(loss.detach())
+            running = 0.95 * running + 0.05 * value if step > 1 else value
             minutes = (time.time() - started) / 60
             if step % 20 == 0:
                 log(f"step {step}/{total} loss {running:.4f} {minutes:.1f} min")
