@@ -275,6 +275,7 @@ class LowerCache:
 
         self.upto = upto
         self.model = model
+        self.max_tokens = max_tokens
         self.rows: dict[str, Any] = {}
         if upto == 0:
             self.tokenizer = tokenizer
@@ -311,7 +312,9 @@ class LowerCache:
         import torch
 
         if self.upto == 0:
-            batch = self.tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
+            batch = self.tokenizer(
+                texts, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt"
+            )
             return self.model(**batch).last_hidden_state, batch["attention_mask"]
         rows = [self.rows[t] for t in texts]
         width = max(r.shape[0] for r in rows)
