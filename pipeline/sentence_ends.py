@@ -19,8 +19,8 @@ ends with precision 0.553 / recall 0.480; context is what it lacked.
 It was trained offline by ``benchmarks/train_sentence_ends.py`` on punctuated English reduced to
 caption form: the argument texts of IBM's ArgKP-2021 and Claim Stance sets (read from
 ``../shared/data`` at training time, never copied) with spoken openers and fillers added, the
-project's own spoken development transcripts, and a corpus of spoken commentary written for it
-(``benchmarks/data/``); the held-out transcripts were not used. Only the weights ship.
+project's own spoken development transcripts, and a corpus of spoken commentary written for it and
+for compare (``benchmarks/data/``); the held-out transcripts were not used. Only the weights ship.
 
 :func:`caption_form` is the reduction itself (lower case, punctuation dropped, apostrophes inside
 words kept), shared by training, ``argmap eval``'s caption-form variant and the tests.

@@ -17,6 +17,7 @@ from argmap.pipeline.document import MAX_WORDS, split_sentences
 from argmap.pipeline.extract.caption_eval import to_captions
 from argmap.pipeline.sentence_ends import (
     CONTEXT_WORDS,
+    MAX_TOKENS,
     WEIGHTS,
     WINDOW_WORDS,
     caption_form,
@@ -31,8 +32,8 @@ DATA = Path(__file__).parent / "data" / "argeval"
 REPO = Path(__file__).resolve().parent.parent
 #: sha256 of the shipped weights, and their held-out boundary precision / recall (README); a
 #: retrained model updates all three
-DIGEST = "b703e3daa30c1de0ce39c9d284f963b43c40c51a0fbacc7c8e38c4e25429e51b"
-PRECISION, RECALL = 0.809, 0.749
+DIGEST = "f33860b32089c6702a453fb7997b416867429f3b7b339e0bb1a6ad73b0262414"
+PRECISION, RECALL = 0.760, 0.834
 
 
 def test_caption_form_is_what_auto_captions_write() -> None:
@@ -155,18 +156,38 @@ def test_training_windows_label_sentence_ends_and_add_spoken_openers(tmp_path: P
     assert words == flat[start:]  # consecutive windows, from a random first word
     assert labels == [int(i == len(s) - 1) for s in doc for i in range(len(s))][start:]
     assert max(len(window) for window, _ in cut) <= WINDOW_WORDS + 2 * CONTEXT_WORDS
-    # the labelled transcripts (one sentence per segment) and the project's own corpus read alike
-    labelled, own = tmp_path / "labelled.jsonl", tmp_path / "own.jsonl"
-    labelled.write_text(json.dumps({"segments": [{"text": "So, it passed."}, {"text": "Now what?"}]}) + "\n")
+    # the labelled transcripts (one sentence per segment), the project's own corpus and the
+    # compare stories (several transcripts each) read alike
+    labelled, own, story = tmp_path / "labelled.jsonl", tmp_path / "own.jsonl", tmp_path / "story.jsonl"
+    segments = [{"text": "So, it passed."}, {"text": "Now what?"}]
+    labelled.write_text(json.dumps({"segments": segments}) + "\n")
     own.write_text(json.dumps({"id": "x", "sentences": ["So, it passed.", "Now what?"]}) + "\n")
+    story.write_text(json.dumps({"story": "s", "transcripts": [{"segments": segments}] * 2}) + "\n")
     assert (
         train.transcript_docs(labelled)
         == train.transcript_docs(own)
         == [[["so", "it", "passed"], ["now", "what"]]]
     )
+    assert train.transcript_docs(story) == train.transcript_docs(labelled) * 2
     spoken = train.spoken([[["a", "written", "claim"]] * 200], like=[doc])
     firsts = {s[0] for s in spoken[0]}
     assert "so" in firsts and "a" in firsts  # openers added at about the rate "like" has them
+
+
+@pytest.mark.slow
+def test_training_reads_whole_windows_past_128_word_pieces() -> None:
+    # A window of 96 caption words can pass 128 word pieces; training once cut such windows at 128
+    # while the labels pointed past it, and stopped with an IndexError an hour in.
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import lora_common as lc
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    model, tokenizer = lc.base_model()
+    text = " ".join(["unbelievably"] * 60)
+    assert len(tokenizer(text)["input_ids"]) > 128
+    hidden, mask = lc.LowerCache(model, tokenizer, [text], 0, max_tokens=MAX_TOKENS).forward([text])
+    assert hidden.shape[1] == int(mask.sum()) == min(MAX_TOKENS, len(tokenizer(text)["input_ids"]))
 
 
 def test_the_own_corpus_shares_no_text_with_the_held_out_transcripts() -> None:
@@ -181,13 +202,16 @@ def test_the_own_corpus_shares_no_text_with_the_held_out_transcripts() -> None:
     for line in (DATA / "heldout.jsonl").read_text(encoding="utf-8").splitlines():
         for seg in json.loads(line)["segments"]:
             held |= runs(seg["text"])
-    files = sorted((REPO / "benchmarks" / "data").glob("spoken_commentary*.jsonl"))
-    assert files
+    own = REPO / "benchmarks" / "data"
+    files = sorted(own.glob("spoken_commentary*.jsonl")) + sorted(own.glob("compare_train*.jsonl"))
+    assert len(files) > 9
     shared = []
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            shared += [(row["id"], s) for s in row["sentences"] if runs(s) & held]
+            for transcript in row.get("transcripts", [row]):
+                texts = transcript.get("sentences") or [s["text"] for s in transcript["segments"]]
+                shared += [(transcript["id"], s) for s in texts if runs(s) & held]
     assert not shared
 
 
