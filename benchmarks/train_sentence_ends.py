@@ -2,7 +2,7 @@
 
     python benchmarks/train_sentence_ends.py [--shared ../shared/data] [--dev tests/data/argeval/dev.jsonl]
                                              [--heldout tests/data/argeval/heldout.jsonl] [--out PATH]
-                                             [--epochs 3] [--lora-from 0] [--max-minutes 40] [--bf16]
+                                             [--epochs 3] [--lora-from 0] [--max-minutes 90] [--bf16]
 
 The shipped model: ``--bf16`` and the defaults otherwise.
 
@@ -370,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--alpha", type=float, default=32.0)
     parser.add_argument("--lora-from", type=int, default=0)
     parser.add_argument("--eval-every", type=int, default=100)
-    parser.add_argument("--max-minutes", type=float, default=45.0)
+    parser.add_argument("--max-minutes", type=float, default=90.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--bf16", action="store_true")
