@@ -4,10 +4,12 @@ sentence splitter uses it."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import statistics
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,14 +141,19 @@ def test_without_the_model_sentences_are_cut_by_length_as_before(monkeypatch) ->
     assert [len(s.text.split()) for s in out] == [40, 40, 40]
 
 
+def benchmark(name: str) -> Any:
+    """A module of ``benchmarks/`` (scripts, not a package: imported with their folder on the path)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+
+
 def test_training_windows_label_sentence_ends_and_add_spoken_openers(tmp_path: Path) -> None:
     import random
 
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import train_sentence_ends as train
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    train = benchmark("train_sentence_ends")
     doc = [["the", "bill", "passed"], ["so", "what", "now"], ["we", "wait"]] * 10
     cut = train.cut_windows([doc], random.Random(3), shortest=8)
     words = [w for window, _ in cut for w in window]
@@ -178,11 +185,7 @@ def test_training_windows_label_sentence_ends_and_add_spoken_openers(tmp_path: P
 def test_training_reads_whole_windows_past_128_word_pieces() -> None:
     # A window of 96 caption words can pass 128 word pieces; training once cut such windows at 128
     # while the labels pointed past it, and stopped with an IndexError an hour in.
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import lora_common as lc
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    lc = benchmark("lora_common")
     model, tokenizer = lc.base_model()
     text = " ".join(["unbelievably"] * 60)
     assert len(tokenizer(text)["input_ids"]) > 128
@@ -194,28 +197,24 @@ def test_the_own_corpus_shares_no_text_with_the_held_out_transcripts() -> None:
     """The restorer is scored on the held-out transcripts; a corpus written for its training must
     not hold their sentences, or six-word runs of them."""
 
-    def runs(text: str) -> set[tuple[str, ...]]:
-        words = caption_form(text).split()
+    train = benchmark("train_sentence_ends")
+
+    def runs(words: list[str]) -> set[tuple[str, ...]]:
         return {tuple(words[i : i + 6]) for i in range(len(words) - 5)}
 
-    held = set()
-    for line in (DATA / "heldout.jsonl").read_text(encoding="utf-8").splitlines():
-        for seg in json.loads(line)["segments"]:
-            held |= runs(seg["text"])
+    held = {run for doc in train.transcript_docs(DATA / "heldout.jsonl") for s in doc for run in runs(s)}
     own = REPO / "benchmarks" / "data"
-    files = [
-        path
-        for pattern in ("spoken_commentary*", "compare_train*", "pending_*")
-        for path in sorted(own.glob(pattern + ".jsonl"))
-    ]
+    # what the restorer trains on, and the files written for its next training
+    patterns = (*train.OWN_FILES, "pending_*.jsonl")
+    files = [path for pattern in patterns for path in sorted(own.glob(pattern))]
     assert len(files) > 9
-    shared = []
-    for path in files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            for transcript in row.get("transcripts", [row]):
-                texts = transcript.get("sentences") or [s["text"] for s in transcript["segments"]]
-                shared += [(transcript["id"], s) for s in texts if runs(s) & held]
+    shared = [
+        (path.name, " ".join(s))
+        for path in files
+        for doc in train.transcript_docs(path)
+        for s in doc
+        if runs(s) & held
+    ]
     assert not shared
 
 
