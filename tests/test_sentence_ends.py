@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from argmap.pipeline import minilm as tuned
@@ -22,6 +24,7 @@ from argmap.pipeline.sentence_ends import (
     MAX_TOKENS,
     WEIGHTS,
     WINDOW_WORDS,
+    SentenceEndModel,
     caption_form,
     decode,
     is_unpunctuated,
@@ -77,8 +80,21 @@ def test_windows_decide_every_word_once_with_context_around() -> None:
 def test_decoding_keeps_sentences_at_least_min_words_long() -> None:
     p = [0.1, 0.9, 0.95, 0.2, 0.8, 0.1]
     assert decode(p, 0.5, 1) == [1, 2, 4, 5]
-    assert decode(p, 0.5, 2) == [1, 4, 5]  # "0.95" would end a one-word sentence
+    assert decode(p, 0.5, 2) == [2, 4, 5]  # one of 0.9 and 0.95 must go: the likelier stays
+    assert decode(p, 0.5, 3) == [2, 5]  # 0.8 would leave a two-word sentence
+    assert decode(p, 0.99, 1) == [5] and decode(p, 0.5, 9) == [5]
     assert decode([], 0.5, 2) == [] and decode([0.9], 0.5, 2) == [0]
+
+
+def test_decoding_weighs_close_ends_instead_of_taking_the_first() -> None:
+    # a greedy pass takes 0.4 (the first over the threshold) and must then skip 0.95
+    p = [0.1, 0.1, 0.4, 0.95, 0.1, 0.1, 0.1, 0.1]
+    assert decode(p, 0.3, 3) == [3, 7]
+    # two weaker ends outweigh one stronger end between them when they are far enough apart
+    p = [0.1, 0.1, 0.1, 0.8, 0.1, 0.9, 0.1, 0.8, 0.1, 0.1, 0.1]
+    assert decode(p, 0.5, 4) == [3, 7, 10]
+    # the last sentence may be short: the text ends where it ends
+    assert decode([0.1, 0.1, 0.9, 0.1], 0.5, 3) == [2, 3]
 
 
 def _heldout_caption_docs() -> list[tuple[list[str], set[int]]]:
@@ -191,6 +207,24 @@ def test_training_reads_whole_windows_past_128_word_pieces() -> None:
     assert len(tokenizer(text)["input_ids"]) > 128
     hidden, mask = lc.LowerCache(model, tokenizer, [text], 0, max_tokens=MAX_TOKENS).forward([text])
     assert hidden.shape[1] == int(mask.sum()) == min(MAX_TOKENS, len(tokenizer(text)["input_ids"]))
+
+
+@pytest.mark.slow
+def test_decide_rechooses_the_decoding_of_a_weights_file_on_validation(tmp_path: Path) -> None:
+    train = benchmark("train_sentence_ends")
+    path = tmp_path / "restorer.npz"
+    shutil.copy(WEIGHTS, path)
+    stored = SentenceEndModel(path)
+    validation = train.transcript_docs(DATA / "dev.jsonl")[:: train.VALIDATION_EVERY]
+    texts = [[w for s in d for w in s] for d in validation]
+    before = train.boundary_scores([stored.ends(t) for t in texts], validation)["f1"]
+    train.main(["--decide", "--out", str(path)])
+    chosen = SentenceEndModel(path)
+    assert round(chosen.threshold, 3) in train.GRID_THRESHOLD and chosen.min_words in train.GRID_MIN_WORDS
+    after = train.boundary_scores([chosen.ends(t) for t in texts], validation)["f1"]
+    # the grid holds the stored settings, so the choice is never worse on the texts it was made on
+    assert after >= before and after == pytest.approx(chosen.encoder.meta("validation_f1", -1.0), abs=1e-3)
+    assert set(np.load(path)) == set(np.load(WEIGHTS))  # the adapter and head are written back whole
 
 
 def test_the_own_corpus_shares_no_text_with_the_held_out_transcripts() -> None:
