@@ -149,11 +149,12 @@ def decode(probabilities: Sequence[float], threshold: float, min_words: int) -> 
     the threshold, and the set with the highest total is found by dynamic programming. A greedy
     left-to-right pass took the first word over the threshold even when the next one was far
     likelier, and then had to skip that one as too close; where no two likely ends are closer
-    than ``min_words`` both give the same ends."""
+    than ``min_words`` both give the same ends (but for a probability exactly at the threshold)."""
     n = len(probabilities)
     if n == 0:
         return []
     bias = _logit(threshold)
+    min_words = max(1, min_words)  # a sentence has a word
     # best[i]: the highest total over the words before i, with a sentence ending just before i
     best, back = [0.0] + [-math.inf] * n, [0] * (n + 1)
     reach, reach_at = -math.inf, 0  # the best best[j] with j <= i - min_words
