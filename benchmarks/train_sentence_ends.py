@@ -260,8 +260,9 @@ def decide(path: Path, dev: Path, log: lc.Log) -> None:
 
     validation = transcript_docs(dev)[::VALIDATION_EVERY]
     model = SentenceEndModel(path)
-    before = boundary_scores([model.ends([w for s in d for w in s]) for d in validation], validation)
     probabilities = [model.probabilities([w for s in d for w in s]).tolist() for d in validation]
+    stored = [decode(p, model.threshold, model.min_words) for p in probabilities]  # what ends() gives
+    before = boundary_scores(stored, validation)
     f1, threshold, min_words = best_decoding(probabilities, validation)
     with np.load(path) as stored:
         arrays = dict(stored)
