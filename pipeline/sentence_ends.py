@@ -31,7 +31,8 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -194,6 +195,24 @@ def load_model(path: Path = WEIGHTS) -> SentenceEndModel | None:
         return _LOADED[path]
 
 
+@contextmanager
+def model_in_use(model: SentenceEndModel | None, path: Path = WEIGHTS) -> Iterator[None]:
+    """Within the block, the sentence splitter restores ends with ``model`` instead of the shipped
+    one (None: cuts by length alone, as when the weights file is missing). For measuring another
+    weights file, or the splitter without any, the way users get the text: not thread-safe."""
+    with _LOCK:
+        had, before = path in _LOADED, _LOADED.get(path)
+        _LOADED[path] = model
+    try:
+        yield
+    finally:
+        with _LOCK:
+            if had:
+                _LOADED[path] = before
+            else:
+                _LOADED.pop(path, None)
+
+
 def sentence_ends(text: str, model: SentenceEndModel | None = None) -> list[int]:
     """Character offsets in ``text`` just after each word that ends a sentence (the text's own
     end included); empty when no model is available."""
@@ -216,6 +235,7 @@ __all__ = [
     "decode",
     "is_unpunctuated",
     "load_model",
+    "model_in_use",
     "sentence_ends",
     "windows",
 ]

@@ -37,6 +37,8 @@ from argmap.store import ARGUMENT_TYPES
 CUE_WORDS = 7
 #: a recovered argument may start or end this many words away from the punctuated one ("so", "um")
 NEAR_WORDS = 2
+#: speaking pace given to a transcript without times (cues need times; no score reads them)
+SECONDS_PER_WORD = 0.4
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,20 @@ def to_captions(doc: dict[str, Any], cue_words: int = CUE_WORDS) -> CaptionDoc:
         "segments": cues,
     }
     return CaptionDoc(caption, words, owner, firsts)
+
+
+def timed_doc(item: dict[str, Any]) -> dict[str, Any]:
+    """A punctuated transcript in the corpus format of ``benchmarks/data`` (``id`` and a list of
+    ``sentences``) as an eval document: a segment per sentence, timed at an even pace, labelled
+    ``other``. Recovery and sentence ends need no labels, so any punctuated text can be measured."""
+    segments, at = [], 0.0
+    for text in item["sentences"]:
+        span = SECONDS_PER_WORD * max(1, len(str(text).split()))
+        segments.append(
+            {"start": round(at, 3), "end": round(at + span, 3), "text": str(text), "label": "other"}
+        )
+        at += span
+    return {"id": item.get("id", "doc"), "commentator": item.get("commentator"), "segments": segments}
 
 
 def word_range(quote: str, words: Sequence[str], near: int) -> tuple[int, int] | None:
@@ -167,6 +183,22 @@ def argument_recovery(
     return counts
 
 
+def end_scores(docs: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Precision, recall and F1 of the sentence ends the splitter gives the caption form of
+    ``docs`` (its cuts by length included), against the punctuated text's own sentence ends; the
+    last word, which always ends one, is not counted."""
+    tp = found = gold = 0
+    for doc in docs:
+        cap = to_captions(doc)
+        owner = cap.sentence_of_word
+        truth = {i for i in range(len(owner) - 1) if owner[i] != owner[i + 1]}
+        ends = {b for _, b in sentence_words(_input(cap.doc).sentences)} - {len(owner) - 1}
+        tp, found, gold = tp + len(ends & truth), found + len(ends), gold + len(truth)
+    p, r = tp / found if found else 0.0, tp / gold if gold else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
+
+
 def caption_run(docs: Sequence[dict[str, Any]], extractor: Extractor) -> tuple[list[Any], dict[str, Any]]:
     """(gold span / predicted span pairs, recovery counts by type) for the caption form of ``docs``.
 
@@ -211,7 +243,9 @@ __all__ = [
     "argument_recovery",
     "CaptionDoc",
     "caption_run",
+    "end_scores",
     "recovery",
+    "timed_doc",
     "to_captions",
     "typed_sentences",
     "word_range",

@@ -1,0 +1,108 @@
+"""How much of a punctuated transcript's arguments come back from its auto-caption form, on any
+punctuated transcripts: no labels needed.
+
+    .venv/bin/python benchmarks/eval_caption_recovery.py FILE.jsonl [FILE ...] [--weights PATH]
+                                                         [--no-baseline] [--json]
+
+Each line of a FILE is a transcript, either in the corpus format of ``benchmarks/data``
+(``{"id": ..., "sentences": [...]}``) or in the labelled eval format of ``tests/data/argeval``
+(``segments``; their labels are not read). Every transcript is reduced to caption form (lower case,
+no punctuation, 7-word cues: :mod:`argmap.pipeline.extract.caption_eval`) and read twice by the
+default extractor, punctuated and as captions, as ``argmap eval --captions`` does on its labelled
+sets. Printed: the sentence ends the splitter finds in the caption form (precision / recall / F1
+against the punctuated sentences) and the recovery figures (of the argument sentences of the
+punctuated run, how many come back with the same words and type; of its arguments, how many with
+the same span and type), for the shipped restorer (or ``--weights``) and, in the same run, for the
+splitter without any restorer (cuts by length alone) as the baseline.
+
+``argmap eval`` scores only the project's labelled transcripts, story commentary written to the
+guidelines of the restorer's development text; this script is how the README measures it in other
+registers and by other writers (``benchmarks/data/pending_*.jsonl`` and ``probe_*.jsonl``, which the
+shipped restorer never read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from argmap.pipeline.extract.caption_eval import caption_run, end_scores, timed_doc
+from argmap.pipeline.extract.registry import get_extractor
+from argmap.pipeline.sentence_ends import SentenceEndModel, model_in_use
+
+KINDS = ("all", "claim", "critique", "call_to_action")
+
+
+def load_transcripts(paths: list[Path]) -> list[dict[str, Any]]:
+    """Every transcript of ``paths`` as an eval document."""
+    docs = []
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if "segments" in item:
+                docs.append(item)
+            elif "sentences" in item:
+                docs.append(timed_doc(item))
+            else:
+                sys.exit(f"{path}:{n}: a transcript needs 'sentences' or 'segments'")
+    return docs
+
+
+def measure(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sentence ends and recovery of ``docs`` with the restorer the splitter uses now."""
+    _, recovered = caption_run(docs, get_extractor("default"))
+    return {"sentence_ends": end_scores(docs), "recovery": {k: recovered[k] for k in KINDS}}
+
+
+def describe(name: str, row: dict[str, Any]) -> list[str]:
+    ends = row["sentence_ends"]
+    prf = " / ".join(f"{ends[k]:.3f}" for k in ("precision", "recall", "f1"))
+    lines = [f"== {name}", f"sentence ends P/R/F1 {prf}"]
+    for kind in KINDS:
+        r = row["recovery"][kind]
+        a = r["arguments"]
+        lines.append(
+            f"{kind:15s} sentences {r['sentences']:5d}: same words {r['exact_rate']:.3f}, within 2 words "
+            f"{r['near_rate']:.3f}, half covered {r['overlap_rate']:.3f} | arguments {a['arguments']:5d}: "
+            f"same span {a['exact_rate']:.3f}, within 2 words {a['near_rate']:.3f}"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--weights", type=Path, help="another restorer's weights (default: the shipped one)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the run without a restorer")
+    parser.add_argument("--json", action="store_true")
+    opts = parser.parse_args(argv)
+    docs = load_transcripts(opts.files)
+    if not docs:
+        sys.exit("no transcripts")
+    words = sum(len(str(s["text"]).split()) for d in docs for s in d["segments"])
+    rows: dict[str, Any] = {"transcripts": len(docs), "words": words}
+    restorer = f"restorer ({opts.weights})" if opts.weights else "restorer (shipped)"
+    if opts.weights:
+        with model_in_use(SentenceEndModel(opts.weights)):
+            rows[restorer] = measure(docs)
+    else:
+        rows[restorer] = measure(docs)
+    if not opts.no_baseline:
+        with model_in_use(None):
+            rows["no restorer (cuts by length alone)"] = measure(docs)
+    if opts.json:
+        print(json.dumps(rows, indent=2))
+        return
+    print(f"{len(docs)} transcripts, {words} words, caption form read by the default extractor")
+    for name, row in rows.items():
+        if isinstance(row, dict):
+            print("\n".join(describe(name, row)))
+
+
+if __name__ == "__main__":
+    main()
