@@ -2,23 +2,28 @@
 punctuated transcripts: no labels needed.
 
     .venv/bin/python benchmarks/eval_caption_recovery.py FILE.jsonl [FILE ...] [--weights PATH]
-                                                         [--no-baseline] [--json]
+                                                         [--ends FILE.json] [--no-baseline] [--json]
 
-Each line of a FILE is a transcript, either in the corpus format of ``benchmarks/data``
-(``{"id": ..., "sentences": [...]}``) or in the labelled eval format of ``tests/data/argeval``
-(``segments``; their labels are not read). Every transcript is reduced to caption form (lower case,
-no punctuation, 7-word cues: :mod:`argmap.pipeline.extract.caption_eval`) and read twice by the
-default extractor, punctuated and as captions, as ``argmap eval --captions`` does on its labelled
-sets. Printed: the sentence ends the splitter finds in the caption form (precision / recall / F1
-against the punctuated sentences) and the recovery figures (of the argument sentences of the
-punctuated run, how many come back with the same words and type; of its arguments, how many with
-the same span and type), for the shipped restorer (or ``--weights``) and, in the same run, for the
-splitter without any restorer (cuts by length alone) as the baseline.
+Each line of a FILE is a transcript in the corpus format of ``benchmarks/data``
+(``{"id": ..., "sentences": [...]}``), the labelled eval format of ``tests/data/argeval``
+(``segments``; labels are not needed) or a compare story (``transcripts``, each of ``segments``).
+Each sentence or segment must be exactly one sentence, since its end is taken as a true sentence
+end (Whisper segments or caption cues would be scored wrongly). Every transcript is reduced to
+caption form (lower case, no punctuation, 7-word cues: :mod:`argmap.pipeline.extract.caption_eval`)
+and read twice by the default extractor, punctuated and as captions, as ``argmap eval --captions``
+does on its labelled sets. Printed: the sentence ends the splitter finds in the caption form
+(precision / recall / F1 against the punctuated sentences, its cuts by length included) and the
+recovery figures (of the argument sentences of the punctuated run, how many come back with the same
+words and type; of its arguments, how many with the same span and type), for the shipped restorer
+(or ``--weights``) and, in the same run, for the splitter without any restorer (cuts by length
+alone) as the baseline. ``--ends`` reads sentence ends placed by someone else (``{"ends":
+{transcript id: [caption word indices]}}``, as ``benchmarks/data/reader_ends.json`` holds a careful
+reader's) and measures only the transcripts it lists, with those ends as a third row.
 
 ``argmap eval`` scores only the project's labelled transcripts, story commentary written to the
-guidelines of the restorer's development text; this script is how the README measures it in other
-registers and by other writers (``benchmarks/data/pending_*.jsonl`` and ``probe_*.jsonl``, which the
-shipped restorer never read).
+guidelines of the restorer's development text; this script is how the README measures it on other
+transcripts (``benchmarks/data/pending_*.jsonl`` and ``probe_*.jsonl``, which the shipped restorer
+never read).
 """
 
 from __future__ import annotations
@@ -26,12 +31,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from argmap.pipeline.extract.caption_eval import caption_run, end_scores, timed_doc
+from argmap.pipeline.extract.caption_eval import caption_run, timed_doc, to_captions
 from argmap.pipeline.extract.registry import get_extractor
-from argmap.pipeline.sentence_ends import SentenceEndModel, model_in_use
+from argmap.pipeline.sentence_ends import SentenceEndModel, load_model, model_in_use
 
 KINDS = ("all", "claim", "critique", "call_to_action")
 
@@ -43,20 +49,45 @@ def load_transcripts(paths: list[Path]) -> list[dict[str, Any]]:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            item = json.loads(line)
-            if "segments" in item:
-                docs.append(item)
-            elif "sentences" in item:
-                docs.append(timed_doc(item))
-            else:
-                sys.exit(f"{path}:{n}: a transcript needs 'sentences' or 'segments'")
+            row = json.loads(line)
+            for item in row.get("transcripts", [row]):
+                if "segments" in item:
+                    segments = [{"label": "other", **s} for s in item["segments"]]
+                    docs.append({**item, "segments": segments})
+                elif "sentences" in item:
+                    docs.append(timed_doc(item))
+                else:
+                    sys.exit(f"{path}:{n}: a transcript needs 'sentences' or 'segments'")
     return docs
+
+
+class GivenEnds(SentenceEndModel):
+    """Sentence ends read from a file, for the caption words of the transcripts it lists; any other
+    text the splitter asks about (a long punctuated run) goes to the shipped restorer."""
+
+    def __init__(self, table: dict[tuple[str, ...], list[int]]):
+        self.table = table
+        self.fallback = load_model()
+
+    def ends(self, words: Sequence[str]) -> list[int]:
+        given = self.table.get(tuple(w.lower() for w in words))
+        if given is not None:
+            return given
+        return self.fallback.ends(words) if self.fallback else [len(words) - 1]
+
+
+def given_ends(path: Path, docs: list[dict[str, Any]]) -> tuple[GivenEnds, list[dict[str, Any]]]:
+    """The ends in ``path`` as a restorer, and the transcripts of ``docs`` they are given for."""
+    ends = json.loads(path.read_text(encoding="utf-8"))["ends"]
+    listed = [d for d in docs if d.get("id") in ends]
+    table = {tuple(to_captions(d).words): [int(i) for i in ends[d["id"]]] for d in listed}
+    return GivenEnds(table), listed
 
 
 def measure(docs: list[dict[str, Any]]) -> dict[str, Any]:
     """Sentence ends and recovery of ``docs`` with the restorer the splitter uses now."""
-    _, recovered = caption_run(docs, get_extractor("default"))
-    return {"sentence_ends": end_scores(docs), "recovery": {k: recovered[k] for k in KINDS}}
+    _, recovered, ends = caption_run(docs, get_extractor("default"))
+    return {"sentence_ends": ends, "recovery": {k: recovered[k] for k in KINDS}}
 
 
 def describe(name: str, row: dict[str, Any]) -> list[str]:
@@ -78,10 +109,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--weights", type=Path, help="another restorer's weights (default: the shipped one)")
+    parser.add_argument("--ends", type=Path, help="ends placed by someone else, by transcript id")
     parser.add_argument("--no-baseline", action="store_true", help="skip the run without a restorer")
     parser.add_argument("--json", action="store_true")
     opts = parser.parse_args(argv)
     docs = load_transcripts(opts.files)
+    given = None
+    if opts.ends:
+        given, docs = given_ends(opts.ends, docs)
     if not docs:
         sys.exit("no transcripts")
     words = sum(len(str(s["text"]).split()) for d in docs for s in d["segments"])
@@ -92,6 +127,9 @@ def main(argv: list[str] | None = None) -> None:
             rows[restorer] = measure(docs)
     else:
         rows[restorer] = measure(docs)
+    if given is not None:
+        with model_in_use(given):
+            rows[f"ends from {opts.ends.name}"] = measure(docs)
     if not opts.no_baseline:
         with model_in_use(None):
             rows["no restorer (cuts by length alone)"] = measure(docs)

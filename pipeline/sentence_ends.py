@@ -196,21 +196,22 @@ def load_model(path: Path = WEIGHTS) -> SentenceEndModel | None:
 
 
 @contextmanager
-def model_in_use(model: SentenceEndModel | None, path: Path = WEIGHTS) -> Iterator[None]:
+def model_in_use(model: SentenceEndModel | None) -> Iterator[None]:
     """Within the block, the sentence splitter restores ends with ``model`` instead of the shipped
-    one (None: cuts by length alone, as when the weights file is missing). For measuring another
-    weights file, or the splitter without any, the way users get the text: not thread-safe."""
+    one (None: cuts by length alone, as when the weights file is missing): to measure another
+    weights file, or the splitter without any, on the path users' text takes. It swaps the
+    process-wide model, so other threads see it too."""
     with _LOCK:
-        had, before = path in _LOADED, _LOADED.get(path)
-        _LOADED[path] = model
+        had, before = WEIGHTS in _LOADED, _LOADED.get(WEIGHTS)
+        _LOADED[WEIGHTS] = model
     try:
         yield
     finally:
         with _LOCK:
             if had:
-                _LOADED[path] = before
+                _LOADED[WEIGHTS] = before
             else:
-                _LOADED.pop(path, None)
+                _LOADED.pop(WEIGHTS, None)
 
 
 def sentence_ends(text: str, model: SentenceEndModel | None = None) -> list[int]:

@@ -242,8 +242,9 @@ def test_the_own_corpus_shares_no_text_with_the_held_out_transcripts() -> None:
     # what the restorer trains on, the files written for its next training, and the probes by
     # other writers (measured on, never trained on: kept clean should anyone train on them)
     patterns = (*train.OWN_FILES, "pending_*.jsonl", "probe_*.jsonl")
-    files = [path for pattern in patterns for path in sorted(own.glob(pattern))]
-    assert len(files) > 11
+    found = {pattern: sorted(own.glob(pattern)) for pattern in patterns}
+    assert all(found.values()), found
+    files = [path for paths in found.values() for path in paths]
     shared = [
         (path.name, " ".join(s))
         for path in files
@@ -291,6 +292,10 @@ def test_a_stretch_that_lost_its_punctuation_is_cut_by_the_model_even_after_a_co
     assert not any(s.text.endswith(",") for s in sentences)
 
 
+#: 14 caption words, a sentence end after the 6th
+TWO_SENTENCES = ["So, it's done, the vote passed.", "Is it fair? Yes, twenty two said so!"]
+
+
 class _FixedEnds(SentenceEndModel):
     """A restorer that ends a sentence after every ``every``-th word (to see which one is used)."""
 
@@ -313,21 +318,20 @@ def test_model_in_use_swaps_the_restorer_for_one_block_and_puts_it_back() -> Non
 
 
 def test_any_punctuated_transcript_can_be_measured_in_caption_form() -> None:
-    sentences = ["So, it's done, the vote passed.", "Is it fair? Yes, twenty two said so!"]
-    doc = caption_eval.timed_doc({"id": "x", "sentences": sentences})
+    doc = caption_eval.timed_doc({"id": "x", "sentences": TWO_SENTENCES})
     assert [s["label"] for s in doc["segments"]] == ["other", "other"]
     assert doc["segments"][0]["end"] == doc["segments"][1]["start"] > 0
     caption = to_captions(doc)
     assert caption.words[5:10] == ["passed", "is", "it", "fair", "yes"]
     assert caption.sentence_of_word == [0] * 6 + [1] * 8
-    with sentence_ends.model_in_use(_FixedEnds(6)):  # ends after "passed" (right) and "said"
+    with sentence_ends.model_in_use(_FixedEnds(6)):  # ends after "passed" (right) and "two" (wrong)
         assert caption_eval.end_scores([doc]) == {"precision": 0.5, "recall": 1.0, "f1": 0.667}
 
 
 @pytest.mark.slow
 def test_caption_recovery_on_other_writers_text_beats_cutting_by_length() -> None:
     # benchmarks/eval_caption_recovery.py on transcripts no restorer trained on (README: "Recovery
-    # in other registers"); the restorer's figures there are far below the held-out ones.
+    # on other transcripts"); the restorer's figures there are far below the held-out ones.
     bench = benchmark("eval_caption_recovery")
     docs = bench.load_transcripts([REPO / "benchmarks" / "data" / "probe_commentary_m.jsonl"])[:5]
     restored = bench.measure(docs)
@@ -337,3 +341,23 @@ def test_caption_recovery_on_other_writers_text_beats_cutting_by_length() -> Non
     recovered = restored["recovery"]["all"]
     assert recovered["sentences"] > 30
     assert recovered["exact_rate"] >= 0.2 > by_length["recovery"]["all"]["exact_rate"]
+
+
+def test_the_recovery_script_reads_every_transcript_format_and_ends_placed_by_others(tmp_path: Path) -> None:
+    bench = benchmark("eval_caption_recovery")
+    words = "so it's done the vote passed is it fair yes twenty two said so"
+    corpus = {"id": "a", "sentences": TWO_SENTENCES}
+    labelled = {"id": "b", "segments": [{"start": 0, "end": 2, "text": "Unlabelled, it still counts."}]}
+    story = {"story": "s", "transcripts": [{"id": "c", "segments": [{"start": 0, "end": 1, "text": "Hi."}]}]}
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in (corpus, labelled, story)), encoding="utf-8")
+    docs = bench.load_transcripts([path])
+    assert [d["id"] for d in docs] == ["a", "b", "c"]
+    assert all(s["label"] == "other" for d in docs for s in d["segments"])
+    ends = tmp_path / "ends.json"
+    ends.write_text(json.dumps({"ends": {"a": [5, 9, 13], "elsewhere": [0]}}), encoding="utf-8")
+    given, listed = bench.given_ends(ends, docs)
+    assert [d["id"] for d in listed] == ["a"]
+    assert given.ends(words.split()) == [5, 9, 13]
+    with sentence_ends.model_in_use(given):  # "passed" right, "yes" wrong
+        assert caption_eval.end_scores(listed) == {"precision": 0.5, "recall": 1.0, "f1": 0.667}

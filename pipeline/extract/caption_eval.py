@@ -183,28 +183,39 @@ def argument_recovery(
     return counts
 
 
-def end_scores(docs: Sequence[dict[str, Any]]) -> dict[str, float]:
-    """Precision, recall and F1 of the sentence ends the splitter gives the caption form of
-    ``docs`` (its cuts by length included), against the punctuated text's own sentence ends; the
+def _end_counts(cap: CaptionDoc, sentences: Sequence[Any]) -> tuple[int, int, int]:
+    """(ends right, ends found, true ends) of the caption sentences ``sentences`` of ``cap``; the
     last word, which always ends one, is not counted."""
-    tp = found = gold = 0
-    for doc in docs:
-        cap = to_captions(doc)
-        owner = cap.sentence_of_word
-        truth = {i for i in range(len(owner) - 1) if owner[i] != owner[i + 1]}
-        ends = {b for _, b in sentence_words(_input(cap.doc).sentences)} - {len(owner) - 1}
-        tp, found, gold = tp + len(ends & truth), found + len(ends), gold + len(truth)
-    p, r = tp / found if found else 0.0, tp / gold if gold else 0.0
+    owner = cap.sentence_of_word
+    truth = {i for i in range(len(owner) - 1) if owner[i] != owner[i + 1]}
+    found = {b for _, b in sentence_words(sentences)} - {len(owner) - 1}
+    return len(found & truth), len(found), len(truth)
+
+
+def _prf(right: int, found: int, true: int) -> dict[str, float]:
+    p, r = right / found if found else 0.0, right / true if true else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
 
 
-def caption_run(docs: Sequence[dict[str, Any]], extractor: Extractor) -> tuple[list[Any], dict[str, Any]]:
-    """(gold span / predicted span pairs, recovery counts by type) for the caption form of ``docs``.
+def end_scores(docs: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Precision, recall and F1 of the sentence ends the splitter gives the caption form of
+    ``docs`` (its cuts by length included), against the punctuated text's own sentence ends (each
+    segment one sentence, as in the labelled sets)."""
+    counts = [_end_counts(cap, _input(cap.doc).sentences) for cap in map(to_captions, docs)]
+    return _prf(*(sum(c) for c in zip(*counts, strict=True))) if counts else _prf(0, 0, 0)
+
+
+def caption_run(
+    docs: Sequence[dict[str, Any]], extractor: Extractor
+) -> tuple[list[Any], dict[str, Any], dict[str, float]]:
+    """(gold span / predicted span pairs, recovery counts by type, :func:`end_scores`) for the
+    caption form of ``docs``.
 
     Span pairs are in gold-sentence indices, ready for :func:`.evaluate.score`.
     """
     pairs = []
+    ends = [0, 0, 0]
     totals: dict[str, dict[str, int]] = {t: {} for t in (*ARGUMENT_TYPES, "all")}
     whole: dict[str, dict[str, int]] = {t: {} for t in (*ARGUMENT_TYPES, "all")}
     for doc in docs:
@@ -213,6 +224,7 @@ def caption_run(docs: Sequence[dict[str, Any]], extractor: Extractor) -> tuple[l
         predicted = argument_words(extractor.extract(cap_doc).arguments, cap.words, cap.first_word_of_cue)
         spans = [Span(t, cap.sentence_of_word[a], cap.sentence_of_word[b]) for t, a, b in predicted]
         pairs.append((gold_spans(doc["segments"]), spans))
+        ends = [x + y for x, y in zip(ends, _end_counts(cap, cap_doc.sentences), strict=True)]
         words, firsts = punctuated_words(doc)
         ref_doc = _input(doc)
         reference = argument_words(extractor.extract(ref_doc).arguments, words, firsts)
@@ -235,7 +247,7 @@ def caption_run(docs: Sequence[dict[str, Any]], extractor: Extractor) -> tuple[l
                "arguments": with_rates(whole[kind], "arguments", ("exact", "near"))}
         for kind, c in totals.items()
     }  # fmt: skip
-    return pairs, rates
+    return pairs, rates, _prf(*ends)
 
 
 __all__ = [

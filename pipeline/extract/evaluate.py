@@ -90,8 +90,8 @@ def evaluate(docs: list[dict[str, Any]], extractor: Extractor, *, captions: bool
     if captions:
         from argmap.pipeline.extract.caption_eval import caption_run
 
-        caption_pairs, recovered = caption_run(docs, extractor)
-        report["caption_form"] = {**score(caption_pairs), "recovery": recovered}
+        caption_pairs, recovered, ends = caption_run(docs, extractor)
+        report["caption_form"] = {**score(caption_pairs), "recovery": recovered, "sentence_ends": ends}
     return report
 
 
@@ -174,6 +174,9 @@ def format_table(report: dict[str, Any]) -> str:
     if caption:
         lines.append("caption form (lower case, no punctuation, 7-word cues):")
         lines += _rows(caption)
+        e = caption["sentence_ends"]
+        lines.append(f"sentence ends restored: precision {e['precision']:.3f}  recall {e['recall']:.3f}"
+                     f"  f1 {e['f1']:.3f}")  # fmt: skip
         lines.append("argument sentences of the punctuated run recovered from caption form (same type):")
         lines.append(f"{'':22}{'exact':>10}{'near':>10}{'overlap':>10}{'of':>7}")
         for name in (*ARGUMENT_TYPES, "all"):
