@@ -1,5 +1,6 @@
-"""How much of a punctuated transcript's arguments come back from its auto-caption form, on any
-punctuated transcripts: no labels needed.
+"""Sentence ends and argument recovery in caption form, on any punctuated transcripts (no labels).
+
+How much of a punctuated transcript's arguments come back from its auto-caption form.
 
     .venv/bin/python benchmarks/eval_caption_recovery.py FILE.jsonl [FILE ...] [--weights PATH]
                                                          [--ends FILE.json] [--no-baseline] [--json]
