@@ -15,7 +15,11 @@ from typing import Any
 
 # Vocabularies the CLI offers as choices; the library modules that act on them import them
 # from here, so a value added in one place is offered and accepted everywhere.
-CAPTION_MODES = ("prefer", "only", "never")
+#: captions: prefer the source's subtitles, else its automatic captions, else speech recognition;
+#: manual takes only subtitles a person made (automatic captions lack punctuation, and restoring
+#: sentences in them loses quote spans: README "Recovery on other transcripts"); only: captions or
+#: nothing; never: always transcribe
+CAPTION_MODES = ("prefer", "manual", "only", "never")
 DEVICES = ("auto", "cpu", "cuda")
 TRANSCRIPT_FORMATS = ("txt", "vtt", "srt", "json", "rttm")
 SEARCH_SCOPES = ("arguments", "passages", "all")
@@ -36,7 +40,7 @@ class IngestOptions:
     title: str | None = None
     limit: int | None = None
     since: _dt.date | None = None
-    captions: str = "prefer"  # prefer | only | never
+    captions: str = "prefer"  # one of CAPTION_MODES
     model: str | None = None  # None = the transcriber's default (offline tiny.en)
     device: str = "auto"
     language: str | None = None

@@ -27,7 +27,7 @@ from argmap.pipeline.ingest.ytdlp import classify
 from argmap.pipeline.present.transcripts import render_transcript
 from argmap.pipeline.runner import IngestOptions, IngestReport, ingest
 from argmap.pipeline.text import clean_line
-from argmap.store import Store
+from argmap.store import Store, Video
 from argmap.store.queries import video_listing as video_rows
 
 FAST = {"extract": False, "embed": False}
@@ -624,3 +624,44 @@ def test_a_page_without_media_is_not_mistaken_for_a_feed(media_site: Site, media
     with pytest.raises(SourceError, match="404"):
         expand(media_site.server.url("/feeds/gone.atom"))
     assert media_server.requests(lambda p: p == "/feeds/gone.atom") == ["/feeds/gone.atom"]  # no second look
+
+
+@pytest.mark.parametrize(
+    ("mode", "tracks", "expected"),
+    [
+        ("prefer", {"automatic_captions"}, "automatic_captions:vtt"),
+        ("manual", {"automatic_captions"}, None),  # transcribed instead: Whisper punctuates
+        ("manual", {"subtitles", "automatic_captions"}, "subtitles:vtt"),
+        ("prefer", {"subtitles", "automatic_captions"}, "subtitles:vtt"),
+    ],
+)
+def test_manual_captions_skip_automatic_ones(
+    tmp_path: Path, mode: str, tracks: set[str], expected: str | None
+) -> None:
+    # yt-dlp lists automatic captions only for sites that make them (YouTube), which no loopback
+    # server imitates, so the choice between tracks is pinned on the info dict yt-dlp returns.
+    vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nso the council voted last night\n"
+    info = {source: {"en": [{"ext": "vtt", "data": vtt}]} for source in tracks}
+    downloader = Downloader(DownloadOptions(media_dir=tmp_path, captions=mode))
+    found = downloader._captions(None, info, Video(id="v1", source_url="https://example.org/v1", title="v1"))
+    assert (found[0].model if found else None) == expected
+
+
+@pytest.mark.slow
+def test_manual_captions_still_use_subtitles_a_page_carries(
+    media_site: Site, media_server: Any, tmp_path: Path
+) -> None:
+    report = run(tmp_path / "manual.db", [media_site.page], captions="manual")
+    assert report.ok and len(report.outcomes) == 2, report.to_dict()
+    store = Store.open(tmp_path / "manual.db")
+    sources = {}
+    for o in report.outcomes:
+        video = store.video(o.video_id)
+        transcript = store.transcript(video.id)
+        assert transcript is not None
+        sources[video.source_url.rsplit("/", 1)[-1]] = (transcript.source, transcript.model)
+    store.close()
+    # a <track kind="subtitles"> is a subtitle track to yt-dlp: used, the media never fetched
+    assert sources["ben-2.m4a"] == ("captions", "subtitles:vtt")
+    assert sources["ana-1.mp4"][0] == "asr"
+    assert "/media/ben-2.m4a" not in media_server.media_requests()

@@ -114,7 +114,7 @@ def probe_duration(path: Path) -> float | None:
 @dataclass
 class DownloadOptions:
     media_dir: Path
-    captions: str = "prefer"  # prefer | only | never
+    captions: str = "prefer"  # one of CAPTION_MODES
     language: str | None = None  # caption language to look for; None = the video's or English
     cookies: str | None = None
     sleep: float = 0.0  # seconds between media downloads (be polite to one host)
@@ -332,9 +332,11 @@ class Downloader(BaseStage):
         return hook
 
     def _captions(self, ydl: Any, info: dict[str, Any], video: Video) -> tuple[Transcript, list[Any]] | None:
-        """Subtitles (preferred) or automatic captions as a transcript, or None if none fit."""
+        """Subtitles (preferred) or automatic captions (not with ``--captions manual``) as a
+        transcript, or None if none fit."""
         wanted = self.options.language or info.get("language") or "en"
-        for source in ("subtitles", "automatic_captions"):
+        sources = ("subtitles",) if self.options.captions == "manual" else ("subtitles", "automatic_captions")
+        for source in sources:
             tracks: dict[str, list[dict[str, Any]]] = info.get(source) or {}
             lang = _pick_language(tracks, wanted)
             if lang is None:

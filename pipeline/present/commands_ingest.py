@@ -113,7 +113,9 @@ _RUN_FLAGS: list[Callable[[Any], Any]] = [
         type=click.Choice(CAPTION_MODES),
         default="prefer",
         show_default=True,
-        help="Use the source's subtitles/automatic captions instead of speech recognition.",
+        help="prefer: the source's subtitles, else its automatic captions, else speech recognition; "
+        "manual: subtitles a person made only (videos with automatic captions alone are transcribed: "
+        "punctuated sentences, slower); only: captions or fail; never: always transcribe.",
     ),
     click.option(
         "--model",
