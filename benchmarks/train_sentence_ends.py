@@ -54,6 +54,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lora_common as lc  # noqa: E402
 
+from argmap.pipeline.extract.dataset import prf  # noqa: E402
 from argmap.pipeline.sentence_ends import (  # noqa: E402
     CONTEXT_WORDS,
     MAX_TOKENS,
@@ -261,8 +262,8 @@ def decide(path: Path, dev: Path, log: lc.Log) -> None:
     validation = transcript_docs(dev)[::VALIDATION_EVERY]
     model = SentenceEndModel(path)
     probabilities = [model.probabilities([w for s in d for w in s]).tolist() for d in validation]
-    stored = [decode(p, model.threshold, model.min_words) for p in probabilities]  # what ends() gives
-    before = boundary_scores(stored, validation)
+    current = [decode(p, model.threshold, model.min_words) for p in probabilities]  # what ends() gives
+    before = boundary_scores(current, validation)
     f1, threshold, min_words = best_decoding(probabilities, validation)
     with np.load(path) as stored:
         arrays = dict(stored)
@@ -292,13 +293,8 @@ def boundary_scores(found: Sequence[Sequence[int]], docs: Sequence[Doc]) -> dict
         tp += len(gold & pred)
         fp += len(pred - gold)
         fn += len(gold - pred)
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {
-        "precision": round(p, 3),
-        "recall": round(r, 3),
-        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
-    }
+    scores = prf(tp, tp + fp, tp, tp + fn)
+    return {k: float(scores[k]) for k in ("precision", "recall", "f1")}
 
 
 def save(path: Path, trainer: Trainer, meta: dict[str, Any], f1: float, log: lc.Log) -> None:

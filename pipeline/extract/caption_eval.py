@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from argmap.pipeline.extract.base import Extractor
-from argmap.pipeline.extract.dataset import Span, _input, gold_spans
+from argmap.pipeline.extract.dataset import Span, _input, gold_spans, prf
 from argmap.pipeline.sentence_ends import caption_form
 from argmap.store import ARGUMENT_TYPES
 
@@ -193,9 +193,9 @@ def _end_counts(cap: CaptionDoc, sentences: Sequence[Any]) -> tuple[int, int, in
 
 
 def _prf(right: int, found: int, true: int) -> dict[str, float]:
-    p, r = right / found if found else 0.0, right / true if true else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
+    """Precision, recall and F1 of ``found`` ends of which ``right`` are among ``true`` ones."""
+    scores = prf(right, found, right, true)
+    return {k: float(scores[k]) for k in ("precision", "recall", "f1")}
 
 
 def end_scores(docs: Sequence[dict[str, Any]]) -> dict[str, float]:

@@ -1,6 +1,7 @@
-"""Labelled transcripts for ``argmap eval``: reading them, their gold spans, and the document an
-extractor sees. Kept apart from :mod:`.evaluate` (the scoring and reports) so that the
-caption-form variant (:mod:`.caption_eval`) can build on it without the two importing each other.
+"""Labelled transcripts for ``argmap eval``: reading them, their gold spans, the document an
+extractor sees, and the precision / recall / F1 every score uses. Kept apart from :mod:`.evaluate`
+(the scoring and reports) so that the caption-form variant (:mod:`.caption_eval`) can build on it
+without the two importing each other.
 """
 
 from __future__ import annotations
@@ -25,6 +26,16 @@ class Span:
 
     def overlaps(self, other: Span) -> bool:
         return self.first <= other.last and other.first <= self.last
+
+
+def prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> dict[str, float | int]:
+    """Precision over ``n_pred`` predictions of which ``tp_pred`` are right, recall over ``n_gold``
+    gold items of which ``tp_gold`` were found, their F1, and the counts."""
+    p = tp_pred / n_pred if n_pred else 0.0
+    r = tp_gold / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "predicted": n_pred,
+            "gold": n_gold, "correct_predicted": tp_pred, "found_gold": tp_gold}  # fmt: skip
 
 
 def load_dataset(path: str | Path) -> list[dict[str, Any]]:

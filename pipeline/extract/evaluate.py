@@ -20,17 +20,9 @@ from typing import Any
 
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract.base import Extractor
-from argmap.pipeline.extract.dataset import LABELS, Span, _input, gold_spans, load_dataset
+from argmap.pipeline.extract.dataset import LABELS, Span, _input, gold_spans, load_dataset, prf
 from argmap.pipeline.extract.registry import get_extractor
 from argmap.store import ARGUMENT_TYPES
-
-
-def _prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> dict[str, float | int]:
-    p = tp_pred / n_pred if n_pred else 0.0
-    r = tp_gold / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "predicted": n_pred,
-            "gold": n_gold, "correct_predicted": tp_pred, "found_gold": tp_gold}  # fmt: skip
 
 
 def score(pairs: list[tuple[list[Span], list[Span]]]) -> dict[str, Any]:
@@ -45,7 +37,7 @@ def score(pairs: list[tuple[list[Span], list[Span]]]) -> dict[str, Any]:
             n_gold += len(g)
             tp_pred += sum(any(x.overlaps(y) and (not typed or x.type == y.type) for y in gold) for x in p)
             tp_gold += sum(any(x.overlaps(y) and (not typed or x.type == y.type) for y in pred) for x in g)
-        return _prf(tp_pred, n_pred, tp_gold, n_gold)
+        return prf(tp_pred, n_pred, tp_gold, n_gold)
 
     return {
         "detection": count(None, typed=False),
