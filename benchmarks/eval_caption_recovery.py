@@ -36,30 +36,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from argmap.pipeline.extract.caption_eval import caption_run, timed_doc, to_captions
+from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.extract.caption_eval import caption_run, read_transcripts, to_captions
 from argmap.pipeline.extract.registry import get_extractor
 from argmap.pipeline.sentence_ends import SentenceEndModel, load_model, model_in_use
 
 KINDS = ("all", "claim", "critique", "call_to_action")
-
-
-def load_transcripts(paths: list[Path]) -> list[dict[str, Any]]:
-    """Every transcript of ``paths`` as an eval document."""
-    docs = []
-    for path in paths:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            for item in row.get("transcripts", [row]):
-                if "segments" in item:
-                    segments = [{"label": "other", **s} for s in item["segments"]]
-                    docs.append({**item, "segments": segments})
-                elif "sentences" in item:
-                    docs.append(timed_doc(item))
-                else:
-                    sys.exit(f"{path}:{n}: a transcript needs 'sentences' or 'segments'")
-    return docs
 
 
 class GivenEnds(SentenceEndModel):
@@ -114,10 +96,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the run without a restorer")
     parser.add_argument("--json", action="store_true")
     opts = parser.parse_args(argv)
-    docs = load_transcripts(opts.files)
-    given = None
-    if opts.ends:
-        given, docs = given_ends(opts.ends, docs)
+    try:
+        docs = read_transcripts(opts.files)
+        given, docs = given_ends(opts.ends, docs) if opts.ends else (None, docs)
+    except (OSError, ValueError, KeyError, ConfigError) as err:  # a mistyped path, a wrong file
+        sys.exit(f"eval_caption_recovery: {err}")
     if not docs:
         sys.exit("no transcripts")
     words = sum(len(str(s["text"]).split()) for d in docs for s in d["segments"])

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import re
 import sys
@@ -54,6 +53,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lora_common as lc  # noqa: E402
 
+from argmap.pipeline.extract.caption_eval import read_transcripts  # noqa: E402
 from argmap.pipeline.extract.dataset import prf  # noqa: E402
 from argmap.pipeline.sentence_ends import (  # noqa: E402
     CONTEXT_WORDS,
@@ -98,17 +98,10 @@ def transcript_docs(path: Path) -> list[Doc]:
     """Caption-form sentences of each transcript of a JSONL file: labelled eval transcripts
     (``segments``, one sentence each), the project's own corpus (``sentences``), or its compare
     stories (``transcripts`` of segments)."""
-    docs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            for transcript in row.get("transcripts", [row]):
-                if "sentences" in transcript:
-                    texts = transcript["sentences"]
-                else:
-                    texts = [s["text"] for s in transcript["segments"]]
-                docs.append([w for w in (caption_form(t).split() for t in texts) if w])
-    return docs
+    return [
+        [w for w in (caption_form(str(s["text"])).split() for s in doc["segments"]) if w]
+        for doc in read_transcripts([path])
+    ]
 
 
 def spoken(docs: Sequence[Doc], like: Sequence[Doc], seed: int = SEED) -> list[Doc]:

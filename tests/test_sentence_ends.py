@@ -333,7 +333,7 @@ def test_caption_recovery_on_other_writers_text_beats_cutting_by_length() -> Non
     # benchmarks/eval_caption_recovery.py on transcripts no restorer trained on (README: "Recovery
     # on other transcripts"); the restorer's figures there are far below the held-out ones.
     bench = benchmark("eval_caption_recovery")
-    docs = bench.load_transcripts([REPO / "benchmarks" / "data" / "probe_commentary_m.jsonl"])[:5]
+    docs = caption_eval.read_transcripts([REPO / "benchmarks" / "data" / "probe_commentary_m.jsonl"])[:5]
     restored = bench.measure(docs)
     with sentence_ends.model_in_use(None):
         by_length = bench.measure(docs)
@@ -351,7 +351,7 @@ def test_the_recovery_script_reads_every_transcript_format_and_ends_placed_by_ot
     story = {"story": "s", "transcripts": [{"id": "c", "segments": [{"start": 0, "end": 1, "text": "Hi."}]}]}
     path = tmp_path / "t.jsonl"
     path.write_text("".join(json.dumps(x) + "\n" for x in (corpus, labelled, story)), encoding="utf-8")
-    docs = bench.load_transcripts([path])
+    docs = caption_eval.read_transcripts([path])
     assert [d["id"] for d in docs] == ["a", "b", "c"]
     assert all(s["label"] == "other" for d in docs for s in d["segments"])
     ends = tmp_path / "ends.json"

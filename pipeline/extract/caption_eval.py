@@ -24,10 +24,13 @@ but not the argument one, which is what a user reads: the quote and its moment.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract.base import Extractor
 from argmap.pipeline.extract.dataset import Span, _input, gold_spans, prf
 from argmap.pipeline.sentence_ends import caption_form
@@ -93,6 +96,27 @@ def timed_doc(item: dict[str, Any]) -> dict[str, Any]:
         )
         at += span
     return {"id": item.get("id", "doc"), "commentator": item.get("commentator"), "segments": segments}
+
+
+def read_transcripts(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """Every transcript of the JSONL files ``paths`` as an eval document, whichever of the
+    project's formats a line is in: the corpus of ``benchmarks/data`` (``sentences``, see
+    :func:`timed_doc`), the labelled sets (``segments``; a missing label reads ``other``) or a
+    compare story (``transcripts``, each of ``segments``)."""
+    docs = []
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            for item in row.get("transcripts", [row]):
+                if "segments" in item:
+                    docs.append({**item, "segments": [{"label": "other", **s} for s in item["segments"]]})
+                elif "sentences" in item:
+                    docs.append(timed_doc(item))
+                else:
+                    raise ConfigError(f"{path}:{n}: a transcript needs 'sentences' or 'segments'")
+    return docs
 
 
 def word_range(quote: str, words: Sequence[str], near: int) -> tuple[int, int] | None:
@@ -256,6 +280,7 @@ __all__ = [
     "CaptionDoc",
     "caption_run",
     "end_scores",
+    "read_transcripts",
     "recovery",
     "timed_doc",
     "to_captions",
