@@ -69,6 +69,9 @@ class Outcome:
     stage: str | None = None  # the failed stage
     reason: str | None = None
     permanent: bool = False
+    #: its transcript is the source's automatic captions, whose sentence ends were restored by a
+    #: model (a user may prefer ``--captions manual``, which transcribes such videos instead)
+    automatic_captions: bool = False
 
 
 @dataclass
@@ -187,7 +190,9 @@ def _outcome(store: Store, video: Video, stage_names: Sequence[str], skipped: bo
         if s and s.status == "failed":
             return Outcome(video.id, video.title, "failed", name, s.reason, s.permanent)
     if all(statuses.get(n) and statuses[n].status == "done" for n in stage_names):
-        return Outcome(video.id, video.title, "skipped" if skipped else "done")
+        transcript = store.transcript(video.id)
+        automatic = transcript is not None and (transcript.model or "").startswith("automatic_captions")
+        return Outcome(video.id, video.title, "skipped" if skipped else "done", automatic_captions=automatic)
     return Outcome(video.id, video.title, "pending")
 
 

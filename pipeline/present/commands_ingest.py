@@ -98,6 +98,14 @@ def _print_report(report: Any) -> None:
         + (f", incomplete: {len(pending)}" if pending else "")
         + f", media downloads: {report.downloads}"
     )
+    automatic = [o for o in done if o.automatic_captions]
+    if automatic:
+        click.secho(
+            f"  note    {len(automatic)} of these took the source's automatic captions: no punctuation, so "
+            "their sentence ends were restored by a model and some quotes are cut a few words off "
+            "(--captions manual --force transcribes them instead)",
+            fg="yellow",
+        )
     for o in failed:
         kind = "permanent" if o.permanent else "will retry"
         title = _safe(o.title)
