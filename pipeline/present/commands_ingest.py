@@ -102,7 +102,7 @@ def _print_report(report: Any) -> None:
     if automatic:
         click.secho(
             f"  note    {len(automatic)} of these took the source's automatic captions: no punctuation, so "
-            "their sentence ends were restored by a model and some quotes are cut a few words off "
+            "their sentence ends were restored by a model and many quotes are cut a few words off "
             "(--captions manual --force transcribes them instead)",
             fg="yellow",
         )
