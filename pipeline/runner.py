@@ -72,6 +72,7 @@ class Outcome:
     #: its transcript is the source's automatic captions, whose sentence ends were restored by a
     #: model (a user may prefer ``--captions manual``, which transcribes such videos instead)
     automatic_captions: bool = False
+    url: str | None = None  # where it was fetched from, to name it again
 
 
 @dataclass
@@ -185,15 +186,19 @@ def run_stage(ctx: StageContext, stage: Stage, video_ids: list[str], reporter: R
 
 def _outcome(store: Store, video: Video, stage_names: Sequence[str], skipped: bool) -> Outcome:
     statuses = store.statuses(video.id)
+    transcript = store.transcript(video.id)
+    known = {
+        "automatic_captions": transcript is not None
+        and (transcript.model or "").startswith("automatic_captions"),
+        "url": video.webpage_url or video.source_url,
+    }
     for name in stage_names:
         s = statuses.get(name)
         if s and s.status == "failed":
-            return Outcome(video.id, video.title, "failed", name, s.reason, s.permanent)
+            return Outcome(video.id, video.title, "failed", name, s.reason, s.permanent, **known)
     if all(statuses.get(n) and statuses[n].status == "done" for n in stage_names):
-        transcript = store.transcript(video.id)
-        automatic = transcript is not None and (transcript.model or "").startswith("automatic_captions")
-        return Outcome(video.id, video.title, "skipped" if skipped else "done", automatic_captions=automatic)
-    return Outcome(video.id, video.title, "pending")
+        return Outcome(video.id, video.title, "skipped" if skipped else "done", **known)
+    return Outcome(video.id, video.title, "pending", **known)
 
 
 def _prepare(

@@ -666,8 +666,9 @@ def test_manual_captions_still_use_subtitles_a_page_carries(
     assert sources["ana-1.mp4"][0] == "asr"
     assert "/media/ben-2.m4a" not in media_server.media_requests()
 
-    # what the closing report advises for captions a user does not want: with --force the
-    # video is fetched and transcribed, and the transcript it is read from is Whisper's
+    # the step the closing report's advice for automatic captions rests on (here with `never`, as
+    # this page's track is a person's): --force fetches and transcribes a video read from captions,
+    # and from then on its transcript is Whisper's
     media_server.reset_log()
     again = run(tmp_path / "manual.db", [media_site.page], captions="never", force=True)
     assert again.ok, again.to_dict()
@@ -685,24 +686,29 @@ def test_closing_report_names_videos_that_took_automatic_captions(capsys: pytest
     from argmap.store import Transcript
 
     store = Store.memory()
-    for vid, model in (("auto", "automatic_captions:vtt"), ("subs", "subtitles:vtt"), ("heard", "tiny.en")):
+    models = {"auto": "automatic_captions:vtt", "old auto": "automatic_captions:vtt"}
+    models |= {"subs": "subtitles:vtt", "heard": "tiny.en"}
+    for vid, model in models.items():
         store.upsert_video(Video(id=vid, source_url=f"https://example.org/{vid}", title=vid))
         source = "asr" if model == "tiny.en" else "captions"
         store.save_transcript(Transcript(Transcript.make_id(vid, source), vid, source, model=model), [])
         store.mark(vid, "download", "done")
-    report = IngestReport(
-        outcomes=[
-            _outcome(store, store.video(v), ("download", "transcribe"), False)
-            for v in ("auto", "subs", "heard")
-        ]
-    )
-    assert [o.automatic_captions for o in report.outcomes] == [True, False, False]
+    stages = ("download", "transcribe")
+    report = IngestReport(outcomes=[_outcome(store, store.video(v), stages, v == "old auto") for v in models])
+    assert [o.automatic_captions for o in report.outcomes] == [True, True, False, False]
     assert report.to_dict()["videos"][0]["automatic_captions"] is True
     _print_report(report)
     out = capsys.readouterr().out
-    assert "1 of these took the source's automatic captions" in out and "--captions manual --force" in out
+    assert "2 of the done and skipped videos have the source's automatic captions" in out
+    # a command to paste, with each URL quoted for the shell
+    assert (
+        "argmap ingest --captions manual --force https://example.org/auto 'https://example.org/old auto'"
+        in out
+    )
     # the video transcribed since (asr is preferred over its old captions) is no longer named
     store.save_transcript(Transcript(Transcript.make_id("auto", "asr"), "auto", "asr", model="tiny.en"), [])
-    assert not _outcome(store, store.video("auto"), ("download", "transcribe"), False).automatic_captions
-    _print_report(IngestReport(outcomes=[_outcome(store, store.video("subs"), ("download",), False)]))
+    assert not _outcome(store, store.video("auto"), stages, False).automatic_captions
+    _print_report(
+        IngestReport(outcomes=[_outcome(store, store.video(v), stages, False) for v in ("auto", "subs")])
+    )
     assert "automatic captions" not in capsys.readouterr().out

@@ -98,14 +98,7 @@ def _print_report(report: Any) -> None:
         + (f", incomplete: {len(pending)}" if pending else "")
         + f", media downloads: {report.downloads}"
     )
-    automatic = [o for o in done if o.automatic_captions]
-    if automatic:
-        click.secho(
-            f"  note    {len(automatic)} of these took the source's automatic captions: no punctuation, so "
-            "their sentence ends were restored by a model and many quotes are cut a few words off "
-            "(--captions manual --force transcribes them instead)",
-            fg="yellow",
-        )
+    _print_automatic([o for o in done + skipped if o.automatic_captions])
     for o in failed:
         kind = "permanent" if o.permanent else "will retry"
         title = _safe(o.title)
@@ -113,6 +106,31 @@ def _print_report(report: Any) -> None:
         click.secho(f"  failed  {o.video_id}  {title!r}  {o.stage}: {_safe(o.reason)} ({kind})", fg="red")
     for _source, reason in report.source_errors:
         click.secho(f"  source  {_safe(reason)}", fg="red")
+
+
+#: URLs the closing report writes out for automatic-caption videos; the rest are in --json
+AUTOMATIC_SHOWN = 20
+
+
+def _print_automatic(automatic: list[Any]) -> None:
+    """Which videos were read from automatic captions, and the command that transcribes them."""
+    if not automatic:
+        return
+    import shlex
+
+    click.secho(
+        f"  note    {len(automatic)} of the done and skipped videos have the source's automatic captions as "
+        "transcript: no punctuation, so their sentence ends were restored by a model and many quotes "
+        "are cut a few words off. To transcribe them instead:",
+        fg="yellow",
+    )
+    urls = [shlex.quote(_safe(o.url or o.video_id)) for o in automatic[:AUTOMATIC_SHOWN]]
+    more = len(automatic) - len(urls)
+    click.echo(
+        "          argmap ingest --captions manual --force "
+        + " ".join(urls)
+        + (f"  # and {more} more" if more else "")
+    )
 
 
 _RUN_FLAGS: list[Callable[[Any], Any]] = [
