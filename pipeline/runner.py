@@ -41,7 +41,7 @@ from argmap.pipeline.engines.steps import (
 )
 from argmap.pipeline.engines.streaming import Executor, LocalExecutor, media_window, stream
 from argmap.pipeline.errors import ArgmapError, ConfigError
-from argmap.pipeline.ingest.download import media_dir_for, register
+from argmap.pipeline.ingest.download import from_automatic_captions, media_dir_for, register
 from argmap.pipeline.ingest.sources import Entry, SourceOptions, entry_for_stored, expand
 from argmap.pipeline.plugins import load_attribute
 from argmap.pipeline.stages import STAGE_CLASSES, Stage, StageContext
@@ -186,10 +186,8 @@ def run_stage(ctx: StageContext, stage: Stage, video_ids: list[str], reporter: R
 
 def _outcome(store: Store, video: Video, stage_names: Sequence[str], skipped: bool) -> Outcome:
     statuses = store.statuses(video.id)
-    transcript = store.transcript(video.id)
     known = {
-        "automatic_captions": transcript is not None
-        and (transcript.model or "").startswith("automatic_captions"),
+        "automatic_captions": from_automatic_captions(store.transcript(video.id)),
         "url": video.webpage_url or video.source_url,
     }
     for name in stage_names:

@@ -111,6 +111,10 @@ def probe_duration(path: Path) -> float | None:
         return None
 
 
+#: yt-dlp's key for the caption tracks a site made by speech recognition (YouTube's, unpunctuated)
+AUTOMATIC_CAPTIONS = "automatic_captions"
+
+
 @dataclass
 class DownloadOptions:
     media_dir: Path
@@ -335,7 +339,7 @@ class Downloader(BaseStage):
         """Subtitles (preferred) or automatic captions (not with ``--captions manual``) as a
         transcript, or None if none fit."""
         wanted = self.options.language or info.get("language") or "en"
-        sources = ("subtitles",) if self.options.captions == "manual" else ("subtitles", "automatic_captions")
+        sources = ("subtitles",) if self.options.captions == "manual" else ("subtitles", AUTOMATIC_CAPTIONS)
         for source in sources:
             tracks: dict[str, list[dict[str, Any]]] = info.get(source) or {}
             lang = _pick_language(tracks, wanted)
@@ -370,6 +374,12 @@ class Downloader(BaseStage):
                 segment.language = transcript.language  # a caption track is in one language
             return transcript, segments
         return None
+
+
+def from_automatic_captions(transcript: Transcript | None) -> bool:
+    """Whether ``transcript`` is a source's automatic captions (its ``model`` names the track kind
+    :meth:`Downloader._captions` took), whose sentence ends a model restored."""
+    return transcript is not None and (transcript.model or "").startswith(f"{AUTOMATIC_CAPTIONS}:")
 
 
 def _reported_size(info: dict[str, Any]) -> float | None:
