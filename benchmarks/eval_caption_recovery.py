@@ -33,6 +33,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -106,10 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     words = sum(len(str(s["text"]).split()) for d in docs for s in d["segments"])
     rows: dict[str, Any] = {"transcripts": len(docs), "words": words}
     restorer = f"restorer ({opts.weights})" if opts.weights else "restorer (shipped)"
-    if opts.weights:
-        with model_in_use(SentenceEndModel(opts.weights)):
-            rows[restorer] = measure(docs)
-    else:
+    with model_in_use(SentenceEndModel(opts.weights)) if opts.weights else nullcontext():
         rows[restorer] = measure(docs)
     if given is not None:
         with model_in_use(given):
