@@ -29,7 +29,8 @@ LAYERS: list[set[str]] = [
         "argmap.pipeline.text",
         "argmap.pipeline.config",
     },
-    {"argmap.pipeline.minilm"},
+    {"argmap.pipeline.cache"},
+    {"argmap.pipeline.minilm", "argmap.pipeline.mpnet"},
     {"argmap.pipeline.sentence_ends"},
     {"argmap.pipeline.plugins", "argmap.pipeline.document", "argmap.pipeline.stages"},
     {

