@@ -6,21 +6,30 @@ sentence splitter in :mod:`argmap.pipeline.document` cuts at punctuation, so on 
 only cut every ~45 words at a cue edge, and arguments started mid-phrase and ran on across three
 ideas. This module restores the missing sentence ends.
 
-The model reads the words in windows, as a token classifier: the packaged all-MiniLM-L6-v2 with a
-LoRA delta and a linear head (``data/sentence_ends_lora.npz``, merged at load time by
-:mod:`argmap.pipeline.minilm`) gives, at the last word piece of each word, the probability that a
-sentence ends after it. Each window holds :data:`WINDOW_WORDS` words whose ends it decides and
-:data:`CONTEXT_WORDS` words of context on either side, since whether "the rules cap" continues
-or starts a sentence depends on what follows. Decoding (:func:`decode`) keeps the ends whose
-probability passes the threshold, choosing among ends closer than ``min_words`` words the likelier
-set. An earlier hashed logistic regression over the words around each gap found held-out
-ends with precision 0.553 / recall 0.480; context is what it lacked.
+The model reads the words in windows, as a token classifier, and gives for each word the
+probability that a sentence ends after it. Each window holds :data:`WINDOW_WORDS` words whose ends
+it decides and :data:`CONTEXT_WORDS` words of context on either side, since whether "the rules cap"
+continues or starts a sentence depends on what follows. Decoding (:func:`decode`) keeps the ends
+whose probability passes the threshold, choosing among ends closer than ``min_words`` words the
+likelier set. Two models, one interface:
 
-It was trained offline by ``benchmarks/train_sentence_ends.py`` on punctuated English reduced to
-caption form: the argument texts of IBM's ArgKP-2021 and Claim Stance sets (read from
-``../shared/data`` at training time, never copied) with spoken openers and fillers added, the
-project's own spoken development transcripts, and a corpus of spoken commentary written for it and
-for compare (``benchmarks/data/``); the held-out transcripts were not used. Only the weights ship.
+- by default, when all-mpnet-base-v2 is installed (:mod:`argmap.pipeline.mpnet`, five registry
+  packages), :class:`MPNetSentenceEndModel`: a small head (:func:`head_module`, a bidirectional GRU
+  over the frozen encoder's states at each word's last word piece; ``data/sentence_ends_mpnet_head.npz``),
+  trained by ``benchmarks/train_sentence_ends_mpnet.py``;
+- otherwise :class:`SentenceEndModel`: the packaged all-MiniLM-L6-v2 with a LoRA delta and a linear
+  head (``data/sentence_ends_lora.npz``, merged at load time by :mod:`argmap.pipeline.minilm`),
+  trained by ``benchmarks/train_sentence_ends.py``.
+
+On caption-form transcripts no restorer trained on, the first finds the ends at boundary F1 0.727,
+the second at 0.675 (README, "Caption form"). An earlier hashed logistic regression over the words
+around each gap found held-out ends with precision 0.553 / recall 0.480; context is what it lacked.
+
+Both were trained offline on punctuated English reduced to caption form: the argument texts of
+IBM's ArgKP-2021 and Claim Stance sets (read from ``../shared/data`` at training time, never
+copied) with spoken openers and fillers added, the project's own spoken development transcripts,
+and a corpus of spoken commentary written for it and for compare (``benchmarks/data/``); the
+held-out transcripts were not used. Only the weights ship.
 
 :func:`caption_form` is the reduction itself (lower case, punctuation dropped, apostrophes inside
 words kept), shared by training, ``argmap eval``'s caption-form variant and the tests.
@@ -28,6 +37,7 @@ words kept), shared by training, ``argmap eval``'s caption-form variant and the 
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -36,13 +46,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline import mpnet
 from argmap.pipeline.errors import ModelError
 from argmap.pipeline.minilm import TunedMiniLM, threads_for
+from argmap.pipeline.mpnet import FrozenMPNet
 
 if TYPE_CHECKING:
     import numpy as np
 
+log = logging.getLogger(__name__)
+
 WEIGHTS = Path(__file__).resolve().parent / "data" / "sentence_ends_lora.npz"
+MPNET_HEAD = WEIGHTS.with_name("sentence_ends_mpnet_head.npz")
 #: words whose ends one window decides, and words of context read on either side of them
 WINDOW_WORDS = 64
 CONTEXT_WORDS = 16
@@ -82,11 +97,15 @@ def windows(
 
 
 class SentenceEndModel:
-    """P(a sentence ends after this word) for every word of an unpunctuated text.
+    """P(a sentence ends after this word) for every word of an unpunctuated text: MiniLM with a
+    LoRA delta and a linear head (the fallback when all-mpnet-base-v2 is not installed).
 
     Args:
         weights: the adapter and head file (``meta::threshold`` and ``meta::min_words`` decode).
     """
+
+    #: what reports call it
+    name = "all-MiniLM-L6-v2 + LoRA"
 
     def __init__(self, weights: Path = WEIGHTS):
         self.encoder = TunedMiniLM(weights)
@@ -106,6 +125,29 @@ class SentenceEndModel:
         hidden = model(**batch).last_hidden_state
         return hidden.float() @ weight + bias
 
+    def window_probabilities(self, windows: list[list[str]]) -> list[np.ndarray]:
+        """P(end) for each word of each window (0 for words past :data:`MAX_TOKENS` pieces)."""
+        import numpy as np
+
+        _, tokenizer = self.encoder.load()
+        batch = tokenizer(
+            windows,
+            is_split_into_words=True,
+            truncation=True,
+            max_length=MAX_TOKENS,
+            padding=True,
+            return_tensors="pt",
+        )
+        logits = self.token_logits(batch).numpy()
+        out = []
+        for row, words in enumerate(windows):
+            p = np.zeros(len(words), dtype=np.float32)
+            for piece, word in enumerate(batch.word_ids(row)):
+                if word is not None:  # the word's last piece is the one left
+                    p[word] = 1.0 / (1.0 + np.exp(-logits[row, piece]))
+            out.append(p)
+        return out
+
     def probabilities(self, words: Sequence[str]) -> np.ndarray:
         import numpy as np
         import torch
@@ -113,33 +155,108 @@ class SentenceEndModel:
         out = np.zeros(len(words), dtype=np.float32)
         if not words:
             return out
-        _, tokenizer = self.encoder.load()
         spans = windows(len(words))
         with threads_for(len(words) // 16), torch.inference_mode():  # a short text: one thread
             for first in range(0, len(spans), BATCH_WINDOWS):
                 chunk = spans[first : first + BATCH_WINDOWS]
-                batch = tokenizer(
-                    [[_norm(w) for w in words[lo:hi]] for lo, _, _, hi in chunk],
-                    is_split_into_words=True,
-                    truncation=True,
-                    max_length=MAX_TOKENS,
-                    padding=True,
-                    return_tensors="pt",
-                )
-                logits = self.token_logits(batch).numpy()
-                for row, (lo, a, b, _) in enumerate(chunk):
-                    last: dict[int, int] = {}
-                    for piece, word in enumerate(batch.word_ids(row)):
-                        if word is not None:
-                            last[word] = piece
-                    for word, piece in last.items():
-                        if a <= lo + word < b:
-                            out[lo + word] = 1.0 / (1.0 + np.exp(-logits[row, piece]))
+                rows = self.window_probabilities([[_norm(w) for w in words[lo:hi]] for lo, _, _, hi in chunk])
+                for p, (lo, a, b, _) in zip(rows, chunk, strict=True):
+                    out[a:b] = p[a - lo : b - lo]
         return out
 
     def ends(self, words: Sequence[str]) -> list[int]:
         """Indices of the words after which a sentence ends; the last word always ends one."""
         return decode(self.probabilities(words).tolist(), self.threshold, self.min_words)
+
+
+class MPNetSentenceEndModel(SentenceEndModel):
+    """The default restorer when all-mpnet-base-v2 is installed: :func:`head_module` over the
+    frozen encoder's word features (:class:`argmap.pipeline.mpnet.FrozenMPNet`).
+
+    Args:
+        head: the head's weights (``head::<name>``) and decoding (``meta::threshold``,
+            ``meta::min_words``), written by ``benchmarks/train_sentence_ends_mpnet.py``.
+        encoder: the encoder (default: the packaged model, joined on first use).
+    """
+
+    name = "all-mpnet-base-v2 + head"
+
+    def __init__(self, head: Path = MPNET_HEAD, encoder: FrozenMPNet | None = None):
+        import numpy as np
+
+        with np.load(head) as stored:
+            self.arrays = {name: stored[name] for name in stored.files}
+        if "meta::mpnet" not in self.arrays:
+            raise ModelError(f"{head} is not a head over all-mpnet-base-v2")
+        self.threshold = float(self.arrays["meta::threshold"])
+        self.min_words = int(self.arrays["meta::min_words"])
+        self.encoder = encoder or FrozenMPNet()  # type: ignore[assignment]
+        self._head: Any = None
+
+    def head(self) -> Any:
+        if self._head is None:
+            import torch
+
+            module = head_module()
+            state = {
+                k.split("::", 1)[1]: torch.from_numpy(v.astype("float32"))
+                for k, v in self.arrays.items()
+                if k.startswith("head::")
+            }
+            module.load_state_dict(state)
+            self._head = module.eval()
+        return self._head
+
+    def window_probabilities(self, windows: list[list[str]]) -> list[np.ndarray]:
+        import numpy as np
+        import torch
+
+        features = self.encoder.word_features(windows, MAX_TOKENS)  # type: ignore[attr-defined]
+        with torch.inference_mode():
+            probabilities = torch.sigmoid(self.head()(*padded(features))).numpy()
+        out = []
+        for row, (words, f) in enumerate(zip(windows, features, strict=True)):
+            p = np.zeros(len(words), dtype=np.float32)
+            p[: len(f)] = probabilities[row, : len(f)]
+            out.append(p)
+        return out
+
+
+def padded(features: Sequence[np.ndarray]) -> tuple[Any, Any]:
+    """Word-feature arrays as one zero-padded batch and their lengths (torch tensors)."""
+    import torch
+
+    width = max(1, *(len(f) for f in features))
+    x = torch.zeros(len(features), width, mpnet.WIDTH)
+    for n, f in enumerate(features):
+        x[n, : len(f)] = torch.as_tensor(f, dtype=torch.float32)
+    return x, torch.tensor([max(1, len(f)) for f in features])
+
+
+def head_module() -> Any:
+    """The restorer's head over frozen word features, a torch module ``(x, lengths) -> logits``:
+    normalised, projected to 256, read in both directions by a GRU (whether a word ends a
+    sentence depends on the words after it, which the frozen states weigh only in general), and
+    one logit per word."""
+    import torch
+
+    class EndsHead(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.norm = torch.nn.LayerNorm(mpnet.WIDTH)
+            self.proj = torch.nn.Linear(mpnet.WIDTH, 256)
+            self.drop = torch.nn.Dropout(0.1)
+            self.gru = torch.nn.GRU(256, 128, batch_first=True, bidirectional=True)
+            self.out = torch.nn.Linear(256, 1)
+
+        def forward(self, x: Any, lengths: Any) -> Any:
+            h = self.drop(torch.nn.functional.gelu(self.proj(self.norm(x))))
+            pack = torch.nn.utils.rnn.pack_padded_sequence(h, lengths, batch_first=True, enforce_sorted=False)
+            o, _ = self.gru(pack)
+            o, _ = torch.nn.utils.rnn.pad_packed_sequence(o, batch_first=True, total_length=x.shape[1])
+            return self.out(self.drop(o)).squeeze(-1)
+
+    return EndsHead()
 
 
 def decode(probabilities: Sequence[float], threshold: float, min_words: int) -> list[int]:
@@ -179,39 +296,65 @@ def _logit(p: float) -> float:
 
 
 _LOCK = threading.Lock()
-_LOADED: dict[Path, SentenceEndModel | None] = {}
+_LOADED: dict[Path | None, SentenceEndModel | None] = {}  # None: the default restorer
 
 
-def load_model(path: Path = WEIGHTS) -> SentenceEndModel | None:
-    """The shipped model, read once per process; None when its file is missing or unreadable
-    (sentences are then cut by length alone, as before the model existed). MiniLM itself loads
-    on first use."""
+def open_model(path: Path) -> SentenceEndModel:
+    """The restorer a weights file holds: a head over all-mpnet-base-v2 or MiniLM's delta."""
+    import numpy as np
+
+    with np.load(path) as stored:
+        over_mpnet = "meta::mpnet" in stored.files
+    return MPNetSentenceEndModel(path) if over_mpnet else SentenceEndModel(path)
+
+
+def _default() -> SentenceEndModel | None:
+    if mpnet.parts() is not None:
+        try:
+            if mpnet.model_folder() is not None:
+                return MPNetSentenceEndModel(MPNET_HEAD)
+        except (OSError, KeyError, ValueError, ModelError) as err:
+            log.warning("sentence ends: all-mpnet-base-v2 unusable, restoring with MiniLM: %s", err)
+    try:
+        return SentenceEndModel(WEIGHTS)
+    except (OSError, KeyError, ValueError, ModelError):
+        return None
+
+
+def load_model(path: Path | None = None) -> SentenceEndModel | None:
+    """A restorer, read once per process: the file at ``path``, or by default the head over
+    all-mpnet-base-v2 when its packages are installed, else the MiniLM one. None when the file
+    is missing or unreadable (sentences are then cut by length alone, as before the model
+    existed). The encoders themselves load on first use."""
     with _LOCK:
         if path not in _LOADED:
-            try:
-                _LOADED[path] = SentenceEndModel(path)
-            except (OSError, KeyError, ValueError, ModelError):
-                _LOADED[path] = None
+            if path is None:
+                _LOADED[path] = _default()
+            else:
+                try:
+                    _LOADED[path] = open_model(path)
+                except (OSError, KeyError, ValueError, ModelError):
+                    _LOADED[path] = None
         return _LOADED[path]
 
 
 @contextmanager
 def model_in_use(model: SentenceEndModel | None) -> Iterator[None]:
-    """Within the block, the sentence splitter restores ends with ``model`` instead of the shipped
-    one (None: cuts by length alone, as when the weights file is missing): to measure another
+    """Within the block, the sentence splitter restores ends with ``model`` instead of the default
+    one (None: cuts by length alone, as when no weights file is readable): to measure another
     weights file, or the splitter without any, on the path users' text takes. It swaps the
     process-wide model, so other threads see it too."""
     with _LOCK:
-        had, before = WEIGHTS in _LOADED, _LOADED.get(WEIGHTS)
-        _LOADED[WEIGHTS] = model
+        had, before = None in _LOADED, _LOADED.get(None)
+        _LOADED[None] = model
     try:
         yield
     finally:
         with _LOCK:
             if had:
-                _LOADED[WEIGHTS] = before
+                _LOADED[None] = before
             else:
-                _LOADED.pop(WEIGHTS, None)
+                _LOADED.pop(None, None)
 
 
 def sentence_ends(text: str, model: SentenceEndModel | None = None) -> list[int]:
@@ -231,12 +374,14 @@ def _norm(word: str) -> str:
 
 
 __all__ = [
+    "MPNetSentenceEndModel",
     "SentenceEndModel",
     "caption_form",
     "decode",
     "is_unpunctuated",
     "load_model",
     "model_in_use",
+    "open_model",
     "sentence_ends",
     "windows",
 ]

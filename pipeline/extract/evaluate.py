@@ -81,9 +81,18 @@ def evaluate(docs: list[dict[str, Any]], extractor: Extractor, *, captions: bool
     )
     if captions:
         from argmap.pipeline.extract.caption_eval import caption_run
+        from argmap.pipeline.sentence_ends import load_model
 
         caption_pairs, recovered, ends = caption_run(docs, extractor)
-        report["caption_form"] = {**score(caption_pairs), "recovery": recovered, "sentence_ends": ends}
+        restorer = load_model()
+        report["caption_form"] = {
+            **score(caption_pairs),
+            "recovery": recovered,
+            "sentence_ends": ends,
+            "restorer": getattr(restorer, "name", type(restorer).__name__)
+            if restorer
+            else "none (cut by length)",
+        }
     return report
 
 
@@ -168,7 +177,7 @@ def format_table(report: dict[str, Any]) -> str:
         lines += _rows(caption)
         e = caption["sentence_ends"]
         lines.append(f"sentence ends restored: precision {e['precision']:.3f}  recall {e['recall']:.3f}"
-                     f"  f1 {e['f1']:.3f}")  # fmt: skip
+                     f"  f1 {e['f1']:.3f}  ({caption.get('restorer', 'restorer')})")  # fmt: skip
         lines.append("argument sentences of the punctuated run recovered from caption form (same type):")
         lines.append(f"{'':22}{'exact':>10}{'near':>10}{'overlap':>10}{'of':>7}")
         for name in (*ARGUMENT_TYPES, "all"):

@@ -45,17 +45,22 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @friendly_errors
 def info(db_path: str | None, as_json: bool) -> None:
-    """Show the database file in use and its row counts."""
+    """Show the database file in use, its row counts, and which models answer."""
+    from argmap.pipeline import mpnet
     from argmap.pipeline.search.query import vector_backend
 
     store = open_store(db_path, readonly=True)
     data: dict[str, Any] = {"database": str(store.path), "counts": store.counts()}
     data["vector_search"] = vector_backend(store)
+    data["caption_sentence_ends"] = (
+        "all-mpnet-base-v2" if mpnet.parts() else f"all-MiniLM-L6-v2 (the larger model: {mpnet.INSTALL_HINT})"
+    )
     if as_json:
         echo_json(data)
         return
     click.echo(f"database: {data['database']}")
     click.echo(f"vector search: {data['vector_search']}")
+    click.echo(f"caption sentence ends: {data['caption_sentence_ends']}")
     for table, n in data["counts"].items():
         click.echo(f"  {table:<20} {n:>8}")
 
