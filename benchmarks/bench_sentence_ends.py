@@ -3,7 +3,8 @@
 Builds an hour of caption-form words (about 9,000: the development transcripts in caption form,
 cycled) and times, for the MiniLM restorer (the baseline, and the fallback) and the default one
 over all-mpnet-base-v2 when installed: loading (encoder and weights, once per process, as in an
-ingest) and restoring the ends, each ``--repeat`` times; with the resident memory each adds.
+ingest; torch and transformers are imported before either is timed) and restoring the ends, each
+``--repeat`` times; with the resident memory each adds.
 
     .venv/bin/python benchmarks/bench_sentence_ends.py [--words 9000] [--repeat 3]
 """
@@ -39,6 +40,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     opts = parser.parse_args()
     words = caption_words(opts.words)
+    import torch  # noqa: F401 - imported before timing, so neither restorer's load is charged for it
+    import transformers  # noqa: F401
+
     restorers = [("MiniLM + LoRA (baseline)", WEIGHTS)]
     if mpnet.parts() is not None:
         restorers.append(("all-mpnet-base-v2 + head (default)", MPNET_HEAD))

@@ -40,7 +40,13 @@ from typing import Any
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract.caption_eval import caption_run, read_transcripts, to_captions
 from argmap.pipeline.extract.registry import get_extractor
-from argmap.pipeline.sentence_ends import SentenceEndModel, load_model, model_in_use, open_model
+from argmap.pipeline.sentence_ends import (
+    SentenceEndModel,
+    load_model,
+    model_in_use,
+    open_model,
+    restorer_name,
+)
 
 KINDS = ("all", "claim", "critique", "call_to_action")
 
@@ -58,11 +64,6 @@ class GivenEnds(SentenceEndModel):
         if given is not None:
             return given
         return self.fallback.ends(words) if self.fallback else [len(words) - 1]
-
-
-def _default_name() -> str:
-    model = load_model()
-    return type(model).__name__ if model is not None else "none"
 
 
 def given_ends(path: Path, docs: list[dict[str, Any]]) -> tuple[GivenEnds, list[dict[str, Any]]]:
@@ -111,7 +112,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("no transcripts")
     words = sum(len(str(s["text"]).split()) for d in docs for s in d["segments"])
     rows: dict[str, Any] = {"transcripts": len(docs), "words": words}
-    restorer = f"restorer ({opts.weights})" if opts.weights else f"restorer (default: {_default_name()})"
+    restorer = (
+        f"restorer ({opts.weights})" if opts.weights else f"restorer (default: {restorer_name(load_model())})"
+    )
     with model_in_use(open_model(opts.weights)) if opts.weights else nullcontext():
         rows[restorer] = measure(docs)
     if given is not None:

@@ -14,7 +14,7 @@ drawn at random: the encoder reads each window once (bfloat16, :class:`FrozenMPN
 features are kept, and the head (:func:`head_module`) trains on them. Decoding (threshold,
 shortest sentence) is chosen on the same kept-out development transcripts as the MiniLM
 restorer's; the held-out transcripts are scored once, for the written head, and nothing is chosen
-on them. Only the head ships (float16, about 1.8 MB); figures go to the README.
+on them. Only the head ships (float16, 1.6 MB); figures go to the README.
 
 Why frozen: on these 2 cores a training step through the whole 110M-parameter encoder would cost
 minutes per thousand windows; its states read once cost 10 minutes in all, and the head on them
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lora_common as lc  # noqa: E402
 import train_sentence_ends as base  # noqa: E402
 
-from argmap.pipeline.mpnet import FrozenMPNet  # noqa: E402
+from argmap.pipeline.mpnet import LAYERS, FrozenMPNet  # noqa: E402
 from argmap.pipeline.sentence_ends import (  # noqa: E402
     MAX_TOKENS,
     MPNET_HEAD,
@@ -120,6 +120,7 @@ def save(path: Path, head: object, threshold: float, min_words: int, f1: float) 
     arrays = {f"head::{k}": v.detach().numpy().astype(np.float16) for k, v in head.state_dict().items()}  # type: ignore[attr-defined]
     meta = {"mpnet": 1.0, "threshold": threshold, "min_words": min_words, "validation_f1": f1}
     arrays.update({f"meta::{k}": np.float32(v) for k, v in meta.items()})
+    arrays["meta::layers"] = np.asarray(LAYERS, dtype=np.int16)  # the states the head reads
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, **arrays)
 

