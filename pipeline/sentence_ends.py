@@ -41,6 +41,7 @@ import logging
 import math
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -377,16 +378,34 @@ def model_in_use(model: SentenceEndModel | None) -> Iterator[None]:
                 _LOADED.pop(None, None)
 
 
+# Each stage that reads a transcript (extract, summarise) splits its sentences again; in one
+# process they ask about the same text, and an hour of captions costs the default restorer seconds.
+_RECENT: OrderedDict[tuple[SentenceEndModel, str], list[int]] = OrderedDict()
+_RECENT_SIZE = 16
+
+
 def sentence_ends(text: str, model: SentenceEndModel | None = None) -> list[int]:
     """Character offsets in ``text`` just after each word that ends a sentence (the text's own
-    end included); empty when no model is available."""
+    end included); empty when no model is available. The last few answers are kept per model."""
     model = model or load_model()
+    if model is None:
+        return []
+    key = (model, text)  # the model itself, not its id: a later model may reuse a freed id
+    with _LOCK:
+        if key in _RECENT:
+            _RECENT.move_to_end(key)
+            return list(_RECENT[key])
     spans = [m.span() for m in _WORD.finditer(text)]
-    if model is None or not spans:
+    if not spans:
         return []
     ends = model.ends([text[a:b] for a, b in spans])
     # past the marks a word carries ("go," "it's -"), so the next sentence starts at a word
-    return [_ATTACHED.match(text, spans[i][1]).end() for i in ends]  # type: ignore[union-attr]
+    out = [_ATTACHED.match(text, spans[i][1]).end() for i in ends]  # type: ignore[union-attr]
+    with _LOCK:
+        _RECENT[key] = out
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    return list(out)
 
 
 def _norm(word: str) -> str:

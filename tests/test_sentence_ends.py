@@ -369,3 +369,22 @@ def test_the_recovery_script_reads_every_transcript_format_and_ends_placed_by_ot
     assert given.ends(words.split()) == [5, 9, 13]
     with sentence_ends.model_in_use(given):  # "passed" right, "yes" wrong
         assert caption_eval.end_scores(listed) == {"precision": 0.5, "recall": 1.0, "f1": 0.667}
+
+
+def test_the_same_text_is_restored_once_per_model() -> None:
+    """extract and summarise both split a transcript's sentences; the second asks the same."""
+
+    class Counting(_FixedEnds):
+        calls = 0
+
+        def ends(self, words: Any) -> list[int]:
+            Counting.calls += 1
+            return super().ends(words)
+
+    text = " ".join(f"w{i}" for i in range(30))
+    first, other = Counting(10), Counting(10)
+    assert sentence_ends.sentence_ends(text, first) == sentence_ends.sentence_ends(text, first)
+    assert Counting.calls == 1
+    sentence_ends.sentence_ends(text, other)  # another model: asked again, never another's answer
+    sentence_ends.sentence_ends(text + " w30", first)
+    assert Counting.calls == 3
