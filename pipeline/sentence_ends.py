@@ -346,7 +346,8 @@ def load_model(path: Path | None = None) -> SentenceEndModel | None:
     """A restorer, read once per process: the file at ``path``, or by default the head over
     all-mpnet-base-v2 when its packages are installed, else the MiniLM one. None when the file
     is missing or unreadable (sentences are then cut by length alone, as before the model
-    existed). The encoders themselves load on first use."""
+    existed). The default all-mpnet-base-v2 one loads here, so that any failure falls back to
+    MiniLM; a MiniLM restorer loads on first use."""
     with _LOCK:
         if path not in _LOADED:
             if path is None:
