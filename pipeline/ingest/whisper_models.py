@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from argmap.pipeline.cache import build_once, cache_dir
+from argmap.pipeline.cache import build_once, cache_dir, join_pieces
 from argmap.pipeline.config import DEVICES
 from argmap.pipeline.errors import ConfigError, ModelError
 
@@ -93,10 +93,7 @@ def join_base_model(cache_root: Path | None = None) -> Path:
     def fill(work: Path) -> None:
         for name in _BASE_SIDE_FILES:
             shutil.copyfile(parts[0].parent / name, work / name)
-        with open(work / "model.bin", "wb") as out:
-            for part in parts:
-                with open(part, "rb") as src:
-                    shutil.copyfileobj(src, out, length=8 * 1024 * 1024)
+        join_pieces(parts, work / "model.bin")
 
     return build_once(target, complete, fill, "the base model")
 
