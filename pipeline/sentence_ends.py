@@ -313,17 +313,16 @@ def open_model(path: Path) -> SentenceEndModel:
 
 
 def _default() -> SentenceEndModel | None:
-    if mpnet.parts() is not None:
-        try:
-            folder = mpnet.model_folder()
-            if folder is not None:
-                model = MPNetSentenceEndModel(MPNET_HEAD, FrozenMPNet(folder))
-                # loaded here, not at first use, so that a damaged file falls back too
-                model.encoder.load()
-                model.head()
-                return model
-        except Exception as err:  # noqa: BLE001 - any failure of the larger model: use the smaller
-            log.warning("sentence ends: all-mpnet-base-v2 unusable, restoring with MiniLM: %s", err)
+    try:
+        folder = mpnet.model_folder()  # None when the packages are not installed
+        if folder is not None:
+            model = MPNetSentenceEndModel(MPNET_HEAD, FrozenMPNet(folder))
+            # loaded here, not at first use, so that a damaged file falls back too
+            model.encoder.load()
+            model.head()
+            return model
+    except Exception as err:  # noqa: BLE001 - any failure of the larger model: use the smaller
+        log.warning("sentence ends: all-mpnet-base-v2 unusable, restoring with MiniLM: %s", err)
     try:
         return SentenceEndModel(WEIGHTS)
     except (OSError, KeyError, ValueError, ModelError):
