@@ -153,6 +153,24 @@ def published_docs(shared: Path, seed: int = SEED) -> list[Doc]:
     return docs
 
 
+def fixed_docs(
+    dev: Sequence[Doc],
+    own_folder: Path,
+    patterns: Sequence[str],
+    dev_weight: int,
+    own_weight: int,
+    log: lc.Log,
+) -> list[Doc]:
+    """What every epoch trains on besides the published text: the development transcripts not kept
+    out for validation, ``dev_weight`` times, and the own corpus (``patterns`` in ``own_folder``),
+    ``own_weight`` times."""
+    dev_train = [d for i, d in enumerate(dev) if i % VALIDATION_EVERY]
+    paths = [path for pattern in patterns for path in sorted(own_folder.glob(pattern))]
+    own = [d for path in paths for d in transcript_docs(path)]
+    log(f"own corpus: {len(own)} transcripts from {len(paths)} files")
+    return dev_train * dev_weight + own * own_weight
+
+
 def cut_windows(docs: Sequence[Doc], rng: random.Random, shortest: int = 24) -> list[Window]:
     """Each document's words, labelled, cut into windows of random length (up to what the model
     reads at once) from a random first word."""
@@ -305,7 +323,6 @@ def train(opts: argparse.Namespace, log: lc.Log) -> None:
     torch.set_num_threads(opts.threads)
     dev = transcript_docs(opts.dev)
     validation = dev[::VALIDATION_EVERY]
-    dev_train = [d for i, d in enumerate(dev) if i % VALIDATION_EVERY]
     trainer = Trainer(opts)
     probe = Probe(trainer)
     head = trainer.head
@@ -314,10 +331,7 @@ def train(opts: argparse.Namespace, log: lc.Log) -> None:
         lr=opts.lr,
     )
     rng = random.Random(opts.seed)
-    paths = [path for pattern in opts.own_files.split(",") for path in sorted(opts.own.glob(pattern))]
-    own = [d for path in paths for d in transcript_docs(path)]
-    log(f"own corpus: {len(own)} transcripts from {len(paths)} files")
-    fixed = dev_train * opts.dev_weight + own * opts.own_weight  # the same every epoch
+    fixed = fixed_docs(dev, opts.own, opts.own_files.split(","), opts.dev_weight, opts.own_weight, log)
     epochs = []
     for epoch in range(opts.epochs):
         docs = spoken(published_docs(opts.shared, opts.seed + epoch), dev, opts.seed + epoch)

@@ -49,13 +49,10 @@ BATCH = 32
 READ_BATCH = 16
 
 
-def training_windows(opts: argparse.Namespace) -> list[base.Window]:
+def training_windows(opts: argparse.Namespace, log: lc.Log) -> list[base.Window]:
     """``--windows`` windows drawn from the MiniLM restorer's first epoch."""
     dev = base.transcript_docs(opts.dev)
-    dev_train = [d for i, d in enumerate(dev) if i % base.VALIDATION_EVERY]
-    paths = [path for pattern in base.OWN_FILES for path in sorted(base.OWN.glob(pattern))]
-    own = [d for path in paths for d in base.transcript_docs(path)]
-    fixed = dev_train * base.DEV_WEIGHT + own * base.OWN_WEIGHT
+    fixed = base.fixed_docs(dev, base.OWN, base.OWN_FILES, base.DEV_WEIGHT, base.OWN_WEIGHT, log)
     docs = base.spoken(base.published_docs(opts.shared, base.SEED), dev, base.SEED)
     windows = base.cut_windows(docs + fixed, random.Random(base.SEED))
     picked = random.Random(opts.seed).sample(range(len(windows)), min(opts.windows, len(windows)))
@@ -143,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     torch.set_num_threads(opts.threads)
     encoder = FrozenMPNet()
-    windows = training_windows(opts)
+    windows = training_windows(opts, log)
     log(f"{len(windows)} windows, {sum(len(w) for w, _ in windows)} words")
     head = train_head(read(encoder, windows, log), opts, log)
     save(opts.out, head, 0.5, 2, 0.0)
