@@ -45,6 +45,7 @@ class Sentence:
     seg_first: int  # Segment.idx of the first and last segment it draws on
     seg_last: int
     kind: str | None = None  # the segment's kind when it is a line of its own (SEGMENT_KINDS)
+    restored: bool = False  # its end was placed by the sentence-end model, not by punctuation
 
     @property
     def is_structure(self) -> bool:
@@ -110,7 +111,7 @@ def split_sentences(segments: Sequence[TimedText]) -> list[Sentence]:
     if not full:
         return []
 
-    cuts = _cut_points(full, spans)
+    cuts, restored = _cut_points(full, spans)
     kinds = {seg.idx: getattr(seg, "kind", None) for _, _, seg in spans}
     sentences: list[Sentence] = []
     begin = 0
@@ -132,13 +133,15 @@ def split_sentences(segments: Sequence[TimedText]) -> list[Sentence]:
                     seg_first=first,
                     seg_last=max(last, first),
                     kind=kind,
+                    restored=cut in restored,
                 )
             )
         begin = cut
     return sentences
 
 
-def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]:
+def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> tuple[list[int], set[int]]:
+    """Where sentences end, and which of those ends the sentence-end model placed."""
     seg_ends = {e for _, e, _ in spans}
     cuts: list[int] = []
     for m in _BOUNDARY.finditer(full):
@@ -160,7 +163,8 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]
     # sentence before or after it, punctuated or not.
     lines = {edge for a, b, seg in spans if getattr(seg, "kind", None) for edge in (a, b)}
     cuts = sorted((set(cuts) | changes | lines) - {0})
-    cuts = sorted(set(cuts) | set(_restored_ends(full, cuts)))
+    restored = set(_restored_ends(full, cuts)) - set(cuts) - {len(full)}  # the text's own end is no news
+    cuts = sorted(set(cuts) | restored)
     # Long unpunctuated runs: also cut at segment edges once a sentence grows past MAX_WORDS.
     # Word counts come from the word positions, so an hour of unpunctuated captions stays linear.
     starts, ends = [], []
@@ -189,7 +193,7 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> list[int]
         if cut < len(full):
             out.append(cut)
         last = cut
-    return out
+    return out, restored
 
 
 def _restored_ends(full: str, cuts: list[int]) -> list[int]:

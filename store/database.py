@@ -399,13 +399,15 @@ class Store(StageStatusMixin):
         arguments: list[Argument],
         *,
         stage: str = "extract",
+        sentence_ends: str | None = None,
     ) -> None:
         """Replace one extractor version's arguments for a video; other versions are kept.
 
         An argument made again exactly (same row) stays as it is, so the key points and relations
         a comparison stored for it stay; one the new run no longer makes, or makes differently
         (another type, text or target for the same quote: an LLM run), is deleted with its place
-        in any comparison, and the new one is inserted.
+        in any comparison, and the new one is inserted. ``sentence_ends`` names the model that
+        restored the sentence ends the text lacked (auto-captions), if one did.
         """
         rows = {r["id"]: r for r in (to_row(a) for a in arguments)}
         with self.transaction():
@@ -423,9 +425,10 @@ class Store(StageStatusMixin):
                 self.db["arguments"].insert_all(new)  # type: ignore[union-attr]
             # which version ran last is the one listings, compare and search show (m010)
             self.db.execute(
-                "insert or replace into extractions (video_id, extractor, extractor_version, finished_at)"
-                " values (?, ?, ?, ?)",
-                [video_id, extractor, version, _dt.datetime.now(_dt.timezone.utc).isoformat()],
+                "insert or replace into extractions"
+                " (video_id, extractor, extractor_version, finished_at, sentence_ends)"
+                " values (?, ?, ?, ?, ?)",
+                [video_id, extractor, version, _dt.datetime.now(_dt.timezone.utc).isoformat(), sentence_ends],
             )
             self.mark(video_id, stage, "done")
 

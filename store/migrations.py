@@ -426,3 +426,12 @@ def m010_extractions(db: Database) -> None:
             SELECT DISTINCT video_id, extractor, extractor_version, '' FROM arguments
         """,
     )
+
+
+@migrations()
+def m011_extraction_sentence_ends(db: Database) -> None:
+    # Auto-captions have no sentence ends; a model restores them before any extractor reads the
+    # text, and which model it was (all-mpnet-base-v2's head, or MiniLM's where that is not
+    # installed) changes where arguments start and end. Each extraction records it; empty when the
+    # text's own punctuation was enough.
+    _run(db, "ALTER TABLE extractions ADD COLUMN sentence_ends TEXT")

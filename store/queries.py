@@ -28,7 +28,9 @@ from .speakers import named_speakers
 
 _ARGUMENT_COLUMNS = (
     'a.id, a.video_id, a.transcript_id, a.type, a.text, a.quote, a.start, a."end", a.seg_first, a.seg_last,'
-    " a.target, a.confidence, a.extractor, a.extractor_version, a.prompt_hash, a.origin"
+    " a.target, a.confidence, a.extractor, a.extractor_version, a.prompt_hash, a.origin,"
+    " (select e.sentence_ends from extractions e where e.video_id = a.video_id and e.extractor = a.extractor"
+    " and e.extractor_version = a.extractor_version) as sentence_ends"
 )
 _CHUNK = 500
 
@@ -112,6 +114,7 @@ class _Context:
             extractor_version=row.get("extractor_version"),
             prompt_hash=row.get("prompt_hash"),
             origin=row.get("origin"),
+            sentence_ends=row.get("sentence_ends"),
             speaker_id=speaker_id,
             speaker=speaker,
             person_id=person_id,

@@ -311,6 +311,8 @@ class ArgumentInContext:
     extractor_version: str | None = None
     prompt_hash: str | None = None
     origin: str | None = None  # "title" for an argument the video's title states
+    # the model that restored the sentence ends its text lacked (auto-captions), if one did (m011)
+    sentence_ends: str | None = None
     # who said it, where the video has speakers: a name the user gave, else the video's label
     speaker_id: str | None = None
     speaker: str | None = None

@@ -629,3 +629,40 @@ def test_arguments_of_a_guest_are_found_by_the_guests_label(tmp_path: Path) -> N
     assert [r["origin"] for r in listed("--commentator", "alex")] == [None, None]
     listing = runner.invoke(cli, ["arguments", "--db", db]).output
     assert "Alex (The Civic Desk): " in listing and "JORDAN" not in listing
+
+
+def test_each_extraction_records_the_model_that_restored_its_sentence_ends(store: Store) -> None:
+    """Auto-captions are cut into sentences by a model before any extractor reads them; which
+    model (the larger restorer or MiniLM's) changes the arguments, so the extraction says so.
+    Punctuated text records none. Real extractor and, for the captions, the installed restorer."""
+    from argmap.pipeline import sentence_ends
+    from argmap.pipeline.document import load_document
+    from argmap.pipeline.extract.run import list_arguments
+    from argmap.pipeline.sentence_ends import MPNetSentenceEndModel, SentenceEndModel, caption_form
+
+    captions = [caption_form(line) for line in COMMENTARY]
+    caption_video = seed_video(store, captions, video_id="youtube:cap1", url="https://youtu.be/cap1")
+    punctuated = seed_video(store, COMMENTARY)
+    assert any(s.restored for s in load_document(store, caption_video).sentences)
+    assert not any(s.restored for s in load_document(store, punctuated).sentences)
+    extract_videos(store)
+    rows = list_arguments(store)
+    videos = (caption_video.id, punctuated.id)
+    by_video = {v: {r["sentence_ends"] for r in rows if r["video_id"] == v} for v in videos}
+    expected = sentence_ends.default_restorer_name()
+    assert expected in (MPNetSentenceEndModel.name, SentenceEndModel.name)
+    assert by_video == {caption_video.id: {expected}, punctuated.id: {None}}
+
+    class EveryFiveWords(SentenceEndModel):
+        name = "every five words (a stand-in)"
+
+        def __init__(self) -> None:
+            pass
+
+        def ends(self, words: object) -> list[int]:
+            assert isinstance(words, list)
+            return sorted({*range(4, len(words), 5), len(words) - 1})
+
+    with sentence_ends.model_in_use(EveryFiveWords()):  # another restorer: the same version re-run
+        extract_videos(store, [caption_video.id], force=True)
+    assert {r["sentence_ends"] for r in list_arguments(store, [caption_video.id])} == {EveryFiveWords.name}

@@ -20,6 +20,8 @@ class ExtractionResult:
     version: str
     notes: list[str] = field(default_factory=list)  # caps hit, fallbacks taken: shown to the user
     prompts: list[Prompt] = field(default_factory=list)  # provenance to store with the rows
+    # the model that restored the sentence ends the text lacked (auto-captions), if one did
+    sentence_ends: str | None = None
 
 
 @runtime_checkable

@@ -15,6 +15,7 @@ from argmap.pipeline.document import TranscriptDoc, load_document
 from argmap.pipeline.errors import ConfigError, ExtractionError
 from argmap.pipeline.extract.base import ExtractionResult, Extractor
 from argmap.pipeline.extract.registry import get_extractor
+from argmap.pipeline.sentence_ends import load_model, restorer_name
 from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import clean_line, timestamp_url
 from argmap.store import ARGUMENT_TYPES, NotFound, Store, Video, queries
@@ -38,11 +39,19 @@ def extract_video(store: Store, video: Video, extractor: Extractor, *, force: bo
     count = _already_extracted(store, video, extractor, force=force)
     if count:
         return ExtractOutcome(video.id, "unchanged", count, extractor.name, extractor.version)
-    result = extractor.extract(load_document(store, video))
+    result = run_extractor(extractor, load_document(store, video))
     save_extraction(store, video, result)
     return ExtractOutcome(
         video.id, "extracted", len(result.arguments), result.extractor, result.version, notes=result.notes
     )
+
+
+def run_extractor(extractor: Extractor, doc: TranscriptDoc) -> ExtractionResult:
+    """``extractor`` on ``doc``, the result saying which model restored sentence ends, if any did."""
+    result = extractor.extract(doc)
+    if result.sentence_ends is None and any(s.restored for s in doc.sentences):
+        result.sentence_ends = restorer_name(load_model())
+    return result
 
 
 def _already_extracted(store: Store, video: Video, extractor: Extractor, *, force: bool) -> int:
@@ -57,7 +66,9 @@ def save_extraction(store: Store, video: Video, result: ExtractionResult) -> Non
     with store.transaction():
         for prompt in result.prompts:
             store.save_prompt(prompt)
-        store.save_arguments(video.id, result.extractor, result.version, result.arguments)
+        store.save_arguments(
+            video.id, result.extractor, result.version, result.arguments, sentence_ends=result.sentence_ends
+        )
 
 
 def resolve_videos(store: Store, refs: Sequence[str] | None) -> tuple[list[Video], list[ExtractOutcome]]:
@@ -132,7 +143,7 @@ class ExtractStage(BaseStage):
     def compute(self, work: TranscriptDoc) -> ExtractionResult:
         self.open()
         assert self._extractor is not None
-        return self._extractor.extract(work)
+        return run_extractor(self._extractor, work)
 
     def commit(self, ctx: StageContext, video: Video, result: ExtractionResult) -> None:
         save_extraction(ctx.store, video, result)
@@ -187,6 +198,7 @@ def list_arguments(
             "extractor_version": a.extractor_version,
             "prompt_hash": a.prompt_hash,
             "origin": a.origin,
+            "sentence_ends": a.sentence_ends,
             "url": timestamp_url(a.video, a.start),
         }
         for a in found
