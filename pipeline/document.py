@@ -23,7 +23,7 @@ from functools import cached_property
 from typing import Protocol
 
 from argmap.pipeline.errors import ExtractionError
-from argmap.pipeline.sentence_ends import is_unpunctuated, sentence_ends
+from argmap.pipeline.sentence_ends import is_unpunctuated, load_model, restorer_name, sentence_ends
 from argmap.pipeline.text import CLAUSE_MARKS, DASH_ATTRIBUTION
 from argmap.store import STRUCTURE_KINDS, ArgumentInContext, NotFound, Segment, Store, Video, queries
 from argmap.store import speakers as sp
@@ -258,6 +258,12 @@ class TranscriptDoc:
     @cached_property
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.segments)
+
+    @property
+    def sentence_ends_by(self) -> str | None:
+        """The model that restored sentence ends this text lacked (auto-captions), if one did:
+        what is read from it depends on that model, so extractions and summaries record it."""
+        return restorer_name(load_model()) if any(s.restored for s in self.sentences) else None
 
     @cached_property
     def _by_idx(self) -> dict[int, Segment]:

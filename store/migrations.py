@@ -435,3 +435,9 @@ def m011_extraction_sentence_ends(db: Database) -> None:
     # installed) changes where arguments start and end. Each extraction records it; empty when the
     # text's own punctuation was enough.
     _run(db, "ALTER TABLE extractions ADD COLUMN sentence_ends TEXT")
+
+
+@migrations()
+def m012_summary_sentence_ends(db: Database) -> None:
+    # A summary reads the same restored sentences as the arguments (m011) and records the model too.
+    _run(db, "ALTER TABLE summaries ADD COLUMN sentence_ends TEXT")

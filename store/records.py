@@ -201,6 +201,7 @@ class Summary:
     paragraph: str
     key_points: list[dict[str, Any]] = field(default_factory=list)  # [{text, start, end}]
     prompt_hash: str | None = None
+    sentence_ends: str | None = None  # the model that restored the text's missing sentence ends (m012)
 
     @staticmethod
     def make_id(video_id: str, extractor: str, version: str) -> str:

@@ -633,12 +633,14 @@ def test_arguments_of_a_guest_are_found_by_the_guests_label(tmp_path: Path) -> N
 
 def test_each_extraction_records_the_model_that_restored_its_sentence_ends(store: Store) -> None:
     """Auto-captions are cut into sentences by a model before any extractor reads them; which
-    model (the larger restorer or MiniLM's) changes the arguments, so the extraction says so.
+    model (the larger restorer or MiniLM's) changes the arguments, so the extraction and the
+    summary say so.
     Punctuated text records none. Real extractor and, for the captions, the installed restorer."""
     from argmap.pipeline import sentence_ends
     from argmap.pipeline.document import load_document
     from argmap.pipeline.extract.run import list_arguments
     from argmap.pipeline.sentence_ends import MPNetSentenceEndModel, SentenceEndModel, caption_form
+    from argmap.pipeline.summarise.run import summarise_video, summary_dict
 
     captions = [caption_form(line) for line in COMMENTARY]
     caption_video = seed_video(store, captions, video_id="youtube:cap1", url="https://youtu.be/cap1")
@@ -652,6 +654,10 @@ def test_each_extraction_records_the_model_that_restored_its_sentence_ends(store
     expected = sentence_ends.default_restorer_name()
     assert expected in (MPNetSentenceEndModel.name, SentenceEndModel.name)
     assert by_video == {caption_video.id: {expected}, punctuated.id: {None}}
+    for video, restorer in ((caption_video, expected), (punctuated, None)):  # summaries read them too
+        assert summarise_video(store, video).sentence_ends == restorer
+        stored = store.summary(video.id)
+        assert stored is not None and summary_dict(store, video, stored)["sentence_ends"] == restorer
 
     class EveryFiveWords(SentenceEndModel):
         name = "every five words (a stand-in)"

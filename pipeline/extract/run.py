@@ -15,7 +15,6 @@ from argmap.pipeline.document import TranscriptDoc, load_document
 from argmap.pipeline.errors import ConfigError, ExtractionError
 from argmap.pipeline.extract.base import ExtractionResult, Extractor
 from argmap.pipeline.extract.registry import get_extractor
-from argmap.pipeline.sentence_ends import load_model, restorer_name
 from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import clean_line, timestamp_url
 from argmap.store import ARGUMENT_TYPES, NotFound, Store, Video, queries
@@ -49,8 +48,8 @@ def extract_video(store: Store, video: Video, extractor: Extractor, *, force: bo
 def run_extractor(extractor: Extractor, doc: TranscriptDoc) -> ExtractionResult:
     """``extractor`` on ``doc``, the result saying which model restored sentence ends, if any did."""
     result = extractor.extract(doc)
-    if result.sentence_ends is None and any(s.restored for s in doc.sentences):
-        result.sentence_ends = restorer_name(load_model())
+    if result.sentence_ends is None:
+        result.sentence_ends = doc.sentence_ends_by
     return result
 
 

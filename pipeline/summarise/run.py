@@ -17,7 +17,9 @@ def summarise_video(
 ) -> Summary:
     """Summarise one video and store it (replacing that summariser version's summary)."""
     chosen = get_summariser(summariser, **options) if isinstance(summariser, str) else summariser
-    summary = chosen.summarise(load_document(store, video))
+    doc = load_document(store, video)
+    summary = chosen.summarise(doc)
+    summary.sentence_ends = doc.sentence_ends_by
     save_summary(store, summary, getattr(chosen, "prompts", None) or [])
     return summary
 
@@ -62,6 +64,7 @@ class SummariseStage(BaseStage):
         self.open()
         assert self._chosen is not None
         summary = self._chosen.summarise(work)
+        summary.sentence_ends = work.sentence_ends_by
         # An LLM summariser records the prompts it used while summarising: they travel with it.
         return summary, list(getattr(self._chosen, "prompts", None) or [])
 
@@ -84,4 +87,5 @@ def summary_dict(store: Store, video: Video, summary: Summary) -> dict[str, Any]
         "paragraph": summary.paragraph,
         "key_points": [{**kp, "url": timestamp_url(video, kp.get("start"))} for kp in summary.key_points],
         "prompt_hash": summary.prompt_hash,
+        "sentence_ends": summary.sentence_ends,
     }
