@@ -64,6 +64,7 @@ from argmap.pipeline.sentence_ends import (  # noqa: E402
     caption_form,
     decode,
 )
+from argmap.pipeline.wordpieces import last_pieces  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
@@ -207,10 +208,7 @@ class Trainer:
         out = []
         for words, labels in windows:
             enc = self.tokenizer(words, is_split_into_words=True, truncation=True, max_length=MAX_TOKENS)
-            last: dict[int, int] = {}
-            for piece, word in enumerate(enc.word_ids()):
-                if word is not None:
-                    last[word] = piece
+            last = last_pieces(enc.word_ids())
             out.append(([last[w] for w in sorted(last)], [labels[w] for w in sorted(last)]))
         return out
 

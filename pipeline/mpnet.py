@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.cache import build_once, cache_dir, join_pieces
 from argmap.pipeline.errors import ModelError
+from argmap.pipeline.wordpieces import last_pieces
 
 if TYPE_CHECKING:
     import numpy as np
@@ -166,10 +167,7 @@ class FrozenMPNet:
             hidden = torch.cat([states[i] for i in LAYERS], dim=-1).float()
         out = []
         for row, words in enumerate(windows):
-            last: dict[int, int] = {}
-            for piece, word in enumerate(batch.word_ids(row)):
-                if word is not None:
-                    last[word] = piece
+            last = last_pieces(batch.word_ids(row))
             kept = []
             for w in range(len(words)):
                 if w not in last:

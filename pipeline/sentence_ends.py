@@ -51,6 +51,7 @@ from argmap.pipeline import mpnet
 from argmap.pipeline.errors import ModelError
 from argmap.pipeline.minilm import TunedMiniLM, threads_for
 from argmap.pipeline.mpnet import FrozenMPNet
+from argmap.pipeline.wordpieces import last_pieces
 
 if TYPE_CHECKING:
     import numpy as np
@@ -143,9 +144,8 @@ class SentenceEndModel:
         out = []
         for row, words in enumerate(windows):
             p = np.zeros(len(words), dtype=np.float32)
-            for piece, word in enumerate(batch.word_ids(row)):
-                if word is not None:  # the word's last piece is the one left
-                    p[word] = 1.0 / (1.0 + np.exp(-logits[row, piece]))
+            for word, piece in last_pieces(batch.word_ids(row)).items():
+                p[word] = 1.0 / (1.0 + np.exp(-logits[row, piece]))
             out.append(p)
         return out
 

@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
         "argmap.pipeline.text",
         "argmap.pipeline.config",
     },
-    {"argmap.pipeline.cache"},
+    {"argmap.pipeline.cache", "argmap.pipeline.wordpieces"},
     {"argmap.pipeline.minilm", "argmap.pipeline.mpnet"},
     {"argmap.pipeline.sentence_ends"},
     {"argmap.pipeline.plugins", "argmap.pipeline.document", "argmap.pipeline.stages"},
