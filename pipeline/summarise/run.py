@@ -17,10 +17,15 @@ def summarise_video(
 ) -> Summary:
     """Summarise one video and store it (replacing that summariser version's summary)."""
     chosen = get_summariser(summariser, **options) if isinstance(summariser, str) else summariser
-    doc = load_document(store, video)
-    summary = chosen.summarise(doc)
-    summary.sentence_ends = doc.sentence_ends_by
+    summary = run_summariser(chosen, load_document(store, video))
     save_summary(store, summary, getattr(chosen, "prompts", None) or [])
+    return summary
+
+
+def run_summariser(summariser: Summariser, doc: TranscriptDoc) -> Summary:
+    """``summariser`` on ``doc``, the summary saying which model restored sentence ends, if any did."""
+    summary = summariser.summarise(doc)
+    summary.sentence_ends = doc.sentence_ends_by
     return summary
 
 
@@ -63,8 +68,7 @@ class SummariseStage(BaseStage):
     def compute(self, work: TranscriptDoc) -> tuple[Summary, list[Any]]:
         self.open()
         assert self._chosen is not None
-        summary = self._chosen.summarise(work)
-        summary.sentence_ends = work.sentence_ends_by
+        summary = run_summariser(self._chosen, work)
         # An LLM summariser records the prompts it used while summarising: they travel with it.
         return summary, list(getattr(self._chosen, "prompts", None) or [])
 
