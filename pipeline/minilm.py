@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.errors import ModelError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -70,7 +71,8 @@ def model_source(name: str) -> str:
 def quiet_loading() -> None:
     # transformers draws a "Loading weights" bar on stderr for every load; noise in a CLI.
     try:
-        from transformers.utils import logging as hf_logging
+        with HEAVY_IMPORTS:
+            from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
     except ImportError:  # pragma: no cover - transformers always comes with sentence-transformers
@@ -87,7 +89,8 @@ def threads_for(count: int) -> Iterator[None]:
     if count > 4:
         yield
         return
-    import torch
+    with HEAVY_IMPORTS:
+        import torch
 
     before = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -119,7 +122,8 @@ def merge_delta(model: Any, delta: dict[str, np.ndarray]) -> int:
     The sum is done in float32 whatever the file's dtype, so a float16 delta rounds only the
     small low-rank factors, never the base weights.
     """
-    import torch
+    with HEAVY_IMPORTS:
+        import torch
 
     scale = float(delta["meta::scale"]) if "meta::scale" in delta else 1.0
     modules = dict(model.named_modules())
@@ -170,7 +174,8 @@ class TunedMiniLM:
                 source = model_source(DEFAULT_MODEL)
                 try:
                     quiet_loading()
-                    from transformers import AutoModel, AutoTokenizer
+                    with HEAVY_IMPORTS:
+                        from transformers import AutoModel, AutoTokenizer
 
                     tokenizer = AutoTokenizer.from_pretrained(source)
                     model = AutoModel.from_pretrained(source)
@@ -185,7 +190,9 @@ class TunedMiniLM:
 
     def _pooled(self, batches: Iterator[dict[str, Any]]) -> np.ndarray:
         import numpy as np
-        import torch
+
+        with HEAVY_IMPORTS:
+            import torch
 
         model, _ = self.load()
         out = []

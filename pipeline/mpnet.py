@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.cache import build_once, cache_dir, join_pieces
 from argmap.pipeline.errors import ModelError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.wordpieces import last_pieces
 
 if TYPE_CHECKING:
@@ -137,7 +138,8 @@ class FrozenMPNet:
                 folder = self.folder or model_folder()
                 if folder is None:
                     raise ModelError(f"all-mpnet-base-v2 is not installed: {INSTALL_HINT}")
-                from transformers import AutoModel, AutoTokenizer
+                with HEAVY_IMPORTS:
+                    from transformers import AutoModel, AutoTokenizer
 
                 try:
                     tokenizer = AutoTokenizer.from_pretrained(str(folder))
@@ -151,7 +153,8 @@ class FrozenMPNet:
         """For each window, a float32 array (words x :data:`WIDTH`): the states of each word's
         last piece, in word order. The rows stop at the first word not reached (past
         ``max_tokens`` pieces), so row k is always word k."""
-        import torch
+        with HEAVY_IMPORTS:
+            import torch
 
         model, tokenizer = self.load()
         batch = tokenizer(

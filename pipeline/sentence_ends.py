@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline import mpnet
 from argmap.pipeline.errors import ModelError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.minilm import TunedMiniLM, threads_for
 from argmap.pipeline.mpnet import FrozenMPNet
 from argmap.pipeline.wordpieces import last_pieces
@@ -120,7 +121,8 @@ class SentenceEndModel:
         """One logit per word piece of a tokenised batch of windows (a torch tensor)."""
         model, _ = self.encoder.load()
         delta = self.encoder.delta
-        import torch
+        with HEAVY_IMPORTS:
+            import torch
 
         weight = torch.from_numpy(delta["head::weight"].astype("float32").reshape(-1))
         bias = float(delta["head::bias"].astype("float32").reshape(-1)[0])
@@ -151,7 +153,9 @@ class SentenceEndModel:
 
     def probabilities(self, words: Sequence[str]) -> np.ndarray:
         import numpy as np
-        import torch
+
+        with HEAVY_IMPORTS:
+            import torch
 
         out = np.zeros(len(words), dtype=np.float32)
         if not words:
@@ -199,7 +203,8 @@ class MPNetSentenceEndModel(SentenceEndModel):
 
     def head(self) -> Any:
         if self._head is None:
-            import torch
+            with HEAVY_IMPORTS:
+                import torch
 
             module = head_module()
             state = {
@@ -213,7 +218,9 @@ class MPNetSentenceEndModel(SentenceEndModel):
 
     def window_probabilities(self, windows: list[list[str]]) -> list[np.ndarray]:
         import numpy as np
-        import torch
+
+        with HEAVY_IMPORTS:
+            import torch
 
         features = self.encoder.word_features(windows, MAX_TOKENS)  # type: ignore[attr-defined]
         with torch.inference_mode():
@@ -228,7 +235,8 @@ class MPNetSentenceEndModel(SentenceEndModel):
 
 def padded(features: Sequence[np.ndarray]) -> tuple[Any, Any]:
     """Word-feature arrays as one zero-padded batch and their lengths (torch tensors)."""
-    import torch
+    with HEAVY_IMPORTS:
+        import torch
 
     width = max([1, *(len(f) for f in features)])
     x = torch.zeros(len(features), width, mpnet.WIDTH)
@@ -242,7 +250,8 @@ def head_module() -> Any:
     normalised, projected to 256, read in both directions by a GRU (whether a word ends a
     sentence depends on the words after it, which the frozen states weigh only in general), and
     one logit per word."""
-    import torch
+    with HEAVY_IMPORTS:
+        import torch
 
     class EndsHead(torch.nn.Module):
         def __init__(self) -> None:

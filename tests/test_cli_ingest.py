@@ -281,3 +281,31 @@ def test_a_rerun_says_which_videos_failed_for_good_and_a_failed_transcript_says_
     assert missing.exit_code == 1 and "has no transcript: download failed: empty.txt: no text found" in (
         missing.output
     ), missing.output
+
+
+@pytest.mark.slow
+def test_first_caption_ingest_restores_ends_with_the_default_model(tmp_path: Path) -> None:
+    """A fresh process ingesting automatic captions runs extract (which loads the restorer) and embed
+    (which imports sentence-transformers) in parallel threads; an unguarded import of transformers
+    failed there and the batch fell back to the MiniLM restorer, while `argmap info` named the other."""
+    from argmap.pipeline import sentence_ends
+
+    text = (
+        "the library closes on fridays from next month and the council says it saves money "
+        "i think that is the wrong place to cut because the kids use it after school "
+        "write to your councillor and ask them to keep it open"
+    )
+    words = text.split(" ")
+    cues = ["WEBVTT", ""]
+    for n in range(0, len(words), 6):
+        start, end = n * 0.4, (n + 6) * 0.4
+        cues += [f"00:00:{start:06.3f} --> 00:00:{end:06.3f}", " ".join(words[n : n + 6]), ""]
+    captions = tmp_path / "auto.vtt"
+    captions.write_text("\n".join(cues), encoding="utf-8")
+    db = tmp_path / "a.db"
+    result = argmap("ingest", str(captions), "--db", str(db), "--commentator", "Ana", "--title", "Library")
+    assert result.returncode == 0, result.stderr
+    assert "unusable" not in result.stderr, result.stderr
+    with sqlite3.connect(db) as conn:
+        used = {row[0] for row in conn.execute("select sentence_ends from extractions")}
+    assert used == {sentence_ends.default_restorer_name()}

@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
         "argmap.pipeline.text",
         "argmap.pipeline.config",
     },
-    {"argmap.pipeline.cache", "argmap.pipeline.wordpieces"},
+    {"argmap.pipeline.cache", "argmap.pipeline.heavy_imports", "argmap.pipeline.wordpieces"},
     {"argmap.pipeline.minilm", "argmap.pipeline.mpnet"},
     {"argmap.pipeline.sentence_ends"},
     {"argmap.pipeline.plugins", "argmap.pipeline.document", "argmap.pipeline.stages"},
@@ -189,6 +189,27 @@ def test_heavy_libraries_are_imported_lazily() -> None:
         for imported, line, at_top in _imports(module, path)
         if at_top and imported.split(".")[0] in HEAVY
     ]
+    assert not wrong
+
+
+def test_heavy_libraries_are_imported_under_the_lock() -> None:
+    """Stages import their libraries from threads; transformers resolves names lazily and answered
+    "cannot import name 'AutoModel'" to one thread while another imported sentence-transformers
+    (the default restorer then fell back to MiniLM unseen). :mod:`argmap.pipeline.heavy_imports`."""
+    wrong = []
+    for path in MODULES.values():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        guarded: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.With) and any("HEAVY_IMPORTS" in ast.unparse(i) for i in node.items):
+                guarded.update(id(n) for child in node.body for n in ast.walk(child))
+        top = {id(n) for n in tree.body}
+        for node in _runtime_nodes(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in top or id(node) in guarded:
+                continue
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            if any(name.split(".")[0] in HEAVY for name in names) and not node.level:
+                wrong.append(f"{path.relative_to(REPO)}:{node.lineno} {ast.unparse(node)}")
     assert not wrong
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.search.embed import argument_text, embed_items, get_embedder
 from argmap.pipeline.search.query import pick_model
 from argmap.pipeline.text import timestamp_url
@@ -166,8 +167,9 @@ def cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
         return []
     if n == 1:
         return [[0]]
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import pdist
+    with HEAVY_IMPORTS:
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import pdist
 
     distances = pdist(vectors.astype("float64"), metric="cosine").clip(min=0.0)
     tree = linkage(distances, method="average")

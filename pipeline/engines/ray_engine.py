@@ -29,6 +29,7 @@ from typing import Any
 from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.engines.streaming import fresh_copy, pool_size
 from argmap.pipeline.errors import ArgmapError, ConfigError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.stages import Stage, StageContext, worker_context
 
 #: how often a dead actor is restarted, and its task retried, before the video fails
@@ -70,7 +71,8 @@ class RayExecutor:
 
     def __init__(self, options: IngestOptions):
         try:
-            import ray
+            with HEAVY_IMPORTS:
+                import ray
         except ImportError as err:
             raise ConfigError("--engine ray needs Ray: pip install 'argmap[ray]'") from err
         self.ray = ray

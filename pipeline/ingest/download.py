@@ -22,6 +22,7 @@ from typing import Any
 
 from argmap.pipeline.config import CAPTION_MODES, DEFAULT_MAX_DURATION, DEFAULT_MAX_FILESIZE, IngestOptions
 from argmap.pipeline.errors import ConfigError, MediaError, SourceError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.ingest.captions import (
     cues_to_segments,
     header_language,
@@ -231,7 +232,8 @@ class Downloader(BaseStage):
         return DownloadWork(video, entry)
 
     def compute(self, work: DownloadWork) -> Fetched:
-        import yt_dlp
+        with HEAVY_IMPORTS:
+            import yt_dlp
 
         video, entry = work.video, work.entry
         if self.options.sleep and self.downloads:

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from argmap.pipeline.errors import ConfigError, SourceError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.ingest.ytdlp import (
     MAX_PAGE_BYTES,
     StreamLimit,
@@ -210,7 +211,8 @@ def entry_for_stored(video: Video) -> Entry:
 
 
 def _expand_url(url: str, options: SourceOptions) -> Iterator[Entry]:
-    import yt_dlp
+    with HEAVY_IMPORTS:
+        import yt_dlp
 
     params = base_params(options.cookies)
     params["extract_flat"] = "in_playlist"
@@ -295,7 +297,8 @@ def _extractor_for(ydl: Any, info: dict[str, Any]) -> Any:
 
 def _claiming_extractors(url: str) -> Iterator[Any]:
     """yt-dlp's working extractor classes that claim ``url``, in its order (generic last)."""
-    from yt_dlp.extractor import gen_extractor_classes
+    with HEAVY_IMPORTS:
+        from yt_dlp.extractor import gen_extractor_classes
 
     return (cls for cls in gen_extractor_classes() if cls.suitable(url) and cls.working())
 
@@ -509,7 +512,8 @@ def _text(node: Any, path: str) -> str | None:
 
 
 def _atom_entry(item: Any) -> dict[str, Any] | None:
-    from yt_dlp.utils import parse_duration, unified_timestamp
+    with HEAVY_IMPORTS:
+        from yt_dlp.utils import parse_duration, unified_timestamp
 
     media_url, duration = _atom_media(item)
     if not media_url:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.errors import MediaError, ModelError, TruncatedMedia
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.ingest.asr_filters import (
     FILLER_PHRASES,
     SILENCE_DBFS,
@@ -101,7 +102,8 @@ def decode_channels(media_path: str | Path, *, keep_stereo: bool = True) -> tupl
         raise MediaError(f"media file not found: {path}", permanent=False)
     if path.stat().st_size == 0:
         raise MediaError(f"media file is empty: {path.name}")
-    from faster_whisper.audio import decode_audio
+    with HEAVY_IMPORTS:
+        from faster_whisper.audio import decode_audio
 
     try:
         stereo = keep_stereo and _channel_count(path) == 2
@@ -191,7 +193,8 @@ def _transcribe_kwargs(options: TranscribeOptions) -> dict[str, Any]:
 def _run_model(model: Any, audio: Any, options: TranscribeOptions, choice: DeviceChoice) -> tuple[Any, Any]:
     kwargs = _transcribe_kwargs(options)
     if choice.device == "cuda" and options.batch_size > 0:
-        from faster_whisper import BatchedInferencePipeline
+        with HEAVY_IMPORTS:
+            from faster_whisper import BatchedInferencePipeline
 
         # The batched pipeline cuts the audio at VAD speech boundaries: VAD is what makes it work.
         kwargs["vad_filter"] = True

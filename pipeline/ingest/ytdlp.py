@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.text import clean_line
 
 #: the most one feed or web page may hold (expansion reads them into memory)
@@ -74,7 +75,8 @@ def plain_url(url: str | None) -> str | None:
     """A URL without the state yt-dlp smuggles into its fragment."""
     if not url:
         return None
-    from yt_dlp.utils import unsmuggle_url
+    with HEAVY_IMPORTS:
+        from yt_dlp.utils import unsmuggle_url
 
     return str(unsmuggle_url(url, {})[0])
 
@@ -226,7 +228,8 @@ def guarded_ydl(
     grace: float = RATE_GRACE,
 ) -> Any:
     """A ``yt_dlp.YoutubeDL`` whose every response is bounded as :class:`_GuardedBody` says."""
-    import yt_dlp
+    with HEAVY_IMPORTS:
+        import yt_dlp
 
     class GuardedYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]
         def urlopen(self, req: Any) -> Any:

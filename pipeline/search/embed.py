@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.errors import ModelError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.minilm import DEFAULT_MODEL, model_source, quiet_loading, threads_for
 from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import clean_line
@@ -68,7 +69,8 @@ class Embedder:
                 source = model_source(self.name)
                 try:
                     quiet_loading()
-                    from sentence_transformers import SentenceTransformer
+                    with HEAVY_IMPORTS:
+                        from sentence_transformers import SentenceTransformer
 
                     self._model = SentenceTransformer(source, device=self.device)
                 except Exception as err:  # the library raises OSError, ValueError, HF errors...

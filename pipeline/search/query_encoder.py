@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.search.embed import _EMBEDDERS, DEFAULT_MODEL, get_embedder
 
 if TYPE_CHECKING:
@@ -43,8 +44,9 @@ class OnnxMiniLM:
     """all-MiniLM-L6-v2 as int8 ONNX: tokenise, run, mean-pool over real tokens, normalise."""
 
     def __init__(self, model: Path, tokenizer: Path):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
+        with HEAVY_IMPORTS:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
 
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.enable_truncation(MAX_TOKENS)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
+
 STEP = 0.01
 
 
@@ -45,7 +47,9 @@ def der(
 ) -> dict[str, float]:
     """DER and its parts (seconds), with the collar applied around reference boundaries."""
     import numpy as np
-    from scipy.optimize import linear_sum_assignment
+
+    with HEAVY_IMPORTS:
+        from scipy.optimize import linear_sum_assignment
 
     end = max([e for _, e, _ in [*reference, *hypothesis]], default=0.0)
     n = int(np.ceil(end / STEP)) + 1

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.errors import ModelError
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,7 +53,8 @@ def _session() -> Any:
     global _segmentation
     with _lock:
         if _segmentation is None:
-            import onnxruntime as ort
+            with HEAVY_IMPORTS:
+                import onnxruntime as ort
 
             opts = ort.SessionOptions()
             opts.log_severity_level = 3
@@ -101,7 +103,8 @@ def _voice_encoder() -> Any:
     with _lock:
         if _encoder is None:
             try:
-                from resemblyzer import VoiceEncoder
+                with HEAVY_IMPORTS:
+                    from resemblyzer import VoiceEncoder
             except ImportError as err:
                 raise ModelError(f"voice prints need the resemblyzer package ({err})") from err
             _encoder = VoiceEncoder(device="cpu", verbose=False)
