@@ -290,10 +290,20 @@ def commentator_name(store: Store, video: Video) -> str | None:
         return None
 
 
+def no_transcript_reason(store: Store, video: Video) -> str:
+    """Why ``video`` has no transcript, in one line: the stage that failed and its reason, or that
+    it has not been transcribed yet. Every command that needs a transcript says the same."""
+    failed = [s for s in store.statuses(video.id).values() if s.status == "failed"]
+    if failed:
+        stage, why = failed[0].stage, failed[0].reason or "unknown reason"
+        return f"{video.id} has no transcript: {stage} failed: {why} (`argmap retry` runs it again)"
+    return f"{video.id} has no transcript yet (see `argmap videos`)"
+
+
 def load_document(store: Store, video: Video) -> TranscriptDoc:
     transcript = store.transcript(video.id)
     if transcript is None:
-        raise ExtractionError(f"{video.id}: no transcript yet (run `argmap ingest` first)", permanent=False)
+        raise ExtractionError(no_transcript_reason(store, video), permanent=False)
     return TranscriptDoc(
         video_id=video.id,
         transcript_id=transcript.id,

@@ -281,6 +281,12 @@ def test_a_rerun_says_which_videos_failed_for_good_and_a_failed_transcript_says_
     assert missing.exit_code == 1 and "has no transcript: download failed: empty.txt: no text found" in (
         missing.output
     ), missing.output
+    # every command that needs the transcript gives the same reason, not "no transcript yet"
+    reason = "has no transcript: download failed: empty.txt: no text found"
+    listed = runner.invoke(cli, ["arguments", str(empty), "--db", db])
+    assert listed.output.startswith("no arguments: file:") and reason in listed.output, listed.output
+    summary = runner.invoke(cli, ["summary", str(empty), "--db", db])
+    assert summary.exit_code == 1 and reason in summary.output, summary.output
 
 
 @pytest.mark.slow

@@ -712,3 +712,19 @@ def test_closing_report_names_videos_that_took_automatic_captions(capsys: pytest
         IngestReport(outcomes=[_outcome(store, store.video(v), stages, False) for v in ("auto", "subs")])
     )
     assert "automatic captions" not in capsys.readouterr().out
+
+
+def test_empty_files_are_refused_not_merged_into_one_video(tmp_path: Path, caplog: Any) -> None:
+    """Every empty file has the same content id: the second would be reported under the first's
+    name and skipped as already failed. A single one is a one-line error, a folder's are skipped."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.vtt").write_bytes(b"")
+    (folder / "b.txt").write_bytes(b"")
+    (folder / "c.txt").write_text("The council should keep the library open.\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"a\.vtt: the file is empty \(0 bytes\)"):
+        expand(str(folder / "a.vtt"))
+    with caplog.at_level("WARNING"):
+        entries = expand(str(folder))
+    assert [e.path.name for e in entries if e.path] == ["c.txt"]
+    assert "skipped 2 empty file(s)" in caplog.text

@@ -22,6 +22,7 @@ flat), so the same code serves YouTube channels, RSS enclosures and HTML5 ``<vid
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ from argmap.pipeline.ingest.ytdlp import (
 from argmap.pipeline.text import MAX_NAME, clean_line, clean_text, decode_file_text
 from argmap.store import Commentator, Video, make_id
 from argmap.store.lookup import file_video_id
+
+log = logging.getLogger(__name__)
 
 MEDIA_EXTENSIONS = frozenset(
     {".mp3", ".m4a", ".mp4", ".m4v", ".wav", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mkv"}
@@ -152,9 +155,17 @@ def _expand_path(path: Path, options: SourceOptions) -> Iterator[Entry]:
         )
         if not files:
             raise SourceError(f"{path}: folder holds no media or transcript files", permanent=True)
+        # Empty files all hash alike (file:da39a3ee...), so they would be one video under the
+        # first one's name; they hold nothing to ingest anyway.
+        empty = [f for f in files if f.stat().st_size == 0]
+        if empty:
+            log.warning("%s: skipped %d empty file(s), e.g. %s", path, len(empty), empty[0].name)
         for f in files:
-            yield _file_entry(f, options, title=None)
+            if f.stat().st_size:
+                yield _file_entry(f, options, title=None)
         return
+    if path.is_file() and path.stat().st_size == 0:
+        raise SourceError(f"{path}: the file is empty (0 bytes)", permanent=True)
     # A single file with an unlisted extension is still tried as media: ffmpeg knows more
     # containers than we list.
     yield _file_entry(path, options, title=options.title)

@@ -153,7 +153,11 @@ def _why_no_arguments(store: Any, video_ids: list[str] | None, flags: dict[str, 
     if state["transcribed"]:
         n = state["transcribed"]
         return f"no arguments yet: {n} transcribed video(s) not extracted (run `argmap extract`)"
-    return "no arguments yet: no video has a transcript (see `argmap videos` for failures)"
+    if video_ids and len(video_ids) == 1:  # say why this one has none, as `argmap transcript` does
+        from argmap.pipeline.document import no_transcript_reason
+
+        return f"no arguments: {no_transcript_reason(store, store.resolve_video(video_ids[0]))}"
+    return f"no arguments yet: no video in {which} has a transcript (see `argmap videos` for failures)"
 
 
 @click.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from argmap.pipeline.config import TRANSCRIPT_FORMATS
+from argmap.pipeline.document import no_transcript_reason
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.speakers.metrics import write_rttm
 from argmap.pipeline.text import timecode
@@ -30,13 +31,7 @@ def render_transcript(store: Store, video: Video, fmt: str = "txt") -> str:
         return write_rttm(video.id, [(t.start, t.end, names.get(t.speaker_id, t.speaker_id)) for t in turns])
     transcript = store.transcript(video.id)
     if transcript is None:
-        failed = [s for s in store.statuses(video.id).values() if s.status == "failed"]
-        if failed:
-            stage, why = failed[0].stage, failed[0].reason or "unknown reason"
-            raise ConfigError(
-                f"{video.id} has no transcript: {stage} failed: {why} (`argmap retry` runs it again)"
-            )
-        raise ConfigError(f"{video.id} has no transcript yet (see `argmap videos`)")
+        raise ConfigError(no_transcript_reason(store, video))
     segments = store.segments(transcript.id)
 
     def who(s: Segment) -> str | None:
