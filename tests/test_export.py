@@ -163,6 +163,11 @@ def test_one_compare_run_per_map(seeded: tuple[Store, dict[str, list[str]]]) -> 
         assert "kp-run2" not in text, fmt
     with pytest.raises(ConfigError, match="no compare run 'run-9'"):
         ex.load_map(store, run="run-9")
+    # ids as people type them: without "run-", or a prefix that names one run
+    assert ex.pick_run(store, run="2")["run_id"] == "run-2"  # type: ignore[index]
+    assert ex.pick_run(store, run=" RUN-1 ")["run_id"] == "run-1"  # type: ignore[index]
+    with pytest.raises(ConfigError, match="'run-' matches 2 compare runs; give more of the id"):
+        ex.pick_run(store, run="run-")
 
 
 def test_newest_run_then_run_id_and_legacy_runs(seeded: tuple[Store, dict[str, list[str]]]) -> None:

@@ -72,7 +72,7 @@ def export(
     Example:
         argmap export --format argdown -o map.argdown
         argmap export --topic "export controls" --format html -o map.html
-        argmap export --run 3f2a9c1d0e7b --video multilingual"""
+        argmap export --run run-3f2a9c1d --video multilingual"""
     from argmap.pipeline.present.export import export as run_export
     from argmap.pipeline.present.export import pick_run
 

@@ -250,9 +250,19 @@ def pick_run(store: Store, *, run: str | None = None, topic: str | None = None) 
     """
     runs = store.compare_runs()
     if run:
-        for r in runs:
-            if r["run_id"] == run:
-                return r
+        # as ids are typed: whole, without the "run-" every id starts with, or a unique prefix
+        wanted = run.strip().lower()
+        wanted = wanted if wanted.startswith("run-") else f"run-{wanted}"
+        found = [r for r in runs if r["run_id"].lower() == wanted] or [
+            r for r in runs if r["run_id"].lower().startswith(wanted)
+        ]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            some = ", ".join(r["run_id"] for r in found[:5])
+            raise ConfigError(
+                f"--run {run!r} matches {len(found)} compare runs; give more of the id ({some})"
+            )
         known = ", ".join(r["run_id"] for r in runs[:5]) or "none yet; run `argmap compare`"
         raise ConfigError(f"no compare run {run!r} (recent runs: {known})")
     usable = [r for r in runs if r["key_points"]]
