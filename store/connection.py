@@ -72,6 +72,12 @@ def database_error(path: Path, err: Exception) -> str:
         return f"{path} is not an argmap database (SQLite says: {message})"
     if "readonly" in message or "read-only" in message:
         return f"{path} is read-only ({message}); read commands still work on it"
+    if "unable to open" in message and not os.access(path.parent, os.W_OK):
+        # SQLite creates the file, and beside it its -wal and -shm journals, in that folder
+        return (
+            f"{path}: cannot write in {path.parent} (read-only or not yours), where SQLite keeps the "
+            "database and its journals; read commands still work on an existing file"
+        )
     return f"{path}: {message}"
 
 

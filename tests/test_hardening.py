@@ -248,6 +248,12 @@ def test_read_commands_work_on_a_read_only_disk(read_only_copy: Path) -> None:
     # A write is refused in one line, and the data is untouched.
     out = argmap("extract", "--force", "--db", str(read_only_copy))
     assert out.returncode == 1 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    # and says where: SQLite's own "unable to open database file" did not
+    folder = f"cannot write in {read_only_copy.parent} (read-only or not yours)"
+    assert folder in out.stderr, out.stderr
+    talk = read_only_copy.parent.parent / "talk.txt"
+    out = argmap("ingest", str(talk), "--db", str(read_only_copy.with_name("new.db")), "--no-embed")
+    assert out.returncode == 1 and folder in out.stderr, out.stderr
 
 
 def test_a_full_disk_is_one_line_and_the_database_stays_usable(tmp_path: Path) -> None:
