@@ -187,7 +187,8 @@ _RUN_FLAGS: list[Callable[[Any], Any]] = [
         "--extractor",
         default="default",
         show_default=True,
-        help="Extractor (and summariser) for the extract stage: default, llm, or a plugin.",
+        help="Extractor (and summariser) for the extract stage: default (offline), rules, llm,"
+        " or a plugin's name.",
     ),
     llm_flags,
     click.option("--no-embed", is_flag=True, help="Skip embeddings."),
@@ -425,7 +426,7 @@ def retry(videos: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
 @click.option(
     "--media-dir",
     type=click.Path(file_okay=False),
-    help="The media folder ingest used (default: <db>-media).",
+    help="The media folder ingest used (default: <db stem>-media/).",
 )
 @friendly_errors
 def remove(videos: tuple[str, ...], db_path: str | None, keep_media: bool, media_dir: str | None) -> None:
