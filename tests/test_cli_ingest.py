@@ -315,3 +315,18 @@ def test_first_caption_ingest_restores_ends_with_the_default_model(tmp_path: Pat
     with sqlite3.connect(db) as conn:
         used = {row[0] for row in conn.execute("select sentence_ends from extractions")}
     assert used == {sentence_ends.default_restorer_name()}
+
+
+def test_a_mistyped_source_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Only mistyped paths: one line and no empty database; a transcript needs no media folder."""
+    db, runner = tmp_path / "a.db", CliRunner()
+    typo = runner.invoke(cli, ["ingest", str(tmp_path / "notse.vtt"), "--db", str(db)])
+    assert typo.exit_code == 1 and "notse.vtt: no such file or folder, and not a URL" in typo.output
+    assert not db.exists()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("The council should keep the branch staffed.\n", encoding="utf-8")
+    done = runner.invoke(
+        cli, ["ingest", str(notes), str(tmp_path / "gone.txt"), "--db", str(db), "--no-embed"]
+    )
+    assert done.exit_code == 1 and "gone.txt: no such file" in done.output  # the rest went in
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == []  # no empty a-media/

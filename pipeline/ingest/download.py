@@ -199,7 +199,6 @@ class Downloader(BaseStage):
         )
 
     def open(self, ctx: StageContext) -> None:
-        self.options.media_dir.mkdir(parents=True, exist_ok=True)
         self.progress = lambda task, done, total: ctx.progress(task, done, total, "B")
 
     def rerun(self, ctx: StageContext, video: Video, statuses: Mapping[str, StageStatus]) -> bool:
@@ -236,6 +235,8 @@ class Downloader(BaseStage):
             import yt_dlp
 
         video, entry = work.video, work.entry
+        # made here, not when the stage opens: a batch of local files and transcripts needs none
+        self.options.media_dir.mkdir(parents=True, exist_ok=True)
         if self.options.sleep and self.downloads:
             import time
 

@@ -302,7 +302,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     Example:
         argmap ingest https://www.youtube.com/@channel/videos --limit 20
         argmap ingest talk.mp3 --model base --force"""
-    from argmap.pipeline.ingest.sources import parse_since
+    from argmap.pipeline.ingest.sources import is_url, parse_since
     from argmap.pipeline.runner import ingest as run_ingest
 
     as_json = opts.pop("as_json")
@@ -316,6 +316,10 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
         since=parse_since(opts["since"]),
         force=opts["force"],
     )
+    local = [s for s in sources if not is_url(s) or s.startswith("file://")]
+    missing = [s for s in local if not Path(s.removeprefix("file://")).expanduser().exists()]
+    if missing and len(missing) == len(sources):  # all mistyped: say so before a database is made
+        raise click.ClickException(f"{', '.join(missing)}: no such file or folder, and not a URL")
     store = open_store(db_path, create=True)
     try:
         report = run_ingest(store, sources, options, _ClickReporter())
