@@ -265,7 +265,7 @@ def _run(
         report.downloads += int(getattr(stage, "fetched", 0))
     for entry in entries:
         # Also videos a killed run left finished with their media: the same end either way.
-        release_media(ctx, entry.id, media_dir)
+        release_media(ctx, entry.id, media_dir, skipped=entry.id in already)
         report.outcomes.append(_outcome(store, store.video(entry.id), stage_names, entry.id in already))
     return report
 

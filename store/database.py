@@ -321,7 +321,14 @@ class Store(StageStatusMixin):
         video = self.video(video_id)
         with self.transaction():
             self.drop_derived(video_id)
-            for table in ("segments", "speaker_turns", "speakers", "transcripts", "stage_status"):
+            for table in (
+                "segments",
+                "speaker_turns",
+                "speakers",
+                "transcripts",
+                "stage_status",
+                "kept_media",
+            ):
                 self.db.execute(f"delete from {table} where video_id = ?", [video_id])
             self.drop_orphan_persons()
             self.db.execute("delete from videos where id = ?", [video_id])
@@ -382,6 +389,17 @@ class Store(StageStatusMixin):
         if fields:
             with self.transaction():
                 self.db["videos"].update(video_id, fields)  # type: ignore[union-attr]
+
+    def set_media_kept(self, video_id: str, kept: bool) -> None:
+        """Record that a run was told to keep this video's downloaded media (or no longer is)."""
+        with self.transaction():
+            if kept:
+                self.db.execute("insert or ignore into kept_media (video_id) values (?)", [video_id])
+            else:
+                self.db.execute("delete from kept_media where video_id = ?", [video_id])
+
+    def media_kept(self, video_id: str) -> bool:
+        return bool(self.db.execute("select 1 from kept_media where video_id = ?", [video_id]).fetchone())
 
     def has_video(self, video_id: str) -> bool:
         return bool(self.db.execute("select 1 from videos where id = ?", [video_id]).fetchone())

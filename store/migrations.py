@@ -441,3 +441,17 @@ def m011_extraction_sentence_ends(db: Database) -> None:
 def m012_summary_sentence_ends(db: Database) -> None:
     # A summary reads the same restored sentences as the arguments (m011) and records the model too.
     _run(db, "ALTER TABLE summaries ADD COLUMN sentence_ends TEXT")
+
+
+@migrations()
+def m013_kept_media(db: Database) -> None:
+    # Media a run was told to keep (--keep-media). Without a record of it, a later run without the
+    # flag, skipping the finished video, deleted the file as if a killed run had left it behind.
+    _run(
+        db,
+        """
+        CREATE TABLE kept_media (
+            video_id TEXT PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE
+        )
+        """,
+    )

@@ -234,6 +234,13 @@ def test_keep_media_keeps_what_was_downloaded(media_site: Site, tmp_path: Path) 
     store = Store.open(db)
     assert all(Path(store.video(o.video_id).media_path or "").is_file() for o in report.outcomes)
     store.close()
+    # a later run without the flag skips the finished videos and leaves what was kept alone...
+    again = _ingest(db, [media_site.feed_a], extract=False, embed=False)
+    assert again.ok and {o.state for o in again.outcomes} == {"skipped"}, again.to_dict()
+    assert len(_media_files(db)) == 2
+    # ...while one that redoes them without it releases their media as any run does
+    redone = _ingest(db, [media_site.feed_a], extract=False, embed=False, force=True)
+    assert redone.ok and _media_files(db) == [], redone.to_dict()
 
 
 # -- Ray on a loopback cluster -----------------------------------------------------------------

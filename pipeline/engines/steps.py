@@ -106,16 +106,21 @@ def run_in_writer(ctx: StageContext, stage: Stage, video: Video, reporter: Repor
         reporter.finish(f"{stage.name} {video.title or video.id}")
 
 
-def release_media(ctx: StageContext, video_id: str, media_dir: Path | None) -> bool:
-    """Delete the media argmap downloaded for a video once no stage needs it (unless the run
-    keeps media). The user's own files and anything outside the media folder stay."""
-    if ctx.options.keep_media or media_dir is None or not ctx.media_stages:
-        return False  # kept, or a run with no stage that listens (a download-only run)
+def release_media(ctx: StageContext, video_id: str, media_dir: Path | None, *, skipped: bool = False) -> bool:
+    """Delete the media argmap downloaded for a video once no stage needs it, unless this run
+    keeps media, or the video was ``skipped`` as finished and the run that made it kept its
+    media. Media a killed run left behind goes, so a re-run ends as an uninterrupted run would.
+    The user's own files and anything outside the media folder stay."""
+    if media_dir is None or not ctx.media_stages:
+        return False  # a run with no stage that listens (a download-only run)
     store = ctx.store
     video = store.video(video_id)
     if not video.media_path or str(video.source_url).startswith("file:"):
         return False
-    if wants_media(ctx, store.statuses(video_id)):
+    if ctx.options.keep_media:
+        store.set_media_kept(video_id, True)  # so that a later run without the flag leaves it
+        return False
+    if (skipped and store.media_kept(video_id)) or wants_media(ctx, store.statuses(video_id)):
         return False
     path = Path(video.media_path)
     try:
@@ -127,5 +132,6 @@ def release_media(ctx: StageContext, video_id: str, media_dir: Path | None) -> b
     # The row first: killed in between, a stray file is harmless; a row pointing at a
     # deleted file would only cost a download.
     store.update_video(video_id, {"media_path": None})
+    store.set_media_kept(video_id, False)
     path.unlink(missing_ok=True)
     return True
