@@ -164,11 +164,21 @@ def choose_device(device: str = "auto", compute_type: str | None = None) -> Devi
     return DeviceChoice(device=device, compute_type=compute_type, cpu_threads=cpu_count())
 
 
+#: the seed of Whisper's temperature fallback (see :func:`load_whisper_model`)
+SAMPLING_SEED = 20240229
+
+
 def load_whisper_model(name_or_path: str | None, choice: DeviceChoice) -> Any:
     """A loaded ``faster_whisper.WhisperModel``; any failure becomes one ModelError line."""
     resolved = resolve_whisper_model(name_or_path)
     with HEAVY_IMPORTS:
+        import ctranslate2
         from faster_whisper import WhisperModel
+
+    # A 30 s window that fails Whisper's checks at temperature 0 is decoded again by sampling.
+    # CTranslate2 seeds each worker thread's generator once, from this seed, at its first draw: set
+    # here, the same file transcribed first in a process comes out the same in every run.
+    ctranslate2.set_random_seed(SAMPLING_SEED)
 
     local_only = Path(resolved).is_dir()
     try:
