@@ -322,3 +322,17 @@ def test_matrix_and_tooltips_in_chromium(
     assert page.evaluate("window.__pwned") is None
     assert watch.errors == []
     page.close()
+
+
+def test_a_cell_shows_the_stance_compare_prints_even_on_a_tie() -> None:
+    """One argument for the point and one against: `argmap compare` prints `asserts`
+    (``majority_stance``); the cell showed whichever came first, so the page said `disputes`."""
+    from argmap.pipeline.compare.clustering import majority_stance
+    from argmap.pipeline.present.export.matrix import Column, Matrix, Row, Said
+
+    a, b = Column("a", "A", "A"), Column("b", "B", "B")
+    for order in (["criticises", "asserts"], ["asserts", "criticises"]):
+        said = [Said(stance, f"text {stance}", "") for stance in order]
+        html = Matrix([Row("point", {a: said, b: [Said("asserts", "x", "")]})]).table()
+        assert majority_stance(order) == "asserts"
+        assert html.count('class="cell asserts"') == 2 and "cell criticises" not in html, html

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from argmap.pipeline.compare.clustering import majority_stance
 from argmap.pipeline.text import clock
 from argmap.store.records import ArgumentInContext
 
@@ -161,7 +162,8 @@ class Matrix:
 def _cell(said: list[Said]) -> str:
     if not said:
         return '<td class="cell empty"><span class="meta">—</span></td>'
-    top = Counter(s.stance for s in said).most_common(1)[0][0]
+    # the stance `argmap compare` prints for this voice: the same count, and the same tie rule
+    top = majority_stance([s.stance for s in said])
     links = " ".join(s.moment for s in said)
     texts = "".join(f"<li>{esc(s.text)}</li>" for s in said)
     return (
