@@ -89,7 +89,15 @@ def video_overviews(
         decoded = r.pop("_decoded")
         videos.append(Video(**{**r, "duration": r["duration"] or decoded}))
     counts = preferred_versions(store, [v.id for v in videos]) if videos else {}
-    return [VideoOverview(video=v, arguments=counts.get(v.id, ("", "", 0))[2]) for v in videos]
+    failed: dict[str, str] = {}
+    for r in store.rows(
+        "select video_id, stage from stage_status where status = 'failed' order by updated_at"
+    ):
+        failed.setdefault(r["video_id"], r["stage"])
+    return [
+        VideoOverview(video=v, arguments=counts.get(v.id, ("", "", 0))[2], failed=failed.get(v.id))
+        for v in videos
+    ]
 
 
 def commentator_overviews(store: Store) -> list[CommentatorOverview]:

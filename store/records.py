@@ -369,6 +369,7 @@ class VideoOverview:
 
     video: Video
     arguments: int
+    failed: str | None = None  # the first stage that failed, where one did (its count means nothing)
 
 
 @dataclass(frozen=True)

@@ -408,3 +408,33 @@ def test_a_guests_words_are_shown_under_the_guests_name(library: tuple[ArgmapSer
     argdown = CliRunner().invoke(cli, ["export", "--db", db, "--format", "argdown"]).output
     line = next(x for x in argdown.splitlines() if "seasonal" in x)
     assert "#(Guest Expert)" in line, line
+
+
+def test_a_failed_video_says_why_and_counts_no_arguments(tmp_path: Path) -> None:
+    """The page of a video whose download failed gives the stage and reason `argmap videos`
+    gives; lists say "download failed", not "0 arguments" (which reads as extraction found none)."""
+    from argmap.store import Commentator, Video
+
+    store = Store.open(tmp_path / "argmap.db")
+    ana = store.upsert_commentator(Commentator(Commentator.make_id("Ana"), "Ana", kind="feed"))
+    store.upsert_video(Video("generic:gone", "http://127.0.0.1:9/gone.mp3", "Gone episode", ana.id))
+    store.mark("generic:gone", "download", "failed", "HTTP Error 404: Not Found", permanent=True)
+    store.close()
+    server = make_server(tmp_path / "argmap.db", port=0, warm=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, body = page(server, video_path("generic:gone"))
+        assert status == 200
+        assert (
+            "No transcript: download failed: HTTP Error 404: Not Found (argmap retry runs it again)." in body
+        )
+        assert "None: there is no transcript to read." in body
+        for path in ("/", "/commentator?" + urlencode({"id": ana.id})):
+            status, body = page(server, path)
+            assert status == 200 and 'Gone episode</a> <span class="meta">download failed</span>' in body, (
+                path
+            )
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -18,7 +18,8 @@ from .layout import Request, Response, esc, href, page, plural, seconds_text
 
 def video_item(v: VideoOverview) -> str:
     meta = [x for x in (v.video.published, seconds_text(v.video.duration)) if x]
-    meta.append(plural(v.arguments, "argument"))
+    # a failed video's count would read as "extraction ran and found none"
+    meta.append(f"{v.failed} failed" if v.failed and not v.arguments else plural(v.arguments, "argument"))
     return (
         f'<li><a href="{esc(href("/video", id=v.video.id))}">{esc(v.video.title)}</a> '
         f'<span class="meta">{esc(" · ".join(meta))}</span></li>'

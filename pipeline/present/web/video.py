@@ -46,11 +46,21 @@ def video_page(store: Store, req: Request) -> Response:
     parts.append('<div class="columns"><div class="col">')
     parts.append(_summary(store, play))
     parts.append(_speakers(speakers))
-    parts.append(_arguments(play, arguments, speakers=len(speakers)))
+    missing = None if transcript else _why_no_transcript(store, video.id)
+    parts.append(_arguments(play, arguments, speakers=len(speakers), missing=missing))
     parts.append('</div><div class="col">')
-    parts.append(_transcript(play, segments, arguments, speakers, req))
+    parts.append(_transcript(play, segments, arguments, speakers, req, missing=missing))
     parts.append("</div></div>")
     return Response(page(video.title, "".join(parts), req, script=play.kind == "media"))
+
+
+def _why_no_transcript(store: Store, video_id: str) -> str:
+    """What `argmap videos` says of a video without a transcript: the stage that failed and why."""
+    failed = [s for s in store.statuses(video_id).values() if s.status == "failed"]
+    if not failed:
+        return "No transcript yet."
+    stage, why = failed[0].stage, failed[0].reason or "unknown reason"
+    return f"No transcript: {stage} failed: {why} (argmap retry runs it again)."
 
 
 def _commentator(store: Store, commentator_id: str | None) -> Commentator | None:
@@ -102,12 +112,12 @@ def _speakers(speakers: list[sp.SpeakerView]) -> str:
     return "".join(out)
 
 
-def _arguments(play: Playback, arguments: list[ArgumentInContext], *, speakers: int) -> str:
+def _arguments(
+    play: Playback, arguments: list[ArgumentInContext], *, speakers: int, missing: str | None = None
+) -> str:
     if not arguments:
-        return (
-            '<section id="arguments"><h2>Arguments</h2>'
-            '<p class="meta">None found in this video.</p></section>'
-        )
+        why = "None: there is no transcript to read." if missing else "None found in this video."
+        return f'<section id="arguments"><h2>Arguments</h2><p class="meta">{why}</p></section>'
     out = [f'<section id="arguments"><h2>Arguments ({len(arguments)})</h2>']
     without_media = play.kind in ("text", "missing")
     for a in arguments:
@@ -129,11 +139,13 @@ def _transcript(
     arguments: list[ArgumentInContext],
     speakers: list[sp.SpeakerView],
     req: Request,
+    *,
+    missing: str | None = None,
 ) -> str:
     if not segments:
         return (
             '<section id="transcript-part"><h2>Transcript</h2>'
-            '<p class="meta">No transcript yet.</p></section>'
+            f'<p class="meta" id="no-transcript">{esc(missing or "No speech was found in it.")}</p></section>'
         )
     # One pass over the arguments, not one per segment: an hours-long video has tens of
     # thousands of segments and thousands of arguments.
