@@ -251,6 +251,8 @@ def test_html_page_media_with_captions_preferred(media_site: Site, media_server:
         t = store.transcript(video.id)
         assert t is not None
         sources[video.source_url.rsplit("/", 1)[-1]] = (t.source, store.segments(t.id))
+        # the page reports no length: the decoded audio's, or the captions' end, stands in
+        assert t.duration and t.duration >= max(s.end for s in store.segments(t.id)) - 0.01, t
     # <video> has no captions: transcribed; <audio> carries a <track>: its captions are used.
     assert sources["ana-1.mp4"][0] == "asr"
     assert wer(media_site.clips["ana-1"].text, " ".join(s.text for s in sources["ana-1.mp4"][1])) <= MAX_WER

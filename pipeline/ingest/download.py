@@ -370,7 +370,8 @@ class Downloader(BaseStage):
                 source="captions",
                 model=f"{source}:{fmt}",
                 language=lang.split("-")[0],
-                duration=info.get("duration"),
+                # a page's <track> comes without a reported length: the captions' end stands in
+                duration=number(info.get("duration")) or max((c.end for c in cues), default=None),
             )
             segments = cues_to_segments(cues, transcript_id=transcript.id, video_id=video.id)
             for segment in segments:
