@@ -13,11 +13,16 @@ the one way a moment is written for people.
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from argmap.store import Video
 
+MEDIA_EXTENSIONS = frozenset(
+    {".mp3", ".m4a", ".mp4", ".m4v", ".wav", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mkv"}
+    | {".mov", ".aac", ".avi", ".mka", ".wma", ".wmv"}
+)
 _YOUTUBE_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "music.youtube.com")
 
 
@@ -40,7 +45,8 @@ def video_url(video: Video) -> str:
 
 
 def timestamp_url(video: Video, seconds: float | None) -> str:
-    """The video's page URL, opened at ``seconds`` (whole seconds, rounded down)."""
+    """The video's page URL, opened at ``seconds`` (whole seconds, rounded down); for a media
+    file found on a page or in a feed, the file's URL, which a browser opens at that moment."""
     base = video_url(video)
     if seconds is None:
         return base
@@ -50,6 +56,15 @@ def timestamp_url(video: Video, seconds: float | None) -> str:
         query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "t"]
         query.append(("t", f"{t}s"))
         return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
+    # A web page or feed episode page that carries a media file ignores #t=; the file itself opens
+    # at that moment in any browser (a media fragment), so a moment links the file.
+    media = urlsplit(video.source_url)
+    if (
+        video.id.startswith("generic:")
+        and media.scheme in ("http", "https")
+        and PurePosixPath(media.path).suffix.lower() in MEDIA_EXTENSIONS
+    ):
+        parts = media
     return urlunsplit(parts._replace(fragment=f"t={t}"))
 
 

@@ -42,16 +42,12 @@ from argmap.pipeline.ingest.ytdlp import (
     plain_url,
     published_date,
 )
-from argmap.pipeline.text import MAX_NAME, clean_line, clean_text, decode_file_text
+from argmap.pipeline.text import MAX_NAME, MEDIA_EXTENSIONS, clean_line, clean_text, decode_file_text
 from argmap.store import Commentator, Video, make_id
 from argmap.store.lookup import file_video_id
 
 log = logging.getLogger(__name__)
 
-MEDIA_EXTENSIONS = frozenset(
-    {".mp3", ".m4a", ".mp4", ".m4v", ".wav", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mkv"}
-    | {".mov", ".aac", ".avi", ".mka", ".wma", ".wmv"}
-)
 TRANSCRIPT_EXTENSIONS = frozenset({".vtt", ".srt", ".txt"})
 WEB_SCHEMES = frozenset({"http", "https"})
 
