@@ -328,6 +328,10 @@ def test_relevance_words() -> None:
     pieces = split_matches("Energy prices <rise>!", query_terms("price rising"))
     assert "".join(p for p, _ in pieces) == "Energy prices <rise>!"
     assert [p for p, hit in pieces if hit] == ["prices", "rise"]
+    # an apostrophe does not cut a word: "'s" is no query term, so "Let's" is not marked
+    assert query_terms("the consultant's budget") == ("consultant", "budget")
+    pieces = split_matches("Let's read the consultant's budget.", query_terms("consultant's budget"))
+    assert [p for p, hit in pieces if hit] == ["consultant's", "budget"]
     assert label_for(0.6, 0.0) == "strong" and label_for(0.4, 0.0) == "good" and label_for(0.3, 0.0) == "weak"
     assert label_for(0.12, 0.5) == "none"  # an MIT licence passage for "open or closed source"
     assert label_for(None, 1.0) == "strong" and label_for(None, 0.25) == "none"

@@ -35,7 +35,9 @@ STRONG, GOOD, WEAK = 0.5, 0.38, 0.28
 #: with half the query's words present, a hit this close in meaning is still a good one
 WORDS_HELP = 0.22
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# a word keeps its apostrophes ("consultant's", "don't"): split there, "'s" became a query term
+# of its own and every "let's" in the results was marked
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 _STOPWORDS_TEXT = """
     a about above after again against all am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have
