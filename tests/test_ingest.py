@@ -11,6 +11,7 @@ import re
 import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from media_server import GOOD_IN_BAD_FEED, Site
@@ -247,7 +248,9 @@ def test_html_page_media_with_captions_preferred(media_site: Site, media_server:
     for o in report.outcomes:
         video = store.video(o.video_id)
         assert video.webpage_url == media_site.page
-        assert store.commentator(video.commentator_id or "").name == "127.0.0.1"  # the host
+        host = store.commentator(video.commentator_id or "")
+        assert host.name == "127.0.0.1"  # the host
+        assert host.url == f"http://127.0.0.1:{urlsplit(media_site.page).port}/"  # with its port
         t = store.transcript(video.id)
         assert t is not None
         sources[video.source_url.rsplit("/", 1)[-1]] = (t.source, store.segments(t.id))

@@ -385,11 +385,12 @@ def commentator_for(
         return Commentator(
             id=Commentator.make_id(name), name=name, url=parent.get("webpage_url") or source_url, kind="feed"
         )
-    host = urlsplit(source_url).hostname or "unknown"
+    parts = urlsplit(source_url)
+    host = parts.hostname or "unknown"
     return Commentator(
         id=Commentator.make_id(host),
         name=host,
-        url=f"{urlsplit(source_url).scheme}://{host}/",
+        url=f"{parts.scheme}://{parts.netloc.rpartition('@')[2] or host}/",  # the port kept, no password
         kind="channel",
     )
 
