@@ -101,6 +101,33 @@ def test_killed_batch_rerun_equals_uninterrupted_run(media_site: Site, tmp_path:
 
 
 @pytest.mark.slow
+def test_ctrl_c_says_the_work_is_kept_and_a_rerun_finishes(media_site: Site, tmp_path: Path) -> None:
+    """Ctrl-C is the user stopping the run: exit status 130 and a line saying what to do, not
+    click's "Aborted!" with status 1; the same command then finishes the batch."""
+    sources = [media_site.feed_a, media_site.feed_b]
+    db = tmp_path / "argmap.db"
+    proc = subprocess.Popen(
+        [*ARGMAP, "ingest", *sources, "--db", str(db), "--no-extract", "--no-embed"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 240
+    while done_count(db) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the batch finished before Ctrl-C reached it")
+    assert proc.returncode == 130, err
+    assert "interrupted: what was stored stays; run the same command again to finish" in err
+    assert "Aborted!" not in err and "Traceback" not in err, err
+    rerun = argmap("ingest", *sources, "--db", str(db), "--no-extract", "--no-embed")
+    assert rerun.returncode == 0, rerun.stderr
+    assert done_count(db, "diarize") == 4
+
+
+@pytest.mark.slow
 def test_bad_feed_exits_nonzero_and_lists_reasons(
     media_site: Site, media_server: Any, tmp_path: Path
 ) -> None:

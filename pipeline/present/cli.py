@@ -7,6 +7,7 @@ Nothing heavy is imported at module level so that ``argmap --help`` stays instan
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -82,8 +83,19 @@ for _module in (
 def main() -> None:
     sys.stdout = TerminalGuard(sys.stdout)  # type: ignore[assignment]
     sys.stderr = TerminalGuard(sys.stderr)  # type: ignore[assignment]
+    # Not click's standalone mode: it turns Ctrl-C into "Aborted!" and exit status 1, which says
+    # neither what happened to the work nor that it was the user who stopped it.
     try:
-        cli(standalone_mode=True)
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
-        click.echo("interrupted", err=True)
+        code = cli.main(standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("interrupted: what was stored stays; run the same command again to finish", err=True)
         sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except BrokenPipeError:  # `argmap arguments | head`: the reader has all it wanted
+        # what Python's docs advise: point stdout at /dev/null, so the flush at exit has nowhere
+        # closed to write to and does not complain again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())  # type: ignore[union-attr]
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
