@@ -287,7 +287,12 @@ def test_a_full_disk_is_one_line_and_the_database_stays_usable(tmp_path: Path) -
         # Either the failure was recorded, or (the disk refusing even that row) the video was left
         # pending and the line says so; never "done".
         (row,) = [line for line in listed.stdout.splitlines() if "big" in line]
-        assert "disk is full" in row or (row.startswith("pending") and "left pending" in said), row
+        # (a failed stage's reason is listed on the line under its video)
+        failed = (
+            row.startswith("failed")
+            and "download: OperationalError: database or disk is full" in listed.stdout
+        )
+        assert failed or (row.startswith("pending") and "left pending" in said), listed.stdout
         # With room again, the same command finishes the job.
         if (
             subprocess.run(["mount", "-o", "remount,size=64m", str(disk)], capture_output=True).returncode

@@ -304,6 +304,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
         argmap ingest talk.mp3 --model base --force"""
     from argmap.pipeline.ingest.sources import is_url, parse_since
     from argmap.pipeline.runner import ingest as run_ingest
+    from argmap.store import resolve_db_path
 
     as_json = opts.pop("as_json")
     if opts["title"] and (len(sources) > 1 or Path(sources[0]).is_dir()):
@@ -318,7 +319,8 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     )
     local = [s for s in sources if not is_url(s) or s.startswith("file://")]
     missing = [s for s in local if not Path(s.removeprefix("file://")).expanduser().exists()]
-    if missing and len(missing) == len(sources):  # all mistyped: say so before a database is made
+    if missing and len(missing) == len(sources) and not resolve_db_path(db_path).exists():
+        # all mistyped, and no database yet: say so before an empty one is made
         raise click.ClickException(f"{', '.join(missing)}: no such file or folder, and not a URL")
     store = open_store(db_path, create=True)
     try:
