@@ -290,13 +290,19 @@ def commentator_name(store: Store, video: Video) -> str | None:
         return None
 
 
+def failed_stage(store: Store, video_id: str) -> str | None:
+    """``"<stage> failed: <reason>"`` for a video's first failed stage, None when none failed:
+    why it has no transcript, as every command and page that needs one says it."""
+    failed = [s for s in store.statuses(video_id).values() if s.status == "failed"]
+    return f"{failed[0].stage} failed: {failed[0].reason or 'unknown reason'}" if failed else None
+
+
 def no_transcript_reason(store: Store, video: Video) -> str:
     """Why ``video`` has no transcript, in one line: the stage that failed and its reason, or that
-    it has not been transcribed yet. Every command that needs a transcript says the same."""
-    failed = [s for s in store.statuses(video.id).values() if s.status == "failed"]
+    it has not been transcribed yet."""
+    failed = failed_stage(store, video.id)
     if failed:
-        stage, why = failed[0].stage, failed[0].reason or "unknown reason"
-        return f"{video.id} has no transcript: {stage} failed: {why} (`argmap retry` runs it again)"
+        return f"{video.id} has no transcript: {failed} (`argmap retry` runs it again)"
     return f"{video.id} has no transcript yet (see `argmap videos`)"
 
 

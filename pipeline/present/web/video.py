@@ -10,6 +10,7 @@ link to their site or into their transcript instead (:mod:`.moments`).
 
 from __future__ import annotations
 
+from argmap.pipeline.document import failed_stage
 from argmap.store import Commentator, NotFound, Store, queries
 from argmap.store import pages as sp
 from argmap.store.records import ArgumentInContext, Segment
@@ -55,12 +56,8 @@ def video_page(store: Store, req: Request) -> Response:
 
 
 def _why_no_transcript(store: Store, video_id: str) -> str:
-    """What `argmap videos` says of a video without a transcript: the stage that failed and why."""
-    failed = [s for s in store.statuses(video_id).values() if s.status == "failed"]
-    if not failed:
-        return "No transcript yet."
-    stage, why = failed[0].stage, failed[0].reason or "unknown reason"
-    return f"No transcript: {stage} failed: {why} (argmap retry runs it again)."
+    failed = failed_stage(store, video_id)
+    return f"No transcript: {failed} (argmap retry runs it again)." if failed else "No transcript yet."
 
 
 def _commentator(store: Store, commentator_id: str | None) -> Commentator | None:
