@@ -113,7 +113,8 @@ def test_ctrl_c_says_the_work_is_kept_and_a_rerun_finishes(media_site: Site, tmp
         text=True,
     )
     deadline = time.monotonic() + 240
-    while done_count(db) < 1 and proc.poll() is None and time.monotonic() < deadline:
+    # the first download stored: all four clips are still to be transcribed
+    while done_count(db, "download") < 1 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
