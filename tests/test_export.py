@@ -68,6 +68,9 @@ def test_filters_by_commentator_video_and_topic(seeded: tuple[Store, dict[str, l
     housing = ex.load_map(store, topic="housing supply")
     assert [a.text.split(" ")[0] for a in housing.arguments] == ["Housing"]
     assert [v["id"] for v in housing.videos] == ["youtube:ccccccccccc"]
+    # a topic nothing is about selects nothing, as `argmap search` finds nothing close for it
+    # (the engine ranks every argument; only the judge says none is related)
+    assert ex.load_map(store, topic="bananas and mango smoothies").arguments == []
 
     with pytest.raises(ConfigError, match="no commentator named 'Nobody'"):
         ex.load_map(store, commentators=["Nobody"])

@@ -30,7 +30,8 @@ EXPORT_FORMATS = ("json", "aif", "argdown", "graphml", "dot", "mermaid", "csv", 
 )
 @click.option(
     "--topic",
-    help="Only arguments about this topic, as `argmap search` finds them (default: all arguments).",
+    help="Only arguments about this topic, as `argmap search` shows them: hits judged too loosely"
+    " related are left out (default: all arguments).",
 )
 @click.option(
     "--commentator",

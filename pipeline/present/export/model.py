@@ -296,13 +296,16 @@ def _select_videos(store: Store, commentators: Sequence[str], videos: Sequence[s
 
 
 def topic_argument_ids(store: Store, topic: str, candidates: Iterable[str], *, limit: int = 50) -> list[str]:
-    """Arguments about ``topic``, best first, from the same engine as ``argmap search``
-    (hybrid: embeddings when the store has them, plus keywords)."""
+    """Arguments about ``topic``, best first, as ``argmap search`` shows them: the same engine
+    (hybrid: embeddings when the store has them, plus keywords) and the same judge, so hits too
+    loosely related to show are left out (without it, a small library's every argument was
+    "about" any topic)."""
     from argmap.pipeline.search.query import search
+    from argmap.pipeline.search.relevance import judge
 
     pool = set(candidates)
     hits = search(store, topic, scope="arguments", limit=max(limit * 4, 50))
-    return [h.id for h in hits if h.id in pool][:limit]
+    return [j.hit.id for j in judge(store, topic, hits) if j.kept and j.hit.id in pool][:limit]
 
 
 def hms(seconds: float) -> str:
