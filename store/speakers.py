@@ -181,6 +181,16 @@ def merge(store: Store, keep: str, gone: str) -> None:
         store.db.execute("delete from persons where id = ?", [gone])
 
 
+def shared_videos(store: Store, a: str, b: str) -> list[str]:
+    """The videos in which both people speak (as two speakers of the video)."""
+    rows = store.db.execute(
+        "select video_id from speakers where person_id = ?"
+        " intersect select video_id from speakers where person_id = ? order by video_id",
+        [a, b],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def resolve_person(store: Store, ref: str) -> Person:
     """A person by id, unique id prefix or exact name (any case), or the person of a speaker id."""
     rows = store.rows("select * from persons where id = ? or lower(name) = lower(?)", [ref, ref])

@@ -193,6 +193,15 @@ def test_the_same_voice_in_two_files_is_one_person_and_naming_it_names_both(
     merged = argmap("speakers", "merge", kennedy["id"], new_id, "--db", str(db))
     assert merged.returncode == 0, merged.stderr
     assert len(json.loads(argmap("speakers", "--db", str(db), "--json").stdout)) == 3
+    # the call's two voices speak in one video: merging them needs --force
+    diane, sheila = [p["id"] for p in listing if p["id"] != kennedy["id"]]
+    refused = argmap("speakers", "merge", diane, sheila, "--db", str(db))
+    assert refused.returncode == 1 and "both speak in 1 video(s)" in refused.stderr, refused.stderr
+    assert len(json.loads(argmap("speakers", "--db", str(db), "--json").stdout)) == 3  # nothing changed
+    forced = argmap("speakers", "merge", diane, sheila, "--force", "--db", str(db))
+    assert (
+        forced.returncode == 0 and len(json.loads(argmap("speakers", "--db", str(db), "--json").stdout)) == 2
+    )
 
 
 @pytest.mark.slow

@@ -171,13 +171,20 @@ def name_command(ctx: click.Context, person: str, name: str, db_path: str | None
 @speakers.command()
 @click.argument("keep")
 @click.argument("other")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Merge even when both speak in one video (the diarizer cut one voice in two there).",
+)
 @sub_db_option
 @click.pass_context
 @friendly_errors
-def merge(ctx: click.Context, keep: str, other: str, db_path: str | None) -> None:
+def merge(ctx: click.Context, keep: str, other: str, force: bool, db_path: str | None) -> None:
     """Make two people one: OTHER's speakers move to KEEP.
 
-    OTHER is deleted, so no empty entry stays behind; KEEP's summaries are refreshed."""
+    OTHER is deleted, so no empty entry stays behind; KEEP's summaries are refreshed. Two people
+    who speak in the same video are refused (two voices there) unless --force says the diarizer
+    cut one voice in two."""
     from argmap.pipeline.speakers import people
     from argmap.store import speakers as sp
 
@@ -186,6 +193,13 @@ def merge(ctx: click.Context, keep: str, other: str, db_path: str | None) -> Non
         a, b = sp.resolve_person(store, keep), sp.resolve_person(store, other)
         if a.id == b.id:
             raise click.ClickException(f"{keep!r} and {other!r} are already one person ({a.id})")
+        both = sp.shared_videos(store, a.id, b.id)
+        if both and not force:
+            title = store.video(both[0]).title
+            raise click.ClickException(
+                f"{a.id} and {b.id} both speak in {len(both)} video(s) ({both[0]} {title!r}), so they"
+                " are two voices there; --force merges them anyway (one voice the diarizer cut in two)"
+            )
         people.merge(store, a.id, b.id)
         click.echo(f"merged {b.id} into {a.id}")
         _refresh_gists(store, _videos_of(store, a.id))
