@@ -51,3 +51,23 @@ def test_a_channel_filter_given_a_speaker_names_the_channel(desk: Store) -> None
     assert "'Jordan' is a speaker" in said and "--commentator 'The Civic Desk'" in said
     with pytest.raises(ConfigError, match="^no commentator named 'Nobody'$"):
         resolve_filters(desk, commentator="Nobody")
+
+
+def test_every_export_says_which_voice_argued(desk: Store) -> None:
+    """In a video of several voices each format names the speaker, as the CLI's said_by does:
+    GraphML, DOT and Mermaid named only the channel, and AIF used the person where CSV and
+    Argdown used the commentator."""
+    import json
+
+    from argmap.pipeline.present import export as ex
+
+    m = ex.load_map(desk)
+    jordan = [a for a in m.arguments if a.said_by.startswith("Jordan")]
+    assert len(jordan) == 2 and all(a.said_by != a.commentator for a in jordan)
+    text = jordan[0].text
+    assert {a["said_by"] for a in json.loads(ex.export(desk, "json"))["arguments"]} >= {jordan[0].said_by}
+    aif = json.loads(ex.export(desk, "aif"))
+    assert any(n["text"].startswith(f"{jordan[0].said_by}: ") for n in aif["nodes"] if n["type"] == "L")
+    assert f'<data key="n_said_by">{jordan[0].said_by}</data>' in ex.export(desk, "graphml")
+    assert f"{jordan[0].said_by}: {text}"[:40] in ex.export(desk, "dot")
+    assert "Jordan" in ex.export(desk, "mermaid")

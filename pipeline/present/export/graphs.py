@@ -40,6 +40,7 @@ def graph_nodes(m: ArgMap) -> list[tuple[str, dict[str, Any]]]:
                     "type": a.type,
                     "quote": a.quote,
                     "commentator": a.commentator,
+                    "said_by": a.said_by,
                     "video_id": a.video_id,
                     "start": a.start,
                     "end": a.end,
@@ -67,7 +68,19 @@ def to_graphml(m: ArgMap) -> str:
     ns = "http://graphml.graphdrawing.org/xmlns"
     root = ET.Element("graphml", {"xmlns": ns})
     keys = {
-        "node": ["kind", "label", "type", "quote", "commentator", "video_id", "start", "end", "url", "topic"],
+        "node": [
+            "kind",
+            "label",
+            "type",
+            "quote",
+            "commentator",
+            "said_by",
+            "video_id",
+            "start",
+            "end",
+            "url",
+            "topic",
+        ],  # fmt: skip
         "edge": ["relation", "stance", "method"],
     }
     numeric = {"start", "end"}
@@ -119,6 +132,7 @@ def to_dot(m: ArgMap) -> str:
         "  graph [rankdir=LR, overlap=false, fontname=Helvetica];",
         "  node [fontname=Helvetica, fontsize=10, style=filled, fillcolor=white];",
     ]
+    labels = {a.id: a.labelled for a in m.arguments}
     for nid, attrs in graph_nodes(m):
         if attrs["kind"] == "commentator":
             style = 'shape=box, fillcolor="#eeeeee"'
@@ -129,7 +143,8 @@ def to_dot(m: ArgMap) -> str:
         extra = ""
         if attrs["kind"] == "argument":
             extra = f", URL={_dot_url(attrs['url'])}, tooltip={_dot_string(attrs['quote'], 300)}"
-        out.append(f"  {_dot_string(nid)} [label={_dot_string(attrs['label'], 80)}, {style}{extra}];")
+        label = labels.get(nid, attrs["label"])
+        out.append(f"  {_dot_string(nid)} [label={_dot_string(label, 80)}, {style}{extra}];")
     for src, dst, attrs in graph_edges(m):
         rel = attrs["relation"]
         colour = "#d2452f" if rel in ATTACKING or attrs.get("stance") in ATTACKING else "#555555"
@@ -171,7 +186,7 @@ def to_mermaid(m: ArgMap) -> str:
     for kp in m.key_points:
         out.append(f'  {mid(kp.id)}{{"{_mermaid_text(kp.label)}"}}')
     for a in m.arguments:
-        out.append(f'  {mid(a.id)}("{_mermaid_text(a.text)}")')
+        out.append(f'  {mid(a.id)}("{_mermaid_text(a.labelled)}")')
         out.append(f"  class {mid(a.id)} {a.type}")
     for src, dst, attrs in graph_edges(m):
         if src not in ids or dst not in ids:

@@ -70,7 +70,8 @@ def to_aif(m: ArgMap) -> str:
     i_node: dict[str, str] = {}
     for a in m.arguments:
         extra = {"argmapID": a.id, "videoID": a.video_id, "start": a.start, "end": a.end, "url": a.url}
-        lnode = node("L", f"{a.argument.speaker or a.commentator}: {a.quote}", **extra)
+        # who said it as every other format says it: a one-voice video's person is its commentator
+        lnode = node("L", f"{a.said_by}: {a.quote}", **extra)
         inode = node("I", a.text, argmapType=a.type, **extra)
         ya = node("YA", "Asserting")
         edge(lnode, ya)

@@ -73,6 +73,12 @@ class MapArgument:
         return self.argument.said_by or "unknown"
 
     @property
+    def labelled(self) -> str:
+        """The text with its speaker in front where that is not the commentator (a guest, one of
+        several voices): how a graph's node says who argued it."""
+        return self.text if self.said_by == self.commentator else f"{self.said_by}: {self.text}"
+
+    @property
     def type(self) -> str:
         return self.argument.type
 
@@ -111,6 +117,7 @@ class MapArgument:
             "commentator": self.commentator,
             "speaker": self.argument.speaker,
             "person_id": self.argument.person_id,
+            "said_by": self.said_by,
             "type": self.type,
             "text": self.text,
             "quote": self.quote,
