@@ -216,17 +216,23 @@ _REPORTED = re.compile(
 _POINTING = re.compile(r"\b(?:it|them|they|he|she|him|her)\b", re.I)
 _CLITIC = re.compile(r"(?:n['’]t|['’](?:m|re|ve|ll|d))$")
 _DANGLING = re.compile(r"^(?:it|that|this|they|these|those|he|she|which|then|exactly|yes|no)\b", re.I)
+# A reason or concession said on its own ("Because the council ignored our villages.") answers a
+# sentence before it; with its main clause after a comma it is whole.
+_SUBORDINATE = re.compile(r"^(?:because|'?cause|although|though|whereas|unless)\b", re.I)
 
 
 def stands_alone(text: str) -> bool:
     """Whether a point can be a gist without the sentences around it: a statement with three
     content words or more that does not open on a word pointing back ("That's why ...", "They
-    did"), nor leans on one with few words of its own ("Tell them about the early shifts");
-    "I'm sure they did, who wouldn't" has one content word ("sure")."""
+    did"), nor leans on one with few words of its own ("Tell them about the early shifts"), nor is
+    a clause that needs one ("Because they ignored us."); "I'm sure they did, who wouldn't" has one
+    content word ("sure")."""
     first = rules.strip_filler(_first_sentence(text.strip())) or text
     content = [t for t in _tokens(first) if not _CLITIC.search(t)]
     if len(content) < 5 and _POINTING.search(first):
         return False  # "Tell them about the early shifts": who "them" is, only the talk knows
+    if _SUBORDINATE.match(first) and "," not in first:
+        return False
     return len(content) >= 3 and not first.rstrip().endswith("?") and not _DANGLING.match(first)
 
 
