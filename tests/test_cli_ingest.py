@@ -111,6 +111,9 @@ def test_ctrl_c_says_the_work_is_kept_and_a_rerun_finishes(media_site: Site, tmp
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell starts background jobs with SIGINT ignored, and Python then never raises
+        # KeyboardInterrupt: give the child the terminal's default, as a user's shell does
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 240
     # the first download stored: all four clips are still to be transcribed
