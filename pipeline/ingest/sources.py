@@ -117,13 +117,20 @@ def url_id(url: str) -> str:
     return "generic:" + make_id(url)
 
 
+def local_path(source: str) -> Path | None:
+    """The file or folder a source names (a path, or a ``file://`` URL); None for a web URL."""
+    if is_url(source) and not source.startswith("file://"):
+        return None
+    return Path(source.removeprefix("file://")).expanduser()
+
+
 def expand(source: str, options: SourceOptions | None = None) -> list[Entry]:
     """All entries a source stands for. Raises :class:`SourceError` with one line on failure."""
     options = options or SourceOptions()
-    if is_url(source) and not source.startswith("file://"):
+    path = local_path(source)
+    if path is None:
         entries: Iterable[Entry] = _expand_url(source, options)
     else:
-        path = Path(source[len("file://") :] if source.startswith("file://") else source).expanduser()
         if not path.exists():
             raise SourceError(f"{source}: no such file or folder, and not a URL", permanent=True)
         entries = _expand_path(path, options)
@@ -157,7 +164,7 @@ def _expand_path(path: Path, options: SourceOptions) -> Iterator[Entry]:
         if empty:
             log.warning("%s: skipped %d empty file(s), e.g. %s", path, len(empty), empty[0].name)
         for f in files:
-            if f.stat().st_size:
+            if f not in empty:
                 yield _file_entry(f, options, title=None)
         return
     if path.is_file() and path.stat().st_size == 0:

@@ -80,7 +80,7 @@ def to_graphml(m: ArgMap) -> str:
             "end",
             "url",
             "topic",
-        ],  # fmt: skip
+        ],
         "edge": ["relation", "stance", "method"],
     }
     numeric = {"start", "end"}
