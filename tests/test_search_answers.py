@@ -123,3 +123,28 @@ def test_questions_find_their_answer_in_the_top_3(
         and any(h.item.seg_first <= i <= (h.item.seg_last or h.item.seg_first) for i in indices)
     ]
     assert answers, [(h.kind, h.video_id, h.item.seg_first, h.item.seg_last) for h in hits]
+
+
+def test_the_limit_counts_the_hits_people_are_shown(monkeypatch) -> None:
+    """Loose hits the relevance judge leaves out do not use up --limit: the next relevant hit
+    takes their place (a limit of 3 once showed 2 hits and cut off the best answer, fourth)."""
+    import argmap.pipeline.search.relevance as relevance
+
+    asked: list[int] = []
+    ranked = ["loose-a", "good-b", "loose-c", "good-d", "good-e", "good-f"]
+
+    def fake_search(store, query, *, limit, **options):  # the ranking, fixed
+        asked.append(limit)
+        return ranked[:limit]
+
+    def fake_judge(store, query, hits):
+        label = lambda h: "none" if h.startswith("loose") else "good"  # noqa: E731
+        return [relevance.Judged(h, label(h), 0.5, (), 1.0) for h in hits]  # type: ignore[arg-type]
+
+    monkeypatch.setattr(relevance, "search", fake_search)
+    monkeypatch.setattr(relevance, "judge", fake_judge)
+    answer = relevance.answers(None, "q", limit=3, scope="all", mode="hybrid")  # type: ignore[arg-type]
+    assert [j.hit for j in answer.shown] == ["good-b", "good-d", "good-e"]
+    assert answer.hidden == 2 and answer.found == 6 and asked == [9]
+    everything = relevance.answers(None, "q", limit=3, scope="all", mode="hybrid", show_all=True)  # type: ignore[arg-type]
+    assert [j.hit for j in everything.shown] == ranked[:3] and everything.hidden == 0

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from argmap.pipeline.search.query import Hit, pick_model
+from argmap.pipeline.search.query import Hit, pick_model, search
 from argmap.store import Store
 from argmap.store.vectors import has_vectors, vectors_for
 
@@ -151,3 +151,56 @@ def judge(store: Store, query: str, hits: Sequence[Hit], *, model: str | None = 
         # A hit whose own vector is missing (embedded later than it was extracted) is judged on words.
         out.append(Judged(h, label_for(sim, coverage), sim, matched, coverage))
     return out
+
+
+#: how many hits are judged for each one asked for, so a loose hit's place goes to the next
+#: relevant one instead of shrinking the answer (a --limit of 3 once showed 2 hits, and cut off
+#: the best answer, ranked fourth behind word matches the judge then left out)
+POOL = 3
+
+
+@dataclass
+class Answer:
+    """What a person is shown for a query: up to ``limit`` relevant hits in search's order."""
+
+    shown: list[Judged]
+    hidden: int  # loose hits ranked among the shown ones and left out
+    found: int  # hits the search returned before judging (0: nothing matched at all)
+
+
+def answers(
+    store: Store,
+    query: str,
+    *,
+    limit: int,
+    show_all: bool = False,
+    scope: str,
+    mode: str,
+    type: str | None = None,
+    commentator: str | None = None,
+    since: str | None = None,
+    model: str | None = None,
+) -> Answer:
+    """Search as :func:`~argmap.pipeline.search.query.search` does, judge, and keep the first
+    ``limit`` hits the judge keeps (any hit with ``show_all``)."""
+    hits = search(
+        store,
+        query,
+        scope=scope,
+        mode=mode,
+        type=type,
+        commentator=commentator,
+        since=since,
+        limit=limit if show_all else limit * POOL,
+        model=model,
+    )
+    shown: list[Judged] = []
+    hidden = 0
+    for j in judge(store, query, hits):
+        if len(shown) == limit:
+            break
+        if j.kept or show_all:
+            shown.append(j)
+        else:
+            hidden += 1
+    return Answer(shown, hidden, len(hits))

@@ -67,8 +67,7 @@ def _form(store: Store, f: dict[str, str]) -> str:
 
 
 def search_page(store: Store, req: Request) -> Response:
-    from argmap.pipeline.search.query import search
-    from argmap.pipeline.search.relevance import judge, split_matches
+    from argmap.pipeline.search.relevance import answers, split_matches
 
     f: dict[str, str] = {
         "q": req.q.get("q", "").strip(),
@@ -88,7 +87,7 @@ def search_page(store: Store, req: Request) -> Response:
     if not f["q"]:
         return Response(page("search", form, req))
     try:
-        hits = search(
+        answer = answers(
             store,
             f["q"],
             scope=f["scope"],
@@ -97,12 +96,11 @@ def search_page(store: Store, req: Request) -> Response:
             commentator=f["commentator"] or None,
             since=f["since"] or None,
             limit=int(f["limit"]),
+            show_all=show_all,
         )
     except ConfigError as err:
         return Response(page("search", form + f'<p class="error" id="hit-count">{esc(err)}</p>', req), 400)
-    judged = judge(store, f["q"], hits)
-    kept = [j for j in judged if j.kept or show_all]
-    hidden = len(judged) - len(kept)
+    kept, hidden = answer.shown, answer.hidden
     parts = [form]
     count = f"{plural(len(kept), 'result')} for “{esc(f['q'])}”"
     if hidden:
@@ -110,7 +108,7 @@ def search_page(store: Store, req: Request) -> Response:
         shown = plural(hidden, "hit")
         count += f' · <a href="{esc(more)}" id="show-hidden">{shown} below the relevance cut-off</a>'
     parts.append(f'<p class="meta" id="hit-count">{count}</p>')
-    if not hits:
+    if not answer.found:
         parts.append(f'<p id="no-hits">{esc(_empty_reason(f))}</p>')
     elif not kept:
         parts.append('<p id="no-hits">Nothing stored answers this query closely enough.</p>')
