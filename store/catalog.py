@@ -136,10 +136,13 @@ COLUMNS: dict[str, dict[str, str]] = {
         "extractor_version": "Versions sit side by side; reads show the last run's (extractions).",
         "origin": "title: the video's title states it (placed at 0:00); empty: a transcript sentence.",
     },
-    "key_point_members": {"stance": "asserts, criticises (disputes) or calls_for_action."},
+    "key_point_members": {
+        "stance": "asserts, criticises (disputes) or calls_for_action.",
+        "confidence": "How sure the judge was of the stance, 0.5 to 1 (empty in runs before m014).",
+    },
     "argument_relations": {
         "relation": "agrees, contrasts, supports, attacks or same_key_point.",
-        "score": "Cosine similarity of the two arguments, where a comparison made the pair.",
+        "score": "compare's kpa: the lower of the two members' confidences; cluster: cosine similarity.",
     },
     "segments": {
         "idx": "Line number within the transcript.",

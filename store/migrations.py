@@ -455,3 +455,11 @@ def m013_kept_media(db: Database) -> None:
         )
         """,
     )
+
+
+@migrations()
+def m014_member_confidence(db: Database) -> None:
+    # How sure the judge was of each member's stance. A relation's score is the lower of its two
+    # members'; `compare --update` keeps the members it already has, and without their own
+    # confidence it could only write 1.0 over every stored score.
+    _run(db, "ALTER TABLE key_point_members ADD COLUMN confidence REAL")

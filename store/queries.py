@@ -363,7 +363,7 @@ def run_key_points(store: Store, run_id: str | None) -> list[KeyPointView]:
     )
     members: dict[str, list[KeyPointMember]] = {}
     for m in store.rows(
-        "select m.key_point_id, m.argument_id, m.similarity, m.stance from key_point_members m"
+        "select m.key_point_id, m.argument_id, m.similarity, m.stance, m.confidence from key_point_members m"
         " join key_points k on k.id = m.key_point_id where k.run_id = ?"
         " order by m.similarity desc, m.argument_id",
         [run_id],

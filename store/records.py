@@ -263,6 +263,7 @@ class KeyPointMember:
     argument_id: str
     similarity: float
     stance: str  # asserts | criticises | calls_for_action
+    confidence: float | None = None  # the judge's confidence in the stance (m014); None before
 
 
 @dataclass

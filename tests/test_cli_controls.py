@@ -256,3 +256,29 @@ def test_compare_says_why_nothing_was_formed(tmp_path: Path) -> None:
     code, out = _invoke("compare", "--db", str(db))
     assert code == 0, out
     assert re.match(r"no key point formed from [12] argument\(s\)", out), out
+
+
+def test_compare_says_which_filter_left_nothing_and_stores_no_empty_run(tmp_path: Path) -> None:
+    """A topic no argument is near, or a --min-commentators no key point reaches, is named as
+    the reason; a run that formed no key point leaves no row for the web view and exports."""
+    db = tmp_path / "c.db"
+    for who, text in (
+        ("Ana", "The new tariffs are a costly mistake for farmers."),
+        ("Ben", "These new tariffs are a costly mistake for our farmers."),
+    ):
+        path = _write(tmp_path / who, "take.txt", [text])
+        assert _report("ingest", str(path), "--db", str(db), "--commentator", who, "--extractor", "rules")[
+            "ok"
+        ]
+    code, out = _invoke("compare", "--db", str(db), "--topic", "penguin migration in Antarctica")
+    assert code == 0 and out.startswith("no argument is near the topic 'penguin migration"), out
+    code, out = _invoke("compare", "--db", str(db), "--min-commentators", "3")
+    assert code == 0 and out.startswith("1 key point(s) formed; none is shared by 3 or more"), out
+    code, out = _invoke("compare", "--db", str(db))
+    assert code == 0 and out.startswith("1 key point(s) shared by 2 or more commentators"), out
+    assert "stances: Ana: asserts, Ben: asserts" in out, out
+    store = Store.open(db)
+    try:
+        assert [r["topic"] for r in store.compare_runs()] == [None], store.compare_runs()
+    finally:
+        store.close()

@@ -140,6 +140,7 @@ def test_kpa_groups_shared_claims_and_marks_the_denial(store: Store) -> None:
 
 @pytest.mark.slow
 def test_update_matches_only_new_arguments_and_keeps_the_rest(store: Store) -> None:
+    from argmap.store.queries import argument_relations as store_relations
     from argmap.store.queries import run_key_points
 
     paths = sorted(NEGATION.glob("*.txt"))
@@ -149,6 +150,8 @@ def test_update_matches_only_new_arguments_and_keeps_the_rest(store: Store) -> N
     before = {
         kp.key_point.id: {m.argument_id for m in kp.members} for kp in run_key_points(store, first.run_id)
     }
+    scores = {r.id: r.score for r in store_relations(store)}
+    assert scores and all(s is not None and 0.5 <= s <= 1 for s in scores.values())
     load_transcript(store, paths[2])
     updated = kpa_compare(store, update=True)
     assert updated.run_id == first.run_id
@@ -162,6 +165,9 @@ def test_update_matches_only_new_arguments_and_keeps_the_rest(store: Store) -> N
     assert new & cora  # the new video's arguments joined
     earlier = {a for members in before.values() for a in members}
     assert not new & earlier  # and no member of the stored run moved
+    # ... nor did the judge's confidence in it (an update once wrote 1.0 over every stored score)
+    kept = {r.id: r.score for r in store_relations(store) if r.id in scores}
+    assert kept == {k: v for k, v in scores.items() if k in kept} and kept
 
 
 @pytest.mark.slow
@@ -187,6 +193,19 @@ def test_cli_compare_with_the_users_key_points(tmp_path: Path) -> None:
         kp for kp in data["key_points"] + data["unique"] if kp["label"] == "Bike lanes make traffic worse."
     ]
     assert traffic, data
+    # Another file of key points is another run: the first one stays for export and the web view.
+    other = tmp_path / "other.txt"
+    other.write_text("Bike lanes help local shops.\n", encoding="utf-8")
+    again = CliRunner().invoke(cli, ["compare", "--db", str(db), "--key-points", str(other), "--json"])
+    assert again.exit_code == 0, again.output
+    second = json.loads(again.stdout)["run_id"]
+    store = Store.open(db)
+    try:
+        assert {data["run_id"], second} <= {r["run_id"] for r in store.compare_runs()} and second != data[
+            "run_id"
+        ]
+    finally:
+        store.close()
 
 
 # The four points both seed commentators make (issue 9): for each, what an argument of the article
@@ -250,13 +269,13 @@ def test_a_clash_follows_the_stances_the_key_point_shows() -> None:
     from argmap.pipeline.compare.kpa import _key_point
     from argmap.store import ArgumentInContext, Commentator, Video
 
-    def member(who: str, n: int, stance: str, similarity: float) -> tuple[Member, float]:
+    def member(who: str, n: int, stance: str, similarity: float) -> Member:
         c = Commentator(Commentator.make_id(who), who)
         video = Video(f"v-{who}", f"https://example.org/{who}", who, commentator_id=c.id)
         arg = ArgumentInContext(
             "argument", f"a-{who}-{n}", video, c, "claim", f"text {who} {n}", "q", n, n + 1
         )
-        return Member(arg, similarity, stance, False), 0.9
+        return Member(arg, similarity, stance, False, 0.9)
 
     scored = [
         member("Ana", 1, "asserts", 0.95),

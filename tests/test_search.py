@@ -185,7 +185,7 @@ def test_cli_search_embed_compare(story: Path) -> None:
     assert out.exit_code == 1 and "no commentator named 'Nobody'" in out.output
     out = runner.invoke(cli, ["compare", "--db", str(story)])
     assert out.exit_code == 0, out.output
-    assert "shared key points" in out.output and "clashes" in out.output
+    assert "key point(s) shared by 2 or more commentators" in out.output and "clashes" in out.output
     # each clash names who and where, so it can be checked; the judging model is named once
     import re
 

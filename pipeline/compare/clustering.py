@@ -57,6 +57,7 @@ class Member:
     similarity: float  # to the key point's label argument
     stance: str
     negated: bool
+    confidence: float | None = None  # the judge's, in [0.5, 1]; None where no judge read it
 
     @property
     def by_person(self) -> bool:
@@ -138,6 +139,8 @@ class Comparison:
     key_points: list[KeyPointResult]  # shared by at least min_commentators
     unique: list[KeyPointResult]  # argued by one commentator only
     arguments: int
+    formed: int = 0  # key points of the run, however many commentators each has
+    min_commentators: int = 2
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -255,6 +258,8 @@ def compare(
         key_points=shared,
         unique=unique,
         arguments=len(items),
+        formed=len(results),
+        min_commentators=min_commentators,
     )
     if save:
         save_run(store, comparison, results, commentators, min_commentators)
@@ -290,8 +295,12 @@ def save_run(
 ) -> None:
     """Every key point of the run (single-commentator ones too, so exports can draw them), its
     members and relations, and the run's record, in one transaction: exports pick a run from
-    compare_runs and must never find one without its key points."""
+    compare_runs and must never find one without its key points: a run that formed none is not
+    recorded, and an earlier run of the same options goes (m005's trigger takes its row)."""
     with store.transaction():
+        if not results:
+            store.delete_comparison(comparison.run_id)
+            return
         store.save_comparison(
             comparison.run_id,
             [k.key_point for k in results],
@@ -301,6 +310,7 @@ def save_run(
                     argument_id=m.argument.id,
                     similarity=round(m.similarity, 6),
                     stance=m.stance,
+                    confidence=None if m.confidence is None else round(m.confidence, 4),
                 )
                 for k in results
                 for m in k.members
@@ -343,6 +353,10 @@ def key_point_result(
     for name in sorted({m.commentator for m in members}):
         stances[name] = majority_stance([m.stance for m in members if m.commentator == name])
     return KeyPointResult(key_point, members, stances=stances)
+
+
+#: how a stance reads to people (the stored values stay as they are in JSON and the database)
+STANCE_LABELS = {"asserts": "asserts", "criticises": "disputes", "calls_for_action": "calls to act"}
 
 
 def majority_stance(stances: Sequence[str]) -> str:

@@ -153,7 +153,7 @@ def kpa_compare(
     method = f"kpa:{matcher.name}" + (":user" if key_points else "") + f" relations:{judge.name}"
     if labeller is not None:
         method += f" labels:{getattr(labeller, '__qualname__', 'custom')}"
-    run_id = _run_id(method, tau, topic, commentators)
+    run_id = _run_id(method, tau, topic, commentators, key_points)
 
     acts = np.array([a.type == "call_to_action" for a in items], dtype=np.int8)
     labels: list[tuple[str, int | None]] = []  # (label, label argument index)
@@ -181,7 +181,7 @@ def kpa_compare(
     kinds = (acts[todo], _anchor_kinds(acts, [i for _, i in labels]))
     for k, found in assign(matrix[todo], kp_vectors, tau, kinds).items():
         groups[k] = [(todo[i], score) for i, score in found]
-    for (k, i), (similarity, _) in fixed.items():
+    for (k, i), (similarity, _, _) in fixed.items():
         groups.setdefault(k, []).append((i, similarity))
     results = _results(run_id, topic, items, labels, groups, judge, fixed)
     if labeller is not None:
@@ -191,18 +191,30 @@ def kpa_compare(
     order = lambda k: (-k.key_point.commentators, -k.key_point.size, k.key_point.id)  # noqa: E731
     shared.sort(key=order)
     unique.sort(key=order)
-    comparison = Comparison(run_id, method, tau, topic, shared, unique, len(items))
+    comparison = Comparison(
+        run_id, method, tau, topic, shared, unique, len(items), len(results), min_commentators
+    )
     if save:
         save_run(store, comparison, results, commentators, min_commentators)
     return comparison
 
 
-def _run_id(method: str, tau: float, topic: str | None, commentators: Sequence[str] | None) -> str:
-    return "run-" + make_id(method, f"{tau:.4f}", topic or "", sorted(commentators or []))
+def _run_id(
+    method: str,
+    tau: float,
+    topic: str | None,
+    commentators: Sequence[str] | None,
+    key_points: Sequence[str] | None = None,
+) -> str:
+    """One id per set of options; the user's key points are part of it, so a second file does
+    not replace the run of the first."""
+    given = [[k.strip() for k in key_points if k.strip()]] if key_points else []
+    return "run-" + make_id(method, f"{tau:.4f}", topic or "", sorted(commentators or []), *given)
 
 
-#: a stored member kept as it was by an update: (key point, argument) -> (similarity, stance)
-Fixed = dict[tuple[int, int], tuple[float, str]]
+#: a stored member kept as it was by an update: (key point, argument) -> (similarity, stance,
+#: the judge's confidence; None in runs stored before m014)
+Fixed = dict[tuple[int, int], tuple[float, str, float | None]]
 
 
 def _existing(
@@ -216,7 +228,7 @@ def _existing(
     index = {a.id: i for i, a in enumerate(items)}
     labels = [(kp.key_point.label, index.get(kp.key_point.label_argument_id)) for kp in stored]
     fixed: Fixed = {
-        (k, index[m.argument_id]): (m.similarity, m.stance)
+        (k, index[m.argument_id]): (m.similarity, m.stance, m.confidence)
         for k, kp in enumerate(stored)
         for m in kp.members
         if m.argument_id in index
@@ -444,14 +456,15 @@ def _results(
         members = []
         for i, score in found:
             arg = items[i]
+            confidence: float | None
             if (k, i) in fixed:
-                stance, confidence = fixed[(k, i)][1], 1.0
+                _, stance, confidence = fixed[(k, i)]
             else:
                 relation, confidence = verdicts[(k, i)]
                 stance = STANCE_FOR.get(relation, "asserts")
                 if arg.type == "call_to_action" and stance == "asserts":
                     stance = "calls_for_action"
-            members.append((Member(arg, score, stance, negated(arg.text)), confidence))
+            members.append(Member(arg, score, stance, negated(arg.text), confidence))
         # A user's key point is anchored on the argument that matches it best.
         anchor = label_index if label_index is not None else max(found, key=lambda f: f[1])[0]
         results.append(_key_point(run_id, topic, label, items[anchor].id, members, judge.name))
@@ -509,20 +522,15 @@ def _key_point(
     topic: str | None,
     label: str,
     anchor_id: str,
-    scored: list[tuple[Member, float]],
+    members: list[Member],
     method: str,
 ) -> KeyPointResult:
-    members = [m for m, _ in scored]
-    confidence = {m.argument.id: c for m, c in scored}
     result = key_point_result(run_id, topic, label, anchor_id, label, members)
-    kp_id = result.key_point.id
-    result.relations = _relations(kp_id, members, confidence, method)
+    result.relations = _relations(result.key_point.id, members, method)
     return result
 
 
-def _relations(
-    kp_id: str, members: list[Member], confidence: dict[str, float], method: str
-) -> list[ArgumentRelation]:
+def _relations(kp_id: str, members: list[Member], method: str) -> list[ArgumentRelation]:
     """One relation per pair of commentators on the key point, shown between their closest
     members: commentators whose stances (the majority of their members' sides, as the key point
     shows them) are on the same side agree, opposite sides contrast (a call to act is on the
@@ -547,10 +555,15 @@ def _relations(
                     relation=relation,
                     method=f"stance-towards-key-point:{method}",
                     key_point_id=kp_id,
-                    score=round(min(confidence[a.argument.id], confidence[b.argument.id]), 4),
+                    score=_lower(a.confidence, b.confidence),
                 )
             )
     return out
+
+
+def _lower(a: float | None, b: float | None) -> float | None:
+    """A relation's score: the less sure of its two members' stances (unknown if either is)."""
+    return None if a is None or b is None else round(min(a, b), 4)
 
 
 def _relabel(

@@ -111,28 +111,24 @@ def search(
         argmap search tariffs --scope all --type critique --since 2025-01-01"""
     from argmap.pipeline.search.query import filter_report
     from argmap.pipeline.search.query import search as run_search
+    from argmap.pipeline.search.relevance import answers
 
     if not query.strip():
         raise click.ClickException(
             'empty query: give words to search for, e.g. argmap search "export controls"'
         )
     store = open_store(db_path, readonly=True)
-    hits = run_search(
-        store,
-        query,
-        scope=scope,
-        mode=mode,
-        type=arg_type,
-        commentator=commentator,
-        since=since,
-        limit=limit,
-        model=model,
-    )
+    options = dict(scope=scope, mode=mode, type=arg_type, commentator=commentator, since=since, model=model)
+    # JSON is every hit with its score; people read the hits the relevance judge keeps, the
+    # limit counting those (as the web view does), so a loose hit never takes a good one's place.
+    answer = None if as_json else answers(store, query, limit=limit, **options)
+    hits = run_search(store, query, limit=limit, **options) if as_json else []
+    found = len(hits) if answer is None else answer.found
     # Counted only when needed: a plain search with hits costs nothing extra.
     counts: dict[str, int] = {}
-    if since or not hits:
+    if since or not found:
         counts = filter_report(store, scope=scope, type=arg_type, commentator=commentator, since=since)
-    if counts.get("undated") and (hits or as_json):  # with no hits, the line below says it
+    if counts.get("undated") and (found or as_json):  # with no hits, the line below says it
         n = counts["undated"]
         click.secho(
             f"note: --since {since} left out {n} undated video{'s' if n != 1 else ''}"
@@ -140,20 +136,17 @@ def search(
             fg="yellow",
             err=True,
         )
-    if as_json:
+    if answer is None:
         echo_json([h.as_dict() for h in hits])
         return
-    if not hits:
+    if not found:
         filters = {"commentator": f"--commentator {commentator!r}", "type": f"--type {arg_type}"}
         filters["since"] = f"--since {since}"
         click.echo(_why_empty(counts, filters, scope, mode, query, bool(store.embedding_models())))
         return
-    from argmap.pipeline.search.relevance import judge
-
     # Judged as the web view judges them: a plain label, not a fusion score, and hits that
     # neither mean nor say what was asked left out (counted, so the cut-off is never silent).
-    judged = judge(store, query, hits)
-    shown = [j for j in judged if j.kept]
+    shown = answer.shown
     for n, j in enumerate(shown, start=1):
         hit = j.hit
         click.echo(
@@ -163,7 +156,7 @@ def search(
         if hit.kind == "argument" and hit.quote and hit.quote != hit.text:
             click.echo(f'    "{hit.quote}"')
         click.echo(f"    {hit.url}")
-    hidden = len(judged) - len(shown)
+    hidden = answer.hidden
     if hidden:
         hits_word = f"{hidden} hit{'s' if hidden != 1 else ''}"
         what = f"nothing stored is closely related to {query!r}: {hits_word}" if not shown else hits_word
@@ -306,7 +299,7 @@ def compare(
         argmap compare --commentator Dana --commentator Marco --json
         argmap compare --key-points points.txt
         argmap compare --update            # after ingesting more videos"""
-    from argmap.pipeline.compare.clustering import DEFAULT_THRESHOLD
+    from argmap.pipeline.compare.clustering import DEFAULT_THRESHOLD, STANCE_LABELS
     from argmap.pipeline.compare.clustering import compare as run_cluster
     from argmap.pipeline.compare.kpa import kpa_compare
     from argmap.pipeline.text import timestamp_url
@@ -354,18 +347,28 @@ def compare(
     if as_json:
         echo_json(result.as_dict())
         return
+    at_least = f"by {result.min_commentators} or more commentators"
     if not result.key_points and not result.unique:
-        if result.arguments:  # arguments were there, but no point was made twice
+        if result.formed:  # key points formed, none with enough commentators
+            click.echo(f"{result.formed} key point(s) formed; none is shared {at_least}")
+        elif result.arguments:  # arguments were there, but no point was made twice
             hint = "a key point needs 2 matching arguments; try more videos or commentators"
             click.echo(f"no key point formed from {result.arguments} argument(s) ({hint})")
+        elif topic and topic.strip():
+            click.echo(
+                f"no argument is near the topic {topic!r}; try other words"
+                " (`argmap search` shows what is there)"
+            )
         else:
             click.echo("no arguments to compare (run `argmap extract` first?)")
         return
-    click.echo(f"{len(result.key_points)} shared key points from {result.arguments} arguments")
+    click.echo(f"{len(result.key_points)} key point(s) shared {at_least}, from {result.arguments} arguments")
     for n, kp in enumerate(result.key_points, start=1):
         click.echo("")
         click.secho(f"{n}. {kp.key_point.label}", bold=True)
-        stances = ", ".join(f"{who}: {stance}" for who, stance in kp.stances.items())
+        stances = ", ".join(
+            f"{who}: {STANCE_LABELS.get(stance, stance)}" for who, stance in kp.stances.items()
+        )
         click.echo(f"   stances: {stances}")
         for m in kp.members:
             click.echo(f"   - {m.commentator:<20} {m.argument.type:<15} {m.argument.text}")

@@ -22,14 +22,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from argmap.pipeline.compare.clustering import majority_stance
+from argmap.pipeline.compare.clustering import STANCE_LABELS, majority_stance
 from argmap.pipeline.text import clock
 from argmap.store.records import ArgumentInContext
 
 from .model import ArgMap, MapArgument
 
 #: how each key point member stance reads in a cell (the store's words are not the reader's)
-STANCE_LABELS = {"asserts": "asserts", "criticises": "disputes", "calls_for_action": "calls to act"}
 AGREEING = ("agrees", "supports")
 CLASHING = ("contrasts", "attacks")
 #: the schemes a moment link in an exported file may use; anything else stays text

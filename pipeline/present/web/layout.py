@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 # The stance words are the compare matrix's, which the HTML export shares.
-from argmap.pipeline.present.export.matrix import STANCE_LABELS as STANCE_LABELS
+from argmap.pipeline.compare.clustering import STANCE_LABELS as STANCE_LABELS
 from argmap.pipeline.present.export.matrix import stance_badge
 
 # argmap's pages run only argmap's own script file and styles; media comes from /media/ here.
