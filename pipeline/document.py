@@ -73,10 +73,12 @@ WORDS_PER_CLAUSE = 20
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    m = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 24) : dot])
+    m = re.search(r"([A-Za-z.'’]+)$", text[max(0, dot - 24) : dot])
     if not m:
         return False
     word = m.group(1).lower().strip(".")
+    if "'" in word or "’" in word:
+        return False  # "it won't." ends a sentence: the t of a contraction is not an initial
     if word in _ABBREVIATIONS:
         return True
     # Single initials ("J. F. Kennedy") are not sentence ends.

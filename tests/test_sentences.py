@@ -37,6 +37,26 @@ def test_sentence_running_over_segments_keeps_its_range():
     assert [s.idx for s in out] == [0, 1]
 
 
+def test_a_contraction_ends_a_sentence_and_an_initial_does_not():
+    """The t of "won't" was read as an initial, like the J of "J. Kennedy", and two
+    sentences became one argument."""
+    out = split_sentences(
+        segs(
+            (0.0, 5.0, "Crime won't rise. The survey was a sham, and they didn't care."),
+            (5.0, 9.0, "That's what it's. Ask J. Kennedy about it’s."),
+            (9.0, 12.0, "Rain’s. Then sun."),
+        )
+    )
+    assert [s.text for s in out] == [
+        "Crime won't rise.",
+        "The survey was a sham, and they didn't care.",
+        "That's what it's.",
+        "Ask J. Kennedy about it’s.",
+        "Rain’s.",
+        "Then sun.",
+    ]
+
+
 def test_question_and_exclamation_end_sentences_even_before_lowercase():
     out = split_sentences(segs((0.0, 4.0, "Is that right? and yes it is! so there.")))
     assert len(out) == 3
