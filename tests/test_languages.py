@@ -150,6 +150,23 @@ def test_windows_runs_and_quiet_boundaries() -> None:
     assert [w.language for w in windows] == ["en", "de"]
 
 
+class MixedModel(FakeModel):
+    """Sure of a stretch in one language; a guess at Latin, unsure, for a stretch of two."""
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float, list[Any]]:
+        heard = {language_of(audio[i : i + SAMPLE_RATE]) for i in range(0, len(audio), SAMPLE_RATE)}
+        return (heard.pop(), 0.97, []) if len(heard) == 1 else ("la", 0.41, [])
+
+
+def test_a_window_of_two_languages_is_named_again_in_halves() -> None:
+    """A switch inside a 30 s window made the window unsure; it took the English before it and
+    the German was decoded by the English-only model (dropped, or stored as English)."""
+    audio = np.concatenate([tone("en", 12), tone("de", 25), tone("en", 23)])
+    runs = merge_runs(detect_windows(MixedModel(multilingual=True), audio))
+    assert [r.language for r in runs] == ["en", "de", "en"], runs
+    assert 12 <= runs[1].start <= 15 and 37 <= runs[1].end <= 37.5, runs
+
+
 # -- the real models on real speech -------------------------------------------------------------
 
 

@@ -9,8 +9,9 @@ invented an English line at 0:54.
 
 So before decoding, the audio is cut into windows of :data:`WINDOW` seconds and a multilingual
 model names each window's language (one encoder pass per window: about a second per window for
-``base`` on two CPU cores). Silent windows and windows the model is unsure of (below
-:data:`MIN_PROBABILITY`) take their neighbour's language; consecutive windows of one language
+``base`` on two CPU cores). A window the model is unsure of (below :data:`MIN_PROBABILITY`) is named
+again in halves, down to :data:`MIN_SPLIT` seconds (a window holding the end of one language and
+the start of another); silent windows and windows still unsure take their neighbour's language; consecutive windows of one language
 form a :class:`LanguageRun`, and the boundary between two runs is moved to the quietest moment
 near it, so a cut rarely falls inside a word. Each run is then decoded on its own in its own
 language (:mod:`.transcribe` picks the model: the English-only model for English, a multilingual
@@ -37,6 +38,8 @@ SILENT_DBFS = -50.0
 MIN_WINDOW = 5.0
 #: how far (seconds) a boundary between two languages may move to find a quiet moment
 SEARCH = 1.5
+#: an unsure window is named again in halves, down to windows of this many seconds
+MIN_SPLIT = 7.5
 
 
 @dataclass(frozen=True)
@@ -69,20 +72,31 @@ def _dbfs(chunk: np.ndarray) -> float:
 
 
 def detect_windows(model: Any, audio: np.ndarray, *, window: float = WINDOW) -> list[LanguageRun]:
-    """One :class:`LanguageRun` per window of ``audio``, as ``model`` (multilingual) hears it."""
+    """:class:`LanguageRun` per window of ``audio``, as ``model`` (multilingual) hears it.
+
+    A window the model is unsure of is often two languages, not an unclear one (German to 0:37,
+    French after it, named Latin at 0.41 and then taken for the English before it): it is named
+    again in halves, down to :data:`MIN_SPLIT` seconds, so each language gets windows of its own.
+    """
     size = int(window * SAMPLE_RATE)
     out: list[LanguageRun] = []
     for begin in range(0, len(audio), size):
-        chunk = audio[begin : begin + size]
-        start, end = begin / SAMPLE_RATE, (begin + len(chunk)) / SAMPLE_RATE
-        if len(chunk) < SAMPLE_RATE // 2 or _dbfs(chunk) < SILENT_DBFS:
-            out.append(LanguageRun(start, end, None))
-            continue
-        language, probability, _ = model.detect_language(audio=chunk)
-        if end - start < MIN_WINDOW:
-            probability = min(probability, MIN_PROBABILITY - 0.01)  # too short to stand alone
-        out.append(LanguageRun(start, end, str(language), float(probability)))
+        out += _named(model, audio, begin, min(len(audio), begin + size))
     return out
+
+
+def _named(model: Any, audio: np.ndarray, lo: int, hi: int) -> list[LanguageRun]:
+    chunk = audio[lo:hi]
+    start, end = lo / SAMPLE_RATE, hi / SAMPLE_RATE
+    if len(chunk) < SAMPLE_RATE // 2 or _dbfs(chunk) < SILENT_DBFS:
+        return [LanguageRun(start, end, None)]
+    language, probability, _ = model.detect_language(audio=chunk)
+    if end - start < MIN_WINDOW:
+        probability = min(probability, MIN_PROBABILITY - 0.01)  # too short to stand alone
+    if probability < MIN_PROBABILITY and end - start >= 2 * MIN_SPLIT:
+        middle = (lo + hi) // 2
+        return _named(model, audio, lo, middle) + _named(model, audio, middle, hi)
+    return [LanguageRun(start, end, str(language), float(probability))]
 
 
 def merge_runs(windows: list[LanguageRun], default: str = "en") -> list[LanguageRun]:
