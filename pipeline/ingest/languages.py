@@ -11,11 +11,11 @@ So before decoding, the audio is cut into windows of :data:`WINDOW` seconds and 
 model names each window's language (one encoder pass per window: about a second per window for
 ``base`` on two CPU cores). A window the model is unsure of (below :data:`MIN_PROBABILITY`) is named
 again in halves, down to :data:`MIN_SPLIT` seconds (a window holding the end of one language and
-the start of another); silent windows and windows still unsure take their neighbour's language; consecutive windows of one language
-form a :class:`LanguageRun`, and the boundary between two runs is moved to the quietest moment
-near it, so a cut rarely falls inside a word. Each run is then decoded on its own in its own
-language (:mod:`.transcribe` picks the model: the English-only model for English, a multilingual
-one for the rest), and every segment carries its run's language.
+the start of another); silent windows and windows still unsure take their neighbour's language;
+consecutive windows of one language form a :class:`LanguageRun`, and the boundary between two
+runs is moved to the quietest moment near it, so a cut rarely falls inside a word. Each run is
+then decoded on its own in its own language (:mod:`.transcribe` picks the model: the English-only
+model for English, a multilingual one for the rest), and every segment carries its run's language.
 """
 
 from __future__ import annotations
