@@ -37,6 +37,14 @@ class MediaError(ArgmapError):
     permanent = True
 
 
+class MediaGone(MediaError):
+    """The media file is no longer there: deleted by another run that finished the video, or by
+    hand. A re-run downloads it again (a local file the user moved is found by its content)."""
+
+    permanent = False
+    redo = ("download",)
+
+
 class TruncatedMedia(MediaError):
     """Decoded audio is much shorter than the source said: likely a partial download."""
 

@@ -157,3 +157,28 @@ def test_ingest_compare_extract_and_serve_share_one_file(tmp_path: Path, round_:
             assert all(store.is_done(v, stage) for v in videos), stage
     finally:
         store.close()
+
+
+def test_media_another_run_released_does_not_undo_its_finished_work(store: Store, tmp_path: Path) -> None:
+    """Two ingests of one feed: the first to finish a video deletes its media while the other
+    still waits to decode it. The other's 'media file not found' left the finished video failed
+    (once for good: a vanished file read as a corrupt one); now the done mark stays, and a file
+    gone for other reasons is a failure the next run fetches again."""
+    from argmap.pipeline.engines.steps import record_failure
+    from argmap.pipeline.errors import MediaGone
+    from argmap.pipeline.ingest.transcribe import decode_channels
+    from argmap.store import Video
+
+    with pytest.raises(MediaGone) as gone:
+        decode_channels(tmp_path / "released.mp3")
+    assert not gone.value.permanent
+    video = store.upsert_video(Video(id="v1", source_url="https://example.org/a.mp3", title="A"))
+    store.mark(video.id, "download", "done")
+    store.mark(video.id, "transcribe", "done")
+    record_failure(store, video, "transcribe", gone.value)
+    assert store.statuses(video.id)["transcribe"].status == "done"
+    store.mark(video.id, "diarize", "pending")
+    record_failure(store, video, "diarize", gone.value)
+    statuses = store.statuses(video.id)
+    assert statuses["diarize"].status == "failed" and not statuses["diarize"].permanent
+    assert statuses["download"].status == "failed"  # so the next run downloads it again

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from argmap.pipeline.errors import ArgmapError
+from argmap.pipeline.errors import ArgmapError, MediaGone
 from argmap.pipeline.stages import Stage, StageContext, wants_media
 from argmap.pipeline.text import clean_line
 from argmap.store import Store, Video
@@ -75,6 +75,11 @@ def record_failure(store: Store, video: Video, stage: str, err: BaseException) -
     error = as_argmap_error(err)
     reason = failure_reason(err)
     with store.transaction():
+        done = store.statuses(video.id).get(stage)
+        if isinstance(error, MediaGone) and done is not None and done.status == "done":
+            # Another run on the same database finished this video and released its media
+            # while this one waited: the work is stored, so the failure is not recorded.
+            return f"{reason} (another run had finished it; left done)"
         store.mark(video.id, stage, "failed", reason, permanent=error.permanent)
         for earlier in error.redo:
             store.mark(video.id, earlier, "failed", reason, permanent=False)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import IngestOptions
-from argmap.pipeline.errors import MediaError, ModelError, TruncatedMedia
+from argmap.pipeline.errors import MediaError, MediaGone, ModelError, TruncatedMedia
 from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.ingest.asr_filters import (
     FILLER_PHRASES,
@@ -99,7 +99,7 @@ def decode_channels(media_path: str | Path, *, keep_stereo: bool = True) -> tupl
     """16 kHz float32 samples: (mono,), or (left, right) for a two-channel file when asked."""
     path = Path(media_path)
     if not path.is_file():
-        raise MediaError(f"media file not found: {path}", permanent=False)
+        raise MediaGone(f"media file not found: {path}")
     if path.stat().st_size == 0:
         raise MediaError(f"media file is empty: {path.name}")
     with HEAVY_IMPORTS:
@@ -108,6 +108,8 @@ def decode_channels(media_path: str | Path, *, keep_stereo: bool = True) -> tupl
     try:
         stereo = keep_stereo and _channel_count(path) == 2
         audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=stereo)
+    except FileNotFoundError as err:  # deleted between the check and the read
+        raise MediaGone(f"media file not found: {path}") from err
     except Exception as err:
         reason = _decode_reason(err)
         raise MediaError(f"cannot decode audio in {path.name}: {reason}") from err

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from argmap.pipeline.config import IngestOptions
-from argmap.pipeline.errors import MediaError
+from argmap.pipeline.errors import MediaError, MediaGone
 from argmap.pipeline.ingest.transcribe import decode_channels, independent_channels
 from argmap.pipeline.speakers import models
 from argmap.pipeline.speakers.assign import assign
@@ -98,7 +98,7 @@ def prepare_diarization(store: Store, video: Video) -> DiarizeWork | None:
             store.mark(video.id, "diarize", "done")
         return None
     if not video.media_path or not Path(video.media_path).is_file():
-        raise MediaError("the media file is gone; ingest again with --force to fetch it", permanent=False)
+        raise MediaGone("the media file is gone; the next run of this command fetches it again")
     return DiarizeWork(video.id, transcript.id, store.segments(transcript.id), video.media_path)
 
 
