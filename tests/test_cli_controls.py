@@ -282,3 +282,39 @@ def test_compare_says_which_filter_left_nothing_and_stores_no_empty_run(tmp_path
         assert [r["topic"] for r in store.compare_runs()] == [None], store.compare_runs()
     finally:
         store.close()
+
+
+def test_an_unreadable_file_or_a_pipe_is_one_line_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch, caplog
+) -> None:
+    """A file ingest may not read (permissions) stopped the whole batch with a bare 'Permission
+    denied'; a named pipe made it wait forever."""
+    import os
+
+    import argmap.pipeline.ingest.sources as sources
+
+    folder = tmp_path / "in"
+    good = _write(folder, "good.txt", ["The new bridge toll is a mistake."])
+    locked = _write(folder, "locked.txt", ["Nobody may read this file."])
+    real = sources.file_id
+
+    def file_id(path: Path) -> str:
+        if path.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(sources, "file_id", file_id)
+    pipe = tmp_path / "pipe.mp3"
+    os.mkfifo(pipe)
+    db = tmp_path / "p.db"
+    result = CliRunner().invoke(
+        cli, ["ingest", str(locked), str(pipe), str(good), "--db", str(db), *FAST, "--json"]
+    )
+    report = json.loads(result.stdout)
+    assert [v["title"] for v in report["videos"] if v["state"] == "done"] == ["good"], report
+    errors = {e["source"]: e["reason"] for e in report["source_errors"]}
+    assert "cannot read it (Permission denied)" in errors[str(locked)], errors
+    assert "not a regular file" in errors[str(pipe)], errors
+    # In a folder, the unreadable file is skipped with a warning and the others are ingested.
+    again = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), *FAST, "--json"])
+    assert json.loads(again.stdout)["ok"] and "locked.txt: skipped, cannot read it" in caplog.text

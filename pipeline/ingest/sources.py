@@ -165,13 +165,24 @@ def _expand_path(path: Path, options: SourceOptions) -> Iterator[Entry]:
             log.warning("%s: skipped %d empty file(s), e.g. %s", path, len(empty), empty[0].name)
         for f in files:
             if f not in empty:
-                yield _file_entry(f, options, title=None)
+                try:
+                    entry = _file_entry(f, options, title=None)
+                except OSError as err:  # one unreadable file must not stop the folder
+                    log.warning("%s: skipped, cannot read it (%s)", f, err.strerror or err)
+                    continue
+                yield entry
         return
-    if path.is_file() and path.stat().st_size == 0:
+    if not path.is_file():  # a pipe or a device: reading it for its hash would wait forever
+        raise SourceError(f"{path}: not a regular file or folder", permanent=True)
+    if path.stat().st_size == 0:
         raise SourceError(f"{path}: the file is empty (0 bytes)", permanent=True)
     # A single file with an unlisted extension is still tried as media: ffmpeg knows more
     # containers than we list.
-    yield _file_entry(path, options, title=options.title)
+    try:
+        entry = _file_entry(path, options, title=options.title)
+    except OSError as err:
+        raise SourceError(f"{path}: cannot read it ({err.strerror or err})", permanent=False) from err
+    yield entry
 
 
 def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
