@@ -212,8 +212,41 @@ def test_short_download_is_flagged_and_fetched_again(
     assert store.status(video.id, "download").status == "failed"  # type: ignore[union-attr]
     store.close()
     media_server.reset_log()
-    run(db, [media_site.short_feed])
+    second = run(db, [media_site.short_feed])
     assert "/media/ana-1.m4a" in media_server.media_requests()
+    assert not second.outcomes[0].permanent
+    # Downloaded whole three times and still short: the file is, not the transfer. It was retried
+    # (and fetched again) on every run, for ever.
+    third = run(db, [media_site.short_feed])
+    assert third.outcomes[0].permanent and "the file itself is short" in (third.outcomes[0].reason or "")
+    media_server.reset_log()
+    run(db, [media_site.short_feed])
+    assert "/media/ana-1.m4a" not in media_server.media_requests()
+
+
+@pytest.mark.slow
+def test_a_local_video_whose_picture_outlasts_its_sound_is_transcribed(
+    media_site: Site, tmp_path: Path
+) -> None:
+    """A local file is whole as it is: a video with a silent picture after its speech (its
+    container twice the sound's length) was refused as a 'partial download' on every run."""
+    import subprocess
+
+    clip = media_site.clips["ana-1"]
+    video = tmp_path / "talk with outro.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-t", f"{clip.duration * 2:.1f}",
+         "-i", "color=c=blue:s=64x48:r=5", "-i", str(clip.wav), "-c:v", "mpeg4", "-c:a", "aac", str(video)],
+        check=True,
+    )  # fmt: skip
+    (outcome,) = run(tmp_path / "outro.db", [str(video)]).outcomes
+    assert outcome.state == "done", outcome.reason
+    store = Store.open(tmp_path / "outro.db")
+    try:
+        transcript = store.transcript(outcome.video_id)
+        assert transcript is not None and store.segments(transcript.id)
+    finally:
+        store.close()
 
 
 def test_vtt_import_stores_captions_with_times(media_site: Site, tmp_path: Path) -> None:

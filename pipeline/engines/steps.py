@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from argmap.pipeline.errors import ArgmapError, MediaGone
+from argmap.pipeline.errors import ArgmapError, MediaError, MediaGone, TruncatedMedia
 from argmap.pipeline.stages import Stage, StageContext, wants_media
 from argmap.pipeline.text import clean_line
 from argmap.store import Store, Video
@@ -70,16 +70,25 @@ def failure_reason(err: BaseException) -> str:
     return clean_line(str(as_argmap_error(err)), 500)
 
 
+#: downloads of a file that decodes shorter than its source says, before that is taken as final
+TRUNCATED_TRIES = 3
+
+
 def record_failure(store: Store, video: Video, stage: str, err: BaseException) -> str:
     """The one place a failure is written: the stage, and any earlier stage it says to redo."""
     error = as_argmap_error(err)
     reason = failure_reason(err)
     with store.transaction():
-        done = store.statuses(video.id).get(stage)
-        if isinstance(error, MediaGone) and done is not None and done.status == "done":
+        before = store.statuses(video.id).get(stage)
+        if isinstance(error, MediaGone) and before is not None and before.status == "done":
             # Another run on the same database finished this video and released its media
             # while this one waited: the work is stored, so the failure is not recorded.
             return f"{reason} (another run had finished it; left done)"
+        tries = (before.attempts if before is not None else 0) + 1
+        if isinstance(error, TruncatedMedia) and tries >= TRUNCATED_TRIES:
+            # Downloaded whole and still short, again and again: the file, not the transfer.
+            reason += f" (the same after {tries} downloads: the file itself is short)"
+            error = MediaError(reason, permanent=True)
         store.mark(video.id, stage, "failed", reason, permanent=error.permanent)
         for earlier in error.redo:
             store.mark(video.id, earlier, "failed", reason, permanent=False)

@@ -449,11 +449,15 @@ class Transcriber(BaseStage):
             raise MediaError("no media file was downloaded for this video", permanent=False)
         task = f"transcribe {video.title or video.id}"
         self.progress = lambda done, total: ctx.progress(task, done, total, "s")
+        own_file = not str(video.source_url).startswith("file:")
         return TranscribeWork(
             video_id=video.id,
             media_path=video.media_path,
-            expected_duration=video.duration,
-            own_file=not str(video.source_url).startswith("file:"),
+            # A partial download is what the check is for. The user's own file is whole as it is:
+            # a video whose picture runs on after its sound, or a header that claims more than
+            # the file holds, is transcribed as far as it decodes, not refused on every run.
+            expected_duration=video.duration if own_file else None,
+            own_file=own_file,
         )
 
     def compute(self, work: TranscribeWork) -> tuple[Transcript, list[Segment]]:
