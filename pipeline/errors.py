@@ -52,9 +52,12 @@ class TruncatedMedia(MediaError):
 
 
 class ModelError(ArgmapError):
-    """A model name or path could not be loaded (offline without the package, bad path)."""
+    """A model name or path could not be loaded (offline without the package, bad path).
 
-    permanent = True
+    Not permanent: the model is the machine's, not the video's. Installing it, or the next run
+    with another ``--model``, fixes it; a permanent mark made that run skip the video."""
+
+    permanent = False
 
 
 class ExtractionError(ArgmapError):

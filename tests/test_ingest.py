@@ -249,6 +249,22 @@ def test_a_local_video_whose_picture_outlasts_its_sound_is_transcribed(
         store.close()
 
 
+@pytest.mark.slow
+def test_a_model_that_cannot_load_fails_the_run_not_the_video(
+    media_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A speech model that is not there (offline) is the machine's problem: marked permanent,
+    it made the next run, with a model that is there, skip the video for good."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    db = tmp_path / "model.db"
+    clips = [str(media_site.clips[name].files["m4a"]) for name in ("ana-1", "ben-1")]
+    first = run(db, clips, model="argmap-test/no-such-whisper-model")
+    assert [o.state for o in first.outcomes] == ["failed", "failed"]
+    assert not any(o.permanent for o in first.outcomes) and "tiny.en" in (first.outcomes[0].reason or "")
+    second = run(db, clips)
+    assert [o.state for o in second.outcomes] == ["done", "done"], [o.reason for o in second.outcomes]
+
+
 def test_vtt_import_stores_captions_with_times(media_site: Site, tmp_path: Path) -> None:
     db = tmp_path / "vtt.db"
     report = run(db, [str(media_site.vtt)], commentator="Ben Talks", title="Roof costs")

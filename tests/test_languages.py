@@ -116,6 +116,23 @@ def test_without_a_multilingual_model_other_speech_is_skipped_and_said(monkeypat
     assert multi.calls == []  # identified, never decoded
 
 
+def test_a_language_the_user_names_goes_to_a_model_that_speaks_it(monkeypatch) -> None:
+    """--language de with the English-only default decoded German as English words, stored as
+    English; a code Whisper does not know failed every video (or was taken as English)."""
+    audio = tone("de", 40)
+    multi = FakeModel(multilingual=True)
+    t = fake_transcriber(monkeypatch, audio, multilingual=multi, language="de")
+    transcript, segments = t.transcribe("x.wav", video_id="v")
+    assert [lang for _, lang in multi.calls] == ["de"] and t.model.calls == []
+    assert {s.language for s in segments} == {"de"} and transcript.language == "de"
+    from argmap.pipeline.config import IngestOptions
+    from argmap.pipeline.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not 'german'"):
+        Transcriber.from_options(IngestOptions(language="german"), None)  # type: ignore[arg-type]
+    assert Transcriber.from_options(IngestOptions(language="de"), None).options.language == "de"  # type: ignore[arg-type]
+
+
 def test_one_language_is_decoded_whole_as_before(monkeypatch) -> None:
     audio = tone("en", 50)
     t = fake_transcriber(monkeypatch, audio, multilingual=FakeModel(multilingual=True))

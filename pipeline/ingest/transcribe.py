@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import IngestOptions
-from argmap.pipeline.errors import MediaError, MediaGone, ModelError, TruncatedMedia
+from argmap.pipeline.errors import ConfigError, MediaError, MediaGone, ModelError, TruncatedMedia
 from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.ingest.asr_filters import (
     FILLER_PHRASES,
@@ -205,6 +205,16 @@ def _run_model(model: Any, audio: Any, options: TranscribeOptions, choice: Devic
     return model.transcribe(audio, **kwargs)
 
 
+def check_language(code: str) -> None:
+    """Refuse, before any source is touched, a --language Whisper does not know (each video
+    failed with faster-whisper's ValueError, and tiny.en took any code as English)."""
+    with HEAVY_IMPORTS:
+        from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    if code not in _LANGUAGE_CODES:
+        raise ConfigError(f"--language must be a code Whisper knows, such as en, de or fr (not {code!r})")
+
+
 class Transcriber(BaseStage):
     """The ``transcribe`` stage (see :class:`argmap.pipeline.stages.Stage`)."""
 
@@ -227,6 +237,7 @@ class Transcriber(BaseStage):
         self.multilingual: Any = None  # the model that names languages (the main one, or base)
         self._no_multilingual = False
         self.skipped: list[LanguageRun] = []  # stretches of the last file left undecoded, and why
+        self._load_error: ModelError | None = None
 
     @classmethod
     def from_options(cls, options: IngestOptions, store: Store) -> Transcriber:
@@ -236,6 +247,10 @@ class Transcriber(BaseStage):
         )
         if options.model:
             topts.model = options.model
+        if options.language:
+            check_language(options.language)
+        if options.device == "cuda":
+            choose_device("cuda")  # no GPU: one line before any source is touched, not one per video
         if options.workers > 1:
             # Several transcribers side by side share the cores instead of each taking all.
             topts.cpu_threads = max(1, cpu_count() // options.workers)
@@ -244,11 +259,14 @@ class Transcriber(BaseStage):
     def open(self, ctx: StageContext | None = None) -> None:
         if self.model is not None:
             return
+        if self._load_error is not None:
+            raise self._load_error  # once per run: a feed of 100 episodes would try 100 times
         self.choice = self._threads(choose_device(self.options.device, self.options.compute_type))
         try:
             self.model = load_whisper_model(self.options.model, self.choice)
         except ModelError as err:
             if not self._may_fall_back():
+                self._load_error = err
                 raise
             self._fall_back_to_cpu(err)
 
@@ -366,7 +384,11 @@ class Transcriber(BaseStage):
 
     def _language_runs(self, track: Any) -> list[LanguageRun] | None:
         """The track's language runs, or None when no language is to be (or can be) identified."""
-        if self.options.language or not self.options.language_windows:
+        if self.options.language:
+            # The user's language is the whole file's, and it still needs a model that speaks it:
+            # German forced on tiny.en came out as English words, stored as English.
+            return [LanguageRun(0.0, len(track) / SAMPLE_RATE, self.options.language, 1.0)]
+        if not self.options.language_windows:
             return None
         model = self._multilingual_model()
         if model is None:
