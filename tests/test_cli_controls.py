@@ -318,3 +318,24 @@ def test_an_unreadable_file_or_a_pipe_is_one_line_and_the_batch_goes_on(
     # In a folder, the unreadable file is skipped with a warning and the others are ingested.
     again = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), *FAST, "--json"])
     assert json.loads(again.stdout)["ok"] and "locked.txt: skipped, cannot read it" in caplog.text
+
+
+def test_a_time_stamped_transcript_keeps_the_title_above_it(tmp_path: Path) -> None:
+    """A transcript as `argmap transcript` writes it, under a title line: the stamps hid the
+    title, so the video was named after the file and its thesis was lost."""
+    text = _write(
+        tmp_path / "in",
+        "take.txt",
+        [
+            "The harbour toll is a mistake",
+            "[00:00] Mara Quist: Good evening, this is Mara with the harbour news.",
+            "[00:06] Mara Quist: The council voted to charge every boat a daily toll.",
+            "[00:12] Mara Quist: The toll will drive the fishing fleet to other ports.",
+        ],
+    )
+    db = tmp_path / "t.db"
+    assert _report("ingest", str(text), "--db", str(db), *FAST)["ok"]
+    code, out = _invoke("videos", "--db", str(db))
+    assert code == 0 and "The harbour toll is a mistake" in out, out
+    code, out = _invoke("arguments", "--db", str(db))
+    assert "(from the title): The harbour toll is a mistake" in out, out

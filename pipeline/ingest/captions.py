@@ -235,6 +235,11 @@ def _pieces(sentence: str) -> list[str]:
     return [*out, " ".join(words)] if words else out
 
 
+def without_times(text: str) -> str:
+    """``text`` with each line's leading time stamp ("[00:06] ", "0:06 - ") taken off."""
+    return "\n".join(_LEADING_TIME_RE.sub("", line) for line in _unix_newlines(text).split("\n"))
+
+
 def parse_txt(text: str) -> list[Cue]:
     text = strip_markup(_unix_newlines(text))
     lines = [line for line in text.split("\n") if line.strip()]

@@ -209,6 +209,7 @@ def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
 def _text_title(path: Path) -> str | None:
     """A pasted article's own title (its first line, when that is one), else None: it names the
     video better than the file's name does. --title, when given, wins."""
+    from argmap.pipeline.ingest.captions import without_times
     from argmap.pipeline.ingest.structure import title_line
 
     try:
@@ -217,7 +218,9 @@ def _text_title(path: Path) -> str | None:
     except OSError:
         return None  # the import says what is wrong with the file
     text = decode_file_text(head, head=len(head) == 8192)  # a shorter read is the whole file
-    return title_line(text[: text.rfind("\n") + 1] or text)  # never a line cut in two
+    # A time-stamped transcript ("[00:00] Ana: Hello ...", as `argmap transcript` writes it)
+    # under its title: the stamps are not words the title is judged by.
+    return title_line(without_times(text[: text.rfind("\n") + 1] or text))  # never a line cut in two
 
 
 def entry_for_stored(video: Video) -> Entry:
