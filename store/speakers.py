@@ -36,13 +36,18 @@ def save_diarization(
     """
     with store.transaction():
         before = [
-            (r[0], r[1], r[2])
+            (r[0], r[1], r[2], r[3])
             for r in store.db.execute(
-                'select idx, start, "end" from segments where transcript_id = ? order by idx', [transcript_id]
+                'select idx, start, "end", speaker_id from segments where transcript_id = ? order by idx',
+                [transcript_id],
             )
         ]
-        if before != [(s.idx, s.start, s.end) for s in segments]:
+        if [b[:3] for b in before] != [(s.idx, s.start, s.end) for s in segments]:
             _drop_derived(store, video_id)
+        elif [b[3] for b in before] != [s.speaker_id for s in segments]:
+            # Same lines, other voices (diarization after a --no-diarize run): passages are cut
+            # where the speaker changes, so they are made again; arguments read speakers live.
+            _drop_passages(store, video_id)
         store.db.execute("delete from segments where transcript_id = ?", [transcript_id])
         _clear(store, video_id)
         if speakers:
@@ -61,6 +66,16 @@ def _drop_derived(store: Store, video_id: str) -> None:
         "delete from stage_status where video_id = ? and stage in ('extract', 'summarise', 'embed')",
         [video_id],
     )
+
+
+def _drop_passages(store: Store, video_id: str) -> None:
+    store.db.execute(
+        "delete from embeddings where item_type = 'passage'"
+        " and item_id in (select id from passages where video_id = ?)",
+        [video_id],
+    )
+    store.db.execute("delete from passages where video_id = ?", [video_id])
+    store.db.execute("delete from stage_status where video_id = ? and stage = 'embed'", [video_id])
 
 
 def _clear(store: Store, video_id: str) -> None:

@@ -272,10 +272,18 @@ def test_a_later_cut_drops_what_pointed_at_the_old_segment_numbers(store: Store)
                   quote="line 2.", start=4.0, end=6.0, seg_first=2, seg_last=2, extractor="default",
                   extractor_version="2")],
     )  # fmt: skip
+    from argmap.pipeline.search.embed import build_passages
+
+    store.save_passages(transcript.id, build_passages(old))
+    store.mark(video.id, "extract", "done")
+    store.mark(video.id, "embed", "done")
     speaker = Speaker(id="s-1", video_id=video.id, label="Speaker 1", source="voice")
     same = [replace(s, speaker_id="s-1") for s in old]
     sp.save_diarization(store, video.id, transcript.id, [speaker], [SpeakerTurn(video.id, "s-1", 0, 6)], same)
     assert store.is_done(video.id, "extract") and len(store.arguments(video.id)) == 1  # same numbering: kept
+    # ... but passages, cut where the voice changes, are made again (after a --no-diarize run, one
+    # passage over two voices was credited to the first)
+    assert not store.rows("select id from passages") and not store.is_done(video.id, "embed")
     cut = [replace(old[0], speaker_id="s-1"), replace(old[0], id=f"{transcript.id}/00001", idx=1, start=1.0),
            *[replace(s, idx=s.idx + 1, id=f"{transcript.id}/{s.idx + 1:05d}") for s in old[1:]]]  # fmt: skip
     sp.save_diarization(store, video.id, transcript.id, [speaker], [], cut)
