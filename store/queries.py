@@ -332,6 +332,16 @@ def commentators(store: Store) -> list[Commentator]:
     return [Commentator(**r) for r in store.rows("select * from commentators order by name, id")]
 
 
+def filter_names(store: Store) -> list[str]:
+    """Every name a --commentator filter takes: commentators, people the user named, and caption
+    labels (what a "did you mean" is chosen from)."""
+    rows = store.rows(
+        "select name from commentators union select name from persons where named = 1"
+        " union select label from speakers where source = 'captions' order by 1"
+    )
+    return [r["name"] for r in rows if r["name"]]
+
+
 def videos_by_commentator(store: Store) -> list[Video]:
     """Every video, grouped by commentator, each commentator's in publication order (then id)."""
     rows = store.rows("select * from videos order by commentator_id, published, id")

@@ -339,3 +339,15 @@ def test_a_time_stamped_transcript_keeps_the_title_above_it(tmp_path: Path) -> N
     assert code == 0 and "The harbour toll is a mistake" in out, out
     code, out = _invoke("arguments", "--db", str(db))
     assert "(from the title): The harbour toll is a mistake" in out, out
+
+
+def test_a_mistyped_commentator_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    """`arguments` listed nothing and exited 0 for a typo where `search` gave an error."""
+    db = tmp_path / "m.db"
+    text = _write(tmp_path / "in", "take.txt", ["The harbour toll is a costly mistake.", "Drop the toll now."])
+    assert _report("ingest", str(text), "--db", str(db), "--commentator", "Rafael Duarte", *FAST)["ok"]
+    for command in (["arguments"], ["search", "toll"]):
+        code, out = _invoke(*command, "--db", str(db), "--commentator", "Rafeal Duarte")
+        assert code == 1 and "did you mean 'Rafael Duarte'?" in out, (command, out)
+    code, out = _invoke("arguments", "--db", str(db), "--type", "claim", "--commentator", "Nobody Else")
+    assert code == 1 and "no commentator or speaker named 'Nobody Else'" in out, out

@@ -109,6 +109,13 @@ def arguments(
     if as_json:
         echo_json(rows)
         return
+    if not rows and commentator and _nobody_named(store, commentator):
+        from argmap.pipeline.search.query import did_you_mean
+
+        # an error, as for `argmap search`: a typo is not an empty listing
+        raise click.ClickException(
+            f"no commentator or speaker named {commentator!r}{did_you_mean(store, commentator)}"
+        )
     if not rows:
         ids = [store.resolve_video(ref).id for ref in videos] if videos else None
         flags = {"extractor": extractor_name, "type": arg_type, "commentator": commentator}
@@ -119,6 +126,18 @@ def arguments(
         source = " (from the title)" if r.get("origin") == "title" else ""
         click.echo(f"[{minutes:02d}:{seconds:02d}] {r['type']:<14} {who}{source}: {r['text']}")
         click.echo(f"{'':22}{r['url']}")
+
+
+def _nobody_named(store: Any, name: str) -> bool:
+    """No commentator, named person or caption label is called ``name`` (nor has it as id)."""
+    from argmap.store.queries import arguments_in_context, filter_names
+
+    known = {n.casefold() for n in filter_names(store)}
+    return (
+        name.casefold() not in known
+        and not store.find_commentators(name)
+        and not arguments_in_context(store, commentator=name)
+    )
 
 
 def _why_no_arguments(store: Any, video_ids: list[str] | None, flags: dict[str, str | None]) -> str:
@@ -134,6 +153,7 @@ def _why_no_arguments(store: Any, video_ids: list[str] | None, flags: dict[str, 
         # Arguments exist: a filter removed them all. Name the first one that did.
         applied: dict[str, str | None] = {}
         before = state["arguments"]
+        by = ""
         for name in ("extractor", "type", "commentator"):
             if not flags[name]:
                 continue
@@ -141,8 +161,10 @@ def _why_no_arguments(store: Any, video_ids: list[str] | None, flags: dict[str, 
             left = count_arguments(store, video_ids=video_ids, **applied)  # type: ignore[arg-type]
             if not left:
                 given = f"--{name} {flags[name]!r}"
-                return f"no arguments: {given} matches none of {before} argument(s) in {which}"
+                of = f"the {before} argument(s) {by}" if by else f"{before} argument(s)"
+                return f"no arguments: {given} matches none of {of} in {which}"
             before = left
+            by = f"left by {', '.join(f'--{k} {v}' for k, v in applied.items())}"
         return "no arguments match these filters"  # unreachable while the filters above are all there are
     waiting = state["transcribed"] - state["extracted"]
     if state["extracted"]:

@@ -230,13 +230,23 @@ def resolve_filters(
     return Filters(type=type, commentator_ids=ids, since=_parse_since(since))
 
 
+def did_you_mean(store: Store, name: str) -> str:
+    """" (did you mean 'Rafael Duarte'?)" for a name a letter or two off one stored, else ""."""
+    import difflib
+
+    names = queries.filter_names(store)
+    by_fold = {n.casefold(): n for n in names}
+    close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.75)
+    return f" (did you mean {' or '.join(repr(by_fold[c]) for c in close)}?)" if close else ""
+
+
 def _not_a_commentator(store: Store, name: str) -> str:
     """Why ``name`` filters nothing: unknown, or a voice in somebody's videos (a guest, a caption
     label), which this filter does not take: it names the channels to filter by instead."""
     voiced = queries.arguments_in_context(store, commentator=name)
     channels = sorted({a.commentator_name for a in voiced if a.commentator_name})
     if not channels:
-        return f"no commentator named {name!r}"
+        return f"no commentator named {name!r}{did_you_mean(store, name)}"
     where = ", ".join(repr(c) for c in channels)
     return f"{name!r} is a speaker, not a commentator: filter by the channel instead (--commentator {where})"
 
