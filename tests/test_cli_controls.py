@@ -344,7 +344,9 @@ def test_a_time_stamped_transcript_keeps_the_title_above_it(tmp_path: Path) -> N
 def test_a_mistyped_commentator_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
     """`arguments` listed nothing and exited 0 for a typo where `search` gave an error."""
     db = tmp_path / "m.db"
-    text = _write(tmp_path / "in", "take.txt", ["The harbour toll is a costly mistake.", "Drop the toll now."])
+    text = _write(
+        tmp_path / "in", "take.txt", ["The harbour toll is a costly mistake.", "Drop the toll now."]
+    )
     assert _report("ingest", str(text), "--db", str(db), "--commentator", "Rafael Duarte", *FAST)["ok"]
     for command in (["arguments"], ["search", "toll"]):
         code, out = _invoke(*command, "--db", str(db), "--commentator", "Rafeal Duarte")

@@ -193,8 +193,12 @@ def test_cli_search_embed_compare(story: Path) -> None:
     assert re.search(clash, out.output), out.output
     assert out.output.count("sides judged by") == 1
     # the arguments no key point took are counted, not silently dropped (six of the story's thirteen)
-    left = re.search(r"(\d+) of (\d+) arguments joined no key point", out.output)
+    left = re.search(
+        r"(\d+) of (\d+) arguments joined no key point, points nobody else made \((.*);", out.output
+    )
     assert left and 0 < int(left.group(1)) < int(left.group(2)), out.output
+    whose = dict(part.rsplit(" ", 1) for part in left.group(3).split(", "))  # name -> count, per voice
+    assert sum(int(n) for n in whose.values()) == int(left.group(1)), out.output
     out = runner.invoke(cli, ["compare", "--db", str(story), "--method", "cluster"])
     assert out.exit_code == 0, out.output
     assert "only Priya Nair argued" in out.output and "clashes" in out.output

@@ -17,6 +17,7 @@ run's options and time, which is how exports and ``argmap serve`` pick one run t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -141,12 +142,14 @@ class Comparison:
     arguments: int
     formed: int = 0  # key points of the run, however many commentators each has
     min_commentators: int = 2
+    #: per commentator, the arguments no key point took: points nobody else made
+    alone: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
             "model": self.model,
-            "threshold": self.threshold,
+            "threshold": round(self.threshold, 4),
             "topic": self.topic,
             "arguments": self.arguments,
             "key_points": [k.as_dict() for k in self.key_points],
@@ -160,6 +163,7 @@ class Comparison:
                 }
                 for k in self.unique
             ],
+            "alone": self.alone,
         }
 
 
@@ -260,6 +264,7 @@ def compare(
         arguments=len(items),
         formed=len(results),
         min_commentators=min_commentators,
+        alone=alone_by_voice(items, results),
     )
     if save:
         save_run(store, comparison, results, commentators, min_commentators)
@@ -284,6 +289,14 @@ def topic_filter(
     vecs = vectors_for(store, name, "argument", [a.id for a in items])
     q = embedder.encode([topic])[0]
     return [a for a in items if a.id in vecs and float(vecs[a.id] @ q) >= threshold]
+
+
+def alone_by_voice(items: Sequence[ArgumentInContext], results: Sequence[KeyPointResult]) -> dict[str, int]:
+    """How many of each commentator's (or, in a conversation, each voice's) arguments joined no
+    key point of the run, by name, most first."""
+    taken = {m.argument.id for k in results for m in k.members}
+    left = Counter(Member(a, 0.0, "", False).commentator for a in items if a.id not in taken)
+    return dict(sorted(left.items(), key=lambda kv: (-kv[1], kv[0].casefold())))
 
 
 def save_run(

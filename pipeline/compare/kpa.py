@@ -37,6 +37,7 @@ from argmap.pipeline.compare.clustering import (
     Comparison,
     KeyPointResult,
     Member,
+    alone_by_voice,
     key_point_result,
     load_arguments,
     majority_stance,
@@ -192,7 +193,16 @@ def kpa_compare(
     shared.sort(key=order)
     unique.sort(key=order)
     comparison = Comparison(
-        run_id, method, tau, topic, shared, unique, len(items), len(results), min_commentators
+        run_id,
+        method,
+        tau,
+        topic,
+        shared,
+        unique,
+        len(items),
+        len(results),
+        min_commentators,
+        alone_by_voice(items, results),
     )
     if save:
         save_run(store, comparison, results, commentators, min_commentators)

@@ -290,8 +290,8 @@ def compare(
     """Where commentators agree or clash, as key points.
 
     Chooses key points, matches every argument to them and shows each commentator's stance,
-    the clashes, and what only one commentator argued. The run is stored; `argmap export`
-    and `argmap serve` show it.
+    the clashes, and how many of each one's arguments no other commentator matched. The run
+    is stored; `argmap export` and `argmap serve` show it.
 
     \b
     Example:
@@ -395,13 +395,14 @@ def compare(
         click.echo("")
         for kp in result.unique:
             click.echo(f"only {kp.members[0].commentator} argued: {kp.key_point.label}")
-    shown = {m.argument.id for kp in [*result.key_points, *result.unique] for m in kp.members}
-    if result.arguments > len(shown):
-        # an argument no key point took is not lost: say how many, and where to read them
+    if result.alone:
+        # an argument no key point took is a point nobody else made: say whose, and where to read them
+        n = sum(result.alone.values())
+        whose = ", ".join(f"{who} {count}" for who, count in result.alone.items())
         click.echo("")
         click.echo(
-            f"{result.arguments - len(shown)} of {result.arguments} arguments joined no key point"
-            " (argmap arguments --commentator NAME lists each one's own)"
+            f"{n} of {result.arguments} arguments joined no key point, points nobody else made ({whose};"
+            " argmap arguments --commentator NAME lists them with the rest)"
         )
 
 

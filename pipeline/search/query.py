@@ -231,7 +231,7 @@ def resolve_filters(
 
 
 def did_you_mean(store: Store, name: str) -> str:
-    """" (did you mean 'Rafael Duarte'?)" for a name a letter or two off one stored, else ""."""
+    """ " (did you mean 'Rafael Duarte'?)" for a name a letter or two off one stored, else ""."""
     import difflib
 
     names = queries.filter_names(store)
