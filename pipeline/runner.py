@@ -235,7 +235,9 @@ def _run(
         parts = [f"{done} video(s) already processed"] if done else []
         if gave_up:
             parts.append(f"{gave_up} failed for good before (argmap retry runs them again)")
-        reporter.info(f"{', '.join(parts)}: skipped (--force redoes them)")
+        # --force already redoes what it can; a download that failed for good is only retried
+        hint = "" if options.force else " (--force redoes them)"
+        reporter.info(f"{', '.join(parts)}: skipped{hint}")
     ctx = StageContext(
         store=store,
         options=options,

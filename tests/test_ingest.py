@@ -173,6 +173,22 @@ def test_bad_entries_fail_with_reasons_and_only_transient_ones_are_retried(
     failed = video_rows(store, "failed")
     assert len(failed) == 3
     store.close()
+    # --force cannot redo a download that failed for good: the note does not promise it does
+    from argmap.pipeline.engines.steps import NullReporter
+
+    notes: list[str] = []
+
+    class Notes(NullReporter):
+        def info(self, message: str) -> None:
+            notes.append(message)
+
+    store = Store.open(db)
+    try:
+        ingest(store, [media_site.bad_feed], IngestOptions(**{**FAST, "force": True}), Notes())
+    finally:
+        store.close()
+    skipped = [n for n in notes if "failed for good before" in n]
+    assert skipped and "--force redoes them" not in skipped[0], notes
 
 
 @pytest.mark.slow
