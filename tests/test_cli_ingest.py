@@ -354,6 +354,10 @@ def test_a_mistyped_source_leaves_nothing_behind(tmp_path: Path) -> None:
     typo = runner.invoke(cli, ["ingest", str(tmp_path / "notse.vtt"), "--db", str(db)])
     assert typo.exit_code == 1 and "notse.vtt: no such file or folder, and not a URL" in typo.output
     assert not db.exists()
+    # a mistyped scheme is named as such (it was "not a media page or file"), without a request
+    scheme = runner.invoke(cli, ["ingest", "htp://127.0.0.1:9/talk.mp3", "--db", str(db)])
+    assert scheme.exit_code == 1 and "unknown address scheme 'htp' (http or https?)" in scheme.output
+    assert not db.exists()
     notes = tmp_path / "notes.txt"
     notes.write_text("The council should keep the branch staffed.\n", encoding="utf-8")
     done = runner.invoke(

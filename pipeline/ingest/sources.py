@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 
 TRANSCRIPT_EXTENSIONS = frozenset({".vtt", ".srt", ".txt"})
 WEB_SCHEMES = frozenset({"http", "https"})
+#: address schemes a source may have (yt-dlp's streaming protocols too); anything else is a typo
+URL_SCHEMES = WEB_SCHEMES | {"ftp", "ftps", "rtmp", "rtmps", "rtmpe", "rtsp", "mms"}
 
 # Extractors whose ids come from file or page names rather than from a site's own catalogue.
 _URL_DERIVED_IDS = frozenset({"generic", "html5mediaembed", "html5"})
@@ -124,16 +126,26 @@ def local_path(source: str) -> Path | None:
     return Path(source.removeprefix("file://")).expanduser()
 
 
+def mistyped(source: str) -> str | None:
+    """The line for a source that is wrong before anything is asked of it: a path that does not
+    exist, or an address scheme nothing reads ("htp://"); None for any other."""
+    path = local_path(source)
+    if path is not None:
+        return None if path.exists() else f"{source}: no such file or folder, and not a URL"
+    scheme = urlsplit(source).scheme.lower() if "://" in source else ""
+    if scheme and scheme not in URL_SCHEMES:
+        return f"{source}: unknown address scheme {scheme!r} (http or https?)"
+    return None
+
+
 def expand(source: str, options: SourceOptions | None = None) -> list[Entry]:
     """All entries a source stands for. Raises :class:`SourceError` with one line on failure."""
     options = options or SourceOptions()
+    problem = mistyped(source)
+    if problem:
+        raise SourceError(problem, permanent=True)
     path = local_path(source)
-    if path is None:
-        entries: Iterable[Entry] = _expand_url(source, options)
-    else:
-        if not path.exists():
-            raise SourceError(f"{source}: no such file or folder, and not a URL", permanent=True)
-        entries = _expand_path(path, options)
+    entries: Iterable[Entry] = _expand_url(source, options) if path is None else _expand_path(path, options)
     out = []
     for entry in entries:
         if options.since and entry.video.published and entry.video.published < options.since.isoformat():

@@ -302,7 +302,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     Example:
         argmap ingest https://www.youtube.com/@channel/videos --limit 20
         argmap ingest talk.mp3 --model base --force"""
-    from argmap.pipeline.ingest.sources import local_path, parse_since
+    from argmap.pipeline.ingest.sources import mistyped, parse_since
     from argmap.pipeline.runner import ingest as run_ingest
     from argmap.store import resolve_db_path
 
@@ -317,11 +317,10 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
         since=parse_since(opts["since"]),
         force=opts["force"],
     )
-    paths = [local_path(s) for s in sources]
-    missing = [s for s, path in zip(sources, paths, strict=True) if path is not None and not path.exists()]
-    if missing and len(missing) == len(sources) and not resolve_db_path(db_path).exists():
+    problems = [p for p in (mistyped(s) for s in sources) if p]
+    if problems and len(problems) == len(sources) and not resolve_db_path(db_path).exists():
         # all mistyped, and no database yet: say so before an empty one is made
-        raise click.ClickException(f"{', '.join(missing)}: no such file or folder, and not a URL")
+        raise click.ClickException("; ".join(problems))
     store = open_store(db_path, create=True)
     try:
         report = run_ingest(store, sources, options, _ClickReporter())
