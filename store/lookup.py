@@ -39,13 +39,27 @@ MAX_LISTED = 10
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
+def _shown(video: Video, candidates: list[Video]) -> str:
+    """A candidate's title, and where it came from when another candidate has the same title
+    (six copies of "late20" in six formats are told apart by their file names)."""
+    twins = sum(1 for c in candidates if c.title == video.title)
+    if twins < 2:
+        return video.title
+    where = video.source_url
+    if where.startswith("file:"):
+        from urllib.parse import unquote, urlsplit
+
+        where = unquote(urlsplit(where).path)
+    return f"{video.title}  ({where})"
+
+
 class AmbiguousVideo(NotFound):
     """A reference that matches several videos; ``candidates`` are they, by title then id."""
 
     def __init__(self, ref: str, candidates: list[Video], how: str):
         self.ref = ref
         self.candidates = candidates
-        listed = "".join(f"\n  {v.id}  {v.title}" for v in candidates[:MAX_LISTED])
+        listed = "".join(f"\n  {v.id}  {_shown(v, candidates)}" for v in candidates[:MAX_LISTED])
         more = len(candidates) - MAX_LISTED
         if more > 0:
             listed += f"\n  ... and {more} more"

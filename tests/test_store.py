@@ -83,3 +83,21 @@ def test_resolve_video_by_prefix_and_url(store):
     v = _video(store, "youtube:abcdef")
     assert store.resolve_video("youtube:abc").id == v.id
     assert store.resolve_video(v.source_url).id == v.id
+
+
+def test_candidates_with_one_title_are_told_apart_by_where_they_came_from(store: Store) -> None:
+    """Six formats of one recording were listed as six lines of the same title."""
+    from argmap.store.lookup import AmbiguousVideo
+
+    for n, ext in enumerate(("mp3", "wav")):
+        store.upsert_video(
+            Video(id=f"file:{n}", source_url=f"file:///clips/late%2020.{ext}", title="late 20")
+        )
+    store.upsert_video(Video(id="file:9", source_url="file:///clips/other.mp3", title="late 20 again"))
+    with pytest.raises(AmbiguousVideo) as err:
+        store.resolve_video("late 20")
+    message = str(err.value)
+    assert "late 20  (/clips/late 20.mp3)" in message and "late 20  (/clips/late 20.wav)" in message
+    with pytest.raises(AmbiguousVideo) as err:
+        store.resolve_video("late")
+    assert "file:9  late 20 again\n" in str(err.value) + "\n"  # a title of its own needs no more
