@@ -315,9 +315,12 @@ def test_an_unreadable_file_or_a_pipe_is_one_line_and_the_batch_goes_on(
     errors = {e["source"]: e["reason"] for e in report["source_errors"]}
     assert "cannot read it (Permission denied)" in errors[str(locked)], errors
     assert "not a regular file" in errors[str(pipe)], errors
-    # In a folder, the unreadable file is skipped with a warning and the others are ingested.
+    # In a folder, the unreadable file is skipped with a warning and the others are ingested; so
+    # is a broken link under a media name (it was passed over without a word).
+    (folder / "moved away.mp3").symlink_to(tmp_path / "nowhere.mp3")
     again = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "f.db"), *FAST, "--json"])
     assert json.loads(again.stdout)["ok"] and "locked.txt: skipped, cannot read it" in caplog.text
+    assert "skipped 1 that are not files (broken links, pipes), e.g." in caplog.text, caplog.text
 
 
 def test_a_time_stamped_transcript_keeps_the_title_above_it(tmp_path: Path) -> None:

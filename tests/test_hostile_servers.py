@@ -15,7 +15,7 @@ import pytest
 from media_server import rss
 
 from argmap.pipeline.errors import SourceError
-from argmap.pipeline.ingest import sources
+from argmap.pipeline.ingest import atom, sources
 from argmap.pipeline.ingest.download import Downloader, DownloadOptions
 from argmap.pipeline.ingest.sources import expand
 from argmap.pipeline.runner import IngestOptions, ingest
@@ -179,11 +179,11 @@ def test_a_long_feed_asks_the_extractor_list_only_a_few_times(
     ]
     hostile.routes["/long.rss"] = _static(rss("Long", items), "application/rss+xml")
     calls = []
-    original = sources._claiming_extractors
-    monkeypatch.setattr(sources, "_GENERIC_ONLY", {})
-    monkeypatch.setattr(sources, "_claiming_extractors", lambda url: calls.append(url) or original(url))
+    original = atom._claiming_extractors
+    monkeypatch.setattr(atom, "_GENERIC_ONLY", {})
+    monkeypatch.setattr(atom, "_claiming_extractors", lambda url: calls.append(url) or original(url))
     entries = expand(hostile.url("/long.rss"))
     assert len(entries) == 400 and len({e.id for e in entries}) == 400
-    assert len(calls) <= 2 * sources._TRUST_GENERIC_AFTER
+    assert len(calls) <= 2 * atom._TRUST_GENERIC_AFTER
     # A site yt-dlp knows is never taken for generic, however many plain links came before it.
-    assert sources._first_claimant("https://www.youtube.com/watch?v=dQw4w9WgXcQ") == "Youtube"
+    assert atom.first_claimant("https://www.youtube.com/watch?v=dQw4w9WgXcQ") == "Youtube"

@@ -487,7 +487,7 @@ def test_atom_entity_bomb_is_refused_in_one_line(media_site: Site) -> None:
 
 
 def test_atom_alternate_links_only_for_known_sites() -> None:
-    from argmap.pipeline.ingest.sources import _atom_entry, parse_xml
+    from argmap.pipeline.ingest.atom import _atom_entry, parse_xml
 
     root = parse_xml(
         b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Clip</title>'
