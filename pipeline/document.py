@@ -76,7 +76,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     m = re.search(r"([A-Za-z.'’]+)$", text[max(0, dot - 24) : dot])
     if not m:
         return False
-    word = m.group(1).lower().strip(".")
+    word = m.group(1).lower().strip(".").lstrip("'’")  # an opening quote is not part of the word
     if "'" in word or "’" in word:
         return False  # "it won't." ends a sentence: the t of a contraction is not an initial
     if word in _ABBREVIATIONS:

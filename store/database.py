@@ -534,12 +534,15 @@ class Store(StageStatusMixin):
                     [to_row(r) for r in relations], pk="id"
                 )
 
-    def delete_comparison(self, run_id: str) -> None:
+    def delete_comparison(self, run_id: str, *, record: bool = False) -> None:
+        """A run's key points, members and relations; with ``record``, its compare_runs row too."""
         kp = "select id from key_points where run_id = ?"
         with self.transaction():
             self.db.execute(f"delete from argument_relations where key_point_id in ({kp})", [run_id])
             self.db.execute(f"delete from key_point_members where key_point_id in ({kp})", [run_id])
             self.db.execute("delete from key_points where run_id = ?", [run_id])
+            if record:
+                self.db.execute("delete from compare_runs where run_id = ?", [run_id])
 
     # -- comparison runs (compare/export/serve area) -----------------------------------
 

@@ -256,6 +256,11 @@ def test_compare_says_why_nothing_was_formed(tmp_path: Path) -> None:
     code, out = _invoke("compare", "--db", str(db))
     assert code == 0, out
     assert re.match(r"no key point formed from [12] argument\(s\)", out), out
+    # with no argument at all, a topic is not what left nothing
+    empty = _write(tmp_path / "in", "hello.txt", ["Hello and welcome to the show."])
+    assert _report("ingest", str(empty), "--db", str(tmp_path / "e.db"), "--extractor", "rules")["ok"]
+    code, out = _invoke("compare", "--db", str(tmp_path / "e.db"), "--topic", "tariffs")
+    assert out.startswith("no arguments to compare"), out
 
 
 def test_compare_says_which_filter_left_nothing_and_stores_no_empty_run(tmp_path: Path) -> None:
@@ -279,6 +284,14 @@ def test_compare_says_which_filter_left_nothing_and_stores_no_empty_run(tmp_path
     assert "stances: Ana: asserts, Ben: asserts" in out, out
     store = Store.open(db)
     try:
+        assert [r["topic"] for r in store.compare_runs()] == [None], store.compare_runs()
+        # an empty run an older argmap recorded goes when the same options form nothing again
+        from argmap.pipeline.compare.kpa import kpa_compare
+
+        topic = "penguin migration in Antarctica"
+        stale = kpa_compare(store, topic, save=False).run_id
+        store.save_compare_run({"run_id": stale, "topic": topic, "arguments": 0})
+        kpa_compare(store, topic)
         assert [r["topic"] for r in store.compare_runs()] == [None], store.compare_runs()
     finally:
         store.close()
@@ -342,6 +355,15 @@ def test_a_time_stamped_transcript_keeps_the_title_above_it(tmp_path: Path) -> N
     assert code == 0 and "The harbour toll is a mistake" in out, out
     code, out = _invoke("arguments", "--db", str(db))
     assert "(from the title): The harbour toll is a mistake" in out, out
+    # without a title line, the first stamped line is something said, not a title
+    said = _write(
+        tmp_path / "in",
+        "said.txt",
+        ["[00:00] Tolls are a mistake for the harbour", "[00:05] The council voted for them on Tuesday."],
+    )
+    assert _report("ingest", str(said), "--db", str(db), *FAST)["ok"]
+    code, out = _invoke("arguments", "said", "--db", str(db))
+    assert "(from the title)" not in out and "Tolls are a mistake" in out, out
 
 
 def test_a_mistyped_commentator_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
@@ -351,8 +373,15 @@ def test_a_mistyped_commentator_is_an_error_with_a_suggestion(tmp_path: Path) ->
         tmp_path / "in", "take.txt", ["The harbour toll is a costly mistake.", "Drop the toll now."]
     )
     assert _report("ingest", str(text), "--db", str(db), "--commentator", "Rafael Duarte", *FAST)["ok"]
-    for command in (["arguments"], ["search", "toll"]):
+    for command in (["arguments"], ["arguments", "--json"], ["search", "toll"]):
         code, out = _invoke(*command, "--db", str(db), "--commentator", "Rafeal Duarte")
         assert code == 1 and "did you mean 'Rafael Duarte'?" in out, (command, out)
     code, out = _invoke("arguments", "--db", str(db), "--type", "claim", "--commentator", "Nobody Else")
     assert code == 1 and "no commentator or speaker named 'Nobody Else'" in out, out
+    # a name that exists but has none of what an earlier filter left: which filter left what
+    ana = _write(tmp_path / "ana", "take.txt", ["The harbour toll is a costly mistake for us all."])
+    assert _report("ingest", str(ana), "--db", str(db), "--commentator", "Ana", *FAST)["ok"]
+    code, out = _invoke("arguments", "--db", str(db), "--type", "call_to_action", "--commentator", "Ana")
+    assert code == 0 and re.search(
+        r"matches none of the \d+ argument\(s\) left by --type call_to_action", out
+    ), out

@@ -307,3 +307,20 @@ def test_a_call_joins_a_statements_key_point_only_on_a_clearly_better_match() ->
     # a user's key point (no anchor) takes any kind; scores are reported as measured
     found = assign(rows, kp, 0.8, (acts, _anchor_kinds(acts, [None])))[0]
     assert sorted(i for i, _ in found) == [0, 1, 2] and all(abs(s - close) < 1e-3 for _, s in found)
+
+
+def test_arguments_no_key_point_took_are_counted_per_voice() -> None:
+    """Two channels' unnamed "Speaker 1"s are two people, not one count under one name."""
+    from argmap.pipeline.compare.clustering import alone_by_voice
+    from argmap.store import ArgumentInContext, Commentator, Video
+
+    def arg(channel: str, n: int, person: str) -> ArgumentInContext:
+        c = Commentator(Commentator.make_id(channel), channel)
+        video = Video(f"v-{channel}", f"https://example.org/{channel}", channel, commentator_id=c.id)
+        return ArgumentInContext(
+            "argument", f"a-{channel}-{n}", video, c, "claim", f"text {n}", "q", n, n + 1,
+            person_id=person, person="Speaker 1", video_speakers=2,
+        )  # fmt: skip
+
+    items = [arg("Ana Talks", 1, "p-1"), arg("Ana Talks", 2, "p-1"), arg("Ben Pod", 1, "p-2")]
+    assert alone_by_voice(items, []) == {"Speaker 1 (Ana Talks)": 2, "Speaker 1 (Ben Pod)": 1}

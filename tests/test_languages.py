@@ -126,8 +126,13 @@ def test_a_language_the_user_names_goes_to_a_model_that_speaks_it(monkeypatch) -
     assert [lang for _, lang in multi.calls] == ["de"] and t.model.calls == []
     assert {s.language for s in segments} == {"de"} and transcript.language == "de"
     from argmap.pipeline.config import IngestOptions
-    from argmap.pipeline.errors import ConfigError
+    from argmap.pipeline.errors import ConfigError, ModelError
 
+    # ... and without a multilingual model installed, the run says so (and the next one retries)
+    alone = fake_transcriber(monkeypatch, audio, multilingual=None, language="de")
+    with pytest.raises(ModelError, match="needs a multilingual speech model") as err:
+        alone.transcribe("x.wav", video_id="v")
+    assert not err.value.permanent
     with pytest.raises(ConfigError, match="not 'german'"):
         Transcriber.from_options(IngestOptions(language="german"), None)  # type: ignore[arg-type]
     assert Transcriber.from_options(IngestOptions(language="de"), None).options.language == "de"  # type: ignore[arg-type]
@@ -182,6 +187,16 @@ def test_a_window_of_two_languages_is_named_again_in_halves() -> None:
     runs = merge_runs(detect_windows(MixedModel(multilingual=True), audio))
     assert [r.language for r in runs] == ["en", "de", "en"], runs
     assert 12 <= runs[1].start <= 15 and 37 <= runs[1].end <= 37.5, runs
+    # a file unsure all the way through (music, noise) costs at most about twice the passes
+    passes: list[int] = []
+
+    class Unsure(MixedModel):
+        def detect_language(self, audio: np.ndarray) -> tuple[str, float, list[Any]]:
+            passes.append(len(audio))
+            return ("la", 0.3, [])
+
+    detect_windows(Unsure(multilingual=True), tone("en", 300))
+    assert 10 < len(passes) <= 10 + 10 + 6, len(passes)
 
 
 # -- the real models on real speech -------------------------------------------------------------

@@ -45,6 +45,7 @@ def test_a_contraction_ends_a_sentence_and_an_initial_does_not():
             (0.0, 5.0, "Crime won't rise. The survey was a sham, and they didn't care."),
             (5.0, 9.0, "That's what it's. Ask J. Kennedy about it’s."),
             (9.0, 12.0, "Rain’s. Then sun."),
+            (12.0, 16.0, "He told 'Dr. Smith' to go and asked ‘J. Kennedy’ too."),
         )
     )
     assert [s.text for s in out] == [
@@ -54,6 +55,7 @@ def test_a_contraction_ends_a_sentence_and_an_initial_does_not():
         "Ask J. Kennedy about it’s.",
         "Rain’s.",
         "Then sun.",
+        "He told 'Dr. Smith' to go and asked ‘J. Kennedy’ too.",
     ]
 
 

@@ -295,8 +295,17 @@ def alone_by_voice(items: Sequence[ArgumentInContext], results: Sequence[KeyPoin
     """How many of each commentator's (or, in a conversation, each voice's) arguments joined no
     key point of the run, by name, most first."""
     taken = {m.argument.id for k in results for m in k.members}
-    left = Counter(Member(a, 0.0, "", False).commentator for a in items if a.id not in taken)
-    return dict(sorted(left.items(), key=lambda kv: (-kv[1], kv[0].casefold())))
+    voices = [Member(a, 0.0, "", False) for a in items if a.id not in taken]
+    left = Counter(v.commentator_id for v in voices)  # counted by voice, as key points count them
+    names = {v.commentator_id: v.commentator for v in voices}
+    for tell in (lambda v: v.argument.commentator_name or v.commentator_id, lambda v: v.commentator_id):
+        # two unnamed "Speaker 1"s of two channels are two people: their channel, else their id
+        twice = {n for n in names.values() if list(names.values()).count(n) > 1}
+        for v in voices:
+            if names[v.commentator_id] in twice:
+                names[v.commentator_id] = f"{v.commentator} ({tell(v)})"
+    out = {names[k]: n for k, n in left.items()}
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0].casefold())))
 
 
 def save_run(
@@ -312,7 +321,7 @@ def save_run(
     recorded, and an earlier run of the same options goes (m005's trigger takes its row)."""
     with store.transaction():
         if not results:
-            store.delete_comparison(comparison.run_id)
+            store.delete_comparison(comparison.run_id, record=True)
             return
         store.save_comparison(
             comparison.run_id,

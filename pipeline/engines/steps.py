@@ -70,8 +70,8 @@ def failure_reason(err: BaseException) -> str:
     return clean_line(str(as_argmap_error(err)), 500)
 
 
-#: downloads of a file that decodes shorter than its source says, before that is taken as final
-TRUNCATED_TRIES = 3
+#: the note a failure gets that was not recorded, as another run on the database finished the stage
+LEFT_DONE = "(another run had finished it; left done)"
 
 
 def record_failure(store: Store, video: Video, stage: str, err: BaseException) -> str:
@@ -83,12 +83,13 @@ def record_failure(store: Store, video: Video, stage: str, err: BaseException) -
         if isinstance(error, MediaGone) and before is not None and before.status == "done":
             # Another run on the same database finished this video and released its media
             # while this one waited: the work is stored, so the failure is not recorded.
-            return f"{reason} (another run had finished it; left done)"
-        tries = (before.attempts if before is not None else 0) + 1
-        if isinstance(error, TruncatedMedia) and tries >= TRUNCATED_TRIES:
-            # Downloaded whole and still short, again and again: the file, not the transfer.
-            reason += f" (the same after {tries} downloads: the file itself is short)"
-            error = MediaError(reason, permanent=True)
+            return f"{reason} {LEFT_DONE}"
+        if isinstance(error, TruncatedMedia) and before is not None and before.status == "failed":
+            size = reason.rpartition("; ")[2]
+            if size.endswith(" bytes") and (before.reason or "").endswith(f"; {size}"):
+                # Downloaded again, the same bytes, still short: the file is, not the transfer.
+                reason += " twice: the file itself is short"
+                error = MediaError(reason, permanent=True)
         store.mark(video.id, stage, "failed", reason, permanent=error.permanent)
         for earlier in error.redo:
             store.mark(video.id, earlier, "failed", reason, permanent=False)
@@ -106,6 +107,9 @@ def report_failure(reporter: Reporter, store: Store, video: Video, stage: str, e
         note = clean_line(str(unrecorded), 200)
         who = video.title or video.id
         reporter.warn(f"{who}: {stage} {how}: {reason} (not recorded: {note}; left pending)")
+        return
+    if reason.endswith(LEFT_DONE):  # not a failure of this video: a note
+        reporter.info(f"{video.title or video.id}: {stage}: {reason}")
         return
     reporter.warn(f"{video.title or video.id}: {stage} {how}: {reason}")
 

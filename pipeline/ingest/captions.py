@@ -235,9 +235,14 @@ def _pieces(sentence: str) -> list[str]:
     return [*out, " ".join(words)] if words else out
 
 
-def without_times(text: str) -> str:
-    """``text`` with each line's leading time stamp ("[00:06] ", "0:06 - ") taken off."""
-    return "\n".join(_LEADING_TIME_RE.sub("", line) for line in _unix_newlines(text).split("\n"))
+def without_times(text: str) -> str | None:
+    """``text`` with each line's leading time stamp ("[00:06] ", "0:06 - ") taken off; None when
+    its first line has one (then the first line was said, not a title above what was said)."""
+    lines = _unix_newlines(text).split("\n")
+    first = next((line for line in lines if line.strip()), "")
+    if _LEADING_TIME_RE.match(first):
+        return None
+    return "\n".join(_LEADING_TIME_RE.sub("", line) for line in lines)
 
 
 def parse_txt(text: str) -> list[Cue]:

@@ -80,12 +80,16 @@ def detect_windows(model: Any, audio: np.ndarray, *, window: float = WINDOW) -> 
     """
     size = int(window * SAMPLE_RATE)
     out: list[LanguageRun] = []
+    # Each half costs a whole pass (Whisper pads to 30 s): a file the model is unsure of all the
+    # way through (music, noise) gets at most as many extra passes as it has windows, plus the six
+    # that one window cut down to 7.5 s takes.
+    budget = [-(-len(audio) // size) + 6]
     for begin in range(0, len(audio), size):
-        out += _named(model, audio, begin, min(len(audio), begin + size))
+        out += _named(model, audio, begin, min(len(audio), begin + size), budget)
     return out
 
 
-def _named(model: Any, audio: np.ndarray, lo: int, hi: int) -> list[LanguageRun]:
+def _named(model: Any, audio: np.ndarray, lo: int, hi: int, budget: list[int]) -> list[LanguageRun]:
     chunk = audio[lo:hi]
     start, end = lo / SAMPLE_RATE, hi / SAMPLE_RATE
     if len(chunk) < SAMPLE_RATE // 2 or _dbfs(chunk) < SILENT_DBFS:
@@ -93,9 +97,10 @@ def _named(model: Any, audio: np.ndarray, lo: int, hi: int) -> list[LanguageRun]
     language, probability, _ = model.detect_language(audio=chunk)
     if end - start < MIN_WINDOW:
         probability = min(probability, MIN_PROBABILITY - 0.01)  # too short to stand alone
-    if probability < MIN_PROBABILITY and end - start >= 2 * MIN_SPLIT:
+    if probability < MIN_PROBABILITY and end - start >= 2 * MIN_SPLIT and budget[0] >= 2:
+        budget[0] -= 2
         middle = (lo + hi) // 2
-        return _named(model, audio, lo, middle) + _named(model, audio, middle, hi)
+        return _named(model, audio, lo, middle, budget) + _named(model, audio, middle, hi, budget)
     return [LanguageRun(start, end, str(language), float(probability))]
 
 

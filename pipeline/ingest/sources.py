@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 TRANSCRIPT_EXTENSIONS = frozenset({".vtt", ".srt", ".txt"})
 WEB_SCHEMES = frozenset({"http", "https"})
 #: address schemes a source may have (yt-dlp's streaming protocols too); anything else is a typo
-URL_SCHEMES = WEB_SCHEMES | {"ftp", "ftps", "rtmp", "rtmps", "rtmpe", "rtsp", "mms"}
+URL_SCHEMES = WEB_SCHEMES | {"ftp", "ftps", "rtmp", "rtmps", "rtmpe", "rtmpt", "rtmpte", "rtsp", "mms"}
 
 # Extractors whose ids come from file or page names rather than from a site's own catalogue.
 _URL_DERIVED_IDS = frozenset({"generic", "html5mediaembed", "html5"})
@@ -239,7 +239,8 @@ def _text_title(path: Path) -> str | None:
     text = decode_file_text(head, head=len(head) == 8192)  # a shorter read is the whole file
     # A time-stamped transcript ("[00:00] Ana: Hello ...", as `argmap transcript` writes it)
     # under its title: the stamps are not words the title is judged by.
-    return title_line(without_times(text[: text.rfind("\n") + 1] or text))  # never a line cut in two
+    unstamped = without_times(text[: text.rfind("\n") + 1] or text)  # never a line cut in two
+    return title_line(unstamped) if unstamped is not None else None
 
 
 def entry_for_stored(video: Video) -> Entry:

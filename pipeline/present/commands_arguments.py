@@ -106,9 +106,6 @@ def arguments(
     rows = list_arguments(
         store, list(videos) or None, type=arg_type, commentator=commentator, extractor=extractor_name
     )
-    if as_json:
-        echo_json(rows)
-        return
     if not rows and commentator and _nobody_named(store, commentator):
         from argmap.pipeline.search.query import did_you_mean
 
@@ -116,6 +113,9 @@ def arguments(
         raise click.ClickException(
             f"no commentator or speaker named {commentator!r}{did_you_mean(store, commentator)}"
         )
+    if as_json:
+        echo_json(rows)
+        return
     if not rows:
         ids = [store.resolve_video(ref).id for ref in videos] if videos else None
         flags = {"extractor": extractor_name, "type": arg_type, "commentator": commentator}

@@ -160,7 +160,7 @@ def search(
     if hidden:
         hits_word = f"{hidden} hit{'s' if hidden != 1 else ''}"
         what = f"nothing stored is closely related to {query!r}: {hits_word}" if not shown else hits_word
-        click.echo(f"{what} left out as too loosely related (--json lists every hit with its score)")
+        click.echo(f"{what} left out as too loosely related (--json lists the ranked hits with their scores)")
 
 
 _ITEMS = {
@@ -303,6 +303,7 @@ def compare(
     from argmap.pipeline.compare.clustering import compare as run_cluster
     from argmap.pipeline.compare.kpa import kpa_compare
     from argmap.pipeline.text import timestamp_url
+    from argmap.store.queries import count_arguments
 
     store = open_store(db_path)
     if method == "cluster":
@@ -354,7 +355,7 @@ def compare(
         elif result.arguments:  # arguments were there, but no point was made twice
             hint = "a key point needs 2 matching arguments; try more videos or commentators"
             click.echo(f"no key point formed from {result.arguments} argument(s) ({hint})")
-        elif topic and topic.strip():
+        elif topic and topic.strip() and count_arguments(store):  # the topic left none of them
             click.echo(
                 f"no argument is near the topic {topic!r}; try other words"
                 " (`argmap search` shows what is there)"

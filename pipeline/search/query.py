@@ -230,11 +230,12 @@ def resolve_filters(
     return Filters(type=type, commentator_ids=ids, since=_parse_since(since))
 
 
-def did_you_mean(store: Store, name: str) -> str:
-    """ " (did you mean 'Rafael Duarte'?)" for a name a letter or two off one stored, else ""."""
+def did_you_mean(store: Store, name: str, *, speakers: bool = True) -> str:
+    """A " (did you mean 'Rafael Duarte'?)" for a name a letter or two off one stored (a
+    commentator's, or with ``speakers`` also a named person's or a caption label), else ""."""
     import difflib
 
-    names = queries.filter_names(store)
+    names = queries.filter_names(store) if speakers else [c.name for c in queries.commentators(store)]
     by_fold = {n.casefold(): n for n in names}
     close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.75)
     return f" (did you mean {' or '.join(repr(by_fold[c]) for c in close)}?)" if close else ""
@@ -246,7 +247,7 @@ def _not_a_commentator(store: Store, name: str) -> str:
     voiced = queries.arguments_in_context(store, commentator=name)
     channels = sorted({a.commentator_name for a in voiced if a.commentator_name})
     if not channels:
-        return f"no commentator named {name!r}{did_you_mean(store, name)}"
+        return f"no commentator named {name!r}{did_you_mean(store, name, speakers=False)}"
     where = ", ".join(repr(c) for c in channels)
     return f"{name!r} is a speaker, not a commentator: filter by the channel instead (--commentator {where})"
 

@@ -182,7 +182,7 @@ def answers(
     model: str | None = None,
 ) -> Answer:
     """Search as :func:`~argmap.pipeline.search.query.search` does, judge, and keep the first
-    ``limit`` hits the judge keeps (any hit with ``show_all``)."""
+    ``limit`` hits the judge keeps (with ``show_all``, also the loose hits ranked among them)."""
     hits = search(
         store,
         query,
@@ -191,16 +191,17 @@ def answers(
         type=type,
         commentator=commentator,
         since=since,
-        limit=limit if show_all else limit * POOL,
+        limit=limit * POOL,
         model=model,
     )
-    shown: list[Judged] = []
-    hidden = 0
+    # The window: hits in order up to the limit-th one the judge keeps. Shown are its kept hits;
+    # with show_all, all of it, so "show the N hidden" shows exactly those N among the rest.
+    window: list[Judged] = []
+    kept = 0
     for j in judge(store, query, hits):
-        if len(shown) == limit:
+        if kept == limit:
             break
-        if j.kept or show_all:
-            shown.append(j)
-        else:
-            hidden += 1
-    return Answer(shown, hidden, len(hits))
+        window.append(j)
+        kept += j.kept
+    hidden = sum(not j.kept for j in window)
+    return Answer(window if show_all else [j for j in window if j.kept], 0 if show_all else hidden, len(hits))
