@@ -312,9 +312,32 @@ def test_speaker_labels_become_speakers_when_used_more_than_once() -> None:
     assert sorted(shouted) == ["BBC", "Dr O'Neill"]
     from argmap.pipeline.ingest.captions import _as_name
 
-    assert [_as_name(n) for n in ("JOSÉ", "ÉMILE ZOLA", "CEO", "ABC NEWS", "DEV")] == [
-        "José", "Émile Zola", "CEO", "ABC News", "Dev"
+    assert [_as_name(n) for n in ("JOSÉ", "ÉMILE ZOLA", "CEO", "ABC NEWS", "DEV", "ANA", "SPEAKER 2")] == [
+        "José", "Émile Zola", "CEO", "ABC News", "Dev", "Ana", "Speaker 2"
     ]  # fmt: skip
+
+
+def test_turns_inside_a_cue_or_a_line_are_turns() -> None:
+    """Meeting tools' "Speaker 1:" labels, a second labelled speaker inside one cue, a ">>" inside
+    a line and a dialogue dash: each was kept in the quote of somebody else's argument."""
+    said, names = _said("Speaker 1: The grant is too small.\nSpeaker 2: The budget cannot stretch.\n"
+                        "Speaker 1: Then cut roads.\nSpeaker 2: Roads matter.\n", "txt")  # fmt: skip
+    assert said == [("Speaker 1", "The grant is too small."), ("Speaker 2", "The budget cannot stretch."),
+                    ("Speaker 1", "Then cut roads."), ("Speaker 2", "Roads matter.")]  # fmt: skip
+    assert sorted(names) == ["Speaker 1", "Speaker 2"]
+    cue = _srt(["ANA: The bus cuts hurt.\nBEN: They save money.", "ANA: No excuse.", "BEN: It is tiny."])
+    said, _ = _said(cue, "srt")
+    assert said == [("Ana", "The bus cuts hurt."), ("Ben", "They save money."), ("Ana", "No excuse."),
+                    ("Ben", "It is tiny.")]  # fmt: skip
+    cues = parse_captions(_srt(["THE MINISTER FAILED. >> WE DISAGREE.", "- Fine them.\n- No."]), "srt")
+    assert texts(cues) == ["THE MINISTER FAILED.", ">> WE DISAGREE.", "- Fine them.", "- No."]
+    assert cues[0].end == cues[1].start and cues[1].end == 2.0  # the cue's time, shared by words
+    said, _ = _said(">> The closure is a betrayal. >> I understand the anger.\n>> Then repair it.\n", "txt")
+    assert [t for _, t in said] == [
+        "The closure is a betrayal.",
+        "I understand the anger.",
+        "Then repair it.",
+    ]
 
 
 def test_a_turn_of_several_sentences_is_its_speakers_to_the_end() -> None:
@@ -389,8 +412,13 @@ def test_one_recurring_label_never_claims_the_lines_after_it() -> None:
 def test_short_dialogue_that_repeats_a_reply_is_not_a_roll() -> None:
     cues = ["- Are you coming?\n- Yes.", "- Yes.\n- Good. Then go.", "Go.", "Go.\nNow!"]
     assert texts(parse_captions(_srt(cues), "srt")) == [
-        "- Are you coming? - Yes.", "- Yes. - Good. Then go.", "Go.", "Go. Now!"
-    ]  # fmt: skip
+        "- Are you coming?",
+        "- Yes.",
+        "- Yes.",
+        "- Good. Then go.",
+        "Go.",
+        "Go. Now!",
+    ]  # fmt: skip  (each dash is another speaker's turn: a cue of its own)
 
 
 def test_a_long_punctuated_sentence_is_cut_into_cues_at_its_commas() -> None:

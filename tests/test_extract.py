@@ -275,7 +275,7 @@ def test_arguments_json_contract_via_cli(db_path: Path):
     )
     assert only and {r["type"] for r in only} == {"critique"}
     nobody = runner.invoke(cli, ["arguments", "--db", str(db_path), "--commentator", "Nobody", "--json"])
-    assert json.loads(nobody.output) == []
+    assert nobody.exit_code == 1 and "no commentator or speaker named 'Nobody'" in nobody.output
     text = runner.invoke(cli, ["arguments", "--db", str(db_path)])
     assert "critique" in text.output and "&t=" in text.output
     bad = runner.invoke(cli, ["extract", "--db", str(db_path), "no-such-video"])

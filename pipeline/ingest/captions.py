@@ -134,13 +134,38 @@ def _cleaned(blocks: list[_TimedBlock]) -> list[_TimedBlock]:
     return [(s, e, [line for line in (_clean(raw) for raw in lines) if line]) for s, e, lines in blocks]
 
 
+_MID_TURN_RE = re.compile(r"\s+(?=>>\s)")
+
+
+def _turns(start: float, end: float, lines: list[str]) -> list[Cue]:
+    """One cue's text as a cue per turn: a line that opens with a speaker label, ">>" or a
+    dialogue dash, and a ">>" inside a line, start another speaker's words ("ANA: ...", then
+    "BEN: They save money though." in one cue was all Ana's); time is shared by words."""
+    groups: list[list[str]] = []
+    for raw in lines:
+        line = _clean(raw)
+        for n, part in enumerate(_MID_TURN_RE.split(line) if line else []):
+            turn = n > 0 or part.startswith((">>", "- ")) or SPEAKER_LABEL.match(part) is not None
+            if groups and not turn:
+                groups[-1].append(part)
+            else:
+                groups.append([part])
+    texts = [" ".join(g) for g in groups]
+    words = [max(1, len(t.split())) for t in texts]
+    out, at = [], start
+    for i, (text, n) in enumerate(zip(texts, words, strict=True)):
+        until = end if i == len(texts) - 1 else at + (end - start) * n / sum(words)
+        out.append(Cue(round(at, 3), round(until, 3), text))
+        at = until
+    return out
+
+
 def parse_vtt(text: str) -> list[Cue]:
     blocks = _timed_blocks(text)
     cleaned = _cleaned(blocks)
     if _INLINE_TIME_RE.search(text) or _rolls(cleaned):
         return _unroll(cleaned)
-    plain = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in blocks]
-    return [c for c in plain if c.text]
+    return [c for s, e, lines in blocks for c in _turns(s, e, lines) if c.text]
 
 
 def _rolls(cleaned: list[_TimedBlock]) -> bool:
@@ -177,8 +202,7 @@ def parse_srt(text: str) -> list[Cue]:
     cleaned = _cleaned(blocks)
     if _rolls(cleaned):
         return _unroll(cleaned)
-    cues = [Cue(s, e, _clean(" ".join(lines))) for s, e, lines in blocks]
-    return [c for c in cues if c.text]
+    return [c for s, e, lines in blocks for c in _turns(s, e, lines) if c.text]
 
 
 # The closing quote or bracket after a full stop stays with its sentence ("... model.” Now").
@@ -200,7 +224,10 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for paragraph in re.split(r"\n\s*\n", text):
         flat = " ".join(paragraph.split())
-        pieces = [p.strip() for p in _SENTENCE_RE.split(flat) if p.strip()]
+        # ">>" is someone else speaking: a sentence ends before it, whatever follows
+        pieces = [
+            p.strip() for turn in _MID_TURN_RE.split(flat) for p in _SENTENCE_RE.split(turn) if p.strip()
+        ]
         merged: list[str] = []
         for piece in pieces:
             last_word = merged[-1].rsplit(" ", 1)[-1].rstrip(".").casefold() if merged else ""
@@ -385,11 +412,13 @@ def _as_name(label: str) -> str:
 
     def spoken(word: str) -> str:
         letters = re.sub(r"[\W\d_]", "", word)
-        # a name has a vowel and four letters or more, or is a three-letter one like "SAM" or
-        # "DEV" (consonant, vowel, consonant); "BBC", "CEO" and "JO" stay as written
+        # a name has a vowel and four letters or more, or is a three-letter one like "SAM", "DEV"
+        # (consonant, vowel, consonant) or "ANA", "EVE" (vowel, consonant, vowel); "BBC", "CEO"
+        # and "JO" stay as written
+        three = r"[^AEIOUY][AEIOUY][^AEIOUY]|[AEIOU][^AEIOUY][AEIOU]"
         named = word in _HONORIFICS or (
             re.search(r"[AEIOUYÀ-ÖØ-Ý]", letters) is not None
-            and (len(letters) >= 4 or re.fullmatch(r"[^AEIOUY][AEIOUY][^AEIOUY]", letters) is not None)
+            and (len(letters) >= 4 or re.fullmatch(three, letters) is not None)
         )
         return re.sub(r"[^\W\d_]+", lambda m: m.group().capitalize(), word) if named else word
 
@@ -426,8 +455,10 @@ def speakers_from_labels(segments: list[Segment], video_id: str) -> tuple[list[S
             text = SPEAKER_LABEL.sub("", text, count=1)
         elif text.startswith(">>"):
             current, text = None, _TURN_MARK_RE.sub("", text)
-        elif not carry or label or text.startswith("- ") or (seg.kind is not None and seg.kind != "item"):
-            current = None  # "Note: ..." (label-shaped, used once), or "- " (someone else) ends a turn
+        elif text.startswith("- ") and len(text) > 2:
+            current, text = None, text[2:].lstrip()  # a dialogue dash: someone else, not a word said
+        elif not carry or label or (seg.kind is not None and seg.kind != "item"):
+            current = None  # "Note: ..." (label-shaped, used once) ends a turn
         if current is None:
             out.append(replace(seg, text=text) if text != seg.text else seg)
             continue

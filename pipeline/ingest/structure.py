@@ -84,9 +84,10 @@ _DATE_LINE = re.compile(
     r"\d{4}\b.{0,30}$|^\d+\s+min(?:ute)?s?\s+read$",
     re.IGNORECASE,
 )
-_NAME = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}"
+_NAME = r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}(?:\s+\d{1,3})?"
 #: a turn of a transcript: "Dana Reyes: ...", "DANA: ...", "[Dana] ..." or "[Dana]: ..." (one to
-#: three capitalised words), after an optional ">>" (YouTube's "someone else speaks now")
+#: three capitalised words, and a number: "Speaker 1:", as meeting tools export), after an
+#: optional ">>" (YouTube's "someone else speaks now")
 SPEAKER_LABEL = re.compile(rf"^(?:>>\s*)?(?:\[(?P<bracketed>{_NAME})\]:?|(?P<name>{_NAME}):)\s+(?=\S)")
 #: bracketed sound descriptions of subtitles for the deaf: never a speaker
 _SOUND_TEXT = """music applause laughter laughs laughing cheering cheers crosstalk inaudible unintelligible
@@ -255,7 +256,7 @@ def blocks(text: str) -> list[Block]:
                 out.append(Block(item, "item"))
             seen_text = True
             continue
-        if SPEAKER_LABEL.match(line):
+        if SPEAKER_LABEL.match(line) or line.startswith(">>"):
             flush()  # a new turn: never joined to the last one, finished or cut off ("A fifth—")
         kind = line_kind(
             line, prev if not paragraph else paragraph[-1], nxt, first=not seen_text, after=after_of[i]
