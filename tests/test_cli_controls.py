@@ -385,3 +385,24 @@ def test_a_mistyped_commentator_is_an_error_with_a_suggestion(tmp_path: Path) ->
     assert code == 0 and re.search(
         r"matches none of the \d+ argument\(s\) left by --type call_to_action", out
     ), out
+
+
+def test_the_middle_of_a_long_sentence_stays_with_its_argument(tmp_path: Path) -> None:
+    """A 90-word sentence is cut at commas into cues; a middle piece that read as another type
+    alone ("the usual traffic study ..., will flood the lanes") became an argument with the wrong
+    subject. Only a piece that opens a clause of its own (", and the council should ...") parts."""
+    line = (
+        "The new car park scheme, which was drawn up behind closed doors over two years by a panel of"
+        " hauliers, landlords and three retired officials who had never parked in the town, and which"
+        " was then pushed through one evening meeting without the usual public hearing, the usual traffic"
+        " study or even a short debate about the number of disabled bays it would remove, will flood the"
+        " narrow lanes with lorries and drive shoppers out of the high street they have used for decades,"
+        " and the council should scrap it at once and start again with traders in the room."
+    )
+    db = tmp_path / "l.db"
+    text = _write(tmp_path / "in", "long.txt", [line])
+    assert _report("ingest", str(text), "--db", str(db), "--no-embed")["ok"]
+    rows = json.loads(CliRunner().invoke(cli, ["arguments", "--db", str(db), "--json"]).stdout)
+    assert not any(r["text"].startswith("The usual traffic study") for r in rows), rows
+    first = next(r for r in rows if r["quote"].startswith("The new car park scheme"))
+    assert "will flood the narrow lanes" in first["quote"], first

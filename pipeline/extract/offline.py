@@ -39,6 +39,8 @@ _CONTINUATION = re.compile(
     re.I,
 )
 MAX_MERGE = 3
+#: how the rest of a long sentence cut at a comma opens when it is a clause that may stand apart
+_OWN_CLAUSE = re.compile(r"^(?:and|but|so|yet|or|because|'cause|while|whereas|although|though)\b", re.I)
 
 
 def _best(p: Any, labels: Sequence[str]) -> str:
@@ -90,10 +92,12 @@ def merge_groups(
             and previous is not None
             and is_tail(previous, sent)
             and speaker_of(previous) == speaker_of(sent)
-            and verdict.type in ("other", groups[-1][1].type)
+            and (verdict.type in ("other", groups[-1][1].type) or not _OWN_CLAUSE.match(sent.text))
         ):
             # The rest of a sentence that was cut at a comma: what it adds stays with the argument
-            # ("..., and we're holding a rally on Thursday, before the meeting,").
+            # ("..., and we're holding a rally on Thursday, before the meeting,"), whatever type it
+            # reads as alone, unless it opens a clause of its own (", and the council should ..."):
+            # "the usual impact assessment ..., will ruin the old town" is the middle of a list.
             groups[-1] = ([*groups[-1][0], sent], groups[-1][1])
             previous = sent
             continue
