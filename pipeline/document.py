@@ -24,7 +24,7 @@ from typing import Protocol
 
 from argmap.pipeline.errors import ExtractionError
 from argmap.pipeline.sentence_ends import is_unpunctuated, load_model, restorer_name, sentence_ends
-from argmap.pipeline.text import CLAUSE_MARKS, DASH_ATTRIBUTION
+from argmap.pipeline.text import CLAUSE_MARKS, DASH_ATTRIBUTION, is_abbreviation
 from argmap.store import STRUCTURE_KINDS, ArgumentInContext, NotFound, Segment, Store, Video, queries
 from argmap.store import speakers as sp
 
@@ -53,13 +53,6 @@ class Sentence:
         return self.kind in STRUCTURE_KINDS
 
 
-# Words after which a full stop does not end a sentence ("Mr. Smith", "e.g. this", "U.S. policy").
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co",
-    "corp", "gov", "sen", "rep", "gen", "no", "approx", "fig", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "a.m", "p.m",
-}  # fmt: skip
-
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 # Unpunctuated ASR output can run on for minutes; past this many words a segment edge ends it.
@@ -68,21 +61,6 @@ _CLOSING_QUOTES = "\"”’'"
 _CLAUSE_MARK = re.compile(rf"[{CLAUSE_MARKS}]")
 #: a run with a clause mark per this many words or more is punctuated prose, cut only at its marks
 WORDS_PER_CLAUSE = 20
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    if text[dot] != ".":
-        return False
-    m = re.search(r"([A-Za-z.'’]+)$", text[max(0, dot - 24) : dot])
-    if not m:
-        return False
-    word = m.group(1).lower().strip(".").lstrip("'’")  # an opening quote is not part of the word
-    if "'" in word or "’" in word:
-        return False  # "it won't." ends a sentence: the t of a contraction is not an initial
-    if word in _ABBREVIATIONS:
-        return True
-    # Single initials ("J. F. Kennedy") are not sentence ends.
-    return len(word) == 1 and word.isalpha()
 
 
 def _next_starts_sentence(text: str, pos: int) -> bool:
@@ -149,7 +127,7 @@ def _cut_points(full: str, spans: list[tuple[int, int, TimedText]]) -> tuple[lis
     for m in _BOUNDARY.finditer(full):
         end = m.end()
         mark = m.group().rstrip("\"'”’)]")
-        if mark == "." and _is_abbreviation(full, m.start()):
+        if mark == "." and is_abbreviation(full, m.start()):
             continue
         # "?" and "!" always end a sentence; a lone "." needs a capital after it, unless a
         # segment ends there too (ASR lower-cases after a full stop now and then).

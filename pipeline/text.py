@@ -197,3 +197,35 @@ def decode_file_text(raw: bytes, *, head: bool = False, legacy: bool = True) -> 
         if not legacy:
             raise
         return raw.decode("cp1252", errors="replace")
+
+
+# Words after which a full stop does not end a sentence ("Mr. Smith", "e.g. this", "U.S. policy",
+# "Lt. Col. Reed", "Jan. 5"). "may" is left out: "the vote is in May." ends one.
+ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co",
+    "corp", "gov", "sen", "rep", "gen", "approx", "fig", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "a.m", "p.m",
+    "lt", "col", "capt", "sgt", "maj", "cpl", "adm", "cmdr", "mt", "ave", "rd", "dept", "univ", "vol",
+    "rev", "hon", "pres", "supt", "messrs",
+})  # fmt: skip
+#: abbreviations only before a number: "No. 5", "Nos. 3 and 4"; "she said no." ends a sentence
+_BEFORE_NUMBERS = frozenset({"no", "nos"})
+
+
+def is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the full stop at ``text[dot]`` belongs to an abbreviation or an initial, not a
+    sentence end."""
+    if text[dot] != ".":
+        return False
+    m = re.search(r"([A-Za-z.'’]+)$", text[max(0, dot - 24) : dot])
+    if not m:
+        return False
+    word = m.group(1).lower().strip(".").lstrip("'’")  # an opening quote is not part of the word
+    if "'" in word or "’" in word:
+        return False  # "it won't." ends a sentence: the t of a contraction is not an initial
+    if word in _BEFORE_NUMBERS:
+        return text[dot + 1 :].lstrip()[:1].isdigit()
+    if word in ABBREVIATIONS:
+        return True
+    # Single initials ("J. F. Kennedy") are not sentence ends.
+    return len(word) == 1 and word.isalpha()

@@ -433,3 +433,14 @@ def test_a_long_punctuated_sentence_is_cut_into_cues_at_its_commas() -> None:
     # no clause mark to cut at: cut at the limit, nothing lost
     bare = " ".join(f"w{i}" for i in range(100))
     assert " ".join(c.text for c in parse_captions(bare + ".\n", "txt")) == bare + "."
+
+
+def test_plain_text_sentences_end_where_the_transcript_splitter_ends_them() -> None:
+    """An import cut "President J." / "F." / "Kennedy" and glued "she said no. The council ...":
+    one rule for abbreviations, the same one the sentence splitter uses."""
+    from argmap.pipeline.ingest.captions import split_sentences
+
+    text = "President J. F. Kennedy spoke. She said no. The council met on Jan. 5 with Lt. Col. Reed."
+    assert split_sentences(text) == [
+        "President J. F. Kennedy spoke.", "She said no.", "The council met on Jan. 5 with Lt. Col. Reed."
+    ]  # fmt: skip

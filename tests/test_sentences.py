@@ -46,6 +46,7 @@ def test_a_contraction_ends_a_sentence_and_an_initial_does_not():
             (5.0, 9.0, "That's what it's. Ask J. Kennedy about it’s."),
             (9.0, 12.0, "Rain’s. Then sun."),
             (12.0, 16.0, "He told 'Dr. Smith' to go and asked ‘J. Kennedy’ too."),
+            (16.0, 22.0, "She said no. Room No. 5 was shut on Jan. 5 by Lt. Col. Reed."),
         )
     )
     assert [s.text for s in out] == [
@@ -56,6 +57,8 @@ def test_a_contraction_ends_a_sentence_and_an_initial_does_not():
         "Rain’s.",
         "Then sun.",
         "He told 'Dr. Smith' to go and asked ‘J. Kennedy’ too.",
+        "She said no.",
+        "Room No. 5 was shut on Jan. 5 by Lt. Col. Reed.",
     ]
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from argmap.pipeline.errors import MediaError
 from argmap.pipeline.ingest.structure import SOUND_TAGS, SPEAKER_LABEL, blocks, strip_markup
-from argmap.pipeline.text import CLAUSE_MARKS, clean_speech, decode_file_text
+from argmap.pipeline.text import CLAUSE_MARKS, clean_speech, decode_file_text, is_abbreviation
 from argmap.store import Segment, Speaker
 
 #: speaking rate used to give untimed text plausible times (words per second)
@@ -209,12 +209,6 @@ def parse_srt(text: str) -> list[Cue]:
 _SENTENCE_RE = re.compile(r"(?:(?<=[.!?…][\"'”’)\]])|(?<=[.!?…]))\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
 
 
-_ABBREVIATIONS = frozenset(
-    {"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "no"}
-    | {"fig", "approx", "gen", "gov", "sen", "rep", "inc", "ltd", "co", "corp"}
-)
-
-
 def split_sentences(text: str) -> list[str]:
     """Sentences: break after . ! ? followed by a space and a capital or digit.
 
@@ -230,9 +224,9 @@ def split_sentences(text: str) -> list[str]:
         ]
         merged: list[str] = []
         for piece in pieces:
-            last_word = merged[-1].rsplit(" ", 1)[-1].rstrip(".").casefold() if merged else ""
-            if merged and merged[-1].endswith(".") and last_word in _ABBREVIATIONS:
-                merged[-1] = f"{merged[-1]} {piece}"
+            joined = f"{merged[-1]} {piece}" if merged else piece
+            if merged and merged[-1].endswith(".") and is_abbreviation(joined, len(merged[-1]) - 1):
+                merged[-1] = joined
             else:
                 merged.append(piece)
         out.extend(merged)
