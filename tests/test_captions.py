@@ -444,3 +444,28 @@ def test_plain_text_sentences_end_where_the_transcript_splitter_ends_them() -> N
     assert split_sentences(text) == [
         "President J. F. Kennedy spoke.", "She said no.", "The council met on Jan. 5 with Lt. Col. Reed."
     ]  # fmt: skip
+
+
+def test_binary_bytes_named_txt_are_refused(tmp_path: Path) -> None:
+    """cp1252 decodes any byte: 3 KB of random bytes was imported as a transcript of mojibake."""
+    from argmap.pipeline.errors import MediaError
+    from argmap.pipeline.ingest.captions import read_caption_file
+
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 12)
+    with pytest.raises(MediaError, match="junk.txt: not a text file"):
+        read_caption_file(junk)
+    prose = tmp_path / "prose.txt"
+    prose.write_bytes(
+        ("Caf\u00e9 prices rose.\x07 A stray bell.\n" + "Still text, in cp1252.\n" * 3).encode("cp1252")
+    )
+    assert read_caption_file(prose)
+
+
+def test_an_srt_without_blank_lines_keeps_its_indexes_out_of_the_text() -> None:
+    text = (
+        "1\n00:00:01,000 --> 00:00:03,000\nThe cap is a rip-off.\n"
+        "2\n00:00:04,000 --> 00:00:06,000\nRefund us.\n"
+    )
+    assert texts(parse_captions(text, "srt")) == ["The cap is a rip-off.", "Refund us."]
+    assert texts(parse_captions(text.replace("\n", "\r\n"), "srt")) == ["The cap is a rip-off.", "Refund us."]

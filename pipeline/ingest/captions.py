@@ -99,7 +99,9 @@ def _timed_blocks(text: str) -> list[tuple[float, float, list[str]]]:
     for line in _lines(text):
         m = _RANGE_RE.match(line)
         if m:
-            if current is not None and ident_candidate and current:
+            # the line before a time line is the cue's id: after a blank line, or a bare SRT index
+            # where the blank line was left out ("...rip-off.", "2", "00:00:04,000 --> ...")
+            if current and (ident_candidate or current[-1].strip().isdigit()):
                 current.pop()
             g = m.groups()
             start, end = _seconds(*g[:4]), _seconds(*g[4:])
@@ -330,11 +332,22 @@ def read_caption_file(path: str | Path) -> list[Cue]:
         raw = path.read_bytes()
     except OSError as err:
         raise MediaError(f"cannot read {path}: {err.strerror or err}") from err
-    cues = parse_captions(decode_file_text(raw), fmt)
+    text = decode_file_text(raw)
+    if _looks_binary(text):
+        raise MediaError(f"{path.name}: not a text file (it holds binary data)")
+    cues = parse_captions(text, fmt)
     if not cues:
         what = "no text" if fmt == "txt" else "no caption text"
         raise MediaError(f"{path.name}: {what} found in the file (it is empty or holds only markup)")
     return cues
+
+
+def _looks_binary(text: str) -> bool:
+    """Bytes that are not text, decoded anyway (cp1252 decodes every byte): control characters
+    and replacement marks in more than one character of fifty. Text may hold a stray one."""
+    sample = text[:20000]
+    odd = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in "\t\n\r\f\v"))
+    return odd * 50 > max(len(sample), 1)
 
 
 _HEADER_LANGUAGE = re.compile(r"^Language:\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$", re.M)
