@@ -469,3 +469,24 @@ def test_an_srt_without_blank_lines_keeps_its_indexes_out_of_the_text() -> None:
     )
     assert texts(parse_captions(text, "srt")) == ["The cap is a rip-off.", "Refund us."]
     assert texts(parse_captions(text.replace("\n", "\r\n"), "srt")) == ["The cap is a rip-off.", "Refund us."]
+
+
+def test_a_voice_span_names_its_speaker_even_once(tmp_path: Path) -> None:
+    """`<v Dee>` said who speaks; used once, it was read as a one-off "Dee:" label and dropped."""
+    from argmap.pipeline.ingest.captions import read_caption_file, voice_names
+
+    vtt = tmp_path / "bins.vtt"
+    vtt.write_text(
+        "WEBVTT\n\n00:00.000 --> 00:03.000\n<v Ben>Three-weekly bins are a bad idea.\n\n"
+        "00:03.000 --> 00:06.000\n<v Dee>Recycling went up where they tried it.\n\n"
+        "00:06.000 --> 00:09.000\n<v Ben>Consult first.\n",
+        encoding="utf-8",
+    )
+    segments = cues_to_segments(read_caption_file(vtt), transcript_id="t", video_id="v")
+    labelled, speakers = speakers_from_labels(segments, "v", voice_names(vtt))
+    by_id = {s.id: s.label for s in speakers}
+    assert [(by_id.get(s.speaker_id or ""), s.text) for s in labelled] == [
+        ("Ben", "Three-weekly bins are a bad idea."),
+        ("Dee", "Recycling went up where they tried it."),
+        ("Ben", "Consult first."),
+    ]

@@ -381,6 +381,8 @@ def test_a_mistyped_commentator_is_an_error_with_a_suggestion(tmp_path: Path) ->
     # a name that exists but has none of what an earlier filter left: which filter left what
     ana = _write(tmp_path / "ana", "take.txt", ["The harbour toll is a costly mistake for us all."])
     assert _report("ingest", str(ana), "--db", str(db), "--commentator", "Ana", *FAST)["ok"]
+    code, out = _invoke("arguments", "--db", str(db), "--extractor", "rules")
+    assert "its rows are stored as 'default' (version 1)" in out, out  # the rules extractor's name
     code, out = _invoke("arguments", "--db", str(db), "--type", "call_to_action", "--commentator", "Ana")
     assert code == 0 and re.search(
         r"matches none of the \d+ argument\(s\) left by --type call_to_action", out

@@ -30,6 +30,10 @@ def test_demo_ingests_extracts_compares_and_reruns_as_a_no_op(tmp_path: Path):
     types = {a.type for a in store.arguments()}
     assert {"claim", "call_to_action"} <= types
     assert counts["embeddings"] >= counts["arguments"] > 0 and counts["key_points"] > 0
+    # compared as `argmap compare` compares by default (it ran the older cluster method), and
+    # stances read as they do there
+    assert [r["model"].startswith("kpa:") for r in store.compare_runs()] == [True], store.compare_runs()
+    assert not any(raw in out for raw in (": criticises", ": calls_for_action")), out
     snapshot = store.rows("select id, text from arguments order by id")
     store.close()
 

@@ -348,3 +348,27 @@ def test_a_voice_heard_in_two_videos_is_shown_by_its_label_in_each_and_renamed_w
     assert [p.name for p in sp.persons(store)] == ["Speaker 2 of Valley Talk"]
     sp.rename(store, person.id, "Ruth Adeyemi")
     assert list(sp.display_names(store, "file:Valley Talk").values()) == ["Ruth Adeyemi"]
+
+
+def test_a_caption_label_met_again_on_its_channel_is_one_person_but_no_voice_match(store: Store) -> None:
+    """`argmap speakers` showed "voice match 1.00" for two imports' "Ben" labels: they were linked
+    by name, with no voice print to match."""
+    from argmap.pipeline.speakers.people import link_speakers
+    from argmap.store import Commentator, Speaker, Transcript, Video
+
+    store.upsert_commentator(Commentator(id="c-1", name="Channel"))
+    for n in (1, 2):
+        video = store.upsert_video(
+            Video(id=f"file:v{n}", source_url=f"file:///v{n}.srt", title=f"v{n}", commentator_id="c-1")
+        )
+        transcript = Transcript(id=Transcript.make_id(video.id, "import"), video_id=video.id, source="import")
+        ben = Speaker(
+            id=Speaker.make_id(video.id, "captions:Ben"), video_id=video.id, label="Ben", source="captions"
+        )
+        segment = Segment(
+            f"{transcript.id}/00000", transcript.id, video.id, 0, 0.0, 2.0, "Hi.", speaker_id=ben.id
+        )
+        store.save_transcript(transcript, [segment], speakers=[ben])
+        link_speakers(store, video, sp.speakers_of(store, video.id))
+    rows = store.rows("select person_id, link_score from speakers order by id")
+    assert len({r["person_id"] for r in rows}) == 1 and [r["link_score"] for r in rows] == [None, None]

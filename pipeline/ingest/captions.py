@@ -432,22 +432,37 @@ def _as_name(label: str) -> str:
     return " ".join(spoken(w) for w in words)
 
 
-def speakers_from_labels(segments: list[Segment], video_id: str) -> tuple[list[Segment], list[Speaker]]:
+def voice_names(path: str | Path) -> frozenset[str]:
+    """The names a WebVTT file's voice spans give (``<v Dee>``): speakers however often they speak."""
+    if Path(path).suffix.lower() != ".vtt":
+        return frozenset()
+    try:
+        text = decode_file_text(Path(path).read_bytes())
+    except OSError:
+        return frozenset()
+    return frozenset(" ".join(m.group(1).split()) for m in _VOICE_RE.finditer(text))
+
+
+def speakers_from_labels(
+    segments: list[Segment], video_id: str, voices: frozenset[str] = frozenset()
+) -> tuple[list[Segment], list[Speaker]]:
     """Segments whose text opens with a speaker label ("Dana Reyes: ...", "[Dana] ...") lose the
     label and point at a speaker; in a dialogue of two or more labelled speakers the segments
     after one, up to the next label, are that speaker's too (a transcript names the speaker once
     per turn, and a turn runs over several sentences or cues).
 
     A label is taken as a speaker only when it opens at least two segments, so "Note: ..." is
-    left alone. ``>>`` (YouTube's "someone else speaks now") is dropped from the text and ends
-    the turn, since it does not say who; so do a "- " dialogue dash, a one-off label, a title,
-    heading or credit line.
+    left alone, or when a WebVTT voice span gave it (``voices``). ``>>`` (YouTube's "someone
+    else speaks now") is dropped from the text and ends the turn, since it does not say who; so
+    do a "- " dialogue dash, a one-off label, a title, heading or credit line.
     """
     labels = [_label(s.text) for s in segments]
     counts = Counter(label for label in labels if label)
     # Only a dialogue (two or more labelled speakers) hands a turn on to unlabelled lines: a text
     # with one recurring "Update:" or one labelled guest among unlabelled lines must not give
     # everything after it to that label.
+    for name in voices & set(counts):
+        counts[name] = max(counts[name], 2)  # a voice span says who speaks, even once
     carry = sum(1 for n in counts.values() if n >= 2) >= 2
     speakers: dict[str, Speaker] = {}
     out = []

@@ -29,6 +29,7 @@ from argmap.pipeline.ingest.captions import (
     parse_captions,
     read_caption_file,
     speakers_from_labels,
+    voice_names,
 )
 from argmap.pipeline.ingest.sources import Entry, safe_name
 from argmap.pipeline.ingest.ytdlp import (
@@ -495,7 +496,9 @@ def import_transcript(store: Store, entry: Entry) -> None:
         duration=max((c.end for c in cues), default=None),
     )
     segments, speakers = speakers_from_labels(
-        cues_to_segments(cues, transcript_id=transcript.id, video_id=entry.video.id), entry.video.id
+        cues_to_segments(cues, transcript_id=transcript.id, video_id=entry.video.id),
+        entry.video.id,
+        voice_names(entry.path),
     )
     for segment in segments:
         segment.language = transcript.language  # one header names the language of every cue

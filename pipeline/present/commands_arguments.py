@@ -128,6 +128,23 @@ def arguments(
         click.echo(f"{'':22}{r['url']}")
 
 
+def _stored_as(flag: str, value: str | None) -> str:
+    """ "; its rows are stored as 'default' (version 1)" for an extractor that writes under another
+    name (rules is default version 1), else ""."""
+    if flag != "extractor" or not value:
+        return ""
+    from argmap.pipeline.extract.registry import get_extractor
+
+    try:
+        extractor = get_extractor(value)
+    except Exception:  # noqa: BLE001 - an unknown name is just not found
+        return ""
+    stored = getattr(extractor, "name", value)
+    if stored == value:
+        return ""
+    return f"; its rows are stored as {stored!r} (version {getattr(extractor, 'version', '?')})"
+
+
 def _nobody_named(store: Any, name: str) -> bool:
     """No commentator, named person or caption label is called ``name`` (nor has it as id)."""
     from argmap.store.queries import arguments_in_context, filter_names
@@ -162,7 +179,7 @@ def _why_no_arguments(store: Any, video_ids: list[str] | None, flags: dict[str, 
             if not left:
                 given = f"--{name} {flags[name]!r}"
                 of = f"the {before} argument(s) {by}" if by else f"{before} argument(s)"
-                return f"no arguments: {given} matches none of {of} in {which}"
+                return f"no arguments: {given} matches none of {of} in {which}{_stored_as(name, flags[name])}"
             before = left
             by = f"left by {', '.join(f'--{k} {v}' for k, v in applied.items())}"
         return "no arguments match these filters"  # unreachable while the filters above are all there are

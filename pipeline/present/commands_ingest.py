@@ -278,7 +278,11 @@ def _close_report(report: Any, as_json: bool) -> None:
 @click.argument("sources", nargs=-1, required=True)
 @db_option
 @click.option("--commentator", help="Name the commentator (default: channel, uploader, feed title or host).")
-@click.option("--title", help="Title for a single local file or transcript (default: file name).")
+@click.option(
+    "--title",
+    help="Title for a single local file or transcript (default: a .txt's own title line, else the"
+    " file name).",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most N entries per source (default: all).")
 @click.option("--since", help="Skip entries published before this date, YYYY-MM-DD (default: no date limit).")
 @run_options

@@ -296,7 +296,7 @@ def compare(
     \b
     Example:
         argmap compare --topic "Meta training Avocado on Qwen"
-        argmap compare --commentator Dana --commentator Marco --json
+        argmap compare --commentator "Dana Reyes" --commentator "Marco Bianchi" --json
         argmap compare --key-points points.txt
         argmap compare --update            # after ingesting more videos"""
     from argmap.pipeline.compare.clustering import DEFAULT_THRESHOLD, STANCE_LABELS

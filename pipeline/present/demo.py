@@ -102,18 +102,20 @@ def show(store: Store, echo: Echo, video_ids: list[str]) -> None:
 
 
 def show_comparison(store: Store, echo: Echo) -> None:
-    """Where the demo's commentators meet: shared key points with stances, and clashes."""
-    from argmap.pipeline.compare.clustering import compare
+    """Where the demo's commentators meet, as `argmap compare` shows it at its default settings:
+    shared key points with stances, and clashes."""
+    from argmap.pipeline.compare.clustering import STANCE_LABELS
+    from argmap.pipeline.compare.kpa import kpa_compare
 
     if not store.counts()["arguments"]:
         return
-    result = compare(store, min_commentators=2)
+    result = kpa_compare(store, min_commentators=2)
     echo("")
     echo(f"== Where commentators meet ({len(result.key_points)} shared key point(s))")
     for kp in result.key_points:
         echo(f"   * {kp.key_point.label}")
         for name, stance in sorted(kp.stances.items()):
-            echo(f"       {name}: {stance}")
+            echo(f"       {name}: {STANCE_LABELS.get(stance, stance)}")
         for rel in kp.relations:
             if rel.relation == "contrasts":
                 echo(f"       clash ({rel.method})")

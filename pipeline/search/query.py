@@ -237,7 +237,7 @@ def did_you_mean(store: Store, name: str, *, speakers: bool = True) -> str:
 
     names = queries.filter_names(store) if speakers else [c.name for c in queries.commentators(store)]
     by_fold = {n.casefold(): n for n in names}
-    close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.75)
+    close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.6)
     return f" (did you mean {' or '.join(repr(by_fold[c]) for c in close)}?)" if close else ""
 
 

@@ -53,14 +53,16 @@ def link_speakers(store: Store, video: Video, speakers: Sequence[Speaker]) -> No
             # A caption label is a name only within its channel: "Host" elsewhere is someone else.
             same_name = [p for p in sp.persons(store) if p.name == speaker.label and p.id not in taken]
             local = [p for p in same_name if _speaks_for(store, p.id, video.commentator_id)]
-            best, score = (local[0].id, 1.0) if local else (None, -1.0)
+            best = local[0].id if local else None
+        # a link by the same label on the same channel is no voice match: it has no score
+        voiced = speaker.voice is not None
         if best is None:
             name = speaker.label if speaker.source == "captions" else default_name(speaker, video)
             best = sp.save_person(
                 store, Person(id=sp.new_person_id(speaker.id), name=name, voice=speaker.voice)
             ).id
-            score = None  # type: ignore[assignment]
-        sp.link(store, speaker.id, best, None if score is None else round(score, 4))
+            voiced = False
+        sp.link(store, speaker.id, best, round(score, 4) if voiced else None)
         taken.add(best)
         refresh_voice(store, best)
         refreshed = sp.person(store, best)
