@@ -54,7 +54,7 @@ class Sentence:
 
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)")
 # Unpunctuated ASR output can run on for minutes; past this many words a segment edge ends it.
 MAX_WORDS = 45
 _CLOSING_QUOTES = "\"”’'"
@@ -68,7 +68,7 @@ def _next_starts_sentence(text: str, pos: int) -> bool:
     if not rest:
         return True
     first = rest[0]
-    return first.isupper() or first.isdigit() or first in "\"'“‘([-—"
+    return first.isupper() or first.isdigit() or first in "\"'“‘«¿¡([-—"
 
 
 def split_sentences(segments: Sequence[TimedText]) -> list[Sentence]:

@@ -490,3 +490,17 @@ def test_a_voice_span_names_its_speaker_even_once(tmp_path: Path) -> None:
         ("Dee", "Recycling went up where they tried it."),
         ("Ben", "Consult first."),
     ]
+
+
+def test_a_sentence_may_start_with_any_script_or_an_inverted_mark() -> None:
+    """Only A-Z and Latin-1 capitals started a sentence: "¿Quién ...?", "Łódź ..." and "Это ..."
+    were glued to the sentence before, in quotes and arguments."""
+    from argmap.pipeline.ingest.captions import split_sentences
+
+    assert split_sentences("The budget is short. ¿Quién paga? ¡Nadie! Łódź said no. Это провал.") == [
+        "The budget is short.", "¿Quién paga?", "¡Nadie!", "Łódź said no.", "Это провал."
+    ]  # fmt: skip
+    assert split_sentences("« C'est fini. » Les syndicats refusent.") == [
+        "« C'est fini. »",
+        "Les syndicats refusent.",
+    ]

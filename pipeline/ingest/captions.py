@@ -208,7 +208,22 @@ def parse_srt(text: str) -> list[Cue]:
 
 
 # The closing quote or bracket after a full stop stays with its sentence ("... model.” Now").
-_SENTENCE_RE = re.compile(r"(?:(?<=[.!?…][\"'”’)\]])|(?<=[.!?…]))\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
+_SENTENCE_END_RE = re.compile(r"[.!?…](?:\s?»)?[\"'”’»)\]]*\s+")  # French sets » off: "fini. »"
+_OPENERS = "\"'“‘«([¿¡"
+
+
+def _sentence_pieces(text: str) -> list[str]:
+    """``text`` cut after . ! ? … (and any closing quote) where the next word starts a sentence:
+    a capital of any script ("Łódź", "Это"), a digit, an opening quote or bracket, ¿ or ¡."""
+    out, last = [], 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        nxt = text[m.end() : m.end() + 2]
+        first = nxt.lstrip(_OPENERS)[:1] or nxt[:1]
+        if first.isupper() or first.isdigit() or (nxt[:1] in _OPENERS and nxt[:1] != ""):
+            out.append(text[last : m.end()])
+            last = m.end()
+    out.append(text[last:])
+    return out
 
 
 def split_sentences(text: str) -> list[str]:
@@ -221,9 +236,7 @@ def split_sentences(text: str) -> list[str]:
     for paragraph in re.split(r"\n\s*\n", text):
         flat = " ".join(paragraph.split())
         # ">>" is someone else speaking: a sentence ends before it, whatever follows
-        pieces = [
-            p.strip() for turn in _MID_TURN_RE.split(flat) for p in _SENTENCE_RE.split(turn) if p.strip()
-        ]
+        pieces = [p.strip() for turn in _MID_TURN_RE.split(flat) for p in _sentence_pieces(turn) if p.strip()]
         merged: list[str] = []
         for piece in pieces:
             joined = f"{merged[-1]} {piece}" if merged else piece
