@@ -229,3 +229,12 @@ def is_abbreviation(text: str, dot: int) -> bool:
         return True
     # Single initials ("J. F. Kennedy") are not sentence ends.
     return len(word) == 1 and word.isalpha()
+
+
+def capitalised(text: str) -> str:
+    """``text`` with a capital first letter, unless its first word is written with a capital
+    inside it ("iPhone", "eBay", "iOS"): those are names, spelt as their owners spell them."""
+    first = text.split(" ", 1)[0]
+    if not text or any(c.isupper() for c in first[1:]):
+        return text
+    return text[:1].upper() + text[1:]

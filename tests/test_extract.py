@@ -672,3 +672,12 @@ def test_each_extraction_records_the_model_that_restored_its_sentence_ends(store
     with sentence_ends.model_in_use(EveryFiveWords()):  # another restorer: the same version re-run
         extract_videos(store, [caption_video.id], force=True)
     assert {r["sentence_ends"] for r in list_arguments(store, [caption_video.id])} == {EveryFiveWords.name}
+
+
+def test_a_name_spelt_with_an_inner_capital_keeps_its_spelling() -> None:
+    """An argument opening on "iPhone sales ..." read "IPhone sales ..."."""
+    from argmap.pipeline.extract.rules import clean_text
+
+    assert clean_text("iPhone sales fell again.") == "iPhone sales fell again."
+    assert clean_text("eBay sellers are angry.") == "eBay sellers are angry."
+    assert clean_text("the council failed.") == "The council failed."

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from argmap.pipeline.text import capitalised
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -525,7 +527,7 @@ def attribute(sentence: str, commentator: str | None) -> str:
     text = strip_filler(sentence)
     if commentator:
         text = re.sub(r"^(?:He|She|They|he|she|they)\b", commentator, text, count=1)
-    return text[:1].upper() + text[1:] if text else text
+    return capitalised(text)
 
 
 # A speaker restarting ("this is this is ridiculous", "because because", "the thing is, the thing
@@ -552,4 +554,4 @@ def clean_text(sentence: str) -> str:
     """The sentence without spoken filler or restarts, capitalised: the argument's ``text``."""
     text = unstutter(INLINE_FILLER.sub("", strip_filler(sentence)))
     text = re.sub(r"\s+", " ", text).strip()
-    return text[:1].upper() + text[1:] if text else text
+    return capitalised(text)

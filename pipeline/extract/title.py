@@ -21,6 +21,7 @@ import re
 from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.extract import rules
 from argmap.pipeline.extract.base import make_argument
+from argmap.pipeline.text import capitalised
 from argmap.store import Argument
 
 _SEPARATORS = re.compile(r"\s+[-–—|]\s+|:\s+|\s*[|]\s*")
@@ -111,7 +112,7 @@ def title_argument(doc: TranscriptDoc, extractor: str, version: str) -> Argument
             seg_last=doc.segments[0].idx if doc.segments else 0, kind="title",
         )  # fmt: skip
         text = _WHY.sub("", quote)
-        text = text[:1].upper() + text[1:]
+        text = capitalised(text)
         text = text if text.endswith((".", "!")) else f"{text}."
         argument = make_argument(
             doc,

@@ -37,6 +37,7 @@ from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import rules
 from argmap.pipeline.extract.vetoes import hearsay
+from argmap.pipeline.text import capitalised
 from argmap.store import Summary
 
 # 3: the host's standalone point leads; first-person gists are quoted.
@@ -363,11 +364,11 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
             verb = verb if verb.startswith("not to ") else f"to {verb}"
             if not _FIRST_PERSON.search(verb):  # "keep our libraries" is theirs to say: quoted below
                 return _sentence(f"{who} urges viewers {verb}")
-            return f"{who} urges: “{_sentence(body[:1].upper() + body[1:])}”"
+            return f"{who} urges: “{_sentence(capitalised(body))}”"
     if _FIRST_PERSON.search(body):
         # "Dana argues that I am tired" puts the speaker's "I" in the reader's mouth: quote it.
         verb = "objects" if point.type == "critique" else "argues"
-        return f"{who} {verb}: “{_sentence(body[:1].upper() + body[1:])}”"
+        return f"{who} {verb}: “{_sentence(capitalised(body))}”"
     if point.origin != "title" and _REPORTED.match(rules.strip_filler(text) or text):
         # "Councillor Pryce said the vote ignored ..." is the story the commentator relays: the
         # paper does not object, it reports.
