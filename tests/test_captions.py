@@ -504,3 +504,9 @@ def test_a_sentence_may_start_with_any_script_or_an_inverted_mark() -> None:
         "« C'est fini. »",
         "Les syndicats refusent.",
     ]
+
+
+def test_a_pasted_text_decodes_the_entities_captions_decode() -> None:
+    assert texts(parse_captions("Scrap the scheme &amp; refund drivers.\n", "txt")) == [
+        "Scrap the scheme & refund drivers."
+    ]

@@ -69,8 +69,7 @@ def _clean(line: str) -> str:
     # A WebVTT voice span names the speaker: keep it as the "Name: " prefix plain text uses.
     line = _VOICE_RE.sub(lambda m: f"{m.group(1).strip()}: ", line)
     line = _ASS_RE.sub("", _TAG_RE.sub("", line))
-    line = line.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    return " ".join(line.split())
+    return " ".join(_entities(line).split())
 
 
 def _unix_newlines(text: str) -> str:
@@ -281,8 +280,13 @@ def without_times(text: str) -> str | None:
     return "\n".join(_LEADING_TIME_RE.sub("", line) for line in lines)
 
 
+def _entities(line: str) -> str:
+    """The entities pasted HTML leaves in text, as the characters they stand for (as in captions)."""
+    return line.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def parse_txt(text: str) -> list[Cue]:
-    text = strip_markup(_unix_newlines(text))
+    text = _entities(strip_markup(_unix_newlines(text)))
     lines = [line for line in text.split("\n") if line.strip()]
     stamped = [(_LEADING_TIME_RE.match(line), line) for line in lines]
     if lines and sum(1 for m, _ in stamped if m) >= max(1, len(lines) // 2):
