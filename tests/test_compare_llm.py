@@ -102,3 +102,6 @@ def test_a_failing_endpoint_falls_back_to_the_offline_models(store: Store, serve
     assert any("failed" in note for note in llm.notes)
     assert len(server.requests) >= 1
     assert json.dumps(result.as_dict())  # a whole, storable result
+    # the relations say who judged them: the offline fallback, not the LLM that never answered
+    methods = {r.method for kp in result.key_points for r in kp.relations}
+    assert methods == {f"stance-towards-key-point:{AGREE_ALL.name}"}, methods

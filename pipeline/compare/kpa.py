@@ -88,6 +88,11 @@ class Judge:
 
     name: str
     judge: Callable[[list[tuple[str, str]]], list[tuple[str, float]]]
+    #: after judging, what did judge (an LLM that never answered leaves it to its fallback)
+    used: Callable[[], str] | None = None
+
+    def used_name(self) -> str:
+        return self.used() if self.used is not None else self.name
 
 
 def default_judge() -> Judge:
@@ -477,7 +482,7 @@ def _results(
             members.append(Member(arg, score, stance, negated(arg.text), confidence))
         # A user's key point is anchored on the argument that matches it best.
         anchor = label_index if label_index is not None else max(found, key=lambda f: f[1])[0]
-        results.append(_key_point(run_id, topic, label, items[anchor].id, members, judge.name))
+        results.append(_key_point(run_id, topic, label, items[anchor].id, members, judge.used_name()))
     return results
 
 

@@ -120,4 +120,4 @@ class LLMCompare(LLMStageBase):
 def llm_judge(fallback: Judge, **options: Any) -> tuple[Judge, LLMCompare]:
     """A :class:`Judge` backed by the LLM, and the object that also writes labels."""
     llm = LLMCompare(fallback, **options)
-    return Judge(llm.method, llm.judge), llm
+    return Judge(llm.method, llm.judge, lambda: llm.method if llm.judged_by_llm else fallback.name), llm
