@@ -552,6 +552,11 @@ def test_too_long_entries_fail_before_transcription(
         tmp_path / "local.db", [str(media_site.clips["ben-1"].files["m4a"])], max_duration=5.0
     )
     assert local.outcomes[0].reason == "too long: 0:00:07 > 0:00:05 limit (--max-duration)"
+    store = Store.open(tmp_path / "local.db")
+    try:  # refused, with its length known: `argmap videos` showed "-"
+        assert 6 < (store.video(local.outcomes[0].video_id).duration or 0) < 8
+    finally:
+        store.close()
     tiny = download_only(tmp_path / "tiny.db", [str(media_site.noise)], max_filesize=1000)
     assert (tiny.outcomes[0].reason or "").startswith("too large: ") and tiny.outcomes[0].permanent
 

@@ -221,6 +221,10 @@ class Downloader(BaseStage):
                 raise MediaError(f"{entry.path}: file has gone", permanent=False)
             self.options.check_size(entry.path.stat().st_size)
             duration = probe_duration(entry.path)
+            if duration and self.options.max_duration and duration > self.options.max_duration:
+                # refused, but its length is known: `argmap videos` shows why it was too long
+                with store.transaction():
+                    _merge_video(store, video.id, {"duration": round(duration, 3)}, overwrite=())
             self.options.check_duration(duration)
             updates: dict[str, Any] = {"media_path": str(entry.path)}
             if duration:
