@@ -291,6 +291,7 @@ class Transcriber(BaseStage):
     def close(self) -> None:
         self.model = None
         self.multilingual = None
+        self._load_error = None  # the next run tries the model again
 
     def transcribe(
         self,
@@ -477,15 +478,14 @@ class Transcriber(BaseStage):
             raise MediaError("no media file was downloaded for this video", permanent=False)
         task = f"transcribe {video.title or video.id}"
         self.progress = lambda done, total: ctx.progress(task, done, total, "s")
-        own_file = not str(video.source_url).startswith("file:")
+        downloaded = not str(video.source_url).startswith("file:")
         return TranscribeWork(
             video_id=video.id,
             media_path=video.media_path,
             # A partial download is what the check is for. The user's own file is whole as it is:
             # a video whose picture runs on after its sound, or a header that claims more than
             # the file holds, is transcribed as far as it decodes, not refused on every run.
-            expected_duration=video.duration if own_file else None,
-            own_file=own_file,
+            expected_duration=video.duration if downloaded else None,
         )
 
     def compute(self, work: TranscribeWork) -> tuple[Transcript, list[Segment]]:
@@ -493,9 +493,7 @@ class Transcriber(BaseStage):
             return self.transcribe(
                 work.media_path, video_id=work.video_id, expected_duration=work.expected_duration
             )
-        except TruncatedMedia as err:
-            if not work.own_file:
-                raise  # the user's own file: nothing to fetch again, and never ours to delete
+        except TruncatedMedia as err:  # only a download is checked (see prepare)
             # A partial download: throw it away and have the next run fetch it again. Its size
             # goes in the reason: the same bytes again next time are the file, not the transfer.
             path = Path(work.media_path)
@@ -512,7 +510,6 @@ class TranscribeWork:
     video_id: str
     media_path: str
     expected_duration: float | None
-    own_file: bool  # downloaded by argmap (may be deleted), not the user's file
 
 
 def _shifted(seg: AsrSegment, run: LanguageRun, language: str | None) -> AsrSegment:
