@@ -119,7 +119,7 @@ def search(
         )
     store = open_store(db_path, readonly=True)
     options = dict(scope=scope, mode=mode, type=arg_type, commentator=commentator, since=since, model=model)
-    # JSON is every hit with its score; people read the hits the relevance judge keeps, the
+    # JSON is the ranked hits with their scores; people read the hits the relevance judge keeps, the
     # limit counting those (as the web view does), so a loose hit never takes a good one's place.
     answer = None if as_json else answers(store, query, limit=limit, **options)
     hits = run_search(store, query, limit=limit, **options) if as_json else []
