@@ -361,10 +361,12 @@ def read_caption_file(path: str | Path) -> list[Cue]:
 
 def _looks_binary(text: str) -> bool:
     """Bytes that are not text, decoded anyway (cp1252 decodes every byte): control characters
-    and replacement marks in more than one character of fifty. Text may hold a stray one."""
+    and replacement marks in more than one character of twenty (random bytes give one in seven).
+    Text may hold a stray one, and a hostile one terminal escapes (ESC, BEL), which cleaning
+    removes; those do not count."""
     sample = text[:20000]
-    odd = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in "\t\n\r\f\v"))
-    return odd * 50 > max(len(sample), 1)
+    odd = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in "\t\n\r\f\v\x1b\x07"))
+    return odd * 20 > max(len(sample), 1)
 
 
 _HEADER_LANGUAGE = re.compile(r"^Language:\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$", re.M)
