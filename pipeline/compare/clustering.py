@@ -318,7 +318,7 @@ def save_run(
     """Every key point of the run (single-commentator ones too, so exports can draw them), its
     members and relations, and the run's record, in one transaction: exports pick a run from
     compare_runs and must never find one without its key points: a run that formed none is not
-    recorded, and an earlier run of the same options goes (m005's trigger takes its row)."""
+    recorded, and an earlier run of the same options goes, its compare_runs row with it."""
     with store.transaction():
         if not results:
             store.delete_comparison(comparison.run_id, record=True)
