@@ -132,6 +132,13 @@ def test_hostile_text_in_the_matrix_stays_text(amap: ex.ArgMap) -> None:
 def test_the_matrix_is_the_compare_pages_and_says_when_there_is_no_run(amap: ex.ArgMap) -> None:
     matrix = map_matrix(amap)
     assert matrix.summary() == "2 key points shared by two or more commentators, 0 points made by one alone"
+    # the arguments no key point took are counted on the map, as `argmap compare` counts them
+    outside = sum(
+        1
+        for a in amap.arguments
+        if a.id not in {m["argument_id"] for k in amap.key_points for m in k.members}
+    )
+    assert outside and f"{outside} argument{'' if outside == 1 else 's'} in no key point" in ex.to_html(amap)
     for value, words in STANCE_LABELS.items():  # the legend names every stance
         assert f'<span class="stance {value}">{words}</span>' in matrix.table()
     # serve's map page passes its own moment links; every cell uses them

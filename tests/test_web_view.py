@@ -361,6 +361,13 @@ def test_compare_leads_with_the_matrix_of_the_run_asked_for(library: tuple[Argma
     assert "only <strong>" in body and "Tax money should go to schools." in body
     assert "Buses need lanes" not in body  # the other run's key point
     assert 'href="/map?run=run-stadium"' in body
+    assert "in no key point" not in body  # all seven of the run's arguments are in one
+    from types import SimpleNamespace
+
+    from argmap.pipeline.present.web.compare import _outside
+
+    views = [SimpleNamespace(members=[SimpleNamespace(argument_id=i) for i in ("a", "b")])]
+    assert _outside({"arguments": 5}, views) == 3 and _outside({"arguments": None}, views) is None
 
 
 def test_compare_says_when_no_run_was_made_for_the_question(library: tuple[ArgmapServer, Path]) -> None:

@@ -100,10 +100,16 @@ def matrix_section(m: ArgMap, moment: Callable[[MapArgument], str] = moment_link
         )
     matrix = map_matrix(m, moment)
     return (
-        f'<p class="meta" id="run">compare run {esc(run)} · {matrix.summary()}</p>'
+        f'<p class="meta" id="run">compare run {esc(run)} · {matrix.summary(_outside(m))}</p>'
         + matrix.table(empty="<p>No key point of this run among the arguments shown.</p>")
         + matrix.alone()
     )
+
+
+def _outside(m: ArgMap) -> int:
+    """The map's arguments that joined no key point of its run."""
+    members = {k["argument_id"] for kp in m.key_points for k in kp.members}
+    return sum(1 for a in m.arguments if a.id not in members)
 
 
 def to_html(m: ArgMap, *, moment: Callable[[MapArgument], str] = moment_link) -> str:

@@ -108,12 +108,17 @@ class Matrix:
         found = {c for r in self.shared for c in r.cells}
         return sorted(found, key=lambda c: (c.name.casefold(), c.key))
 
-    def summary(self) -> str:
+    def summary(self, outside: int | None = None) -> str:
+        """The line over the table; ``outside``: how many of the run's arguments joined no key
+        point (points nobody else made), where known."""
         shared, lone = len(self.shared), len(self.lone)
-        return (
+        line = (
             f"{shared} key point{'' if shared == 1 else 's'} shared by two or more commentators, "
             f"{lone} point{'' if lone == 1 else 's'} made by one alone"
         )
+        if outside:
+            line += f", {outside} argument{'' if outside == 1 else 's'} in no key point (made by nobody else)"
+        return line
 
     def table(self, *, empty: str = "<p>This run holds no key points.</p>") -> str:
         """The legend and the table; a sentence saying why when no key point is shared (``empty``,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import shlex
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from argmap.pipeline.errors import ConfigError
@@ -150,9 +151,16 @@ def _run_matrix(store: Store, run: dict[str, Any]) -> str:
         details.append("made " + esc(str(run["created_at"])[:16].replace("T", " ")))
     return (
         f'<p class="meta" id="run">{" · ".join(details)}</p>'
-        f'<p class="meta">{matrix.summary()} · <a href="{esc(href("/map", run=run_id))}">'
+        f'<p class="meta">{matrix.summary(_outside(run, views))} · <a href="{esc(href("/map", run=run_id))}">'
         "explore this run as a graph</a></p>" + matrix.table() + matrix.alone()
     )
+
+
+def _outside(run: dict[str, Any], views: Sequence[Any]) -> int | None:
+    """The run's arguments no key point took (it stores how many took part), where known."""
+    if run.get("arguments") is None:
+        return None
+    return max(0, int(run["arguments"]) - len({m.argument_id for v in views for m in v.members}))
 
 
 def map_page(store: Store, req: Request) -> Response:
