@@ -510,3 +510,9 @@ def test_a_pasted_text_decodes_the_entities_captions_decode() -> None:
     assert texts(parse_captions("Scrap the scheme &amp; refund drivers.\n", "txt")) == [
         "Scrap the scheme & refund drivers."
     ]
+
+
+def test_a_list_pasted_flat_is_read_as_a_list() -> None:
+    """"The levy hurts bakers. • The levy hurts florists." kept the bullet inside one quote."""
+    cues = parse_captions("• The levy hurts bakers. • The levy hurts florists.\n", "txt")
+    assert texts(cues) == ["The levy hurts bakers.", "The levy hurts florists."]

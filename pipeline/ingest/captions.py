@@ -285,8 +285,13 @@ def _entities(line: str) -> str:
     return line.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+_INLINE_BULLET_RE = re.compile(r"\s+([•▪●◦])\s+(?=\S)")
+
+
 def parse_txt(text: str) -> list[Cue]:
-    text = _entities(strip_markup(_unix_newlines(text)))
+    # A list pasted flat ("• one. • two.") is a list: each bullet on a line of its own, so the
+    # marker is read as one and never kept inside a sentence
+    text = _INLINE_BULLET_RE.sub(r"\n\1 ", _entities(strip_markup(_unix_newlines(text))))
     lines = [line for line in text.split("\n") if line.strip()]
     stamped = [(_LEADING_TIME_RE.match(line), line) for line in lines]
     if lines and sum(1 for m, _ in stamped if m) >= max(1, len(lines) // 2):
