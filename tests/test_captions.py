@@ -513,6 +513,6 @@ def test_a_pasted_text_decodes_the_entities_captions_decode() -> None:
 
 
 def test_a_list_pasted_flat_is_read_as_a_list() -> None:
-    """"The levy hurts bakers. • The levy hurts florists." kept the bullet inside one quote."""
+    """A bullet pasted mid-line ("... bakers. • The levy ...") stayed inside one quote."""
     cues = parse_captions("• The levy hurts bakers. • The levy hurts florists.\n", "txt")
     assert texts(cues) == ["The levy hurts bakers.", "The levy hurts florists."]
