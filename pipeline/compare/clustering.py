@@ -300,7 +300,7 @@ def alone_by_voice(items: Sequence[ArgumentInContext], results: Sequence[KeyPoin
     names = {v.commentator_id: v.commentator for v in voices}
     for tell in (lambda v: v.argument.commentator_name or v.commentator_id, lambda v: v.commentator_id):
         # two unnamed "Speaker 1"s of two channels are two people: their channel, else their id
-        twice = {n for n in names.values() if list(names.values()).count(n) > 1}
+        twice = {n for n, count in Counter(names.values()).items() if count > 1}
         for v in voices:
             if names[v.commentator_id] in twice:
                 names[v.commentator_id] = f"{v.commentator} ({tell(v)})"

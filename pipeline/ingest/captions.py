@@ -139,13 +139,12 @@ _MID_TURN_RE = re.compile(r"\s+(?=>>\s)")
 
 
 def _turns(start: float, end: float, lines: list[str]) -> list[Cue]:
-    """One cue's text as a cue per turn: a line that opens with a speaker label, ">>" or a
+    """One cue's cleaned lines as a cue per turn: a line that opens with a speaker label, ">>" or a
     dialogue dash, and a ">>" inside a line, start another speaker's words ("ANA: ...", then
     "BEN: They save money though." in one cue was all Ana's); time is shared by words."""
     groups: list[list[str]] = []
-    for raw in lines:
-        line = _clean(raw)
-        for n, part in enumerate(_MID_TURN_RE.split(line) if line else []):
+    for line in lines:
+        for n, part in enumerate(_MID_TURN_RE.split(line)):
             turn = n > 0 or part.startswith((">>", "- ")) or SPEAKER_LABEL.match(part) is not None
             if groups and not turn:
                 groups[-1].append(part)
@@ -166,7 +165,7 @@ def parse_vtt(text: str) -> list[Cue]:
     cleaned = _cleaned(blocks)
     if _INLINE_TIME_RE.search(text) or _rolls(cleaned):
         return _unroll(cleaned)
-    return [c for s, e, lines in blocks for c in _turns(s, e, lines) if c.text]
+    return [c for s, e, lines in cleaned for c in _turns(s, e, lines) if c.text]
 
 
 def _rolls(cleaned: list[_TimedBlock]) -> bool:
@@ -203,7 +202,7 @@ def parse_srt(text: str) -> list[Cue]:
     cleaned = _cleaned(blocks)
     if _rolls(cleaned):
         return _unroll(cleaned)
-    return [c for s, e, lines in blocks for c in _turns(s, e, lines) if c.text]
+    return [c for s, e, lines in cleaned for c in _turns(s, e, lines) if c.text]
 
 
 # The closing quote or bracket after a full stop stays with its sentence ("... model.” Now").
