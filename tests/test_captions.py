@@ -195,6 +195,28 @@ def test_unknown_format_and_files(tmp_path: Path) -> None:
         read_caption_file(tmp_path / "missing.srt")
 
 
+def test_a_timing_line_that_does_not_parse_loses_only_its_cue_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    srt = tmp_path / "slip.srt"
+    srt.write_text(
+        "1\n00:00:00,000 --> 00:00:03,000\nthe levy should go\n\n"
+        "2\n00:00:03,000 --> 00:00:05,1000\nbecause it hurts guest houses\n\n"  # four digits: read as 5.1
+        "3\n00:00:05,1000 --> 00:00:08,000\nand families go elsewhere\n\n"
+        "4\n00:00:08 -> 00:00:11,000\nthis cue cannot be placed\n\n"
+        "5\n00:00:11,000 --> 00:00:13,000\nwrite this week\n"
+    )
+    with caplog.at_level("WARNING"):
+        cues = read_caption_file(srt)
+    assert [(c.start, c.text) for c in cues] == [
+        (0.0, "the levy should go"),
+        (3.0, "because it hurts guest houses"),
+        (5.1, "and families go elsewhere"),
+        (11.0, "write this week"),
+    ]
+    assert "slip.srt: left out 1 cue(s) whose timing line does not parse (line 14)" in caplog.text
+
+
 def test_read_caption_file_by_suffix_and_legacy_encoding(tmp_path: Path) -> None:
     srt = tmp_path / "old.SRT"
     srt.write_bytes("1\n00:00:01,000 --> 00:00:02,000\nCaf\u00e9 cr\u00e8me\n".encode("cp1252"))

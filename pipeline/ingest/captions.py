@@ -24,6 +24,7 @@ The way back is :mod:`argmap.pipeline.present.transcripts`, in the forms these p
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -33,6 +34,8 @@ from argmap.pipeline.errors import MediaError
 from argmap.pipeline.ingest.structure import SOUND_TAGS, SPEAKER_LABEL, blocks, strip_markup
 from argmap.pipeline.text import CLAUSE_MARKS, clean_speech, decode_file_text, is_abbreviation
 from argmap.store import Segment, Speaker
+
+log = logging.getLogger(__name__)
 
 #: speaking rate used to give untimed text plausible times (words per second)
 WORDS_PER_SECOND = 2.5
@@ -47,7 +50,8 @@ class Cue:
     kind: str | None = None  # a structure line of imported text (argmap.store.SEGMENT_KINDS)
 
 
-_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?"
+# Fractions of more than three digits ("00:00:05,1000", a tool's slip) are read as decimals.
+_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,9}))?"
 _RANGE_RE = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
 _TAG_RE = re.compile(r"<[^>]*>")
 _ASS_RE = re.compile(r"\{\\[^}]*\}")
@@ -55,10 +59,18 @@ _INLINE_TIME_RE = re.compile(r"<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}>")
 _LEADING_TIME_RE = re.compile(rf"^\s*\[?\s*{_TIME}\s*(?:-{{1,2}}>?\s*[\d:.,]+\s*)?\]?\s*[-–:]?\s+")
 
 
+_TIMING_LIKE = re.compile(r"^\s*\d+:\d[\d:.,]*\s*(?:-{1,2}>|[–—]>?|→)\s*\d+:\d")
+
+
+def _broken_timing(line: str) -> bool:
+    """A cue's timing line that does not parse ("00:00:08 -> 00:00:11", "00:00:05,1000 -->")."""
+    return ("-->" in line or bool(_TIMING_LIKE.match(line))) and not _RANGE_RE.match(line)
+
+
 def _seconds(h: str | None, m: str, s: str, frac: str | None) -> float:
     value = float(int(h or 0) * 3600 + int(m) * 60 + int(s))
     if frac:
-        value += int(frac.ljust(3, "0")) / 1000
+        value += int(frac[:3].ljust(3, "0")) / 1000
     return value
 
 
@@ -108,8 +120,11 @@ def _timed_blocks(text: str) -> list[tuple[float, float, list[str]]]:
             out.append((start, max(start, end), current))
             after_blank = skipping = ident_candidate = False
             continue
-        if "-->" in line:
-            # A timing line that does not parse: its cue is dropped, never glued onto the last one.
+        if _broken_timing(line):
+            # A timing line that does not parse: its cue is dropped (read_caption_file warns), never
+            # glued onto the last one, and neither is its id.
+            if current and (ident_candidate or current[-1].strip().isdigit()):
+                current.pop()
             current = None
             after_blank = ident_candidate = False
             continue
@@ -357,6 +372,12 @@ def read_caption_file(path: str | Path) -> list[Cue]:
     if _looks_binary(text):
         raise MediaError(f"{path.name}: not a text file (it holds binary data)")
     cues = parse_captions(text, fmt)
+    if fmt != "txt":
+        broken = [n for n, line in enumerate(_lines(text), 1) if _broken_timing(line)]
+        if broken:
+            lines = ", ".join(map(str, broken[:5])) + (", ..." if len(broken) > 5 else "")
+            log.warning("%s: left out %d cue(s) whose timing line does not parse (line %s)", path.name,
+                        len(broken), lines)  # fmt: skip
     if not cues:
         what = "no text" if fmt == "txt" else "no caption text"
         raise MediaError(f"{path.name}: {what} found in the file (it is empty or holds only markup)")
