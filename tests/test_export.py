@@ -670,3 +670,29 @@ def test_every_format_from_a_pipeline_built_store(shared_dir: Path, db_path: Pat
     topical = ex.load_map(ro, topic="China", topic_limit=3)
     assert 0 < len(topical.arguments) <= 3
     ro.close()
+
+
+def test_aif_locutions_belong_to_the_participant_their_text_names(amap: ex.ArgMap) -> None:
+    """A one-voice video's diarized person is its commentator (as every format says); a video
+    with several speakers credits each speaker. Locutions once went to "Speaker 1 of <title>"."""
+    import dataclasses
+
+    first, second, third = amap.arguments[:3]
+    first.argument = dataclasses.replace(
+        first.argument,
+        person_id="p-solo",
+        person="Speaker 1 of a talk",
+        speaker="Speaker 1",
+        video_speakers=1,
+    )
+    for a, who in ((second, "Guest One"), (third, "Guest Two")):
+        a.argument = dataclasses.replace(
+            a.argument, person_id=f"p-{who[-3:]}", person=who, speaker=who, video_speakers=2
+        )
+    doc = json.loads(ex.to_aif(amap))
+    nodes = {n["nodeID"]: n for n in doc["nodes"]}
+    names = {p["participantID"]: f"{p['firstname']} {p['surname']}".strip() for p in doc["participants"]}
+    assert "Speaker 1 of a talk" not in names.values()
+    for loc in doc["locutions"]:
+        said_by = nodes[loc["nodeID"]]["text"].split(": ", 1)[0]
+        assert names[loc["personID"]] == said_by

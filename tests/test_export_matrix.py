@@ -98,9 +98,11 @@ def test_the_page_leads_with_the_matrix_of_the_run(amap: ex.ArgMap) -> None:
 
     by_text = {a.text: a for a in amap.arguments}
     energy, rates = body
-    # Alice asserts energy (twice: one member asserts, one disputes; the cell shows the most said)
-    # with a link to each moment; Bob asserts it; on rates Alice calls to act and Bob disputes.
-    assert [c["stances"] for c in energy[1:]] == [["asserts"], ["asserts"]]
+    # Alice asserts energy once and disputes it once: the cell leads with the stance compare prints
+    # and lists each moment under its own stance; Bob asserts it; on rates Alice calls to act and
+    # Bob disputes.
+    assert [c["stances"] for c in energy[1:]] == [["asserts", "criticises"], ["asserts"]]
+    assert energy[1]["class"].split() == ["cell", "asserts"]
     assert [c["stances"] for c in rates[1:]] == [["calls_for_action"], ["criticises"]]
     assert (
         "asserts" in energy[1]["text"]
@@ -343,3 +345,37 @@ def test_a_cell_shows_the_stance_compare_prints_even_on_a_tie() -> None:
         html = Matrix([Row("point", {a: said, b: [Said("asserts", "x", "")]})]).table()
         assert majority_stance(order) == "asserts"
         assert html.count('class="cell asserts"') == 2 and "cell criticises" not in html, html
+
+
+def test_each_moment_in_a_cell_sits_under_its_own_stance() -> None:
+    from argmap.pipeline.present.export.matrix import Column, Matrix, Row, Said
+
+    a, b = Column("a", "A", "A"), Column("b", "B", "B")
+    said = [
+        Said("asserts", "for", "<m1>"),
+        Said("criticises", "against", "<m2>"),
+        Said("asserts", "for", "<m3>"),
+    ]
+    html = Matrix([Row("point", {a: said, b: [Said("asserts", "x", "<m4>")]})]).table()
+    cell = html[html.index('<td class="cell asserts">') : html.index("<details>")]
+    assert (
+        cell.index("asserts")
+        < cell.index("<m1>")
+        < cell.index("<m3>")
+        < cell.index("disputes")
+        < cell.index("<m2>")
+    )
+
+
+def test_a_map_of_one_commentator_keeps_the_points_they_share_with_the_run(store: Store) -> None:
+    seed_map(store)
+    whole = ex.load_map(store)
+    alice = ex.load_map(store, commentators=["Alice Analyst"])
+    matrix = map_matrix(alice)
+    # Both key points are shared in the run (with Bob), so neither is "Alice's alone" on her map.
+    assert len(map_matrix(whole).shared) == len(matrix.shared) == 2 and not matrix.lone
+    assert all(row.elsewhere == ['Bob "<b>" ' + HOSTILE[0]] for row in matrix.shared)
+    table = matrix.table()
+    assert "also in the run (not shown)" in table and "try <code>argmap compare" not in table
+    # with one voice shown, no row claims the voices agree or clash
+    assert 'class="verdict' not in table[table.index("<tbody>") :]

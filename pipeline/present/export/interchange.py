@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from .model import ATTACKING, FORMAT_VERSION, ArgMap, hms
+from .model import ATTACKING, FORMAT_VERSION, ArgMap, hms, voice_of
 
 # -- json: argmap's own graph -----------------------------------------------------------
 
@@ -50,22 +50,17 @@ def to_aif(m: ArgMap) -> str:
     def edge(src: str, dst: str) -> None:
         edges.append({"edgeID": str(len(edges) + 1), "fromID": src, "toID": dst, "formEdgeID": None})
 
-    # Participants: the commentators, and the people who spoke where speakers are known; a
-    # locution names its speaker's person when there is one, else its commentator.
+    # Participants: the commentators, and the people who spoke where a video has several speakers;
+    # a locution names the participant its text names (compare's rule for whose an argument is).
     participants = []
     person: dict[str, int] = {}
-    speakers = {
-        a.argument.person_id: a.argument.person or a.argument.speaker
-        for a in m.arguments
-        if a.argument.person_id
-    }
-    named = [(c["id"], c["name"]) for c in m.commentators] + sorted(
-        speakers.items(), key=lambda kv: kv[0] or ""
-    )
-    for i, (pid, name) in enumerate(named, start=1):
+    voices = [(f"commentator:{c['id']}", c["name"]) for c in m.commentators]
+    voices += sorted({voice_of(a.argument) for a in m.arguments} - set(voices), key=lambda kv: kv[0])
+    for i, (key, name) in enumerate(voices, start=1):
         first, _, last = (name or "").partition(" ")
-        participants.append({"participantID": i, "firstname": first, "surname": last, "argmapID": pid})
-        person[pid or ""] = i
+        argmap_id = key.partition(":")[2] or None
+        participants.append({"participantID": i, "firstname": first, "surname": last, "argmapID": argmap_id})
+        person[key] = i
 
     i_node: dict[str, str] = {}
     for a in m.arguments:
@@ -80,7 +75,7 @@ def to_aif(m: ArgMap) -> str:
         locutions.append(
             {
                 "nodeID": lnode,
-                "personID": person.get(a.argument.person_id or a.commentator_id or ""),
+                "personID": person.get(voice_of(a.argument)[0]),
                 "timestamp": hms(a.start),
                 "start": a.start,
                 "end": a.end,

@@ -26,7 +26,7 @@ from argmap.pipeline.compare.clustering import STANCE_LABELS, majority_stance
 from argmap.pipeline.text import clock
 from argmap.store.records import ArgumentInContext
 
-from .model import ArgMap, MapArgument
+from .model import ArgMap, MapArgument, voice_of
 
 #: how each key point member stance reads in a cell (the store's words are not the reader's)
 AGREEING = ("agrees", "supports")
@@ -83,6 +83,12 @@ class Row:
     label: str
     cells: dict[Column, list[Said]]
     relations: Counter[str] = field(default_factory=Counter)
+    #: voices of the run on this key point that the page leaves out (a filtered map)
+    elsewhere: list[str] = field(default_factory=list)
+
+    @property
+    def voices(self) -> int:
+        return len(self.cells) + len(self.elsewhere)
 
     @property
     def verdict(self) -> str:
@@ -97,11 +103,11 @@ class Matrix:
 
     @property
     def shared(self) -> list[Row]:
-        return [r for r in self.rows if len(r.cells) >= 2]
+        return [r for r in self.rows if r.voices >= 2]
 
     @property
     def lone(self) -> list[Row]:
-        return [r for r in self.rows if len(r.cells) == 1]
+        return [r for r in self.rows if r.voices == 1]
 
     @property
     def columns(self) -> list[Column]:
@@ -139,12 +145,21 @@ class Matrix:
             '<th scope="col">key point</th>',
         ]
         out.extend(f'<th scope="col">{c.header}</th>' for c in columns)
+        filtered = any(r.elsewhere for r in self.shared)
+        if filtered:
+            out.append('<th scope="col">also in the run (not shown)</th>')
         out.append("</tr></thead><tbody>")
         for row in self.shared:
-            v = row.verdict
-            label = f'{esc(row.label)} <span class="verdict {v}">{v}</span>'
+            if len(row.cells) >= 2:
+                v = row.verdict
+                label = f'{esc(row.label)} <span class="verdict {v}">{v}</span>'
+            else:  # agreement is between voices, and only one of them is shown
+                v, label = "", esc(row.label)
             out.append(f'<tr class="kp {v}"><th scope="row">{label}</th>')
             out.extend(_cell(row.cells.get(c, [])) for c in columns)
+            if filtered:
+                others = esc(", ".join(row.elsewhere)) if row.elsewhere else '<span class="meta">—</span>'
+                out.append(f'<td class="cell elsewhere">{others}</td>')
             out.append("</tr>")
         out.append("</tbody></table></div>")
         return "".join(out)
@@ -156,8 +171,9 @@ class Matrix:
         out = ['<h2>Argued by one commentator only</h2><ul class="unique">']
         for row in self.lone:
             who, said = next(iter(row.cells.items()))
+            stance = stance_badge(majority_stance([s.stance for s in said]))
             out.append(
-                f"<li>only <strong>{who.header}</strong> argued: {esc(row.label)} {said[0].moment}</li>"
+                f"<li>only <strong>{who.header}</strong> {stance}: {esc(row.label)} {said[0].moment}</li>"
             )
         out.append("</ul>")
         return "".join(out)
@@ -168,10 +184,15 @@ def _cell(said: list[Said]) -> str:
         return '<td class="cell empty"><span class="meta">—</span></td>'
     # the stance `argmap compare` prints for this voice: the same count, and the same tie rule
     top = majority_stance([s.stance for s in said])
-    links = " ".join(s.moment for s in said)
+    # each moment under its own stance: a disputing moment listed under "asserts" plays the opposite
+    order = [top] + [s.stance for s in said if s.stance != top]
+    groups = []
+    for stance in dict.fromkeys(order):
+        links = " ".join(s.moment for s in said if s.stance == stance)
+        groups.append(f"{stance_badge(stance)} {links}")
     texts = "".join(f"<li>{esc(s.text)}</li>" for s in said)
     return (
-        f'<td class="cell {esc(top)}">{stance_badge(top)} {links}'
+        f'<td class="cell {esc(top)}">{" ".join(groups)}'
         f"<details><summary>what they said</summary><ul>{texts}</ul></details></td>"
     )
 
@@ -180,13 +201,9 @@ def _cell(said: list[Said]) -> str:
 
 
 def voice_column(a: ArgumentInContext) -> Column:
-    """Compare's rule for whose an argument is (``compare.Member.by_person``): the speaker's
-    person when the video has several speakers, else the video's commentator."""
-    if a.person_id and a.video_speakers > 1:
-        name = a.person or a.speaker or "unknown speaker"
-        return Column(f"person:{a.person_id}", name, esc(name))
-    name = a.commentator_name or "unknown"
-    return Column(f"commentator:{a.commentator_id or ''}", name, esc(name))
+    """The column of an argument's voice (:func:`.model.voice_of`)."""
+    key, name = voice_of(a)
+    return Column(key, name, esc(name))
 
 
 def moment_link(a: MapArgument) -> str:
@@ -217,5 +234,5 @@ def map_matrix(m: ArgMap, moment: Callable[[MapArgument], str] = moment_link) ->
                 said = Said(member["stance"], a.text, moment(a))
                 cells.setdefault(voice_column(a.argument), []).append(said)
         if cells:
-            rows.append(Row(kp.label, cells, relations.get(kp.id, Counter())))
+            rows.append(Row(kp.label, cells, relations.get(kp.id, Counter()), kp.elsewhere))
     return Matrix(rows)

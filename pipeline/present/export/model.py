@@ -134,6 +134,17 @@ class MapKeyPoint:
     label: str
     topic: str | None
     members: list[dict[str, Any]] = field(default_factory=list)  # {argument_id, stance, similarity}
+    # voices the run found on this key point whose arguments the map leaves out (by its filters):
+    # a map of one commentator must not call a point they share "theirs alone"
+    elsewhere: list[str] = field(default_factory=list)
+
+
+def voice_of(a: ArgumentInContext) -> tuple[str, str]:
+    """Compare's rule for whose an argument is (``compare.Member.by_person``), as (key, name): the
+    speaker's person when the video has several speakers, else the video's commentator."""
+    if a.person_id and a.video_speakers > 1:
+        return f"person:{a.person_id}", a.person or a.speaker or "unknown speaker"
+    return f"commentator:{a.commentator_id or ''}", a.commentator_name or "unknown"
 
 
 @dataclass
@@ -190,6 +201,9 @@ def load_map(
     chosen = pick_run(store, run=run, topic=topic)
     run_id = chosen["run_id"] if chosen else None
     run_key_points = q.run_key_points(store, run_id)
+    unshown = [m.argument_id for v in run_key_points for m in v.members if m.argument_id not in selected]
+    left_out = q.items_in_context(store, [("argument", i) for i in unshown])
+    by_id = {a.id: a.argument for a in arguments}
     key_points: list[MapKeyPoint] = []
     for view in run_key_points:
         members = [
@@ -199,7 +213,12 @@ def load_map(
         ]
         if members:
             kp = view.key_point
-            key_points.append(MapKeyPoint(id=kp.id, label=kp.label, topic=kp.topic, members=members))
+            shown = {voice_of(by_id[m["argument_id"]]) for m in members}
+            others = {voice_of(a) for m in view.members if (a := left_out.get(("argument", m.argument_id)))}
+            elsewhere = sorted({name for key, name in others - shown}, key=str.casefold)
+            key_points.append(
+                MapKeyPoint(id=kp.id, label=kp.label, topic=kp.topic, members=members, elsewhere=elsewhere)
+            )
 
     # Relations a comparison made belong to its run; the others (supports/attacks between
     # arguments) hold whatever run is shown.
