@@ -205,6 +205,9 @@ def test_structure_never_starts_or_joins_an_argument(store: Store, tmp_path: Pat
         ("Fight Club at 25", None),
         ("Join the Club", None),
         ("End of an Era", None),
+        ("How the Panama Canal was built", None),
+        ("How Rail Fares Are Set", None),
+        ("How Big Tech is ruining search", "claim"),
     ],
 )
 def test_which_titles_state_a_position(title: str, kind: str | None) -> None:

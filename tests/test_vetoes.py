@@ -57,6 +57,11 @@ def test_someone_elses_criticism_is_the_storys_fact_and_the_speakers_own_stays_a
         ("Today I'm looking at the plan, which is a mess.", False),
         ("Today the council voted to scrap the scooters.", False),
         ("We're talking about eight pounds a day for a family of four.", False),
+        ("In today's video we'll look at the new budget.", True),
+        ("In this video I'm going to tell you whether the Orion phone is worth your money.", True),
+        ("In this video we're going to look at one of the biggest dams ever built: the Hoover Dam.", True),
+        ("Today I'm looking at the plan: it is a mess and the council should be ashamed of it.", False),
+        ("In this video I'll show you why the council is wrong.", False),
     ],
 )
 def test_the_show_announcing_its_topic_is_not_an_argument(text: str, agenda: bool) -> None:
@@ -180,3 +185,43 @@ def test_openers_that_point_at_the_news_are_dropped_from_the_argument_text() -> 
     assert clean_text("As you've probably heard, the fee is eight pounds.") == "The fee is eight pounds."
     kept = "If you missed the vote, ask the council."
     assert clean_text(kept) == kept
+
+
+def test_the_steps_of_a_method_are_not_calls_to_action() -> None:
+    from argmap.pipeline.extract.vetoes import how_to_steps
+
+    recipe = [
+        "So first, heat a little oil in a wide pan.",
+        "Add the sliced leeks and let them soften for five minutes.",
+        "You want them soft, not brown.",
+        "Then tip in the stock and stir.",
+        "Let that simmer for twenty minutes.",
+    ]
+    assert how_to_steps(recipe) == {0, 1, 3, 4}
+    # Orders to the world are not steps, and two steps alone are no method.
+    campaign = ["Call your MP.", "Write to the council.", "Sign the petition.", "Add your name today."]
+    assert how_to_steps(campaign) == set()
+    assert how_to_steps(recipe[:2]) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "vetoed"),
+    [
+        ("These cases are drop-tested, and they're forty percent off with the link below.", True),
+        ("Thanks to Shellguard for sponsoring this video.", True),
+        ("Well, we'll have to leave it there.", True),
+        ("I've put a link to the consultation below, please respond before Friday.", False),
+        ("The battery is genuinely excellent.", False),
+    ],
+)  # fmt: skip
+def test_a_sponsor_read_or_the_close_of_a_segment_is_not_an_argument(text: str, vetoed: bool) -> None:
+    from argmap.pipeline.extract.vetoes import advertises_or_closes
+
+    assert advertises_or_closes(text) is vetoed
+
+
+def test_pointing_at_the_screen_says_nothing() -> None:
+    from argmap.pipeline.extract.vetoes import says_nothing
+
+    assert says_nothing("Look at that.") and says_nothing("Oh, there we go!")
+    assert not says_nothing("Look at the price.")

@@ -1,10 +1,10 @@
-"""The offline extractors: v6 (the default; a classifier weighs the rules' evidence and a
+"""The offline extractors: v7 (the default; a classifier weighs the rules' evidence and a
 sentence embedding) and v1 (``--extractor rules``, the rules alone). Both type sentences, then
 merge continuations into multi-sentence arguments that stand alone. A title, heading, byline or
 credit line of an imported text is never an argument; a title that states a position becomes one
 (:mod:`.title`). Version 3 (issue 10) changed what counts: the story's reported facts are claims,
 channel housekeeping is not a call to action, and the classifier also reads caption-form text.
-Versions 4 to 6 changed the rules around the same classifier (see ``ClassifierExtractor.version``).
+Versions 4 to 7 changed the rules around the same classifier (see ``ClassifierExtractor.version``).
 Older rows stay in stores beside the new version's until they are re-extracted."""
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from argmap.pipeline.extract import classifier, rules
 from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
 from argmap.pipeline.extract.title import title_argument
 from argmap.pipeline.extract.vetoes import (
+    advertises_or_closes,
     announces,
     aside,
     asks,
     channel_housekeeping,
     hearsay,
+    how_to_steps,
     relays,
     says_nothing,
     signposts,
@@ -41,6 +43,18 @@ _CONTINUATION = re.compile(
 MAX_MERGE = 3
 #: how the rest of a long sentence cut at a comma opens when it is a clause that may stand apart
 _OWN_CLAUSE = re.compile(r"^(?:and|but|so|yet|or|because|'cause|while|whereas|although|though)\b", re.I)
+
+
+#: how close the model's two readings must be for the rules' reading to decide between them
+TIE_MARGIN = 0.1
+_ARGUMENT_TYPES = ("claim", "critique", "call_to_action")
+
+
+def _near_tie(p: Any, label: str, ruled: str) -> bool:
+    if label == ruled or label not in _ARGUMENT_TYPES or ruled not in _ARGUMENT_TYPES:
+        return False
+    index = classifier.LABELS.index
+    return float(p[index(label)]) - float(p[index(ruled)]) <= TIE_MARGIN
 
 
 def _best(p: Any, labels: Sequence[str]) -> str:
@@ -202,7 +216,7 @@ def rule_argument(
 
 
 class ClassifierExtractor:
-    """Offline default (v6): the rules' evidence and a sentence embedding, weighed by a classifier.
+    """Offline default (v7): the rules' evidence and a sentence embedding, weighed by a classifier.
 
     The rules still decide who is speaking, the target, the rewritten text and which sentences
     merge; a logistic regression trained on the development set (:mod:`.classifier`) decides the
@@ -217,7 +231,11 @@ class ClassifierExtractor:
     # 6: someone else's verdict passed on unendorsed is a claim; the show's agenda and talk about the
     # talk are not arguments, nor is an aside about the recording; restarts are written once; a
     # repeated sentence is one argument
-    version = "6"
+    # 7: where the model's two likeliest argument types are within TIE_MARGIN the rules decide; an
+    # order after naming whom it is for is a call to action; a host's "In this video I ..." does not
+    # make the transcript a summary; the steps of a method, sponsor reads and closing the segment
+    # are not arguments
+    version = "7"
 
     def __init__(
         self,
@@ -246,9 +264,14 @@ class ClassifierExtractor:
         model = self.model
         vectors = (self._embed or classifier.embed)(texts) if model.uses_embedding else None
         probs = model.probabilities(classifier.features(texts, commentator, vectors, model.mode))
+        steps = how_to_steps(texts)
         out = []
-        for text, rule, p in zip(texts, ruled, probs, strict=True):
+        for i, (text, rule, p) in enumerate(zip(texts, ruled, probs, strict=True)):
             label = classifier.LABELS[int(p.argmax())]
+            if rule.rule == "addressed":
+                label = "call_to_action"  # "My message to the council: scrap it." names whom it asks
+            elif _near_tie(p, label, rule.type):
+                label = rule.type  # the model cannot tell them apart; the rules' evidence can
             if label == "call_to_action" and channel_housekeeping(text):
                 label = "other"  # "hit subscribe", "use code NATE": asks for the channel, not the world
             if label == "call_to_action" and relays(text, commentator, summary):
@@ -258,7 +281,16 @@ class ClassifierExtractor:
             if label == "critique" and hearsay(text, commentator, summary):
                 label = "claim"  # someone else's verdict, passed on: the story's fact that it was said
             conf = float(p[classifier.LABELS.index(label)])
-            if says_nothing(text) or signposts(text) or announces(text) or aside(text):
+            if rule.rule == "addressed":
+                conf = max(conf, rule.confidence)
+            if (
+                i in steps
+                or advertises_or_closes(text)
+                or says_nothing(text)
+                or signposts(text)
+                or announces(text)
+                or aside(text)
+            ):
                 label = "other"
             if label == rule.type:
                 out.append(rules.Verdict(label, conf, rule.target, f"model:{rule.rule}", rule.attributed))

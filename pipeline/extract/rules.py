@@ -191,7 +191,8 @@ IMPERATIVE_VERBS = _wordset(
     spread fight protect save invest skip wait prepare educate speak stand reach hold boycott cancel
     unsubscribe choose pick ask fix ban raise lower cut tax fund build protest organize organise show
     never always quit drop trust believe cook apply fill see find eat drink sleep walk ride bring plan book
-    compare shop wear stay clean bookmark""",
+    compare shop wear stay clean bookmark scrap refund reverse rethink reconsider ditch publish release
+    resign apologise apologize admit delay pause""",
 )
 NOT_CALL = re.compile(
     r"\b(?:not (?:saying|telling|asking|suggesting|recommending)|i'm not gonna tell|"
@@ -369,6 +370,10 @@ def _is_commentator(subject: str, commentator: str | None) -> bool:
     return bool(said) and said <= names
 
 
+_ABOUT_THE_VIDEO = re.compile(r"(?i)^in (?:this|the|today['’]s) (?:video|episode|podcast),?\s*(?P<rest>.*)")
+_FIRST_PERSON = re.compile(r"(?i)^(?:i|we|you)(?:['’](?:m|ve|ll|d|re))?\b|^(?:let['’]s|let me|my|our)\b")
+
+
 def is_summary(sentences: list[str], commentator: str | None) -> bool:
     """Is this transcript a third-person summary of the commentator's video?
 
@@ -377,8 +382,9 @@ def is_summary(sentences: list[str], commentator: str | None) -> bool:
     hits = 0
     for sentence in sentences:
         text = strip_filler(sentence)
-        if re.match(r"(?i)^in (?:this|the|today's) (?:video|episode|podcast)", text):
-            return True
+        m = _ABOUT_THE_VIDEO.match(text)
+        if m and not _FIRST_PERSON.match(m.group("rest")):
+            return True  # "In this video, Eli explains ..."; "In this video I'll show you ..." is the host
         m = REPORT.match(text)
         if m and commentator and not PRONOUN_START.match(m.group("subj")):
             hits += _is_commentator(m.group("subj"), commentator)
@@ -406,6 +412,15 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
         return Verdict("other", 0.8, rule="housekeeping")
     if len(words) < 4 and not _imperative(words):
         return Verdict("other", 0.7, rule="short")
+
+    addressed = ADDRESSED_ORDER.match(text)
+    if addressed and _imperative(addressed.group("order").split()):
+        return Verdict(
+            "call_to_action",
+            0.8,
+            target=(addressed.group("who") or addressed.group("who2")).strip(),
+            rule="addressed",
+        )
 
     report = REPORT.match(text)
     if report:
@@ -449,6 +464,17 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
             conf -= 0.1
         return Verdict("claim", round(conf, 2), target=_proper_noun(text, commentator), rule="claim")
     return Verdict("other", 0.6, rule="default")
+
+
+# An order with its addressee set before it: "My message to the council: scrap it.", "To the Bank
+# I'd say this, cut rates now." The lead-in alone is a signpost; what follows it is the call.
+ADDRESSED_ORDER = re.compile(
+    r"(?i)^(?:(?:and|so|but|now|anyway|okay|look),?\s+)*(?:(?:here(?:'s| is)|that's)\s+)?"
+    r"(?:(?:my|one|a|just one|a quick|our)\s+(?:(?:final|last|simple|quick|one)\s+)?"
+    r"(?:message|advice|word|plea|request|ask|note|tip|suggestion|recommendation)\s+(?:to|for)\s+"
+    r"(?P<who>[^:,;.]{1,60}?)|(?:to|for)\s+(?P<who2>[^:,;.]{1,60}?),?\s+i(?:'d| would)\s+"
+    r"(?:just\s+)?(?:say|tell (?:them|him|her|you))(?:\s+this|\s+one thing)?)\s*[:,;—–-]\s*(?P<order>.+)$"
+)
 
 
 VOCATIVE = re.compile(

@@ -53,11 +53,14 @@ _COPULA = re.compile(
     re.I,
 )
 # "Why Open Models Will Win" argues that open models will win.
+# "How Big Tech is ruining search" too, but "How the Panama Canal was built" explains a past.
 _WHY = re.compile(
-    r"^(?:why|how) (?=\S+(?: \S+){0,6}? (?:is|are|was|were|will|won't|can't|should|must|has|have|"
-    r"does|doesn't|don't|isn't|aren't)\b)",
+    r"^(?:why (?=\S+(?: \S+){0,6}? (?:is|are|was|were|will|won't|can't|should|must|has|have|"
+    r"does|doesn't|don't|isn't|aren't)\b)|how (?=\S+(?: \S+){0,6}? (?:is|are|will|won't|can't|should|must|"
+    r"isn't|aren't) (?!\w+ed\b|built\b|made\b|done\b|run\b|kept\b|sold\b|held\b|paid\b|set\b)))",
     re.I,
 )
+_EXPLAINER = re.compile(r"(?i)^how\b")
 _VERDICT = r"(?:future|best|worst|better|worse|right|wrong|dead|over|overrated|underrated|inevitable)"
 _PREDICTION = re.compile(
     rf"\b(?:will|won't|is (?:the )?{_VERDICT}|are (?:the )?{_VERDICT}|here to stay|can't|cannot|never|"
@@ -71,7 +74,7 @@ def position(part: str) -> str | None:
     """The argument type a title part states (None when it states no position)."""
     text = part.strip().strip("\"'“”‘’")
     words = text.split()
-    if len(words) < 3 or text.endswith("?"):
+    if len(words) < 3 or text.endswith("?") or (_EXPLAINER.match(text) and not _WHY.match(text)):
         return None
     if _MODAL.search(text) or _HAVE_YOUR_SAY.search(text):
         return "call_to_action"

@@ -21,6 +21,7 @@ leave no doubt.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from argmap.pipeline.extract import rules
 from argmap.pipeline.extract.title import TITLE_IMPERATIVES
@@ -63,6 +64,23 @@ def channel_housekeeping(text: str) -> bool:
     return bool(_STEERING.match(rules.strip_filler(text) or text) or _CHANNEL_ASK.search(text))
 
 
+# A sponsor read or the host closing the segment is no argument whatever the model reads in it:
+# "Shellguard cases are drop-tested to three metres, forty percent off with the link below."
+_ADVERT_OR_CLOSE = re.compile(
+    r"\b(?:sponsored by|today's sponsor|thanks to \S+(?: \S+)? for sponsoring|(?:percent|%) off|"
+    r"promo code|discount code|(?:link|code) (?:is )?(?:in the description|(?:down )?below))\b|"
+    r"^(?:well,? |okay,? |ok,? |and )?(?:we'll|we will|we're going to|i'm going to|let's) (?:have to )?"
+    r"(?:leave it|stop|wrap it up) there\b",
+    re.I,
+)
+
+
+def advertises_or_closes(text: str) -> bool:
+    """A sponsor read or the host ending the segment (see :data:`_ADVERT_OR_CLOSE`)."""
+    core = (rules.strip_filler(text) or text).replace("’", "'")
+    return bool(_ADVERT_OR_CLOSE.search(core)) and not _WORLD_ASK.search(core)
+
+
 # -- replies and signposts ---------------------------------------------------------------------
 
 # Replies that only agree or acknowledge ("It does, yeah.", "I'd agree with that.", "Exactly.")
@@ -76,11 +94,20 @@ _ACK_TEXT = "agree agreed exactly yeah yes yep right true sure indeed fair okay 
 _ACKNOWLEDGING = frozenset(_ACK_TEXT.split())
 
 
+# Pointing at the screen ("Look at that.", "There we go.") shows, it does not say.
+_EXCLAIMS = re.compile(
+    r"(?i)^(?:oh,? |wow,? |just |and )?(?:look at (?:that|this|it|them)|there (?:we|you) go|here we go)"
+    r"(?:,? (?:guys|folks|everyone))?[.!]*$"
+)
+
+
 def says_nothing(text: str) -> bool:
     """A short reply (eight words or fewer, no order: "Vote no." is one) with no word of content,
     or one beside an acknowledgement ("Exactly, fair point"); "It's a scam." still says something.
     Talk about the talk says nothing either: "We'll have to disagree on that one.", "I don't buy
     that at all." (the point is in the sentences around it)."""
+    if _EXCLAIMS.match(rules.strip_filler(text) or text):
+        return True
     words = re.findall(r"[\w'’]+", rules.strip_filler(text).lower().replace("’", "'"))
     if len(words) > 8 or (words and words[0] in rules.IMPERATIVE_VERBS):
         return False
@@ -119,11 +146,14 @@ def signposts(text: str) -> bool:
 # The show announcing its own topic: "Today we're talking about the entry fee." Only a short line
 # with no clause after it, since "Today I'm looking at the plan, which is a mess" also judges.
 _AGENDA = re.compile(
-    r"^(?:today|this week|tonight|in this (?:video|episode)|"
-    r"on (?:today's|this|the) (?:show|episode|podcast)),? "
+    r"^(?:today|this week|tonight|in (?:this|today['’]s) (?:video|episode|stream|clip|podcast)|"
+    r"on (?:today['’]s|this|the) (?:show|episode|podcast|stream)),? "
     r"(?:we're|we are|i'm|i am|i want to|i wanna|we want to|we'll|we will|i'll|i will|we're going to|"
     r"i'm going to|we've got to|let's) (?:\w+ ){0,2}?(?:talk|talking|look|looking|discuss|discussing|cover|"
-    r"covering|dig|digging|get into|getting into|go over|going over|react|reacting|break|breaking)\b|"
+    r"covering|dig|digging|get into|getting into|go over|going over|react|reacting|break|breaking|"
+    r"tell you|telling you|show you|showing you|explain|explaining|walk you through|walking you through|"
+    r"find out|finding out|answer|answering|review|reviewing|test|testing|explore|exploring|unpack|"
+    r"unpacking)\b|"
     r"^(?:so,? |okay,? |ok,? |right,? |now,? )?let's (?:start with|begin with|turn to|look at|talk about|"
     r"move on to|get into)\b",
     re.I,
@@ -134,7 +164,14 @@ AGENDA_WORDS = 16
 def announces(text: str) -> bool:
     """Whether ``text`` only names what the show is about today (see :data:`_AGENDA`)."""
     core = rules.strip_filler(text) or text
-    return bool(_AGENDA.match(core)) and len(core.split()) <= AGENDA_WORDS and not re.search(r"[,;:—–]", core)
+    # "... one of the biggest projects in history: the Panama Canal." names the topic after a colon;
+    # a longer tail after it ("... the plan: it's a mess and ...") may judge.
+    head, colon, topic = core.partition(":")
+    if colon and (len(topic.split()) > 6 or re.search(r"[,;:—–]", topic)):
+        return False
+    short = len(head.split()) <= AGENDA_WORDS and not re.search(r"[,;—–]", head)
+    # "I'll show you why the council is wrong" states the thesis it announces
+    return bool(_AGENDA.match(core)) and short and not re.search(r"(?i)\bwhy\b", core)
 
 
 # An aside about the recording ("Sorry, the dog's barking, give me a sec.", "quick side note, my cat
@@ -321,3 +358,37 @@ __all__ = [
     "says_nothing",
     "signposts",
 ]
+
+
+# -- how-to steps --------------------------------------------------------------------------------
+
+# A recipe or repair video gives orders too ("Add the onion.", "Remove the four screws."), but they
+# are the steps of a method, not urging anyone about anything. Only the verbs of handling things
+# count: "Call your MP. Write to the council. Sign the petition." stays three calls to action.
+_STEP = re.compile(
+    r"^(?:(?:so|and|then|now|next|first|firstly|second|secondly|finally|after that|once (?:that's|it's) "
+    r"(?:done|hot|ready)|okay|ok|right),?\s+)*(?:add|heat|stir|mix|whisk|beat|bake|fold|season|crack|tip|"
+    r"pour|chop|slice|dice|mince|simmer|boil|fry|roast|grill|toast|preheat|sprinkle|drizzle|knead|shape|"
+    r"drain|rinse|peel|grate|garnish|combine|transfer|cook|melt|blend|marinate|cover|flip|spread|"
+    r"place|put (?:a|the|it|them|that|this|your)|set (?:it|them|that|this|the \w+) aside|"
+    r"let (?:it|that|them|this|the \w+) (?:bubble|rest|cool|sit|simmer|cook|soften|rise|prove|dry|set)|"
+    r"leave (?:it|them|that|this) (?:for|to|in|on|overnight)|click|tap|press|select|paste|drag|scroll|"
+    r"unscrew|screw|tighten|loosen|plug|unplug|attach|insert|sand|glue|drill|wipe|unclip|clip|remove the|"
+    r"lift (?:the|it)|slide (?:the|it)|line up|measure|mark (?:the|where)|scatter|serve (?:it|them|with)|"
+    r"make (?:\w+ )?(?:little |small )?(?:wells?|holes?|slits?|cuts?))\b",
+    re.I,
+)
+_NOT_A_STEP = re.compile(r"\b(?:please|should|must|need to|have to|don't|do not|never|i'd|i would)\b", re.I)
+#: a transcript gives a method only when it has at least this many steps
+MIN_STEPS = 3
+
+
+def how_to_steps(texts: Sequence[str]) -> set[int]:
+    """Indices of the sentences that are steps of a method (see :data:`_STEP`), when there are
+    enough of them for the transcript to be teaching one; otherwise none."""
+    steps = {
+        i
+        for i, text in enumerate(texts)
+        if _STEP.match(rules.strip_filler(text) or text) and not _NOT_A_STEP.search(text)
+    }
+    return steps if len(steps) >= MIN_STEPS else set()

@@ -43,7 +43,8 @@ from argmap.store import Summary
 # 3: the host's standalone point leads; first-person gists are quoted.
 # 4: a title in sentence case keeps its names' capitals; a call in the first person is quoted.
 # 5: the main point is never someone else's words passed on ("Some people are saying ...").
-VERSION = "5"
+# 6: a call to action that is no imperative and no "X should" is quoted after "urges:".
+VERSION = "6"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -364,6 +365,9 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
             verb = verb if verb.startswith("not to ") else f"to {verb}"
             if not _FIRST_PERSON.search(verb):  # "keep our libraries" is theirs to say: quoted below
                 return _sentence(f"{who} urges viewers {verb}")
+            return f"{who} urges: “{_sentence(capitalised(body))}”"
+        if not rules.CTA_MODAL.search(body):
+            # "If your fix ends soon, please don't roll over" is no clause to argue: quote the call.
             return f"{who} urges: “{_sentence(capitalised(body))}”"
     if _FIRST_PERSON.search(body):
         # "Dana argues that I am tired" puts the speaker's "I" in the reader's mouth: quote it.
