@@ -116,7 +116,9 @@ class Playback:
         if self.kind == "remote":
             return external_link(timestamp_url(self.video, t), text, cls="moment ext")
         if self.kind == "media":
-            target = f"{media_url(self.video.id)}#t={t:g}" if here else self.page_href(f"t={t:g}", seg)
+            # Always the video page at that time, where the player seeks on load: the media file's own
+            # address opened in a new tab meets its download-only CSP and plays nothing.
+            target = self.page_href(f"t={t:g}", seg)
             return f'<a class="moment" href="{esc(target)}" data-t="{t:g}">{esc(text)}</a>'
         if seg is None:
             return f'<span class="t">{esc(text)}</span>'
