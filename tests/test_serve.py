@@ -134,7 +134,8 @@ def test_compare_page_names_its_run_and_sets_lone_points_apart(tmp_path: Path) -
         assert 'id="run">compare run run-1 · topic “inflation” · commentators: all · threshold 0.65' in body
         table = body[body.index('<table class="matrix"') : body.index("</table>")]
         assert "Energy prices drive inflation" in table and "Housing supply is too low" not in table
-        assert "Alice Analyst</a></strong> <span class=\"stance asserts\">asserts</span>: Housing supply is too low" in body
+        lone = '<span class="stance asserts">asserts</span>: Housing supply is too low'
+        assert f"Alice Analyst</a></strong> {lone}" in body
         assert "2 key points shared by two or more commentators" in body
         # a topic no run was made for: the page says so, and never shows run-1 under its heading
         status, body, _ = get(srv, "/compare?" + urlencode({"topic": "inflation housing energy rates"}))
