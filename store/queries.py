@@ -362,13 +362,14 @@ def video_overviews(store: Store) -> list[VideoOverview]:
 
 
 def run_key_points(store: Store, run_id: str | None) -> list[KeyPointView]:
-    """One compare run's key points, largest first (then by id), each with its members by
-    similarity (then argument id); none for ``run_id`` None."""
+    """One compare run's key points in the order `argmap compare` prints them (most commentators,
+    then largest, then by id), each with its members by similarity (then argument id); none for
+    ``run_id`` None."""
     if run_id is None:
         return []
     kp_rows = store.rows(
         "select id, run_id, label, label_argument_id, size, commentators, topic, prevalence"
-        " from key_points where run_id = ? order by size desc, id",
+        " from key_points where run_id = ? order by commentators desc, size desc, id",
         [run_id],
     )
     members: dict[str, list[KeyPointMember]] = {}

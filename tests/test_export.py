@@ -696,3 +696,22 @@ def test_aif_locutions_belong_to_the_participant_their_text_names(amap: ex.ArgMa
     for loc in doc["locutions"]:
         said_by = nodes[loc["nodeID"]]["text"].split(": ", 1)[0]
         assert names[loc["personID"]] == said_by
+
+
+def test_key_points_are_numbered_in_the_order_compare_prints_them(store: Store) -> None:
+    """`argmap compare` orders key points by commentators, then size; the exports once ordered by
+    size alone, so "[Key point 2]" in a file was compare's third."""
+    from argmap.store import KeyPoint
+    from argmap.store import queries as q
+
+    ids = seed_map(store)
+    one_voice_but_large = KeyPoint(
+        id="kp-aaa",
+        run_id="run-1",
+        label="Large but one voice",
+        label_argument_id=ids["arguments"][0],
+        size=9,
+        commentators=1,
+    )
+    store.upsert("key_points", [one_voice_but_large])
+    assert [v.key_point.id for v in q.run_key_points(store, "run-1")] == ["kp-energy", "kp-rates", "kp-aaa"]
