@@ -291,6 +291,17 @@ def test_argdown_parses_with_the_argdown_grammar(amap: ex.ArgMap) -> None:
     assert relations.count("attack") == 2 + 2  # two criticising members, an attack and a contrast
 
 
+def test_argdown_never_gives_two_voices_one_tag(amap: ex.ArgMap) -> None:
+    import dataclasses
+
+    first, second = amap.arguments[:2]
+    first.argument = dataclasses.replace(first.argument, speaker="Ann (A)", video_speakers=2)
+    second.argument = dataclasses.replace(second.argument, speaker="Ann A", video_speakers=2)
+    parsed = parse_argdown(ex.to_argdown(amap))
+    tags = sorted(t for v in parsed["arguments"].values() for t in v["tags"] if t.startswith("Ann"))
+    assert tags == ["Ann A", "Ann A 2"], tags
+
+
 def test_argdown_text_reads_as_written_where_prose_needs_no_escape() -> None:
     prose = "It's sixty-five, not 5% off; really? Yes - \"maybe\", says Ms O'Neill."
     from argmap.pipeline.present.export.argdown import _argdown_text

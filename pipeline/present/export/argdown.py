@@ -42,11 +42,12 @@ def to_argdown(m: ArgMap) -> str:
     """One section per key point: the key point is a statement, its member arguments support
     (``+``) or attack (``-``) it; argument-to-argument relations follow as ``+``/``-`` lines."""
     titles = _argument_titles(m)
+    voices = _voice_titles(m)
     lines = ["===", "title: argmap export", "===", ""]
     placed: set[str] = set()
 
     def define(a: MapArgument) -> str:
-        tags = f" #{a.type.replace('_', '-')} #({_argdown_title(a.said_by)})"
+        tags = f" #{a.type.replace('_', '-')} #({voices[a.said_by]})"
         link = f" [{hms(a.start)}]({_argdown_url(a.url)})"
         if a.id in placed:
             return f"<{titles[a.id]}>"
@@ -72,11 +73,28 @@ def to_argdown(m: ArgMap) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _voice_titles(m: ArgMap) -> dict[str, str]:
+    """Each voice's name as Argdown may write it, never shared by two voices: "Ann (A)" and
+    "Ann A" clean to the same words, and one tag would read as one person."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for who in dict.fromkeys(a.said_by for a in m.arguments):
+        base = title = _argdown_title(who)
+        n = 1
+        while title.casefold() in taken:
+            n += 1
+            title = f"{base} {n}"
+        taken.add(title.casefold())
+        out[who] = title
+    return out
+
+
 def _argument_titles(m: ArgMap) -> dict[str, str]:
     titles: dict[str, str] = {}
     count: dict[str, int] = {}
+    voices = _voice_titles(m)
     for a in m.arguments:
-        base = f"{_argdown_title(a.said_by)} {TYPE_LABELS.get(a.type, a.type)}"
+        base = f"{voices[a.said_by]} {TYPE_LABELS.get(a.type, a.type)}"
         count[base] = count.get(base, 0) + 1
         titles[a.id] = f"{base} {count[base]}"
     return titles
