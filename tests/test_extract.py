@@ -729,3 +729,15 @@ def test_a_name_spelt_with_an_inner_capital_keeps_its_spelling() -> None:
     assert clean_text("iPhone sales fell again.") == "iPhone sales fell again."
     assert clean_text("eBay sellers are angry.") == "eBay sellers are angry."
     assert clean_text("the council failed.") == "The council failed."
+
+
+def test_a_sentence_that_turns_against_the_one_before_is_an_argument_of_its_own() -> None:
+    lines = [
+        "This board has a habit of overpaying in the last week of the window.",
+        "But, and it's a big but, the lad can finish.",
+        "And it's been a habit for years.",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines, "Gary Holt")).arguments
+    assert not any(lines[0] in a.quote and "the lad can finish" in a.quote for a in args), [
+        a.quote for a in args
+    ]

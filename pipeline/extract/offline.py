@@ -40,6 +40,11 @@ _CONTINUATION = re.compile(
     r"what's more|on top of that|moreover|furthermore)\b",
     re.I,
 )
+# ... unless it turns against it: "But, and it's a big but, the lad can finish." answers the
+# critique before it (filler removal would leave "it's a big but ...", a continuation).
+_CONTRAST = re.compile(
+    r"^(?:but|however|yet|although|though|that said|having said that|on the other hand)\b", re.I
+)
 MAX_MERGE = 3
 #: how the rest of a long sentence cut at a comma opens when it is a clause that may stand apart
 _OWN_CLAUSE = re.compile(r"^(?:and|but|so|yet|or|because|'cause|while|whereas|although|though)\b", re.I)
@@ -126,6 +131,7 @@ def merge_groups(
             and groups[-1][1].type == verdict.type
             and len(groups[-1][0]) < MAX_MERGE
             and not verdict.attributed
+            and not _CONTRAST.match(sent.text.lstrip(" \"'“‘"))
             and _CONTINUATION.match(rules.strip_filler(sent.text) or sent.text)
         ):
             members, first = groups[-1]
@@ -234,7 +240,7 @@ class ClassifierExtractor:
     # 7: where the model's two likeliest argument types are within TIE_MARGIN the rules decide; an
     # order after naming whom it is for is a call to action; a host's "In this video I ..." does not
     # make the transcript a summary; the steps of a method, sponsor reads and closing the segment
-    # are not arguments
+    # are not arguments; a sentence opening on "But" never merges into the one before
     version = "7"
 
     def __init__(
