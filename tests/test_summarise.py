@@ -313,6 +313,8 @@ def test_a_first_person_gist_is_quoted_not_put_in_the_readers_mouth():
         ("There is no evidence the ban works.", True),
         ("Because the council ignored our villages.", False),  # the reason, without its claim
         ("Because the council ignored our villages, we should vote them out.", True),
+        ("I think they got this wrong.", False),  # who "they" are, only the talk knows
+        ("I think the Bank got this wrong.", True),
     ],
 )
 def test_which_points_stand_alone_as_a_gist(text: str, alone: bool):

@@ -43,7 +43,8 @@ from argmap.store import Summary
 # 3: the host's standalone point leads; first-person gists are quoted.
 # 4: a title in sentence case keeps its names' capitals; a call in the first person is quoted.
 # 5: the main point is never someone else's words passed on ("Some people are saying ...").
-# 6: a call to action that is no imperative and no "X should" is quoted after "urges:".
+# 6: a call to action that is no imperative and no "X should" is quoted after "urges:"; a hedged
+# "I think they ..." leans on its "they" and is no gist.
 VERSION = "6"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
@@ -230,6 +231,8 @@ def stands_alone(text: str) -> bool:
     a clause that needs one ("Because they ignored us."); "I'm sure they did, who wouldn't" has one
     content word ("sure")."""
     first = rules.strip_filler(_first_sentence(text.strip())) or text
+    # "I think they got this wrong" leans on "they" as much as "They got this wrong" does
+    first = _HEDGES.sub("", first) or first
     content = [t for t in _tokens(first) if not _CLITIC.search(t)]
     if len(content) < 5 and _POINTING.search(first):
         return False  # "Tell them about the early shifts": who "them" is, only the talk knows
