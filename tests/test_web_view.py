@@ -388,6 +388,14 @@ def test_compare_says_when_no_run_was_made_for_the_question(library: tuple[Argma
     assert "topic “transit”" in body and "Buses need lanes" in body
     _, body = page(server, "/compare")
     assert 'href="/compare?run=run-stadium"' in body and 'href="/compare?run=run-transit"' in body
+    # the bare page leads with the newest run's matrix, as an export would, above the list
+    store = Store.open(server.db_path, readonly=True)
+    newest = next(r for r in store.compare_runs() if r["key_points"])
+    store.close()
+    assert body.index(f'id="run">compare run {newest["run_id"]}') < body.index("Stored comparisons")
+    # a name that is nobody's is said so, rather than offering a command that would fail
+    _, body = page(server, "/compare?" + urlencode({"commentator": "c-nope", "go": "1"}))
+    assert "No commentator or speaker named “c-nope”" in body and "argmap compare --commentator" not in body
 
 
 def test_pages_send_a_strict_policy(library: tuple[ArgmapServer, Path]) -> None:

@@ -87,14 +87,26 @@ def compare_page(store: Store, req: Request) -> Response:
         if run is None:
             parts.append(f'<p class="error" id="no-run">No stored compare run {esc(req.q["run"])}.</p>')
     elif "go" in req.q or topic or chosen:
-        run = find_run(store, topic, chosen)
-        if run is None:
+        # compare takes commentators and the speakers in their videos (a guest, a caption label)
+        known = {n.casefold() for n in queries.filter_names(store)}
+        unknown = [c for c in chosen if not store.find_commentators(c) and c.casefold() not in known]
+        run = None if unknown else find_run(store, topic, chosen)
+        if unknown:
+            names = ", ".join(f"“{esc(c)}”" for c in unknown)
+            parts.append(f'<p class="error" id="no-run">No commentator or speaker named {names} here.</p>')
+        elif run is None:
             about = f"the topic “{esc(topic)}”" if topic else "all topics"
             who = ", ".join(esc(c) for c in chosen) if chosen else "all commentators"
             parts.append(
                 f'<p id="no-run">No stored comparison for {about} and {who}. Make it with:</p>'
                 f'<pre class="command">{esc(compare_command(topic, chosen))}</pre>'
             )
+    else:
+        # the bare page shows the newest comparison that found key points, as an export does
+        run = next((r for r in store.compare_runs() if r["key_points"]), None)
+        if run is not None:
+            parts += [_run_matrix(store, run), _runs(store)]
+            return Response(page(f"compare: {run['topic'] or 'all topics'}", "".join(parts), req))
     if run is None:
         parts.append(_runs(store))
         return Response(page("compare", "".join(parts), req), 404 if req.q.get("run") else 200)
