@@ -384,6 +384,8 @@ def test_compare_says_when_no_run_was_made_for_the_question(library: tuple[Argma
     assert "No stored comparison" in body and "--commentator &#x27;Dana Reyes&#x27;" in body
     status, body = page(server, "/compare?run=run-nope")
     assert status == 404 and "No stored compare run run-nope" in body
+    status, body = page(server, "/map?run=run-nope")
+    assert status == 404 and "no compare run" in body
     _, body = page(server, "/compare?run=run-transit")
     assert "topic “transit”" in body and "Buses need lanes" in body
     _, body = page(server, "/compare")

@@ -185,7 +185,9 @@ def map_page(store: Store, req: Request) -> Response:
             run=req.q.get("run") or None,
         )
     except ConfigError as err:
-        return Response(page("map", f'<h1>Map</h1><p class="error">{esc(err)}</p>', req), 400)
+        # a run id that names no run is a page that does not exist, as on the compare page
+        status = 404 if str(err).startswith("no compare run") else 400
+        return Response(page("map", f'<h1>Map</h1><p class="error">{esc(err)}</p>', req), status)
     play = Playbacks()
     # Moments on this page play in argmap's own player, as on every other page.
     return Response(
