@@ -534,6 +534,13 @@ def test_a_pasted_text_decodes_the_entities_captions_decode() -> None:
     ]
 
 
+def test_named_and_numeric_character_references_are_decoded() -> None:
+    """WebVTT takes HTML's named references: "&quot;" stayed in every argument and export."""
+    vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ana>It&#8217;s &quot;fine&quot;, caf&eacute; &amp; all"
+    assert texts(parse_captions(vtt, "vtt")) == ['Ana: It’s "fine", café & all']
+    assert texts(parse_captions("A&nbsp;fair &quot;deal&quot;.\n", "txt")) == ['A fair "deal".']
+
+
 def test_a_list_pasted_flat_is_read_as_a_list() -> None:
     """A bullet pasted mid-line ("... bakers. • The levy ...") stayed inside one quote."""
     cues = parse_captions("• The levy hurts bakers. • The levy hurts florists.\n", "txt")

@@ -24,6 +24,7 @@ The way back is :mod:`argmap.pipeline.present.transcripts`, in the forms these p
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections import Counter
@@ -295,8 +296,9 @@ def without_times(text: str) -> str | None:
 
 
 def _entities(line: str) -> str:
-    """The entities pasted HTML leaves in text, as the characters they stand for (as in captions)."""
-    return line.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """The character references captions and pasted HTML carry (WebVTT takes HTML's named ones:
+    "&quot;", "&eacute;", "&#8217;"), as the characters they stand for; a no-break space is a space."""
+    return html.unescape(line).replace("\xa0", " ")
 
 
 _INLINE_BULLET_RE = re.compile(r"\s+([•▪●◦])\s+(?=\S)")
