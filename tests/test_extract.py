@@ -513,6 +513,24 @@ def test_an_order_after_naming_whom_it_is_for_is_a_call_to_action(text: str) -> 
     assert calls[0].target and calls[0].target.lower().startswith(("the", "club"))
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["My message to the board: pay rises for executives are an insult.",
+     "My message to the council leader: think tanks have been warning you for years."],
+)  # fmt: skip
+def test_a_statement_after_naming_whom_it_is_for_is_no_order(text: str) -> None:
+    from argmap.pipeline.extract.rules import classify
+
+    assert classify(text, "Gary Holt").rule != "addressed"
+
+
+def test_an_addressees_message_that_is_simple_is_not_part_of_the_target() -> None:
+    from argmap.pipeline.extract.rules import classify
+
+    verdict = classify("My message to the cabinet is simple: reverse the decision.", "Gary Holt")
+    assert (verdict.type, verdict.target) == ("call_to_action", "the cabinet")
+
+
 def test_the_rules_decide_where_the_model_cannot_tell_two_types_apart() -> None:
     from argmap.pipeline.extract.classifier import LABELS
     from argmap.pipeline.extract.offline import _near_tie

@@ -207,7 +207,10 @@ def test_structure_never_starts_or_joins_an_argument(store: Store, tmp_path: Pat
         ("End of an Era", None),
         ("How the Panama Canal was built", None),
         ("How Rail Fares Are Set", None),
-        ("How Big Tech is ruining search", "claim"),
+        ("How Big Tech is ruining search", "critique"),
+        ("How Ofwat Failed Us", "critique"),
+        ("How the Housing Market Is Rigged Against Young People", "critique"),
+        ("How the Budget Is Spent", None),
     ],
 )
 def test_which_titles_state_a_position(title: str, kind: str | None) -> None:

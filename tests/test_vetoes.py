@@ -62,6 +62,8 @@ def test_someone_elses_criticism_is_the_storys_fact_and_the_speakers_own_stays_a
         ("In this video we're going to look at one of the biggest dams ever built: the Hoover Dam.", True),
         ("Today I'm looking at the plan: it is a mess and the council should be ashamed of it.", False),
         ("In this video I'll show you why the council is wrong.", False),
+        ("Today I'm going to show you how the council wasted four million pounds.", False),
+        ("Today I'm going to tell you the truth: Thames Water lied.", False),
     ],
 )
 def test_the_show_announcing_its_topic_is_not_an_argument(text: str, agenda: bool) -> None:
@@ -202,6 +204,20 @@ def test_the_steps_of_a_method_are_not_calls_to_action() -> None:
     campaign = ["Call your MP.", "Write to the council.", "Sign the petition.", "Add your name today."]
     assert how_to_steps(campaign) == set()
     assert how_to_steps(recipe[:2]) == set()
+    # The same verbs opening on a noun, a name or a figure of speech, and orders to the world
+    commentary = [
+        "Transfer spending this summer was reckless.",
+        "Press conferences under this manager have become a joke.",
+        "Beat Villa on Saturday and we're back in the top four.",
+        "Cook said on stage that the company cares about repair.",
+        "Screw that, honestly, this is planned obsolescence.",
+        "Put it this way: the consultants cost more than the library.",
+        "Add to that the cost of energy.",
+        "Spread the word to every parent at the school gates.",
+        "Put your name down to speak at the meeting.",
+        "Press your local councillor for a straight answer.",
+    ]
+    assert how_to_steps(commentary) == set()
 
 
 @pytest.mark.parametrize(
@@ -211,6 +227,13 @@ def test_the_steps_of_a_method_are_not_calls_to_action() -> None:
         ("Thanks to Shellguard for sponsoring this video.", True),
         ("Well, we'll have to leave it there.", True),
         ("I've put a link to the consultation below, please respond before Friday.", False),
+        ("This video is sponsored by Shellguard.", True),
+        ("Use my code NINA20 for a free month.", True),
+        ("The audit, link in the description, shows the cabinet knew.", False),  # a source cited
+        ("The industry report was sponsored by the water companies, so of course it found nothing.", False),
+        ("Shares in the parent company are 60 percent off their peak.", False),
+        ("We'll have to leave it there, but the minister must act before the summer.", False),
+        ("The code is broken and the council knows it.", False),
         ("The battery is genuinely excellent.", False),
     ],
 )  # fmt: skip

@@ -414,7 +414,11 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
         return Verdict("other", 0.7, rule="short")
 
     addressed = ADDRESSED_ORDER.match(text)
-    if addressed and _imperative(addressed.group("order").split()):
+    if (
+        addressed
+        and _imperative(addressed.group("order").split())
+        and not _STATES.search(addressed.group("order"))
+    ):
         return Verdict(
             "call_to_action",
             0.8,
@@ -472,9 +476,13 @@ ADDRESSED_ORDER = re.compile(
     r"(?i)^(?:(?:and|so|but|now|anyway|okay|look),?\s+)*(?:(?:here(?:'s| is)|that's)\s+)?"
     r"(?:(?:my|one|a|just one|a quick|our)\s+(?:(?:final|last|simple|quick|one)\s+)?"
     r"(?:message|advice|word|plea|request|ask|note|tip|suggestion|recommendation)\s+(?:to|for)\s+"
-    r"(?P<who>[^:,;.]{1,60}?)|(?:to|for)\s+(?P<who2>[^:,;.]{1,60}?),?\s+i(?:'d| would)\s+"
-    r"(?:just\s+)?(?:say|tell (?:them|him|her|you))(?:\s+this|\s+one thing)?)\s*[:,;—–-]\s*(?P<order>.+)$"
+    r"(?P<who>[^:,;.]{1,60}?)(?:\s+is\s+(?:simple|clear|short|this))?|(?:to|for)\s+(?P<who2>[^:,;.]{1,60}?),?\s+"
+    r"i(?:'d| would)\s+(?:just\s+)?(?:say|tell (?:them|him|her|you))(?:\s+this|\s+one thing)?)"
+    r"\s*[:,;—–-]\s*(?P<order>.+)$"
 )
+# ... unless what follows states something: "My message to the board: pay rises for executives are
+# an insult" opens on a noun that looks like an order ("pay"), then says what is.
+_STATES = re.compile(r"(?i)\b(?:is|are|was|were|has been|have been|had been)\b")
 
 
 VOCATIVE = re.compile(

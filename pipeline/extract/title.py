@@ -41,7 +41,9 @@ _HAVE_YOUR_SAY = re.compile(r"\bhave your say\b", re.I)
 _TITLE_CRITIQUE = re.compile(
     r"\b(?:doesn't|does not|don't|do not|won't|will not) (?:add up|work|help|wash|make sense)\b|"
     r"\b(?:is|are|was) (?:a |an )?(?:mistake|scam|con|rip-?off|betrayal|scandal|failure|farce|con trick)\b|"
-    r"\b(?:backfires?|backfired|failed (?:us|them|our|their|the public))\b",
+    r"\b(?:backfires?|backfired|failed (?:us|them|our|their|the public))\b|"
+    r"\b(?:ruin(?:ed|s|ing)?|wreck(?:ed|s|ing)?|rigged|destroy(?:ed|s|ing)?|betray(?:ed|s|ing)?|"
+    r"designed to fail)\b",
     re.I,
 )
 # A title that says what something is or was ("Loot boxes are gambling for kids", "Brightmoss
@@ -57,7 +59,9 @@ _COPULA = re.compile(
 _WHY = re.compile(
     r"^(?:why (?=\S+(?: \S+){0,6}? (?:is|are|was|were|will|won't|can't|should|must|has|have|"
     r"does|doesn't|don't|isn't|aren't)\b)|how (?=\S+(?: \S+){0,6}? (?:is|are|will|won't|can't|should|must|"
-    r"isn't|aren't) (?!\w+ed\b|built\b|made\b|done\b|run\b|kept\b|sold\b|held\b|paid\b|set\b)))",
+    r"isn't|aren't) (?!\w+ed\b|(?:built|made|done|run|kept|sold|held|paid|set|spent|won|lost|taught|chosen|"
+    r"written|given|taken|seen|known|found|told|brought|bought|grown|drawn|shown|sent|cut|put|read|"
+    r"understood)\b)))",
     re.I,
 )
 _EXPLAINER = re.compile(r"(?i)^how\b")
@@ -74,8 +78,12 @@ def position(part: str) -> str | None:
     """The argument type a title part states (None when it states no position)."""
     text = part.strip().strip("\"'“”‘’")
     words = text.split()
-    if len(words) < 3 or text.endswith("?") or (_EXPLAINER.match(text) and not _WHY.match(text)):
+    if len(words) < 3 or text.endswith("?"):
         return None
+    if _EXPLAINER.match(text) and not _WHY.match(text):
+        # "How the canal was built" explains; "How Ofwat Failed Us" accuses
+        accuses = rules._negative(text)[0] or _TITLE_CRITIQUE.search(text)
+        return "critique" if accuses else None
     if _MODAL.search(text) or _HAVE_YOUR_SAY.search(text):
         return "call_to_action"
     nxt = words[1].lower() if len(words) > 1 else ""

@@ -67,10 +67,19 @@ def channel_housekeeping(text: str) -> bool:
 # A sponsor read or the host closing the segment is no argument whatever the model reads in it:
 # "Shellguard cases are drop-tested to three metres, forty percent off with the link below."
 _ADVERT_OR_CLOSE = re.compile(
-    r"\b(?:sponsored by|today's sponsor|thanks to \S+(?: \S+)? for sponsoring|(?:percent|%) off|"
-    r"promo code|discount code|(?:link|code) (?:is )?(?:in the description|(?:down )?below))\b|"
-    r"^(?:well,? |okay,? |ok,? |and )?(?:we'll|we will|we're going to|i'm going to|let's) (?:have to )?"
-    r"(?:leave it|stop|wrap it up) there\b",
+    r"\b(?:(?:this|today's|the) (?:video|episode|show|podcast|stream) (?:is|was) "
+    r"(?:sponsored|brought to you) by|today's sponsor|thanks to \S+(?: \S+)? for sponsoring|"
+    r"(?:promo|discount|my) code|use (?:the |my )?code \w+|code \w+ (?:for|at checkout|to get))\b|"
+    r"^brought to you by\b|"
+    r"^(?:well,? |okay,? |ok,? |and |so )?(?:we'll|we will|we're going to|i'm going to|i'll|let's) "
+    r"(?:have to )?(?:leave it|stop|wrap it up) there[.!]?$",
+    re.I,
+)
+# A price cut beside a link or a shop is a sponsor's offer; "shares are 60 percent off their peak" is news,
+# and "The audit, link in the description, shows ..." cites a source.
+_OFFER = re.compile(r"\b(?:percent|%) off\b(?!\s+(?:the|their|its|our|a) (?:peak|high|top|record))", re.I)
+_SHOP = re.compile(
+    r"\b(?:link (?:is )?(?:in the description|(?:down )?below)|code|sponsor\w*|shop|store|discount|deal)\b",
     re.I,
 )
 
@@ -78,7 +87,8 @@ _ADVERT_OR_CLOSE = re.compile(
 def advertises_or_closes(text: str) -> bool:
     """A sponsor read or the host ending the segment (see :data:`_ADVERT_OR_CLOSE`)."""
     core = (rules.strip_filler(text) or text).replace("’", "'")
-    return bool(_ADVERT_OR_CLOSE.search(core)) and not _WORLD_ASK.search(core)
+    advert = bool(_ADVERT_OR_CLOSE.search(core)) or bool(_OFFER.search(core) and _SHOP.search(core))
+    return advert and not _WORLD_ASK.search(core)
 
 
 # -- replies and signposts ---------------------------------------------------------------------
@@ -170,8 +180,10 @@ def announces(text: str) -> bool:
     if colon and (len(topic.split()) > 6 or re.search(r"[,;:—–]", topic)):
         return False
     short = len(head.split()) <= AGENDA_WORDS and not re.search(r"[,;—–]", head)
-    # "I'll show you why the council is wrong" states the thesis it announces
-    return bool(_AGENDA.match(core)) and short and not re.search(r"(?i)\bwhy\b", core)
+    # "I'll show you why / how the council wasted four million" states the thesis it announces, as
+    # does a verdict ("the biggest con", "the truth: the council lied")
+    judges = re.search(r"(?i)\b(?:why|how|truth|con|lie|lies|lied)\b", core) or rules._negative(core)[0]
+    return bool(_AGENDA.match(core)) and short and not judges
 
 
 # An aside about the recording ("Sorry, the dog's barking, give me a sec.", "quick side note, my cat
@@ -363,22 +375,33 @@ __all__ = [
 # -- how-to steps --------------------------------------------------------------------------------
 
 # A recipe or repair video gives orders too ("Add the onion.", "Remove the four screws."), but they
-# are the steps of a method, not urging anyone about anything. Only the verbs of handling things
-# count: "Call your MP. Write to the council. Sign the petition." stays three calls to action.
+# are the steps of a method, not urging anyone about anything. Only a verb of handling things that
+# takes a thing ("the", "two", "it", a particle) counts: "Transfer spending was reckless", "Press
+# conferences have become a joke" and "Beat Villa on Saturday" open on nouns or names, and "Add your
+# name", "Spread the word", "Put pressure on your MP" ask the world (calls to action stay calls).
+_STEP_VERBS = (
+    r"add|heat|stir|mix|whisk|beat|bake|fold|season|crack|tip|pour|chop|slice|dice|mince|simmer|boil|fry|"
+    r"roast|grill|toast|preheat|sprinkle|drizzle|knead|shape|drain|rinse|peel|grate|garnish|combine|"
+    r"transfer|cook|melt|blend|marinate|cover|flip|spread|place|put|grab|squeeze|toss|scatter|serve|"
+    r"click|tap|press|select|paste|drag|scroll|unscrew|screw|tighten|loosen|plug|unplug|attach|insert|"
+    r"sand|glue|drill|wipe|unclip|clip|remove|lift|slide|measure|mark|take|set|let|leave"
+)
+_STEP_OBJECT = (
+    r"(?:the|a|an|some|one|two|three|four|five|six|half|a few|all|both|each|it|them|that|this|these|those|"
+    r"everything|in|into|on|onto|over|off|out|up|down|aside|back|through|with)\b"
+)
 _STEP = re.compile(
     r"^(?:(?:so|and|then|now|next|first|firstly|second|secondly|finally|after that|once (?:that's|it's) "
-    r"(?:done|hot|ready)|okay|ok|right),?\s+)*(?:add|heat|stir|mix|whisk|beat|bake|fold|season|crack|tip|"
-    r"pour|chop|slice|dice|mince|simmer|boil|fry|roast|grill|toast|preheat|sprinkle|drizzle|knead|shape|"
-    r"drain|rinse|peel|grate|garnish|combine|transfer|cook|melt|blend|marinate|cover|flip|spread|"
-    r"place|put (?:a|the|it|them|that|this|your)|set (?:it|them|that|this|the \w+) aside|"
-    r"let (?:it|that|them|this|the \w+) (?:bubble|rest|cool|sit|simmer|cook|soften|rise|prove|dry|set)|"
-    r"leave (?:it|them|that|this) (?:for|to|in|on|overnight)|click|tap|press|select|paste|drag|scroll|"
-    r"unscrew|screw|tighten|loosen|plug|unplug|attach|insert|sand|glue|drill|wipe|unclip|clip|remove the|"
-    r"lift (?:the|it)|slide (?:the|it)|line up|measure|mark (?:the|where)|scatter|serve (?:it|them|with)|"
-    r"make (?:\w+ )?(?:little |small )?(?:wells?|holes?|slits?|cuts?))\b",
+    rf"(?:done|hot|ready|golden)|okay|ok|right),?\s+)*(?:{_STEP_VERBS})\s+(?!\w+,){_STEP_OBJECT}",
     re.I,
 )
-_NOT_A_STEP = re.compile(r"\b(?:please|should|must|need to|have to|don't|do not|never|i'd|i would)\b", re.I)
+# Figures of speech that open on the same verbs: "Put it this way: ...", "Add to that ...".
+_NOT_A_STEP = re.compile(
+    r"\b(?:please|should|must|need to|have to|don't|do not|never|i'd|i would)\b|"
+    r"^(?:put it (?:this|that|another) way|add to (?:that|this)|take (?:that|it) (?:from me|as)|"
+    r"let (?:that|it) (?:sink in|be)|set (?:that|this) aside)",
+    re.I,
+)
 #: a transcript gives a method only when it has at least this many steps
 MIN_STEPS = 3
 
@@ -389,6 +412,8 @@ def how_to_steps(texts: Sequence[str]) -> set[int]:
     steps = {
         i
         for i, text in enumerate(texts)
-        if _STEP.match(rules.strip_filler(text) or text) and not _NOT_A_STEP.search(text)
+        if _STEP.match(core := rules.strip_filler(text) or text)
+        and not _NOT_A_STEP.search(core)
+        and not _WORLD_ASK.search(core)
     }
     return steps if len(steps) >= MIN_STEPS else set()
