@@ -359,19 +359,6 @@ def relays(text: str, commentator: str | None, summary: bool) -> bool:
     return not rules._is_commentator(subject, commentator)
 
 
-__all__ = [
-    "ORDER_VERBS",
-    "announces",
-    "aside",
-    "asks",
-    "channel_housekeeping",
-    "hearsay",
-    "relays",
-    "says_nothing",
-    "signposts",
-]
-
-
 # -- how-to steps --------------------------------------------------------------------------------
 
 # A recipe or repair video gives orders too ("Add the onion.", "Remove the four screws."), but they
@@ -417,3 +404,18 @@ def how_to_steps(texts: Sequence[str]) -> set[int]:
         and not _WORLD_ASK.search(core)
     }
     return steps if len(steps) >= MIN_STEPS else set()
+
+
+__all__ = [
+    "ORDER_VERBS",
+    "advertises_or_closes",
+    "announces",
+    "aside",
+    "asks",
+    "channel_housekeeping",
+    "hearsay",
+    "how_to_steps",
+    "relays",
+    "says_nothing",
+    "signposts",
+]
