@@ -426,3 +426,24 @@ def test_search_never_shows_a_passage_that_a_better_argument_quotes(db: Store) -
                 quoted.append((h.video_id, words))
             else:
                 assert not any(v == h.video_id and words in q for v, q in quoted), (query, h.quote)
+
+
+def test_a_query_found_as_written_ranks_above_hits_that_only_mean_something_like_it() -> None:
+    """yt-fts users type the words they remember: the passage that says "twenty league goals" once
+    ranked fourth, under arguments about goals that the embedding found closer."""
+    from types import SimpleNamespace
+
+    from argmap.pipeline.search.query import Hit, _phrase_first
+
+    def hit(text: str, score: float) -> Hit:
+        return Hit(SimpleNamespace(text=text, quote=text), score)  # type: ignore[arg-type]
+
+    hits = [
+        hit("I think he will not score many goals in the league.", 0.0330),
+        hit("He scored twenty-nine goals last season.", 0.0325),
+        hit("I'm telling you now, he will score twenty league goals this season.", 0.0317),
+    ]
+    assert [h.text for h in _phrase_first("twenty league goals", hits)][0] == hits[2].text
+    # one word, or a question longer than a phrase, keeps the fused order
+    assert _phrase_first("goals", hits) == hits
+    assert _phrase_first("will he really score twenty league goals in his first season here", hits) == hits

@@ -344,7 +344,33 @@ def search(
     else:
         fused = rrf([[k for k, _ in semantic], [k for k, _ in keyword]])
         fused = _ranked(fused, lambda key, s: s * (1 + ARGUMENT_LEAD * _is_argument(key)))
-    return said_once(_current(store, _hydrate(store, fused[: limit * 3])))[:limit]
+    hits = _current(store, _hydrate(store, fused[: limit * 3]))
+    if mode == "hybrid":
+        hits = _phrase_first(query, hits)
+    return said_once(hits)[:limit]
+
+
+#: the longest query read as a phrase to find as written; a longer one is a question
+PHRASE_WORDS = 8
+
+
+def _phrase_first(query: str, hits: list[Hit]) -> list[Hit]:
+    """Hits that hold the query's words as written, in a row, gain one top rank in the fusion (as if
+    a third list had put them first): someone who types "twenty league goals" wants the passage
+    that says it above an argument that only means something like it."""
+    phrase = word_key(query)
+    if not 2 <= len(phrase.split()) <= PHRASE_WORDS:
+        return hits
+    bonus = 1.0 / (RRF_K + 1)
+
+    def score(hit: Hit) -> float:
+        said = f" {word_key(hit.text)} {word_key(hit.quote)} "
+        return hit.score + (bonus if f" {phrase} " in said else 0.0)
+
+    return sorted(
+        (Hit(h.item, round(score(h), 6)) if score(h) != h.score else h for h in hits),
+        key=lambda h: -h.score,
+    )
 
 
 def _current(store: Store, hits: list[Hit]) -> list[Hit]:
