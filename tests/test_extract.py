@@ -759,3 +759,18 @@ def test_a_sentence_that_turns_against_the_one_before_is_an_argument_of_its_own(
     assert not any(lines[0] in a.quote and "the lad can finish" in a.quote for a in args), [
         a.quote for a in args
     ]
+
+
+def test_orders_to_the_audience_on_handling_verbs_are_calls_to_action() -> None:
+    """ "Press", "pour", "spread" and "add" were not order verbs, so the rules could not settle the
+    model's near-ties: "Press your local councillor ..." read as a critique."""
+    lines = [
+        "The council voted to close the library by March.",
+        "So what can you do?",
+        "Add your name to the petition before Friday.",
+        "Press your local councillor for a straight answer on the consultants.",
+        "Pour your energy into the campaign, not into arguing online.",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines, "Dana Whitfield")).arguments
+    types = {a.quote: a.type for a in args}
+    assert all(types.get(line) == "call_to_action" for line in lines[2:]), types

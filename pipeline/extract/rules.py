@@ -192,7 +192,7 @@ IMPERATIVE_VERBS = _wordset(
     unsubscribe choose pick ask fix ban raise lower cut tax fund build protest organize organise show
     never always quit drop trust believe cook apply fill see find eat drink sleep walk ride bring plan book
     compare shop wear stay clean bookmark scrap refund reverse rethink reconsider ditch publish release
-    resign apologise apologize admit delay pause""",
+    resign apologise apologize admit delay pause press pour spread add""",
 )
 NOT_CALL = re.compile(
     r"\b(?:not (?:saying|telling|asking|suggesting|recommending)|i'm not gonna tell|"
