@@ -774,3 +774,13 @@ def test_orders_to_the_audience_on_handling_verbs_are_calls_to_action() -> None:
     args = ClassifierExtractor().extract(doc_of(lines, "Dana Whitfield")).arguments
     types = {a.quote: a.type for a in args}
     assert all(types.get(line) == "call_to_action" for line in lines[2:]), types
+
+
+def test_a_view_passed_on_is_the_storys_fact_even_where_the_model_reads_nothing() -> None:
+    lines = [
+        "The club paid eighty-five million pounds for him.",
+        "Some people on Twitter are saying he's a one-season wonder.",
+        "I think the fee is far too high.",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines, "Gary Holt")).arguments
+    assert {a.quote: a.type for a in args}.get(lines[1]) == "claim", [(a.type, a.quote) for a in args]
