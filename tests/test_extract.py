@@ -784,3 +784,26 @@ def test_a_view_passed_on_is_the_storys_fact_even_where_the_model_reads_nothing(
     ]
     args = ClassifierExtractor().extract(doc_of(lines, "Gary Holt")).arguments
     assert {a.quote: a.type for a in args}.get(lines[1]) == "claim", [(a.type, a.quote) for a in args]
+
+
+def test_a_question_is_not_a_claim_and_an_order_after_a_condition_is_a_call() -> None:
+    """An interviewer's questions read as claims, and orders after a condition ("If you need long
+    range, skip it") or with a reason ("Sort out the budget, because ...") as claims: a question
+    argues nothing, and an order is a call to action by its grammar."""
+    lines = [
+        ("host", "Why should any company pay people the same for less time?"),
+        ("guest", "Because output per hour went up in every pilot we ran, by about a fifth on average."),
+        ("host", "Isn't that just a novelty effect?"),
+        ("guest", "If you run a small firm and you want to try it, start with one team for three months."),
+        ("guest", "Sort out the rota first, because nobody can cover a shift they never heard about."),
+        ("guest", "You only have to look at the sick-leave figures to see it."),
+    ]
+    names = {"host": "Host", "guest": "Guest"}
+    args = ClassifierExtractor().extract(doc_of(lines, "Working Hours", names)).arguments
+    types = {a.quote: a.type for a in args}
+    # a pointed question may still be a critique ("Who thought this was clever?"); a claim it is not
+    assert not any(q.endswith("?") and t == "claim" for q, t in types.items()), types
+    assert types.get(lines[3][1]) == "call_to_action", types
+    assert types.get(lines[4][1]) == "call_to_action", types
+    assert types.get(lines[5][1]) != "call_to_action", types
+    assert types.get(lines[1][1]) == "claim", types

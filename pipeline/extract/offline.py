@@ -250,7 +250,7 @@ class ClassifierExtractor:
     # make the transcript a summary; the steps of a method, sponsor reads and closing the segment
     # are not arguments; a sentence opening on "But" never merges into the one before; a view
     # passed on that the model reads as nothing is a claim when it gives a claim RELAYED_CLAIM
-    version = "7"
+    version = "8"
 
     def __init__(
         self,
@@ -287,6 +287,13 @@ class ClassifierExtractor:
                 label = "call_to_action"  # "My message to the council: scrap it." names whom it asks
             elif _near_tie(p, label, rule.type):
                 label = rule.type  # the model cannot tell them apart; the rules' evidence can
+            if rule.rule == "question" and label == "claim":
+                label = "other"  # "Why should any company pay the same for less time?" asks, argues nothing
+            elif (
+                rule.rule == "imperative" and label in ("claim", "critique") and rules.opens_with_order(text)
+            ):
+                # "If you need long range, skip it": an order by its grammar, whatever the model reads
+                label = "call_to_action"
             if label == "call_to_action" and channel_housekeeping(text):
                 label = "other"  # "hit subscribe", "use code NATE": asks for the channel, not the world
             if label == "call_to_action" and relays(text, commentator, summary):

@@ -185,7 +185,7 @@ CTA_FIRST_PERSON = re.compile(
     re.I,
 )
 IMPERATIVE_VERBS = _wordset(
-    """go check subscribe vote call write stop start make remember read watch join sign support tell
+    """go check sort subscribe vote call write stop start make remember read watch join sign support tell
     think consider try get buy sell avoid don't do take give keep demand contact email learn listen share
     follow hit smash leave grab download install use switch ask pay put push turn help donate register
     spread fight protect save invest skip wait prepare educate speak stand reach hold boycott cancel
@@ -198,6 +198,13 @@ NOT_CALL = re.compile(
     r"\b(?:not (?:saying|telling|asking|suggesting|recommending)|i'm not gonna tell|"
     r"no one is (?:saying|telling))"
     r"|\b(?:you|we) (?:should|must) (?:have|be) (?:seen|known|heard|noticed)\b",
+    re.I,
+)
+
+# "You only have to walk down the high street to see it": evidence anyone can check, no order.
+CHECKABLE = re.compile(
+    r"\b(?:you|one) (?:only|just) (?:have|need|has|needs) to (?:\S+ ){1,10}?to (?:see|know|tell|understand|"
+    r"realise|realize|notice)\b|\ball you (?:have|need) to do is (?:look|see|check|walk|read|listen|ask)\b",
     re.I,
 )
 
@@ -442,7 +449,7 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
     if REPORTED_SPEECH.match(text) and not ENDORSED.search(low):
         return Verdict("other", 0.6, rule="reported-speech")
 
-    not_call = bool(NOT_CALL.search(low))
+    not_call = bool(NOT_CALL.search(low) or CHECKABLE.search(low))
     if MOCK_CALL.search(low):
         # "X should be ashamed / should know better" judges, nobody is really asked to act
         return Verdict("critique", 0.7, target=_proper_noun(text, commentator), rule="mock-call")
@@ -506,9 +513,22 @@ def _imperative(words: list[str]) -> bool:
         return False
     if words[0].endswith(","):  # "Look, ..." / "Listen, ..." is a filler, not an order
         return False
-    nxt = words[1].lower() if len(words) > 1 else ""
+    nxt = words[1].lower().strip(",.!") if len(words) > 1 else ""
+    if first == "sort" and nxt == "of":
+        return False  # "Sort of a mess" hedges; "Sort out the budget" orders
     # "Do you think..." / "Make no mistake" / "Never mind" are not orders
     return nxt not in {"you", "we", "they", "i", "no", "mind", "is", "are", "was"}
+
+
+# "See how the band shrinks", "Look at how fast it grew": pointing at what is shown, no order.
+_POINTING = re.compile(r"^(?:see|look|notice|imagine|consider|watch)\s+(?:at\s+)?(?:how|what|that)\b", re.I)
+
+
+def opens_with_order(text: str) -> bool:
+    """Whether ``text`` is grammatically an order: it opens on an order verb, after filler and after
+    any leading condition ("If you need long range, skip it"); pointing at a chart is not one."""
+    body = strip_filler(text) or text
+    return _imperative(body.split()) and not _POINTING.match(body)
 
 
 def _negative(text: str) -> tuple[int, int]:

@@ -280,6 +280,8 @@ def _opens_with_order(clause: str) -> bool:
 
 def asks(text: str, rule: rules.Verdict) -> bool:
     """Whether ``text`` asks anyone to do anything (see :data:`_ASKING`)."""
+    if rules.CHECKABLE.search(text):
+        return False
     if rule.type == "call_to_action" or _ASKING.search(text) or rules.CTA_FIRST_PERSON.search(text):
         return True
     if any(_opens_with_order(c) for c in _CLAUSE_START.split(rules.strip_filler(text) or text) if c):
