@@ -211,6 +211,8 @@ def test_structure_never_starts_or_joins_an_argument(store: Store, tmp_path: Pat
         ("How Ofwat Failed Us", "critique"),
         ("How the Housing Market Is Rigged Against Young People", "critique"),
         ("How the Budget Is Spent", None),
+        ("board must act", "call_to_action"),
+        ("Three nil at home", None),
     ],
 )
 def test_which_titles_state_a_position(title: str, kind: str | None) -> None:
@@ -303,3 +305,59 @@ def test_a_sentence_cased_first_line_over_punctuated_prose_is_the_title() -> Non
     wrapped = "The council voted on Tuesday to move to three weekly collections and\nI think that is right."
     assert [b.kind for b in blocks(wrapped)] == [None]
     assert [b.kind for b in blocks("so today we look at the bins\nand the council voted")] == [None]
+
+
+def test_a_title_part_of_scene_and_position_keeps_the_position() -> None:
+    from argmap.pipeline.extract.title import parts
+
+    assert parts("Three nil at home, board must act") == ["board must act"]
+    assert parts("Meta Copies Qwen - USA and China Should Work Together") == [
+        "Meta Copies Qwen",
+        "USA and China Should Work Together",
+    ]
+    # both halves or neither stating a position: the part stays whole
+    assert parts("Rents, wages and prices") == ["Rents, wages and prices"]
+
+
+NEWS = """Port of Elsham to close two of its four ferry berths by 2027
+By Tom Okafor, Transport Editor
+The harbour board says the berths lose money, but hauliers warn of queues on the bypass
+
+ELSHAM — The harbour board will close berths three and four when their leases end in 2027, its chair
+said on Tuesday.
+
+The board said the two berths lost 4 million pounds last year. Hauliers say the queues will
+reach the town centre.
+"""
+
+
+def test_a_news_article_headline_standfirst_and_dateline_are_context() -> None:
+    """A headline over its byline is the title (the year at its end is no hard-wrapped line), the
+    line that sums the story up under them is context, and the place the story was filed is not
+    the start of its first claim."""
+    from argmap.pipeline.ingest.structure import blocks
+
+    found = [(b.kind, b.text) for b in blocks(NEWS)]
+    assert found[:5] == [
+        ("title", "Port of Elsham to close two of its four ferry berths by 2027"),
+        ("byline", "By Tom Okafor, Transport Editor"),
+        ("heading", "The harbour board says the berths lose money, but hauliers warn of queues on the "
+         "bypass"),
+        ("byline", "ELSHAM"),
+        (None, "The harbour board will close berths three and four when their leases end in 2027, its chair "
+         "said on Tuesday."),
+    ]  # fmt: skip
+    assert [kind for kind, _ in found[5:]] == [None]
+    # an agency dateline needs no headline; a shout at the start of speech is no dateline
+    assert [
+        b.kind for b in blocks("LONDON (Reuters) - Fares will rise by 5% in March. The rail firms agreed.")
+    ] == [
+        "byline",
+        None,
+    ]
+    assert [b.kind for b in blocks("WOW — that was a game. I can't believe it.")] == [None]
+    # a line under a title that runs into unpunctuated speech is the speech, not a standfirst
+    spoken = (
+        "Port of Elsham to close two berths\n\nSo the harbour board is closing two berths\n\nand honestly"
+    )
+    assert [b.kind for b in blocks(spoken)][1:] == [None, None]

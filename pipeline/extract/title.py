@@ -97,6 +97,17 @@ def position(part: str) -> str | None:
     return None
 
 
+def parts(title: str) -> list[str]:
+    """The title's parts, in order: split at its separators, and a part made of a scene and a
+    position ("Three nil at home, board must act") split at the comma, so the position stands alone."""
+    out = []
+    for part in _SEPARATORS.split(title):
+        pieces = [p.strip() for p in part.split(", ")]
+        stating = [p for p in pieces if position(p)]
+        out.append(stating[0] if len(pieces) == 2 and len(stating) == 1 else part)
+    return out
+
+
 def title_of(doc: TranscriptDoc) -> tuple[str, Sentence | None] | None:
     """The title text and its sentence (when the transcript holds its title line), if any."""
     for sentence in doc.sentences[:3]:
@@ -113,7 +124,7 @@ def title_argument(doc: TranscriptDoc, extractor: str, version: str) -> Argument
     if found is None:
         return None
     title, sentence = found
-    for part in _SEPARATORS.split(title):
+    for part in parts(title):
         kind = position(part)
         if kind is None:
             continue

@@ -34,6 +34,8 @@ from argmap.pipeline.text import DASH_ATTRIBUTION
 MAX_HEADING_WORDS = 14
 #: a sentence-cased line of at most this many words between sentences is still a heading
 MAX_PLAIN_HEADING_WORDS = 8
+#: the longest standfirst (the summing-up line under a headline)
+MAX_STANDFIRST_WORDS = 40
 
 
 def _set(words: str) -> frozenset[str]:
@@ -96,6 +98,11 @@ _SOUND_TEXT = """music applause laughter laughs laughing cheering cheers crossta
     footsteps whispers whispering screams screaming sniffles giggles giggling inhales exhales buzzing
     thunder wind rain engine horn siren singing song instrumental intro outro silent indistinct"""
 SOUND_TAGS = frozenset(_SOUND_TEXT.split())
+# Where a news story was filed: a place in capitals, maybe a region and an agency, then a dash.
+_DATELINE = re.compile(
+    r"^(?P<where>[A-Z][A-Z'.-]{2,}(?:\s+[A-Z][A-Z'.-]+){0,3}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})?"
+    r"(?:,?\s+\w{3,9}\.?\s+\d{1,2})?(?:\s*\([A-Z][\w .&-]{1,30}\))?)\s*[—–-]{1,2}\s+(?=[A-Z\"“‘'0-9])"
+)
 _TERMINAL = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 _WORD = re.compile(r"[A-Za-z][\w'’&.-]*")
 
@@ -165,6 +172,37 @@ def _starts_prose(line: str | None) -> bool:
     return first.isupper() or first.isdigit() or first in "\"'“‘("
 
 
+def _is_byline(line: str) -> bool:
+    line = line.strip()
+    if len(line.split()) <= 16 and (_BYLINE.match(line) or _DATE_LINE.match(line)):
+        return True
+    if "|" in line and not _TERMINAL.search(line):
+        parts = [p.strip() for p in line.split("|")]
+        return all(p and len(p.split()) <= 8 for p in parts) and len(parts) <= 4
+    return False
+
+
+def _standfirst(line: str, nxt: str | None, after: str) -> bool:
+    """A line under the title or byline that sums the story up without a closing mark ("City hall
+    says 10,101 flats will return to residents, but owners vow a legal fight"), set off by a blank
+    line from punctuated prose: the article's context, not its first sentence. Speech written down
+    without punctuation has no punctuated prose after it, so it stays text."""
+    if nxt and nxt.strip():
+        return False
+    if not line[:1].isupper() or _TERMINAL.search(line) or len(line.split()) > MAX_STANDFIRST_WORDS:
+        return False
+    return bool(after and _starts_prose(after) and re.search(r"[.!?…][\"'”’)\]]*(?:\s|$)", after))
+
+
+def dateline(paragraph: str) -> tuple[str, str] | None:
+    """(dateline, the rest) when a news paragraph opens on where it was filed ("BARCELONA — ...",
+    "LONDON (Reuters) - ..."): the place is context, and no claim starts with it."""
+    m = _DATELINE.match(paragraph)
+    if m is None or not paragraph[m.end() :].strip():
+        return None
+    return m.group("where").strip(), paragraph[m.end() :].strip()
+
+
 def line_kind(
     line: str, prev: str | None, nxt: str | None, *, first: bool = False, after: str | None = None
 ) -> str | None:
@@ -177,12 +215,8 @@ def line_kind(
         return None  # "Dana: we should go" is a turn of a transcript, not a heading
     if _CREDIT.search(line) and words <= 60:
         return "credit"
-    if words <= 16 and (_BYLINE.match(line) or _DATE_LINE.match(line)):
+    if _is_byline(line):
         return "byline"
-    if "|" in line and not _TERMINAL.search(line):
-        parts = [p.strip() for p in line.split("|")]
-        if all(p and len(p.split()) <= 8 for p in parts) and len(parts) <= 4:
-            return "byline"
     if not _heading_shaped(line):
         return None
     if first and (nxt is None or not nxt.strip() or _starts_prose(nxt)):
@@ -191,10 +225,18 @@ def line_kind(
         # the right call", then "Hi everyone, ...").
         if _title_cased(line) or (line[0].isupper() and (nxt is None or not nxt.strip())):
             return "title"
-        last = (_words(line) or [""])[-1].lower()
-        wrapped = last in _SMALL_WORDS or len(line.split()) > 12  # a hard-wrapped first line of prose
-        if line[0].isupper() and not wrapped and nxt is not None and re.search(r"[.!?…]", nxt):
-            return "title"
+        last = re.sub(r"[^\w'’-]", "", line.split()[-1]).lower()  # "by 2028" ends on the year
+        # a hard-wrapped first line of prose; over a byline, a headline may run a little longer
+        wrapped = last in _SMALL_WORDS or (len(line.split()) > 12 and not (nxt and _is_byline(nxt)))
+        if (
+            line[0].isupper()
+            and not wrapped
+            and nxt is not None
+            and (re.search(r"[.!?…]", nxt) or _is_byline(nxt))
+        ):
+            return (
+                "title"  # over punctuated prose, or over its byline ("By Marta Vidal, Housing Correspondent")
+            )
         return None
     between = _ends_sentence(prev) and (nxt is None or not nxt.strip() or _starts_prose(nxt))
     if not between:
@@ -219,7 +261,12 @@ def blocks(text: str) -> list[Block]:
 
     def flush() -> None:
         if paragraph:
-            out.append(Block(" ".join(" ".join(paragraph).split())))
+            text = " ".join(" ".join(paragraph).split())
+            filed = dateline(text) if not any(b.kind is None for b in out) else None
+            if filed and (any(b.kind in ("title", "byline") for b in out) or "(" in filed[0]):
+                out.extend([Block(filed[0], "byline"), Block(filed[1])])
+            else:
+                out.append(Block(text))
             paragraph.clear()
 
     footer = False  # under a "Related:" or "Share this:" line, up to the next blank line
@@ -261,6 +308,10 @@ def blocks(text: str) -> list[Block]:
         kind = line_kind(
             line, prev if not paragraph else paragraph[-1], nxt, first=not seen_text, after=after_of[i]
         )
+        if kind is None and not paragraph and out and out[-1].kind in ("title", "byline"):
+            below = lines[i + 2 :]  # the paragraph after the blank line, hard-wrapped or not
+            below = below[: below.index("")] if "" in below else below
+            kind = "heading" if _standfirst(line, nxt, " ".join(below)) else None
         seen_text = True
         if kind is not None:
             flush()
