@@ -235,6 +235,11 @@ def test_nothing_argued_is_said_plainly(store: Store):
          "Dana Reyes objects that US policy on chips is a mistake."),
         ("claim", "Fluoride in Kestrel Vale's water is the right call.", "title",
          "Dana Reyes argues that fluoride in Kestrel Vale's water is the right call."),
+        ("claim", "Harbour City will close two depots in May, the transport board announced on Monday.", None,
+         "Dana Reyes reports that Harbour City will close two depots in May, the transport board announced "
+         "on Monday."),
+        ("claim", "Harbour City will close two depots, and I said that was a mistake.", None,
+         "Dana Reyes argues: “Harbour City will close two depots, and I said that was a mistake.”"),
     ],
 )  # fmt: skip
 def test_gist_sentences(kind: str, text: str, origin: str | None, gist: str):
@@ -379,3 +384,25 @@ def test_a_verdict_in_the_speakers_own_voice_can_be_the_gist():
     assert main in (0, 1)  # both are positions; a bare fact ("saves two million") is not
     facts = [points[0], points[2], points[3]]
     assert cover(facts, 3)[1] == 0
+
+
+def test_the_paragraph_is_the_speakers_sentences_not_the_titles_label(store: Store):
+    """The title's thesis leads the gist and is labelled among the key points; the paragraph that
+    reads as prose had "Title: Three nil at home, board must act." as its first sentence."""
+    video = seed_video(
+        store,
+        [
+            "That substitution lost us the game, simple as that.",
+            "The manager has no plan and the players know it.",
+            "The board should sack him before the derby.",
+        ],
+    )
+    from argmap.pipeline.extract.run import extract_videos
+
+    store.update_video(video.id, {"title": "Three nil at home, board must act"})
+    extract_videos(store, [video.id])
+    summary = default_summary(load_document(store, store.video(video.id)))
+    assert "board must act" in summary.gist.lower()
+    assert "Title:" not in summary.paragraph and "board must act" not in summary.paragraph.lower()
+    assert summary.paragraph.startswith("That substitution lost us the game")
+    assert any(kp["text"] == "Title: Board must act." for kp in summary.key_points)

@@ -45,7 +45,10 @@ from argmap.store import Summary
 # 5: the main point is never someone else's words passed on ("Some people are saying ...").
 # 6: a call to action that is no imperative and no "X should" is quoted after "urges:"; a hedged
 # "I think they ..." leans on its "they" and is no gist.
-VERSION = "6"
+# 7: news with its source after it (", the mayor announced on Friday") is reported, not argued;
+# the paragraph is the speaker's own sentences (the title's thesis is in the gist, labelled in the
+# key points).
+VERSION = "7"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -216,6 +219,11 @@ _REPORTED = re.compile(
     r"^(?:[\w'’.-]+\s+){0,5}(?!I\b)[A-Z][\w'’.-]*\s+(?:said|says|told|tells|added|adds|claimed|claims|stated|"
     r"states|announced|warned|wrote|writes)\b"
 )
+# the news sentence's source after the fact: "..., mayor Jaume Collboni announced on Friday, ..."
+_REPORTED_AFTER = re.compile(
+    r",\s+(?!(?:and|but|so|or|as|i|we|you|which|who)\b)(?:[\w'’.-]+\s+){1,5}(?:said|says|told|announced|"
+    r"warned|confirmed|reported|reports)\b(?:\s+(?:on|in|last|this|at)\b[^,]{0,30})?(?:,|[.!]?$)"
+)
 _POINTING = re.compile(r"\b(?:it|them|they|he|she|him|her)\b", re.I)
 _CLITIC = re.compile(r"(?:n['’]t|['’](?:m|re|ve|ll|d))$")
 _DANGLING = re.compile(r"^(?:it|that|this|they|these|those|he|she|which|then|exactly|yes|no)\b", re.I)
@@ -376,7 +384,8 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
         # "Dana argues that I am tired" puts the speaker's "I" in the reader's mouth: quote it.
         verb = "objects" if point.type == "critique" else "argues"
         return f"{who} {verb}: “{_sentence(capitalised(body))}”"
-    if point.origin != "title" and _REPORTED.match(rules.strip_filler(text) or text):
+    plain = rules.strip_filler(text) or text
+    if point.origin != "title" and (_REPORTED.match(plain) or _REPORTED_AFTER.search(plain)):
         # "Councillor Pryce said the vote ignored ..." is the story the commentator relays: the
         # paper does not object, it reports.
         return _sentence(f"{who} reports that {body}")
@@ -433,7 +442,8 @@ def _extract_summary(
     key_points: list[dict[str, Any]] = [
         {"text": _point_text(points[i]), "start": points[i].start, "end": points[i].end} for i in in_time
     ]
-    paragraph = " ".join(str(kp["text"]) for kp in key_points[:4])
+    said = [i for i in in_time if points[i].origin != "title"] or in_time
+    paragraph = " ".join(_sentence(points[i].text) for i in said[:4])
     return gist, paragraph, key_points
 
 
