@@ -218,6 +218,18 @@ def test_the_steps_of_a_method_are_not_calls_to_action() -> None:
         "Press your local councillor for a straight answer.",
     ]
     assert how_to_steps(commentary) == set()
+    # steps done a certain way ("roughly chop"), after a wait ("After three hours, strain it") and with
+    # the kitchen's other verbs (skim, strain, bring, break) are steps too
+    stock = [
+        "Break the carcass up a little so it fits in the pot.",
+        "Next, roughly chop one onion and two carrots.",
+        "Bring it up to a gentle simmer.",
+        "Skim off any foam that rises to the top.",
+        "After three hours, strain it through a fine sieve.",
+        "Honestly, store-bought stock is a waste of money.",
+    ]
+    assert how_to_steps(stock) == {0, 1, 2, 3, 4}
+    assert how_to_steps(["Cut the tax on fuel.", "Break the cartel.", "Bring the troops home."]) == set()
 
 
 @pytest.mark.parametrize(

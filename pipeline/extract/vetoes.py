@@ -373,7 +373,12 @@ _STEP_VERBS = (
     r"roast|grill|toast|preheat|sprinkle|drizzle|knead|shape|drain|rinse|peel|grate|garnish|combine|"
     r"transfer|cook|melt|blend|marinate|cover|flip|spread|place|put|grab|squeeze|toss|scatter|serve|"
     r"click|tap|press|select|paste|drag|scroll|unscrew|screw|tighten|loosen|plug|unplug|attach|insert|"
-    r"sand|glue|drill|wipe|unclip|clip|remove|lift|slide|measure|mark|take|set|let|leave"
+    r"sand|glue|drill|wipe|unclip|clip|remove|lift|slide|measure|mark|take|set|let|leave|skim|strain|sieve|"
+    r"trim|wash|dry|chill|cool|brown|sear|pat|rub|coat|dip|soak|salt|"
+    # verbs that also open orders to the world ("Cut the tax", "Bring the troops home"), only as a step
+    r"bring(?= (?:it|them|the \w+|everything) (?:up |back )?to (?:a|the) (?:\w+ )?(?:boil|simmer))|"
+    r"break(?= (?:it|them|the \w+) up\b)|"
+    r"cut(?= (?:it|them|the \w+) (?:in|into) (?:half|\w+ pieces|chunks|strips))"
 )
 _STEP_OBJECT = (
     r"(?:the|a|an|some|one|two|three|four|five|six|half|a few|all|both|each|it|them|that|this|these|those|"
@@ -381,7 +386,11 @@ _STEP_OBJECT = (
 )
 _STEP = re.compile(
     r"^(?:(?:so|and|then|now|next|first|firstly|second|secondly|finally|after that|once (?:that's|it's) "
-    rf"(?:done|hot|ready|golden)|okay|ok|right),?\s+)*(?:{_STEP_VERBS})\s+(?!\w+,){_STEP_OBJECT}",
+    r"(?:done|hot|ready|golden)|okay|ok|right|(?:after|for) (?:about |another )?(?:\w+|a few|a couple of) "
+    r"(?:seconds?|minutes?|hours?|days?)|while (?:that|it)(?:'s| is) \w+),?\s+)*"
+    # "roughly chop", "gently fold": how the step is done
+    rf"(?:(?:roughly|finely|gently|carefully|slowly|quickly|lightly|thinly|just)\s+)?(?:{_STEP_VERBS})\s+"
+    rf"(?!\w+,){_STEP_OBJECT}",
     re.I,
 )
 # Figures of speech that open on the same verbs: "Put it this way: ...", "Add to that ...".
