@@ -26,6 +26,7 @@ from argmap.pipeline.extract.vetoes import (
     channel_housekeeping,
     hearsay,
     how_to_steps,
+    opens_with_order,
     relays,
     says_nothing,
     signposts,
@@ -250,6 +251,8 @@ class ClassifierExtractor:
     # make the transcript a summary; the steps of a method, sponsor reads and closing the segment
     # are not arguments; a sentence opening on "But" never merges into the one before; a view
     # passed on that the model reads as nothing is a claim when it gives a claim RELAYED_CLAIM
+    # 8: a question the model reads as a claim is no argument; an order by its grammar is a call to
+    # action whatever the model reads; more of a method's steps are found
     version = "8"
 
     def __init__(
@@ -289,9 +292,7 @@ class ClassifierExtractor:
                 label = rule.type  # the model cannot tell them apart; the rules' evidence can
             if rule.rule == "question" and label == "claim":
                 label = "other"  # "Why should any company pay the same for less time?" asks, argues nothing
-            elif (
-                rule.rule == "imperative" and label in ("claim", "critique") and rules.opens_with_order(text)
-            ):
+            elif rule.rule == "imperative" and label in ("claim", "critique") and opens_with_order(text):
                 # "If you need long range, skip it": an order by its grammar, whatever the model reads
                 label = "call_to_action"
             if label == "call_to_action" and channel_housekeeping(text):

@@ -520,17 +520,6 @@ def _imperative(words: list[str]) -> bool:
     return nxt not in {"you", "we", "they", "i", "no", "mind", "is", "are", "was"}
 
 
-# "See how the band shrinks", "Look at how fast it grew": pointing at what is shown, no order.
-_POINTING = re.compile(r"^(?:see|look|notice|imagine|consider|watch)\s+(?:at\s+)?(?:how|what|that)\b", re.I)
-
-
-def opens_with_order(text: str) -> bool:
-    """Whether ``text`` is grammatically an order: it opens on an order verb, after filler and after
-    any leading condition ("If you need long range, skip it"); pointing at a chart is not one."""
-    body = strip_filler(text) or text
-    return _imperative(body.split()) and not _POINTING.match(body)
-
-
 def _negative(text: str) -> tuple[int, int]:
     """Negative judgements, and negated ones ("not bad", "isn't wrong": those are claims)."""
     hits = cancelled = 0

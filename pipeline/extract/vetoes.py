@@ -278,6 +278,17 @@ def _opens_with_order(clause: str) -> bool:
     return first in ORDER_VERBS and not words[0].endswith(",") and nxt not in _NOT_AN_ORDER_AFTER
 
 
+# "See how the band shrinks", "Look at how fast it grew": pointing at what is shown, no order.
+_POINTING = re.compile(r"^(?:see|look|notice|imagine|consider|watch)\s+(?:at\s+)?(?:how|what|that)\b", re.I)
+
+
+def opens_with_order(text: str) -> bool:
+    """Whether ``text`` is grammatically an order: it opens on an order verb, after filler and after
+    any leading condition ("If you need long range, skip it"); pointing at a chart is not one."""
+    body = rules.strip_filler(text) or text
+    return rules._imperative(body.split()) and not _POINTING.match(body)
+
+
 def asks(text: str, rule: rules.Verdict) -> bool:
     """Whether ``text`` asks anyone to do anything (see :data:`_ASKING`)."""
     if rules.CHECKABLE.search(text):
@@ -419,6 +430,7 @@ def how_to_steps(texts: Sequence[str]) -> set[int]:
 
 __all__ = [
     "ORDER_VERBS",
+    "opens_with_order",
     "advertises_or_closes",
     "announces",
     "aside",

@@ -228,16 +228,9 @@ def line_kind(
         last = re.sub(r"[^\w'’-]", "", line.split()[-1]).lower()  # "by 2028" ends on the year
         # a hard-wrapped first line of prose; over a byline, a headline may run a little longer
         wrapped = last in _SMALL_WORDS or (len(line.split()) > 12 and not (nxt and _is_byline(nxt)))
-        if (
-            line[0].isupper()
-            and not wrapped
-            and nxt is not None
-            and (re.search(r"[.!?…]", nxt) or _is_byline(nxt))
-        ):
-            return (
-                "title"  # over punctuated prose, or over its byline ("By Marta Vidal, Housing Correspondent")
-            )
-        return None
+        # over punctuated prose, or over its byline ("By Marta Vidal, Housing Correspondent")
+        over_text = nxt is not None and (re.search(r"[.!?…]", nxt) or _is_byline(nxt))
+        return "title" if line[0].isupper() and not wrapped and over_text else None
     between = _ends_sentence(prev) and (nxt is None or not nxt.strip() or _starts_prose(nxt))
     if not between:
         return None
