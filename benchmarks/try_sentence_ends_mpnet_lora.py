@@ -27,7 +27,7 @@ import torch
 import train_sentence_ends as base
 import train_sentence_ends_mpnet as tm
 
-from argmap.pipeline.mpnet import FrozenMPNet
+from argmap.pipeline.mpnet import FrozenMPNet, pieces
 from argmap.pipeline.sentence_ends import MAX_TOKENS, MPNetSentenceEndModel, _norm, head_module, padded
 from argmap.pipeline.wordpieces import last_pieces
 
@@ -81,14 +81,7 @@ def read(model, tok, windows, log):
     t0 = time.time()
     for s in range(0, len(order), 16):
         idx = order[s : s + 16]
-        batch = tok(
-            [[_norm(w) for w in windows[i][0]] for i in idx],
-            is_split_into_words=True,
-            truncation=True,
-            max_length=MAX_TOKENS,
-            padding=True,
-            return_tensors="pt",
-        )
+        batch = pieces(tok, [[_norm(w) for w in windows[i][0]] for i in idx], MAX_TOKENS)
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
             st = model(**batch, output_hidden_states=True).hidden_states
         for row, i in enumerate(idx):
@@ -194,14 +187,7 @@ def main():
     it = data[:4]
     with torch.no_grad():
         f = features(model, it)
-    b2 = tok(
-        [[_norm(w) for w in windows[i][0]] for i in range(4)],
-        is_split_into_words=True,
-        truncation=True,
-        max_length=MAX_TOKENS,
-        padding=True,
-        return_tensors="pt",
-    )
+    b2 = pieces(tok, [[_norm(w) for w in windows[i][0]] for i in range(4)], MAX_TOKENS)
     with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
         st = model(**b2, output_hidden_states=True).hidden_states
     ref = st[12][0, it[0][1]].float()

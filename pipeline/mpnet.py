@@ -123,6 +123,18 @@ def model_folder(cache_root: Path | None = None) -> Path | None:
     return build_once(target, complete, fill, "all-mpnet-base-v2")
 
 
+def pieces(tokenizer: Any, windows: Sequence[Sequence[str]], max_tokens: int) -> Any:
+    """The windows' words as one padded batch of word pieces (torch tensors, with word ids)."""
+    return tokenizer(
+        [list(words) for words in windows],
+        is_split_into_words=True,
+        truncation=True,
+        max_length=max_tokens,
+        padding=True,
+        return_tensors="pt",
+    )
+
+
 class FrozenMPNet:
     """all-mpnet-base-v2 read as word features; loads on first use, once per instance."""
 
@@ -157,14 +169,7 @@ class FrozenMPNet:
             import torch
 
         model, tokenizer = self.load()
-        batch = tokenizer(
-            [list(words) for words in windows],
-            is_split_into_words=True,
-            truncation=True,
-            max_length=max_tokens,
-            padding=True,
-            return_tensors="pt",
-        )
+        batch = pieces(tokenizer, windows, max_tokens)
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
             states = model(**batch, output_hidden_states=True).hidden_states
             hidden = torch.cat([states[i] for i in LAYERS], dim=-1).float()
