@@ -335,6 +335,12 @@ class ArgumentInContext:
         return self.commentator.name if self.commentator else None
 
     @property
+    def by_person(self) -> bool:
+        """Whose it is in a comparison: a video with several speakers is compared voice by voice
+        (the speaker's person), not as its channel's."""
+        return bool(self.person_id) and self.video_speakers > 1
+
+    @property
     def said_by(self) -> str | None:
         """The name to show as having said it: the speaker where the video has several (a guest
         is not the host), else the commentator, whose title it is."""

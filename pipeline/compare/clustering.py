@@ -62,8 +62,7 @@ class Member:
 
     @property
     def by_person(self) -> bool:
-        """A video with several speakers is compared voice by voice, not as its channel's."""
-        return bool(self.argument.person_id) and self.argument.video_speakers > 1
+        return self.argument.by_person
 
     @property
     def commentator_id(self) -> str:

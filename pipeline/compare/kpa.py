@@ -527,8 +527,8 @@ def _stances(
 
 def _voice(argument: ArgumentInContext) -> str:
     """Whose side it is: the person in a video with several speakers, else the commentator."""
-    if argument.person_id and argument.video_speakers > 1:
-        return argument.person_id
+    if argument.by_person:
+        return argument.person_id or ""
     return argument.commentator_id or ""
 
 

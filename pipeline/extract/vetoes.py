@@ -284,7 +284,9 @@ _POINTING = re.compile(r"^(?:see|look|notice|imagine|consider|watch)\s+(?:at\s+)
 
 def opens_with_order(text: str) -> bool:
     """Whether ``text`` is grammatically an order: it opens on an order verb, after filler and after
-    any leading condition ("If you need long range, skip it"); pointing at a chart is not one."""
+    any leading condition ("If you need long range, skip it"); pointing at a chart is not one.
+    Narrower than :func:`_opens_with_order` (the rules' verbs only, the whole sentence), since it
+    overrules the model where that one only confirms a call."""
     body = rules.strip_filler(text) or text
     return rules._imperative(body.split()) and not _POINTING.match(body)
 
@@ -430,7 +432,6 @@ def how_to_steps(texts: Sequence[str]) -> set[int]:
 
 __all__ = [
     "ORDER_VERBS",
-    "opens_with_order",
     "advertises_or_closes",
     "announces",
     "aside",
@@ -438,6 +439,7 @@ __all__ = [
     "channel_housekeeping",
     "hearsay",
     "how_to_steps",
+    "opens_with_order",
     "relays",
     "says_nothing",
     "signposts",

@@ -363,14 +363,11 @@ def _phrase_first(query: str, hits: list[Hit]) -> list[Hit]:
         return hits
     bonus = 1.0 / (RRF_K + 1)
 
-    def score(hit: Hit) -> float:
+    def scored(hit: Hit) -> Hit:
         said = f" {word_key(hit.text)} {word_key(hit.quote)} "
-        return hit.score + (bonus if f" {phrase} " in said else 0.0)
+        return Hit(hit.item, round(hit.score + bonus, 6)) if f" {phrase} " in said else hit
 
-    return sorted(
-        (Hit(h.item, round(score(h), 6)) if score(h) != h.score else h for h in hits),
-        key=lambda h: -h.score,
-    )
+    return sorted(map(scored, hits), key=lambda h: -h.score)
 
 
 def _current(store: Store, hits: list[Hit]) -> list[Hit]:

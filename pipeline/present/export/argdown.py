@@ -41,8 +41,8 @@ def _argdown_url(url: str) -> str:
 def to_argdown(m: ArgMap) -> str:
     """One section per key point: the key point is a statement, its member arguments support
     (``+``) or attack (``-``) it; argument-to-argument relations follow as ``+``/``-`` lines."""
-    titles = _argument_titles(m)
     voices = _voice_titles(m)
+    titles = _argument_titles(m, voices)
     lines = ["===", "title: argmap export", "===", ""]
     placed: set[str] = set()
 
@@ -89,10 +89,9 @@ def _voice_titles(m: ArgMap) -> dict[str, str]:
     return out
 
 
-def _argument_titles(m: ArgMap) -> dict[str, str]:
+def _argument_titles(m: ArgMap, voices: dict[str, str]) -> dict[str, str]:
     titles: dict[str, str] = {}
     count: dict[str, int] = {}
-    voices = _voice_titles(m)
     for a in m.arguments:
         base = f"{voices[a.said_by]} {TYPE_LABELS.get(a.type, a.type)}"
         count[base] = count.get(base, 0) + 1

@@ -140,9 +140,9 @@ class MapKeyPoint:
 
 
 def voice_of(a: ArgumentInContext) -> tuple[str, str]:
-    """Compare's rule for whose an argument is (``compare.Member.by_person``), as (key, name): the
-    speaker's person when the video has several speakers, else the video's commentator."""
-    if a.person_id and a.video_speakers > 1:
+    """Whose an argument is, as compare counts voices (``ArgumentInContext.by_person``), as (key,
+    name): the speaker's person when the video has several speakers, else the video's commentator."""
+    if a.by_person:
         return f"person:{a.person_id}", a.person or a.speaker or "unknown speaker"
     return f"commentator:{a.commentator_id or ''}", a.commentator_name or "unknown"
 

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from argmap.pipeline.present.export.model import voice_of
 from argmap.store import Store, queries
 from argmap.store import pages as sp
 from argmap.store import speakers as speakers_db
@@ -57,11 +58,11 @@ class Voice:
 
 
 def voice(a: ArgumentInContext) -> Voice:
-    """Compare's rule (``compare.Member.by_person``): a speaker's person when the video has
-    several speakers, else the video's commentator."""
-    if a.person_id and a.video_speakers > 1:
-        return Voice("person", a.person_id, a.person or a.speaker or "unknown speaker")
-    return Voice("commentator", a.commentator_id or "", a.commentator_name or "unknown")
+    """Compare's rule, as the exports apply it (:func:`argmap.pipeline.present.export.model.voice_of`):
+    a speaker's person when the video has several speakers, else the video's commentator."""
+    key, name = voice_of(a)
+    kind, _, ident = key.partition(":")
+    return Voice(kind, ident, name)
 
 
 def commentator_page(store: Store, req: Request) -> Response:
