@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,23 @@ def test_gist_sentences(kind: str, text: str, origin: str | None, gist: str):
     assert gist_of(Point(kind, text, 0.0, 1.0, "Dana Reyes", origin), "Dana Reyes", names) == gist
 
 
+@pytest.mark.parametrize(
+    ("who", "text", "gist"),
+    [
+        ("The speaker", "The secret is a squeeze of lemon right at the end.",
+         "The speaker argues that the secret is a squeeze of lemon right at the end."),
+        ("Al Moreno", "Also the fares are far too high.",
+         "Al Moreno objects that the fares are far too high."),
+        ("Al Moreno", "Al Moreno criticises the fares.", "Al Moreno criticises the fares."),
+    ],
+)  # fmt: skip
+def test_a_gist_names_its_speaker_unless_the_sentence_already_does(who: str, text: str, gist: str):
+    from argmap.pipeline.summarise.default import Point, gist_of
+
+    kind = "critique" if "fares" in text else "claim"
+    assert gist_of(Point(kind, text, 0.0, 1.0, who), who, frozenset()) == gist
+
+
 def test_key_points_cover_each_type_before_more_of_one():
     from argmap.pipeline.summarise.default import Point, cover
 
@@ -320,6 +338,9 @@ def test_a_first_person_gist_is_quoted_not_put_in_the_readers_mouth():
         ("Because the council ignored our villages, we should vote them out.", True),
         ("I think they got this wrong.", False),  # who "they" are, only the talk knows
         ("I think the Bank got this wrong.", True),
+        ("I think this ban is a huge mistake.", True),  # "this ban" names what it judges
+        ("This is a huge mistake.", False),
+        ("That was the worst signing of the decade.", False),
     ],
 )
 def test_which_points_stand_alone_as_a_gist(text: str, alone: bool):
@@ -340,8 +361,9 @@ def test_the_gist_of_a_hosted_conversation_is_the_hosts_position():
         Point("claim", "Hospitals can run a shorter week by staggering the rotas.", 5, 5, "Host"),
         Point("claim", "Nurses already work three or four long shifts a week.", 6, 6, "Host"),
     ]
-    points = [*guest, *host]
-    assert points[cover(points, 3)[1]].who == "Guest"  # without a host, the critique leads
+    guest = [Point(p.type, p.text, p.start + 10, p.end + 10, p.who) for p in guest]
+    points = [*host, *guest]
+    assert points[cover(points, 3)[1]].who == "Guest"  # without a host, the closing critique leads
     assert points[cover(points, 3, host="Host")[1]].who == "Host"
 
 
@@ -362,13 +384,13 @@ def test_the_gist_is_the_commentators_position_not_the_view_they_answer():
     from argmap.pipeline.summarise.default import Point, cover
 
     points = [
-        Point("critique", "Some people online are saying this ban is anti-progress.", 0, 1, None),
-        Point("claim", "The scooter ban is the right call for a town centre this crowded.", 2, 3, None),
-        Point("claim", "Scooters left on the pavement are a menace to anyone with a pram.", 4, 5, None),
+        Point("claim", "The scooter ban is the right call for a town centre this crowded.", 0, 1, None),
+        Point("claim", "Scooters left on the pavement are a menace to anyone with a pram.", 2, 3, None),
+        Point("critique", "Some people online are saying this ban is anti-progress.", 4, 5, None),
     ]
     chosen, main = cover(points, 3)
     assert points[main].text.startswith("The scooter ban"), points[main]
-    assert 0 in chosen  # still a key point: what the video answers is part of what it says
+    assert 2 in chosen  # still a key point: what the video answers is part of what it says
 
 
 def test_a_verdict_in_the_speakers_own_voice_can_be_the_gist():
@@ -380,10 +402,9 @@ def test_a_verdict_in_the_speakers_own_voice_can_be_the_gist():
         Point("claim", "Three-weekly collection saves the council two million a year.", 4, 5, None),
         Point("claim", "Recycling rates climbed in every town that moved to three-weekly bins.", 6, 7, None),
     ]
-    _, main = cover(points, 3)
-    assert main in (0, 1)  # both are positions; a bare fact ("saves two million") is not
-    facts = [points[0], points[2], points[3]]
-    assert cover(facts, 3)[1] == 0
+    assert cover(points, 3)[1] == 1  # a verdict, not the closing fact ("climbed in every town")
+    opening = [replace(p, start=t, end=t + 1) for t, p in enumerate([points[1], points[0], *points[2:]])]
+    assert cover(opening, 3)[1] == 0  # said first, it is still the position
 
 
 def test_the_paragraph_is_the_speakers_sentences_not_the_titles_label(store: Store):

@@ -37,6 +37,7 @@ from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import rules
 from argmap.pipeline.extract.vetoes import hearsay
+from argmap.pipeline.summarise import main_point
 from argmap.pipeline.text import capitalised
 from argmap.store import Summary
 
@@ -48,7 +49,7 @@ from argmap.store import Summary
 # 7: news with its source after it (", the mayor announced on Friday") is reported, not argued;
 # the paragraph is the speaker's own sentences (the title's thesis is in the gist, labelled in the
 # key points).
-VERSION = "7"
+VERSION = "8"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -161,9 +162,9 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     The most central point of each type present is taken first (so a video's one critique is
     never crowded out by its claims), then points are added greedily by how much they raise
     the sum over all points of their similarity to the closest chosen one (facility location).
-    The main point is the title's thesis when there is one, else the most central critique, call
-    to action or claim in the speaker's own voice ("I think ...": a judgement, a call or a verdict
-    is a position; a claim may be a fact the commentator relays), else the most central claim;
+    The main point is the title's thesis when there is one, else the likeliest main position by
+    :mod:`.main_point` (where it stands, and whether it is said as the speaker's own verdict, not
+    by sharing the most words with the others, which is the topic, not the position);
     of the points ``host`` (the channel's commentator) makes where a video has several voices,
     and of those that stand alone (:func:`stands_alone`) and are not someone else's words
     passed on (:func:`~argmap.pipeline.extract.vetoes.hearsay`).
@@ -182,13 +183,8 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     alone = [i for i in hosts if stands_alone(points[i].text)] or hosts
     # "Some people are saying ..." is the view the commentator answers, not their position.
     alone = [i for i in alone if not hearsay(points[i].text, host, summary=False)] or alone
-    stances = [
-        i
-        for i in alone
-        if points[i].type in ("critique", "call_to_action") or _OWN_VIEW.match(points[i].text)
-    ]
-    candidates = titled or stances or alone
-    main = max(candidates, key=lambda i: (centrality[i], -i))
+    rank = main_point.scores([p.text for p in points], host or (points[0].who if points else None))
+    main = max(titled or alone, key=lambda i: (rank[i], -i))
     chosen: list[int] = [main]
     for kind in _TYPE_ORDER:
         of_kind = [i for i, p in enumerate(points) if p.type == kind and i not in chosen]
@@ -206,14 +202,6 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     return chosen, main
 
 
-# A claim that gives the speaker's own verdict ("I think three-weekly bins are the right call") is a
-# position as much as a critique is; a relayed fact is not.
-_OWN_VIEW = re.compile(
-    r"^(?:(?:so|and|but|honestly|look|overall|for me|personally)[,\s]+)*"
-    r"(?:i (?:really |honestly |genuinely |still |do )?(?:think|believe|reckon)|i(?:'d| would) (?:say|argue)|"
-    r"in my (?:view|opinion)|my (?:view|take|verdict) is)\b",
-    re.I,
-)
 # "Opposition councillor Gareth Pryce said ...", "Ms Adebayo added ...": a name, then the verb
 _REPORTED = re.compile(
     r"^(?:[\w'’.-]+\s+){0,5}(?!I\b)[A-Z][\w'’.-]*\s+(?:said|says|told|tells|added|adds|claimed|claims|stated|"
@@ -226,7 +214,13 @@ _REPORTED_AFTER = re.compile(
 )
 _POINTING = re.compile(r"\b(?:it|them|they|he|she|him|her)\b", re.I)
 _CLITIC = re.compile(r"(?:n['’]t|['’](?:m|re|ve|ll|d))$")
-_DANGLING = re.compile(r"^(?:it|that|this|they|these|those|he|she|which|then|exactly|yes|no)\b", re.I)
+# "That's why", "This is a mistake" point back; "This ban is a mistake" names what it judges.
+_DANGLING = re.compile(
+    r"^(?:it|they|he|she|which|then|exactly|yes|no)\b|^(?:that|this|these|those)(?:['’]s\b|\s*$|[,.!?]|"
+    r"\s+(?:is|was|are|were|will|would|has|have|had|does|did|means|just|can|could|should|must|might|"
+    r"may|seems|sounds|looks|makes|made|shows|tells|says|alone|too|all)\b)",
+    re.I,
+)
 # A reason or concession said on its own ("Because the council ignored our villages.") answers a
 # sentence before it; with its main clause after a comma it is whole.
 _SUBORDINATE = re.compile(r"^(?:because|'?cause|although|though|whereas|unless)\b", re.I)
@@ -359,9 +353,11 @@ def _sentence(text: str) -> str:
 def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
     """One grammatical sentence naming ``who`` and what the point argues."""
     text = _first_sentence(point.text.strip())
-    first_name = who.split()[0].lower()
-    if point.origin != "title" and text.lower().startswith(first_name):
-        return _sentence(text)  # "Eli criticizes US policies ...": already names them
+    first_name = who.split()[0]
+    # "Eli criticizes US policies ...": already names them; "The secret is ..." does not name "The
+    # speaker", and "Also ..." does not name Al
+    if point.origin != "title" and first_name != "The" and re.match(rf"{re.escape(first_name)}\b", text):
+        return _sentence(text)
     if point.origin == "title":
         body = _lowered(text.rstrip(".!"), names, all_words=_headline_case(text))
     else:
@@ -435,8 +431,7 @@ def _extract_summary(
     points = _points(doc, sentences)
     if not points:
         return _nothing_argued(doc, sentences, max_points)
-    k = max(1, min(max_points, round(math.sqrt(len(points)) + 1)))
-    chosen, main = cover(points, k, doc.commentator if len(doc.speakers) > 1 else None)
+    chosen, main = _chosen(doc, points, max_points)
     gist = gist_of(points[main], _who(doc, points[main]), proper_words(doc.sentences))
     in_time = sorted(chosen, key=lambda i: (points[i].start, i))
     key_points: list[dict[str, Any]] = [
@@ -445,6 +440,18 @@ def _extract_summary(
     said = [i for i in in_time if points[i].origin != "title"] or in_time
     paragraph = " ".join(_sentence(points[i].text) for i in said[:4])
     return gist, paragraph, key_points
+
+
+def _chosen(doc: TranscriptDoc, points: Sequence[Point], max_points: int) -> tuple[list[int], int]:
+    k = max(1, min(max_points, round(math.sqrt(len(points)) + 1)))
+    return cover(points, k, doc.commentator if len(doc.speakers) > 1 else None)
+
+
+def gist_point(doc: TranscriptDoc, *, max_points: int = 6) -> Point | None:
+    """The point the gist states (None when nothing is argued), for measuring which one it is."""
+    prose = [s for s in doc.sentences if not s.is_structure]
+    points = _points(doc, [s for s in prose if len(s.text.split()) >= 5] or prose)
+    return points[_chosen(doc, points, max_points)[1]] if points else None
 
 
 def _point_text(point: Point) -> str:
