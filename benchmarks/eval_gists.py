@@ -34,10 +34,10 @@ from argmap.pipeline.extract.run import extract_videos
 from argmap.pipeline.summarise.default import (
     _TYPE_WEIGHT,
     Point,
-    _points,
     _similarity,
     default_summary,
     gist_point,
+    summary_points,
 )
 from argmap.store import Commentator, Segment, Store, Transcript, Video
 
@@ -62,13 +62,13 @@ def stored_doc(store: Store, item: dict[str, Any], n: int) -> TranscriptDoc:
 
 
 def first_point(doc: TranscriptDoc) -> Point | None:
-    points = _points_of(doc)
+    points = summary_points(doc)
     return min(points, key=lambda p: p.start) if points else None
 
 
 def central_point(doc: TranscriptDoc) -> Point | None:
     """The most central argument with no preference for a stance: the summariser's measure alone."""
-    points = _points_of(doc)
+    points = summary_points(doc)
     if not points:
         return None
     import numpy as np
@@ -76,11 +76,6 @@ def central_point(doc: TranscriptDoc) -> Point | None:
     sim = np.array(_similarity([p.text for p in points]), dtype=np.float32)
     centrality = sim.sum(axis=1) * np.array([_TYPE_WEIGHT[p.type] for p in points])
     return points[int(np.argmax(centrality))]
-
-
-def _points_of(doc: TranscriptDoc) -> list[Point]:
-    prose = [s for s in doc.sentences if not s.is_structure]
-    return _points(doc, [s for s in prose if len(s.text.split()) >= 5] or prose)
 
 
 def sentences_of(point: Point, segments: Sequence[dict[str, Any]]) -> set[int]:

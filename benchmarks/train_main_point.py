@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from eval_gists import _points_of, sentences_of, stored_doc
+from eval_gists import sentences_of, stored_doc
 
 from argmap.pipeline.extract.caption_eval import read_transcripts
+from argmap.pipeline.summarise.default import summary_points
 from argmap.pipeline.summarise.main_point import FEATURES, features
 from argmap.store import Store
 
@@ -59,7 +60,7 @@ def groups_of(labels_path: Path, files: Sequence[Path]) -> list[Group]:
         if label is None or not label["main"]:
             continue
         doc = stored_doc(store, item, n)
-        points = _points_of(doc)
+        points = summary_points(doc)
         covers = [sentences_of(p, item["segments"]) for p in points]
         main = np.array([bool(c & set(label["main"])) for c in covers])
         weaker = np.array([bool(c & set(label["main"] + label["second"])) for c in covers])

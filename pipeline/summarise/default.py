@@ -394,8 +394,7 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
 
 def default_summary(doc: TranscriptDoc, *, max_points: int = 6) -> Summary:
     """The extractive summary of one transcript."""
-    prose = [s for s in doc.sentences if not s.is_structure]
-    sentences = [s for s in prose if len(s.text.split()) >= 5] or prose
+    sentences = _summary_sentences(doc)
     if sentences:
         gist, paragraph, key_points = _extract_summary(doc, sentences, max_points)
     else:
@@ -447,10 +446,19 @@ def _chosen(doc: TranscriptDoc, points: Sequence[Point], max_points: int) -> tup
     return cover(points, k, doc.commentator if len(doc.speakers) > 1 else None)
 
 
+def _summary_sentences(doc: TranscriptDoc) -> list[Sentence]:
+    prose = [s for s in doc.sentences if not s.is_structure]
+    return [s for s in prose if len(s.text.split()) >= 5] or prose
+
+
+def summary_points(doc: TranscriptDoc) -> list[Point]:
+    """The points a summary is chosen from, in the order they were said."""
+    return _points(doc, _summary_sentences(doc))
+
+
 def gist_point(doc: TranscriptDoc, *, max_points: int = 6) -> Point | None:
     """The point the gist states (None when nothing is argued), for measuring which one it is."""
-    prose = [s for s in doc.sentences if not s.is_structure]
-    points = _points(doc, [s for s in prose if len(s.text.split()) >= 5] or prose)
+    points = summary_points(doc)
     return points[_chosen(doc, points, max_points)[1]] if points else None
 
 
