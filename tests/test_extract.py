@@ -807,3 +807,19 @@ def test_a_question_is_not_a_claim_and_an_order_after_a_condition_is_a_call() ->
     assert types.get(lines[4][1]) == "call_to_action", types
     assert types.get(lines[5][1]) != "call_to_action", types
     assert types.get(lines[1][1]) == "claim", types
+
+
+def test_a_complaint_in_mild_words_is_a_critique() -> None:
+    """ "That annoyed me" and "my gripe" judge as much as "annoying" does (extractor v9)."""
+    lines = [
+        "I've been using the Corvid headphones every day for a month now.",
+        "The noise cancelling is excellent on the train.",
+        "Another thing that annoyed me is how long the case takes to open one handed.",
+        "It annoys me that the app needs an account before it will pair.",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines)).arguments
+
+    def type_of(line: str) -> str | None:
+        return next((a.type for a in args if line in a.quote), None)
+
+    assert [type_of(line) for line in lines[1:]] == ["claim", "critique", "critique"], args

@@ -24,6 +24,7 @@ from argmap.pipeline.extract.vetoes import (
     aside,
     asks,
     channel_housekeeping,
+    complains,
     hearsay,
     how_to_steps,
     opens_with_order,
@@ -253,7 +254,8 @@ class ClassifierExtractor:
     # passed on that the model reads as nothing is a claim when it gives a claim RELAYED_CLAIM
     # 8: a question the model reads as a claim is no argument; an order by its grammar is a call to
     # action whatever the model reads; more of a method's steps are found
-    version = "8"
+    # 9: a mild complaint ("that annoyed me", "my gripe", "I wasn't impressed") is a critique
+    version = "9"
 
     def __init__(
         self,
@@ -295,6 +297,8 @@ class ClassifierExtractor:
             elif rule.rule == "imperative" and label in ("claim", "critique") and opens_with_order(text):
                 # "If you need long range, skip it": an order by its grammar, whatever the model reads
                 label = "call_to_action"
+            elif label in ("claim", "other") and complains(text) and not hearsay(text, commentator, summary):
+                label = "critique"  # "Another thing that annoyed me is the weight": a judgement, mildly put
             if label == "call_to_action" and channel_housekeeping(text):
                 label = "other"  # "hit subscribe", "use code NATE": asks for the channel, not the world
             if label == "call_to_action" and relays(text, commentator, summary):

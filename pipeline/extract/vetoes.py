@@ -291,6 +291,23 @@ def opens_with_order(text: str) -> bool:
     return rules._imperative(body.split()) and not _POINTING.match(body)
 
 
+# A complaint in mild words judges as much as "terrible" does: "Another thing that annoyed me is the
+# weight", "My biggest gripe is the updates", "I wasn't impressed with the hinge". Not "I wasn't
+# disappointed", which praises.
+_COMPLAINS = re.compile(
+    r"\b(?:annoy(?:s|ed) me|bugs me|let me down|"
+    r"(?:my|one|another|biggest|main|only|real)\s+(?:\w+\s+)?(?:gripes?|complaints?|bugbears?|pet peeves?)|"
+    r"i(?:'m| am| was) (?:really |very |a bit |quite |so )?(?:disappointed|annoyed|frustrated|gutted)|"
+    r"i (?:was|am|'m)(?:n't| not) (?:\w+ )?(?:impressed|convinced|a fan))\b",
+    re.I,
+)
+
+
+def complains(text: str) -> bool:
+    """Whether ``text`` voices the speaker's own complaint (see :data:`_COMPLAINS`)."""
+    return bool(_COMPLAINS.search(text))
+
+
 def asks(text: str, rule: rules.Verdict) -> bool:
     """Whether ``text`` asks anyone to do anything (see :data:`_ASKING`)."""
     if rules.CHECKABLE.search(text):
