@@ -239,6 +239,8 @@ def test_nothing_argued_is_said_plainly(store: Store):
         ("claim", "Harbour City will close two depots in May, the transport board announced on Monday.", None,
          "Dana Reyes reports that Harbour City will close two depots in May, the transport board announced "
          "on Monday."),
+        ("claim", "In other news, Harbour City will reopen the footbridge on Friday.", None,
+         "Dana Reyes argues that Harbour City will reopen the footbridge on Friday."),
         ("claim", "Harbour City will close two depots, and I said that was a mistake.", None,
          "Dana Reyes argues: “Harbour City will close two depots, and I said that was a mistake.”"),
     ],

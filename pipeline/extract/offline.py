@@ -254,7 +254,8 @@ class ClassifierExtractor:
     # passed on that the model reads as nothing is a claim when it gives a claim RELAYED_CLAIM
     # 8: a question the model reads as a claim is no argument; an order by its grammar is a call to
     # action whatever the model reads; more of a method's steps are found
-    # 9: a mild complaint ("that annoyed me", "my gripe", "I wasn't impressed") is a critique
+    # 9: a mild complaint ("that annoyed me", "my gripe", "I wasn't impressed") is a critique;
+    # "In other news," opens like "If you missed it,"
     version = "9"
 
     def __init__(

@@ -45,7 +45,7 @@ FILLER = re.compile(
     r"yes|honestly|basically|anyway|anyways|also|then|finally|plus|again|oh|hey)"
     r"\b[,.]?\s+|(?:right|look|listen|like|you know|i mean|see)[,.]\s+|"
     # openers that point at the news rather than say it ("If you missed it, the council voted ...")
-    r"(?:(?:if|in case) you missed it|"
+    r"(?:(?:if|in case) you missed it|in other news|meanwhile|elsewhere|"
     r"as you(?:'ve| have)? (?:probably |may have |might have )?(?:heard|seen)|"
     r"as (?:many of |most of )?you (?:probably |may )?know|for those who don't know|if you haven't heard)"
     r",\s+)+",
