@@ -37,6 +37,13 @@ def test_features_read_place_voice_and_whose_words():
     assert at["judges"] == [0.0, 0.0, 1.0]
 
 
+def test_an_article_in_a_channel_name_is_not_its_name():
+    rows = features(
+        ["The company says the update ships in May.", "Guy says the update is late."], "The Tech Guy"
+    )
+    assert [row[FEATURES.index("reports_speaker")] for row in rows] == [0.0, 1.0]
+
+
 def test_a_summarised_persons_reported_view_outranks_the_facts_around_it():
     texts = [
         "The tariff starts in March at twenty five percent.",

@@ -53,8 +53,10 @@ _REPORTING = r"\b(?:argues?|says?|believes?|thinks?|insists?|contends?|concludes
 
 
 def _reports(text: str, speaker: str | None) -> bool:
-    """A summary's "Mendes argues that ..." (or "he/she ..."): the summarised person's own view."""
-    names = [re.escape(n) for n in (speaker or "").split()[:1] + (speaker or "").split()[-1:]]
+    """A summary's "Mendes argues that ..." (or "he", "she", "they"): the summarised person's view.
+    A name's first and last word stand for it, but not an article ("The Computer Guy")."""
+    words = (speaker or "").split()
+    names = [re.escape(n) for n in words[:1] + words[-1:] if n.lower() not in ("the", "a", "an")]
     subject = "|".join([*names, "he", "she", "they"])
     return bool(re.match(rf"^(?:{subject})\b[^,.]{{0,40}}{_REPORTING}", text, re.I))
 
