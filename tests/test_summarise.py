@@ -341,6 +341,7 @@ def test_a_first_person_gist_is_quoted_not_put_in_the_readers_mouth():
         ("I think they got this wrong.", False),  # who "they" are, only the talk knows
         ("I think the Bank got this wrong.", True),
         ("I think this ban is a huge mistake.", True),  # "this ban" names what it judges
+        ("I think that's only half right, because the cap limits it.", False),  # "that" is not "that ..."
         ("This is a huge mistake.", False),
         ("That was the worst signing of the decade.", False),
     ],

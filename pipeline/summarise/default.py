@@ -249,7 +249,7 @@ def stands_alone(text: str) -> bool:
 # filler ("so", "well", "honestly") is rules.FILLER's job, before and after.
 _HEDGES = re.compile(
     r"^(?:(?:frankly|i\s+(?:really\s+)?(?:think|believe|feel|would\s+say|reckon)|in\s+my\s+(?:view|opinion)"
-    r"|to\s+me|what\s+really\s+bugs\s+me\s+is\s+that)\b(?:\s+that\b)?[,\s]*)+",
+    r"|to\s+me|what\s+really\s+bugs\s+me\s+is\s+that)\b(?:\s+that\b(?!['’]))?[,\s]*)+",
     re.IGNORECASE,
 )
 # Any case but "US" (the country): a headline's "Save Our NHS" is the speaker's "our".
