@@ -32,11 +32,10 @@ from argmap.pipeline.document import TranscriptDoc, load_document
 from argmap.pipeline.extract.caption_eval import read_transcripts
 from argmap.pipeline.extract.run import extract_videos
 from argmap.pipeline.summarise.default import (
-    _TYPE_WEIGHT,
     Point,
-    _similarity,
     default_summary,
     gist_point,
+    similarity_and_centrality,
     summary_points,
 )
 from argmap.store import Commentator, Segment, Store, Transcript, Video
@@ -71,11 +70,8 @@ def central_point(doc: TranscriptDoc) -> Point | None:
     points = summary_points(doc)
     if not points:
         return None
-    import numpy as np
-
-    sim = np.array(_similarity([p.text for p in points]), dtype=np.float32)
-    centrality = sim.sum(axis=1) * np.array([_TYPE_WEIGHT[p.type] for p in points])
-    return points[int(np.argmax(centrality))]
+    centrality = similarity_and_centrality(points)[1]
+    return points[int(centrality.argmax())]
 
 
 def sentences_of(point: Point, segments: Sequence[dict[str, Any]]) -> set[int]:

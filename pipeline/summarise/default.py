@@ -156,6 +156,16 @@ def _standing_alone(text: str, verdict: rules.Verdict, who: str | None) -> str:
     return rules.attribute(text, who) if verdict.attributed else rules.clean_text(text)
 
 
+def similarity_and_centrality(points: Sequence[Point]) -> tuple[Any, Any]:
+    """The points' TF-IDF cosine similarities (each to itself 1) and each point's centrality: its
+    summed similarity to all, weighted by its type (a critique counts for more than a claim)."""
+    import numpy as np
+
+    sim = np.array(_similarity([p.text for p in points]), dtype=np.float32)
+    np.fill_diagonal(sim, 1.0)
+    return sim, sim.sum(axis=1) * np.array([_TYPE_WEIGHT[p.type] for p in points])
+
+
 def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[list[int], int]:
     """Indices of up to ``k`` points that together cover the others best, and the main one.
 
@@ -171,9 +181,7 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     """
     import numpy as np
 
-    sim = np.array(_similarity([p.text for p in points]), dtype=np.float32)
-    np.fill_diagonal(sim, 1.0)
-    centrality = sim.sum(axis=1) * np.array([_TYPE_WEIGHT[p.type] for p in points])
+    sim, centrality = similarity_and_centrality(points)
     titled = [i for i, p in enumerate(points) if p.origin == "title"]
     # A guest's point is not the channel's position, and "I'm sure they did" says nothing alone:
     # the main point is the host's and stands alone where any such point exists.
@@ -183,7 +191,7 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     alone = [i for i in hosts if stands_alone(points[i].text)] or hosts
     # "Some people are saying ..." is the view the commentator answers, not their position.
     alone = [i for i in alone if not hearsay(points[i].text, host, summary=False)] or alone
-    rank = main_point.scores([p.text for p in points], host or (points[0].who if points else None))
+    rank = main_point.scores([p.text for p in points], host or points[0].who)
     main = max(titled or alone, key=lambda i: (rank[i], -i))
     chosen: list[int] = [main]
     for kind in _TYPE_ORDER:
