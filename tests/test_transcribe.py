@@ -106,7 +106,23 @@ def clips(tmp_path_factory) -> dict[str, Path]:
         "speech": d / "speech.m4a",
     }
     sh("sox", "-n", "-r", "16000", "-c", "1", str(out["silence"]), "trim", "0", "6")
-    sh("sox", "-n", "-r", "16000", "-c", "1", str(out["noise"]), "synth", "6", "pinknoise", "vol", "0.5")
+    # -R seeds sox's generator: the same noise every run, so a miss reproduces (unseeded, one
+    # run in many read it as "1,5°C"). benchmarks/eval_noise.py samples many seeded noises.
+    sh(
+        "sox",
+        "-R",
+        "-n",
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        str(out["noise"]),
+        "synth",
+        "6",
+        "pinknoise",
+        "vol",
+        "0.5",
+    )
     # Looks like an mp3 by name, holds random bytes behind an ID3-like start.
     out["corrupt"].write_bytes(b"ID3" + bytes(range(256)) * 200)
     sh(
@@ -459,13 +475,22 @@ def test_base_model_transcribes_and_detects_language(base_cache: Path, shared_di
 
 
 def test_a_window_without_words_is_dropped_only_where_speech_is_doubted() -> None:
-    # Without VAD, whisper read pink noise as "1.0%" (no_speech_prob 0.74, avg_logprob -0.78).
+    # Without VAD, whisper read pink noise as "1.0%" (no_speech_prob 0.74, avg_logprob -0.78),
+    # and once as "1,5°C" (0.79, -0.52): a unit on a number is no word either.
     report = FilterReport()
-    doubted = [seg(0, 6, "1.0%", nsp=0.74, lp=-0.78), seg(6, 8, "¿Qué?", nsp=0.74, lp=-0.78)]
+    doubted = [
+        seg(0, 6, "1.0%", nsp=0.74, lp=-0.78),
+        seg(6, 7, "1,5°C", nsp=0.79, lp=-0.52),
+        seg(7, 7.5, "1.5 cc", nsp=0.7, lp=-0.5),
+        seg(7.5, 8, "¿Qué?", nsp=0.74, lp=-0.78),
+    ]
     assert [s.text for s in filter_hallucinations(doubted, loud, report)] == ["¿Qué?"]
-    assert report.dropped == {"no_words": 1}
-    heard = [seg(0, 2, "1.0%", nsp=0.1), seg(2, 4, "2024.", nsp=0.3)]
-    assert [s.text for s in filter_hallucinations(heard, loud)] == ["1.0%", "2024."]
+    assert report.dropped == {"no_words": 3}
+    heard = [seg(0, 2, "1.0%", nsp=0.1), seg(2, 4, "2024.", nsp=0.3), seg(4, 5, "1,5°C", nsp=0.2)]
+    assert [s.text for s in filter_hallucinations(heard, loud)] == ["1.0%", "2024.", "1,5°C"]
+    # Letters beside a number that are words of their own still count under doubt.
+    said = [seg(0, 2, "5 cats.", nsp=0.7, lp=-0.5), seg(2, 4, "Top 10", nsp=0.7, lp=-0.5)]
+    assert len(filter_hallucinations(said, loud)) == 2
 
 
 _SAMPLED = """

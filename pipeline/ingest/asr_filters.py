@@ -100,6 +100,8 @@ class FilterReport:
 
 #: a letter of any script: a window without one holds no word
 _LETTER = re.compile(r"[^\W\d_]")
+#: a unit after a number ("1,5°C", "1.5 cc", "2nd"): letters, but not a word said on its own
+_NUMBER_UNIT = re.compile(r"(?<=[\d°])\s?[^\W\d_]{1,3}\b")
 
 
 def normalise(text: str) -> str:
@@ -173,7 +175,7 @@ def filter_hallucinations(
 
     - nothing left after removing punctuation and music symbols: drop;
     - whisper's own no-speech rule (no_speech_prob > 0.6 and avg_logprob < -1.0): drop;
-    - no word at all (digits and symbols only, "1.0%") where the model doubts speech
+    - no word at all (digits, symbols and units only: "1.0%", "1,5°C") where the model doubts speech
       (no_speech_prob > 0.5): drop; on noise it invents such strings, and a person saying
       "one percent" is heard with confidence;
     - a known filler phrase where the audio is silent or the model doubts speech: drop;
@@ -190,7 +192,7 @@ def filter_hallucinations(
         if seg.no_speech_prob > 0.6 and seg.avg_logprob < -1.0:
             report.drop("no_speech")
             continue
-        if seg.no_speech_prob > 0.5 and not _LETTER.search(seg.text):
+        if seg.no_speech_prob > 0.5 and not _LETTER.search(_NUMBER_UNIT.sub("", seg.text)):
             report.drop("no_words")
             continue
         if is_filler(seg.text) and _looks_silent(seg, level(seg.start, seg.end) if level else None):
