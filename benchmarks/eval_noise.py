@@ -3,14 +3,14 @@
 A test can hold one noise clip fixed; it cannot say how often the filters miss. This script
 makes ``--clips`` clips of white, pink and brown noise from numbered seeds, transcribes each in
 turn in one process with VAD off, so the model itself hears the noise, and prints how many clips
-stored any segment, per colour, with what got through (text, no-speech probability, mean
-log-probability) and the filters' drop counts, beside how many clips the model wrote any segment
-for before the filters (the baseline). With VAD on (the default) no such window reaches
-the model at all. A miss reproduces by re-running the same command, not by transcribing its clip
-alone: a window that fails Whisper's checks is decoded again by sampling, from one seeded
-generator per process.
+stored any segment, per colour, with what got through (text, no-speech probability, mean log-
+probability) and the filters' drop counts, beside how many clips the model wrote any segment for
+before the filters (the baseline). ``--vad`` keeps voice activity detection on, as ``argmap
+ingest`` does, to see how much noise reaches the model at all. A miss reproduces by re-running
+the same command, not by transcribing its clip alone: a window that fails Whisper's checks is
+decoded again by sampling, from one seeded generator per process.
 
-    .venv/bin/python benchmarks/eval_noise.py [--clips 10] [--seconds 6] [--model base]
+    .venv/bin/python benchmarks/eval_noise.py [--clips 10] [--seconds 6] [--vad] [--model base]
 """
 
 from __future__ import annotations
@@ -58,10 +58,11 @@ def main() -> None:
     ap.add_argument("--clips", type=int, default=10, help="seeds per colour")
     ap.add_argument("--seconds", type=float, default=6.0)
     ap.add_argument("--volume", type=float, default=0.5)
+    ap.add_argument("--vad", action="store_true", help="keep voice activity detection on, as by default")
     ap.add_argument("--model", default=None, help="whisper model (default: the shipped tiny.en)")
     args = ap.parse_args()
     chosen = {"model": args.model} if args.model else {}
-    t = Transcriber(TranscribeOptions(device="cpu", vad=False, **chosen))
+    t = Transcriber(TranscribeOptions(device="cpu", vad=args.vad, **chosen))
     t.open()
     result: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
