@@ -16,7 +16,9 @@ Printed per set of FILEs: of the transcripts with a position, how many gists sta
 how many at least a weaker statement of it (``main or second``), and the same for two baselines
 in the same run: the first argument extracted, and the most central one (the summariser's own
 centrality, no preference for a stance), so a change can be read against what a simple rule does.
-Of the transcripts that argue nothing, how many gists say so.
+The same for the key points taken together (does any of them state it?), beside as many arguments
+from the start and as many of the most central ones. Of the transcripts that argue nothing, how
+many gists say so.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from argmap.pipeline.summarise.default import (
     Point,
     default_summary,
     gist_point,
+    key_points_of,
     similarity_and_centrality,
     summary_points,
 )
@@ -82,12 +85,37 @@ def sentences_of(point: Point, segments: Sequence[dict[str, Any]]) -> set[int]:
     }  # fmt: skip
 
 
+def first_points(doc: TranscriptDoc) -> list[Point]:
+    """As many arguments as the summary keeps, from the start: what a summary of the opening says."""
+    points = summary_points(doc)
+    return points[: len(key_points_of(doc))]
+
+
+def central_points(doc: TranscriptDoc) -> list[Point]:
+    points = summary_points(doc)
+    if not points:
+        return []
+    order = similarity_and_centrality(points)[1].argsort()[::-1]
+    return [points[int(i)] for i in order[: len(key_points_of(doc))]]
+
+
+KEY_POINTS: dict[str, Callable[[TranscriptDoc], list[Point]]] = {
+    "key points (default summariser)": key_points_of, "first arguments": first_points,
+    "most central arguments": central_points,
+}  # fmt: skip
 PICKS: dict[str, Pick] = {"gist (default summariser)": gist_point, "first argument": first_point,
                           "most central argument": central_point}  # fmt: skip
 
 
+def _count(row: dict[str, int], covered: set[int], main: set[int], second: set[int]) -> None:
+    row["main"] += bool(covered & main)
+    row["main_or_second"] += bool(covered & (main | second))
+
+
 def evaluate(labels: dict[str, Any], items: list[dict[str, Any]], show: bool = False) -> dict[str, Any]:
-    rows: dict[str, dict[str, int]] = {name: {"main": 0, "main_or_second": 0} for name in PICKS}
+    rows: dict[str, dict[str, int]] = {
+        name: {"main": 0, "main_or_second": 0} for name in [*PICKS, *KEY_POINTS]
+    }
     positions = nothing = nothing_said = 0
     store = Store.memory()
     try:
@@ -105,13 +133,15 @@ def evaluate(labels: dict[str, Any], items: list[dict[str, Any]], show: bool = F
             for name, pick in PICKS.items():
                 point = pick(doc)
                 covered = sentences_of(point, item["segments"]) if point else set()
-                rows[name]["main"] += bool(covered & main)
-                rows[name]["main_or_second"] += bool(covered & (main | second))
+                _count(rows[name], covered, main, second)
                 if show and name.startswith("gist") and not covered & main:
                     print(
                         f"  miss {item['id']}: gist on {sorted(covered)}, main {sorted(main)}",
                         file=sys.stderr,
                     )
+            for name, several in KEY_POINTS.items():
+                covered = set().union(*(sentences_of(p, item["segments"]) for p in several(doc)))
+                _count(rows[name], covered, main, second)
     finally:
         store.close()
     share = {name: {k: round(v / positions, 3) if positions else 0.0 for k, v in row.items()}

@@ -4,18 +4,20 @@ The offline default is extractive and built on the video's arguments (the ones t
 stored; when there are none yet, the cue rules type the sentences instead):
 
 - **Key points** are chosen for *coverage*: the arguments are compared by TF-IDF cosine
-  similarity (numpy only, milliseconds), the most central argument of each type present (critique,
-  call to action, claim) is taken first, then arguments are added greedily while they cover
-  arguments not yet represented (facility location). Version 1 ranked sentences by centrality and
-  on Eli's summary kept his first six sentences, leaving out the export-control critique; the
-  opening of a video is rarely its argument.
+  similarity (numpy only, milliseconds); after the main point, one argument of each type present
+  (critique, call to action, claim), then more while they cover arguments not yet represented
+  (facility location), each gain weighted by how much the argument reads as a position, so the
+  speaker's verdict beats a relayed fact on the same words. Version 1 ranked sentences by
+  centrality and on Eli's summary kept his first six sentences, leaving out the export-control
+  critique; the opening of a video is rarely its argument.
 - **The gist** names the commentator and their main position: a thesis stated in the title (an
-  argument marked ``origin = "title"``) when there is one, else the most central critique or call
-  to action, else the most central claim. It is built as one grammatical sentence: "Dana argues
-  that <clause>", "objects that" for a critique, "urges viewers to <verb phrase>" for an
-  imperative; a reported sentence that already names the commentator ("Eli criticizes US policies
-  ...") stands as it is. Headline capitals are undone for a title's words except the names the
-  transcript itself capitalises ("USA and China should work together").
+  argument marked ``origin = "title"``) when there is one, else the argument :mod:`.main_point`
+  ranks first (where it stands, whether it is the speaker's own verdict). It is built as one
+  grammatical sentence: "Dana argues that <clause>", "objects that" for a critique, "urges
+  viewers to <verb phrase>" for an imperative; a reported sentence that already names the
+  commentator ("Eli criticizes US policies ...") stands as it is. Headline capitals are undone for
+  a title's words except the names the transcript itself capitalises ("USA and China should work
+  together").
 - **Nothing argued** is said plainly: "No argument found: ..." with the most central sentences as
   what was said, never "X argues that" over a greeting.
 
@@ -49,7 +51,9 @@ from argmap.store import Summary
 # 7: news with its source after it (", the mayor announced on Friday") is reported, not argued;
 # the paragraph is the speaker's own sentences (the title's thesis is in the gist, labelled in the
 # key points).
-VERSION = "8"
+# 9: key points weigh each coverage gain by how much the point reads as a position; the most
+# central point of each type no longer takes that type's place; a title fills none.
+VERSION = "9"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -61,6 +65,9 @@ _STOP = frozenset(_STOP_WORDS.split())
 #: a critique or a call to action is more of a position than a relayed fact
 _TYPE_WEIGHT = {"critique": 1.3, "call_to_action": 1.2, "claim": 1.0, "other": 0.8}
 _TYPE_ORDER = ("critique", "call_to_action", "claim")
+#: how much a key point's main-point score weighs on its coverage gain: exp(weight * score); 0.2-0.5
+#: gave the same figures on the labelled sets (README, "Key points")
+_POSITION_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -169,9 +176,11 @@ def similarity_and_centrality(points: Sequence[Point]) -> tuple[Any, Any]:
 def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[list[int], int]:
     """Indices of up to ``k`` points that together cover the others best, and the main one.
 
-    The most central point of each type present is taken first (so a video's one critique is
-    never crowded out by its claims), then points are added greedily by how much they raise
-    the sum over all points of their similarity to the closest chosen one (facility location).
+    After the main point, one point of each type present is taken (so a video's one critique is
+    never crowded out by its claims; a title's thesis fills no type's place), then points are added
+    greedily; every pick is the one that most raises the sum over all points of their similarity
+    to the closest chosen one (facility location), each gain weighted by how much the point reads
+    as a position (:func:`.main_point.scores`), so a relayed fact covering the same words loses.
     The main point is the title's thesis when there is one, else the likeliest main position by
     :mod:`.main_point` (where it stands, and whether it is said as the speaker's own verdict, not
     by sharing the most words with the others, which is the topic, not the position);
@@ -181,7 +190,7 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     """
     import numpy as np
 
-    sim, centrality = similarity_and_centrality(points)
+    sim = similarity_and_centrality(points)[0]
     titled = [i for i, p in enumerate(points) if p.origin == "title"]
     # A guest's point is not the channel's position, and "I'm sure they did" says nothing alone:
     # the main point is the host's and stands alone where any such point exists.
@@ -191,19 +200,31 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     alone = [i for i in hosts if stands_alone(points[i].text)] or hosts
     # "Some people are saying ..." is the view the commentator answers, not their position.
     alone = [i for i in alone if not hearsay(points[i].text, host, summary=False)] or alone
-    rank = main_point.scores([p.text for p in points], host or points[0].who)
+    rank = np.asarray(main_point.scores([p.text for p in points], host or points[0].who))
     main = max(titled or alone, key=lambda i: (rank[i], -i))
+    # What a point adds to the coverage counts for more when it is said as a position than as a
+    # relayed fact: the main-point score (a logit) tempers every gain.
+    worth = np.exp(_POSITION_WEIGHT * rank)
     chosen: list[int] = [main]
-    for kind in _TYPE_ORDER:
-        of_kind = [i for i, p in enumerate(points) if p.type == kind and i not in chosen]
-        if of_kind and len(chosen) < k and not any(points[i].type == kind for i in chosen):
-            chosen.append(max(of_kind, key=lambda i: (centrality[i], -i)))
     best = sim[:, chosen].max(axis=1)
+
+    def gains() -> Any:
+        g = (np.maximum(sim, best[:, None]).sum(axis=0) - best.sum()) * worth
+        g[chosen] = -1.0
+        return g
+
+    for kind in _TYPE_ORDER:
+        # A title is not said in the video: it fills no type's place.
+        spoken = [points[i].type for i in chosen if points[i].origin != "title"]
+        of_kind = [i for i, p in enumerate(points) if p.type == kind and i not in chosen]
+        if of_kind and len(chosen) < k and kind not in spoken:
+            g = gains()
+            chosen.append(max(of_kind, key=lambda i: (g[i], -i)))
+            best = np.maximum(best, sim[:, chosen[-1]])
     while len(chosen) < min(k, len(points)):
-        gains = np.maximum(sim, best[:, None]).sum(axis=0) - best.sum()
-        gains[chosen] = -1.0
-        pick = int(np.argmax(gains))
-        if gains[pick] <= 1e-6:
+        g = gains()
+        pick = int(np.argmax(g))
+        if g[pick] <= 1e-6:
             break
         chosen.append(pick)
         best = np.maximum(best, sim[:, pick])
@@ -462,6 +483,12 @@ def _summary_sentences(doc: TranscriptDoc) -> list[Sentence]:
 def summary_points(doc: TranscriptDoc) -> list[Point]:
     """The points a summary is chosen from, in the order they were said."""
     return _points(doc, _summary_sentences(doc))
+
+
+def key_points_of(doc: TranscriptDoc, *, max_points: int = 6) -> list[Point]:
+    """The points the key points state, main point first, for measuring which they are."""
+    points = summary_points(doc)
+    return [points[i] for i in _chosen(doc, points, max_points)[0]] if points else []
 
 
 def gist_point(doc: TranscriptDoc, *, max_points: int = 6) -> Point | None:
