@@ -231,9 +231,22 @@ def is_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and word.isalpha()
 
 
+# Auto-captions write the pronoun "i": with an English contraction it is always the pronoun; alone,
+# only before a word English puts after it, since "i" is a word of its own in Italian, Swedish,
+# Polish and more ("i think" is English, "i bambini" and "i morgon" are not).
+_LOWER_I = re.compile(
+    r"\bi(?=['’](?:m|ve|ll|d)\b|\s+(?:am|was|have|had|think|thought|do|did|don['’]?t|didn['’]?t|can|"
+    r"can['’]?t|could|will|would|should|just|really|mean|guess|feel|felt|know|knew|said|say|want|"
+    r"wanted|love|hate|believe|agree|disagree|also|never|still|see|saw|get|got|need|must|might|went|"
+    r"told|wonder|hope|like|remember|personally|honestly|actually|definitely|totally)\b)"
+)
+
+
 def capitalised(text: str) -> str:
     """``text`` with a capital first letter, unless its first word is written with a capital
-    inside it ("iPhone", "eBay", "iOS"): those are names, spelt as their owners spell them."""
+    inside it ("iPhone", "eBay", "iOS"): those are names, spelt as their owners spell them; and
+    with the pronoun "I" that auto-captions write as "i"."""
+    text = _LOWER_I.sub("I", text)
     first = text.split(" ", 1)[0]
     if not text or any(c.isupper() for c in first[1:]):
         return text

@@ -749,6 +749,16 @@ def test_a_name_spelt_with_an_inner_capital_keeps_its_spelling() -> None:
     assert clean_text("the council failed.") == "The council failed."
 
 
+def test_auto_captions_pronoun_i_is_written_as_a_capital_where_it_is_english() -> None:
+    from argmap.pipeline.extract.rules import clean_text
+
+    said = "the plan fails and i think i'm right and i’ve said so"
+    assert clean_text(said) == "The plan fails and I think I'm right and I’ve said so"
+    # "i" is a word of its own in Italian, Swedish, Polish ...: left alone after the first letter.
+    assert clean_text("vi ses i morgon") == "Vi ses i morgon"
+    assert clean_text("mam psa i kota") == "Mam psa i kota"
+
+
 def test_a_sentence_that_turns_against_the_one_before_is_an_argument_of_its_own() -> None:
     lines = [
         "This board has a habit of overpaying in the last week of the window.",
