@@ -759,6 +759,18 @@ def test_auto_captions_pronoun_i_is_written_as_a_capital_where_it_is_english() -
     assert clean_text("mam psa i kota") == "Mam psa i kota"
 
 
+def test_a_target_is_never_a_date_or_the_news_source() -> None:
+    lines = [
+        "According to Bloomberg, Meta is quietly training its new model on Qwen, which is a disgrace.",
+        "The ministry says phones will be banned in every school from September.",
+        "Honestly the regulator failed, and Ofwat should have acted years ago, the Guardian reported.",
+    ]
+    targets = {a.quote: a.target for a in ClassifierExtractor().extract(doc_of(lines, "Tom Hale")).arguments}
+    assert targets.get(lines[0]) == "Meta"
+    assert targets.get(lines[1]) is None
+    assert targets.get(lines[2]) in (None, "Ofwat")
+
+
 def test_a_sentence_that_turns_against_the_one_before_is_an_argument_of_its_own() -> None:
     lines = [
         "This board has a habit of overpaying in the last week of the window.",

@@ -256,7 +256,8 @@ class ClassifierExtractor:
     # action whatever the model reads; more of a method's steps are found
     # 9: a mild complaint ("that annoyed me", "my gripe", "I wasn't impressed") is a critique;
     # "In other news," opens like "If you missed it,"
-    # 10: an argument's text writes auto-captions' pronoun "i" as "I" (the quote stays as said)
+    # 10: an argument's text writes auto-captions' pronoun "i" as "I" (the quote stays as said); a
+    # target is never a day or month, nor the news source ("According to Bloomberg, Meta ...")
     version = "10"
 
     def __init__(

@@ -309,23 +309,16 @@ _STOP_TARGET = re.compile(
     re.I,
 )
 _PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b((?:[A-Z][\w’'&.-]*|U\.S\.)(?:\s+(?:of\s+)?[A-Z][\w’'&.-]*){0,3})")
-_NOT_NAMES = {
-    "I",
-    "I'm",
-    "I've",
-    "I'd",
-    "I'll",
-    "You",
-    "We",
-    "He",
-    "She",
-    "They",
-    "It",
-    "This",
-    "That",
-    "And",
-    "But",
-}
+_NOT_NAME_WORDS = (
+    "I I'm I've I'd I'll You We He She They It This That And But "
+    # a date says when, not whom: "phones will be banned from September" is about no September
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "August September October November December"
+)
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+# a source of the news is not what it is about: "According to Bloomberg, Meta ...", "..., Reuters reported"
+_SOURCE = re.compile(r"(?i:according to|reported by|per)\s+(?:the\s+)?$")
+_SOURCE_AFTER = re.compile(r"\s+(?:said|says|reported|reports|announced|confirmed)\b[^,;]*$")
 
 
 def strip_filler(text: str) -> str:
@@ -348,6 +341,9 @@ def _proper_noun(text: str, exclude: str | None) -> str | None:
         name = m.group(1).rstrip(".’'")
         first = name.split()[0]
         if first in _NOT_NAMES or first in skip:
+            continue
+        before = text[: m.start()]
+        if _SOURCE.search(before) or (before.endswith(", ") and _SOURCE_AFTER.match(text, m.end())):
             continue
         return name
     return None
