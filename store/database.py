@@ -468,7 +468,9 @@ class Store(StageStatusMixin):
         if extractor:
             sql += " and extractor = ?"
             params.append(extractor)
-        rows = self.rows(sql + " order by extractor_version desc limit 1", params)
+        # Versions are numbers written as text: "10" is newer than "9".
+        order = " order by cast(extractor_version as integer) desc, extractor_version desc limit 1"
+        rows = self.rows(sql + order, params)
         if not rows:
             return None
         row = rows[0]

@@ -17,7 +17,7 @@ from argmap.pipeline.present.cli import cli
 from argmap.pipeline.stages import StageContext
 from argmap.pipeline.summarise.default import VERSION, default_summary, rank_sentences
 from argmap.pipeline.summarise.run import SummariseStage, summarise_video
-from argmap.store import Store, Transcript, Video
+from argmap.store import Store, Summary, Transcript, Video
 
 TALK = [
     "Hey everyone, welcome back to the show.",
@@ -99,6 +99,41 @@ def test_summary_command_json(db_path: Path):
     assert data["gist"] in text.output and "&t=" in text.output
     missing = CliRunner().invoke(cli, ["summary", "--db", str(db_path), "nope"])
     assert missing.exit_code == 1 and "no video" in missing.output
+
+
+def test_summaries_follow_the_arguments_they_are_built_on(db_path: Path):
+    """`argmap extract` (re)made arguments but left the summary made from the old ones, and `argmap
+    summary` kept showing a summary from an older summariser version ("9" sorted above "10")."""
+    from dataclasses import replace as copy
+
+    store = Store.open(db_path)
+    video = seed_video(store, TALK)
+    store.close()
+    runner = CliRunner()
+    first = runner.invoke(cli, ["extract", "--db", str(db_path), "--json"])
+    assert first.exit_code == 0, first.output
+    assert [o["summarised"] for o in json.loads(first.output)] == [True]  # none existed
+    again = json.loads(runner.invoke(cli, ["extract", "--db", str(db_path), "--json"]).output)
+    assert [(o["status"], o["summarised"]) for o in again] == [("unchanged", False)]
+    forced = runner.invoke(cli, ["extract", "--db", str(db_path), "--force"])
+    assert "summary made again" in forced.output
+
+    store = Store.open(db_path)
+    current = store.summary(video.id)
+    assert current is not None and current.extractor_version == VERSION
+    # Versions are numbers: a summary by version 10 is newer than one by version 9.
+    newer = str(int(VERSION) + 1)
+    store.save_summary(copy(current, id=Summary.make_id(video.id, "default", newer), extractor_version=newer))
+    assert store.summary(video.id).extractor_version == newer
+    # A video whose only summary is an older version's: `argmap summary` makes it again.
+    other = seed_video(store, TALK, video_id="youtube:other")
+    stale = copy(
+        current, id=Summary.make_id(other.id, "default", "1"), video_id=other.id, extractor_version="1"
+    )
+    store.save_summary(copy(stale, gist="stale"))
+    store.close()
+    shown = json.loads(runner.invoke(cli, ["summary", "--db", str(db_path), other.id, "--json"]).output)
+    assert shown["gist"] != "stale" and shown["extractor_version"] == VERSION
 
 
 def test_eli_summary_gist_names_eli_and_his_main_claim(store: Store, shared_dir: Path):
@@ -230,6 +265,9 @@ def test_nothing_argued_is_said_plainly(store: Store):
         ("call_to_action", "Stop HS2 Now", "title", "Dana Reyes urges viewers to stop HS2 now."),
         ("call_to_action", "If your fixed rate ends this year, please don't just roll over.", None,
          "Dana Reyes urges: “If your fixed rate ends this year, please don't just roll over.”"),
+        # the modal rule reads "budget for better" as "... better": a conditional call is quoted whole
+        ("call_to_action", "If you're buying one, budget for better brake pads from day one.", None,
+         "Dana Reyes urges: “If you're buying one, budget for better brake pads from day one.”"),
         ("call_to_action", "My message to the council: scrap it.", None,
          "Dana Reyes urges: “My message to the council: scrap it.”"),
         ("critique", "US policy on chips is a mistake.", None,

@@ -57,21 +57,30 @@ def extract(
     from dataclasses import asdict
 
     from argmap.pipeline.extract.run import extract_videos
+    from argmap.pipeline.summarise.run import refresh_summaries
 
     options = llm_options(extractor_name, llm_base_url, llm_model, llm_api_key)
     store = open_store(db_path)
     outcomes = extract_videos(store, list(videos) or None, extractor_name, force=force, **options)
+    # A summary is built on the arguments: those extracted again are summarised again.
+    ok = [o.video_id for o in outcomes if o.status != "failed"]
+    problems: list[str] = []
+    extracted = {o.video_id for o in outcomes if o.status == "extracted"}
+    summarised = set(refresh_summaries(store, ok, extracted, extractor_name, problems, **options))
     if as_json:
-        echo_json([asdict(o) for o in outcomes])
+        echo_json([{**asdict(o), "summarised": o.video_id in summarised} for o in outcomes])
     else:
         for o in outcomes:
             if o.status == "failed":
                 click.secho(f"{o.video_id}: failed: {o.message}", fg="red", err=True)
                 continue
-            click.echo(f"{o.video_id}: {o.status}, {o.count} arguments ({o.extractor} v{o.version})")
+            again = ", summary made again" if o.video_id in summarised else ""
+            click.echo(f"{o.video_id}: {o.status}, {o.count} arguments ({o.extractor} v{o.version}){again}")
             for note in o.notes:
                 click.secho(f"  note: {note}", fg="yellow")
-    if any(o.status == "failed" for o in outcomes):
+    for line in problems:
+        click.secho(line, fg="red", err=True)
+    if problems or any(o.status == "failed" for o in outcomes):
         sys.exit(1)
 
 
@@ -222,21 +231,22 @@ def summary(
 ) -> None:
     """Show a video's gist, paragraph and timed key points.
 
-    VIDEO is named as for `argmap transcript`. A missing summary is made on demand.
+    VIDEO is named as for `argmap transcript`. A missing summary, or one the offline default made
+    in an older version, is made on demand.
 
     \b
     Example:
         argmap summary multilingual
         argmap summary youtube:abc123def45 --summariser llm --json"""
-    from argmap.pipeline.summarise.run import summarise_video, summary_dict
+    from argmap.pipeline.summarise.run import current_summary, summarise_video, summary_dict
 
     store = open_store(db_path)
     v = store.resolve_video(video)  # an unknown video is a StoreError: friendly_errors says so
-    stored = None if summariser else store.summary(v.id)
-    if stored is None:
-        name = summariser or "default"
-        options = llm_options(name, llm_base_url, llm_model, llm_api_key)
-        stored = summarise_video(store, v, name, **options)
+    if summariser:
+        options = llm_options(summariser, llm_base_url, llm_model, llm_api_key)
+        stored = summarise_video(store, v, summariser, **options)
+    else:
+        stored = current_summary(store, v)
     data = summary_dict(store, v, stored)
     if as_json:
         echo_json(data)

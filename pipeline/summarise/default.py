@@ -52,7 +52,8 @@ from argmap.store import Summary
 # the paragraph is the speaker's own sentences (the title's thesis is in the gist, labelled in the
 # key points).
 # 9: key points weigh each coverage gain by how much the point reads as a position; the most
-# central point of each type no longer takes that type's place; a title fills none.
+# central point of each type no longer takes that type's place; a title fills none; a call to action
+# opening on "If ..." is quoted.
 VERSION = "9"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
@@ -402,8 +403,9 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
             if not _FIRST_PERSON.search(verb):  # "keep our libraries" is theirs to say: quoted below
                 return _sentence(f"{who} urges viewers {verb}")
             return f"{who} urges: “{_sentence(capitalised(body))}”"
-        if not rules.CTA_MODAL.search(body):
-            # "If your fix ends soon, please don't roll over" is no clause to argue: quote the call.
+        if not rules.CTA_MODAL.search(body) or body.lower().startswith("if "):
+            # "If your fix ends soon, please don't roll over" is no clause to argue: quote the call
+            # (the modal rule reads "If you're buying one, budget for better pads" as "... better").
             return f"{who} urges: “{_sentence(capitalised(body))}”"
     if _FIRST_PERSON.search(body):
         # "Dana argues that I am tired" puts the speaker's "I" in the reader's mouth: quote it.

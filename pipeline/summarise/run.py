@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.document import TranscriptDoc, commentator_name, load_document
+from argmap.pipeline.errors import ExtractionError
 from argmap.pipeline.stages import BaseStage, StageContext
+from argmap.pipeline.summarise.default import VERSION as DEFAULT_VERSION
 from argmap.pipeline.summarise.registry import Summariser, available_summarisers, get_summariser
 from argmap.pipeline.text import timestamp_url
 from argmap.store import Store, Summary, Video
@@ -20,6 +23,51 @@ def summarise_video(
     summary = run_summariser(chosen, load_document(store, video))
     save_summary(store, summary, getattr(chosen, "prompts", None) or [])
     return summary
+
+
+def summariser_for(extractor: str) -> str:
+    """The summariser named like an extractor where one exists (``llm`` with ``llm``), else the default."""
+    return extractor if extractor in available_summarisers() else "default"
+
+
+def refresh_summaries(
+    store: Store,
+    video_ids: Sequence[str],
+    extracted: set[str],
+    extractor: str = "default",
+    failed: list[str] | None = None,
+    **options: Any,
+) -> list[str]:
+    """Summarise again what its arguments no longer match, and return those videos' ids; a
+    video whose summary fails is named in ``failed`` and the rest go on.
+
+    A summary is built on a video's arguments, so one made before they were extracted again is
+    stale: the videos in ``extracted`` are summarised again, and of the rest those with no summary
+    by this summariser or one from another version of it (an upgrade).
+    """
+    failed = failed if failed is not None else []
+    chosen = get_summariser(summariser_for(extractor), **options)
+    version = getattr(chosen, "version", None)
+    done = []
+    for video_id in video_ids:
+        stored = store.summary(video_id, chosen.name)
+        if video_id in extracted or stored is None or (version and stored.extractor_version != version):
+            try:
+                summarise_video(store, store.video(video_id), chosen)
+            except ExtractionError as err:  # one video's summary failing leaves the others to be made
+                failed.append(f"{video_id}: summary failed: {err}")
+                continue
+            done.append(video_id)
+    return done
+
+
+def current_summary(store: Store, video: Video) -> Summary:
+    """The video's summary, made now when there is none or the stored one is the offline default's
+    from an older version (milliseconds); another summariser's (an LLM's) is shown as it stands."""
+    stored = store.summary(video.id)
+    if stored is None or (stored.extractor == "default" and stored.extractor_version != DEFAULT_VERSION):
+        return summarise_video(store, video, "default")
+    return stored
 
 
 def run_summariser(summariser: Summariser, doc: TranscriptDoc) -> Summary:
@@ -54,9 +102,8 @@ class SummariseStage(BaseStage):
         with the same endpoint settings), else the default one."""
         if not options.extract:
             return None
-        if options.extractor in available_summarisers():
-            return cls(options.extractor, **options.extractor_options)
-        return cls()
+        name = summariser_for(options.extractor)
+        return cls(name, **options.extractor_options) if name != "default" else cls()
 
     def open(self, ctx: StageContext | None = None) -> None:
         if self._chosen is None:
