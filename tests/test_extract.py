@@ -759,6 +759,22 @@ def test_auto_captions_pronoun_i_is_written_as_a_capital_where_it_is_english() -
     assert clean_text("mam psa i kota") == "Mam psa i kota"
 
 
+def test_an_answer_that_needs_its_question_carries_it_in_its_text_not_its_quote() -> None:
+    lines = [
+        "The motor is genuinely excellent and the battery lasts for days.",
+        "So would I buy it again?",
+        "Yeah, I probably would, but only because the motor is that good.",
+        "Is the app any good?",
+        "The app crashes every single time you update the firmware.",
+    ]
+    args = {a.quote: a for a in ClassifierExtractor().extract(doc_of(lines, "Sam Ortiz")).arguments}
+    answer = args[lines[2]]
+    assert answer.text.startswith("Would I buy it again? I probably would") and answer.start == 10.0
+    # a full sentence after a question needs no question to stand: it is left as it was said
+    assert not args[lines[4]].text.startswith("Is the app")
+    assert not any(lines[1] in a.quote or lines[3] in a.quote for a in args.values())
+
+
 def test_a_target_is_never_a_date_or_the_news_source() -> None:
     lines = [
         "According to Bloomberg, Meta is quietly training its new model on Qwen, which is a disgrace.",

@@ -161,6 +161,31 @@ def merge_groups(
     return groups
 
 
+# An answer that leans on the question before it: "Yeah, ...", "Absolutely not.", or a first
+# clause that stops at its auxiliary ("I probably would, but ...", "It does.").
+_ANSWER = re.compile(
+    r"^(?:(?:so|well|and|honestly|look|okay|ok)\b,?\s*)*(?:(?:yes|yeah|yep|yup|no|nope|nah|absolutely|"
+    r"definitely|of course|short answer)\b|(?:[\w'’]+\s+){0,3}(?:would|wouldn['’]t|do|don['’]t|does|"
+    r"doesn['’]t|did|didn['’]t|is|isn['’]t|are|aren['’]t|was|wasn['’]t|will|won['’]t|can|can['’]t|should|"
+    r"shouldn['’]t|have|haven['’]t)(?:\s+not)?\s*(?:[,.;!]|$))",
+    re.I,
+)
+
+
+def question_answered(
+    doc: TranscriptDoc, sent: Sentence, verdicts: Sequence[rules.Verdict]
+) -> Sentence | None:
+    """The question the speaker asked just before ``sent`` when ``sent`` answers it in words that
+    need it ("So would I buy it again?" "Yeah, I probably would, but ..."), else None."""
+    i = sent.idx
+    if i == 0 or not _ANSWER.match(sent.text.lstrip(" \"'“‘")):
+        return None
+    asked = doc.sentences[i - 1]
+    if verdicts[i - 1].type != "other" or not asked.text.rstrip(" \"'”’").endswith("?"):
+        return None
+    return asked if doc.speaker_of(asked) == doc.speaker_of(sent) else None
+
+
 def is_tail(previous: Sentence, sent: Sentence) -> bool:
     """Whether ``sent`` is the rest of ``previous``'s sentence: a long run-on cut after a comma
     (:mod:`argmap.pipeline.document`), so it opens in lower case where the other ended on a mark."""
@@ -187,7 +212,12 @@ def typed_result(
 ) -> ExtractionResult:
     """The arguments of ``doc`` given a verdict per sentence: merged, made to stand alone, deduped."""
     groups = merge_groups(doc.sentences, verdicts, doc.speaker_of)
-    args = said_once([rule_argument(doc, sents, verdict, extractor, version) for sents, verdict in groups])
+    args = said_once(
+        [
+            rule_argument(doc, sents, verdict, extractor, version, question_answered(doc, sents[0], verdicts))
+            for sents, verdict in groups
+        ]
+    )
     from_title = title_argument(doc, extractor, version)
     if from_title is not None:
         args.append(from_title)
@@ -208,14 +238,22 @@ def said_once(args: Sequence[Argument]) -> list[Argument]:
 
 
 def rule_argument(
-    doc: TranscriptDoc, sents: list[Sentence], verdict: rules.Verdict, extractor: str, version: str
+    doc: TranscriptDoc,
+    sents: list[Sentence],
+    verdict: rules.Verdict,
+    extractor: str,
+    version: str,
+    asked: Sentence | None = None,
 ) -> Argument:
-    """An argument whose text is its sentences made to stand alone (attributed or cleaned)."""
+    """An argument whose text is its sentences made to stand alone (attributed or cleaned); an
+    answer that needs its question (``asked``) has it before it in the text, not in the quote."""
     quote = " ".join(s.text for s in sents)
     if verdict.attributed:
         text = " ".join(rules.attribute(u, doc.commentator) for u in _units(sents))
     else:
         text = " ".join(rules.clean_text(u) for u in _units(sents))
+    if asked is not None:
+        text = f"{rules.clean_text(asked.text)} {text}"
     if text[-1:] in CLAUSE_MARKS:
         text = text[:-1].rstrip() + "."  # an argument that ends where a comma was cut
     return make_argument(
@@ -257,7 +295,8 @@ class ClassifierExtractor:
     # 9: a mild complaint ("that annoyed me", "my gripe", "I wasn't impressed") is a critique;
     # "In other news," opens like "If you missed it,"
     # 10: an argument's text writes auto-captions' pronoun "i" as "I" (the quote stays as said); a
-    # target is never a day or month, nor the news source ("According to Bloomberg, Meta ...")
+    # target is never a day or month, nor the news source ("According to Bloomberg, Meta ..."); an
+    # answer that needs its question ("Would I buy it again? I probably would ...") has it in its text
     version = "10"
 
     def __init__(
