@@ -265,6 +265,11 @@ def test_nothing_argued_is_said_plainly(store: Store):
         ("call_to_action", "Stop HS2 Now", "title", "Dana Reyes urges viewers to stop HS2 now."),
         ("call_to_action", "If your fixed rate ends this year, please don't just roll over.", None,
          "Dana Reyes urges: “If your fixed rate ends this year, please don't just roll over.”"),
+        # a question and its answer are one point; "argues that is it worth it? No." is no sentence
+        ("claim", "Would I buy it again? I probably would, but only for the motor.", None,
+         "Dana Reyes argues: “Would I buy it again? I probably would, but only for the motor.”"),
+        ("claim", "Is it worth it? No. The price is absurd.", None,
+         "Dana Reyes argues: “Is it worth it? No.”"),
         # the modal rule reads "budget for better" as "... better": a conditional call is quoted whole
         ("call_to_action", "If you're buying one, budget for better brake pads from day one.", None,
          "Dana Reyes urges: “If you're buying one, budget for better brake pads from day one.”"),

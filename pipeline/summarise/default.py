@@ -53,7 +53,7 @@ from argmap.store import Summary
 # key points).
 # 9: key points weigh each coverage gain by how much the point reads as a position; the most
 # central point of each type no longer takes that type's place; a title fills none; a call to action
-# opening on "If ..." is quoted.
+# opening on "If ..." is quoted; a question with its answer after it is one sentence of a gist, quoted.
 VERSION = "9"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
@@ -370,9 +370,10 @@ def _as_clause(sentence: str, names: frozenset[str] = frozenset()) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    """The first sentence of a (possibly merged, several-sentence) argument: a gist is one sentence."""
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text, maxsplit=1)
-    return parts[0]
+    """The first sentence of a (possibly merged, several-sentence) argument: a gist is one sentence,
+    and a question with the answer after it ("Would I buy it again? I probably would, ...") is one."""
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text, maxsplit=2)
+    return " ".join(parts[:2]) if len(parts) > 1 and parts[0].endswith("?") else parts[0]
 
 
 def _sentence(text: str) -> str:
@@ -407,8 +408,9 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
             # "If your fix ends soon, please don't roll over" is no clause to argue: quote the call
             # (the modal rule reads "If you're buying one, budget for better pads" as "... better").
             return f"{who} urges: “{_sentence(capitalised(body))}”"
-    if _FIRST_PERSON.search(body):
-        # "Dana argues that I am tired" puts the speaker's "I" in the reader's mouth: quote it.
+    if _FIRST_PERSON.search(body) or "?" in body:
+        # "Dana argues that I am tired" puts the speaker's "I" in the reader's mouth, and "argues
+        # that is it worth it? No." is no sentence: quote it.
         verb = "objects" if point.type == "critique" else "argues"
         return f"{who} {verb}: “{_sentence(capitalised(body))}”"
     plain = rules.strip_filler(text) or text
