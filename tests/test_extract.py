@@ -759,6 +759,21 @@ def test_auto_captions_pronoun_i_is_written_as_a_capital_where_it_is_english() -
     assert clean_text("mam psa i kota") == "Mam psa i kota"
 
 
+def test_a_call_said_after_a_hedge_is_still_a_call_and_the_shows_agenda_no_argument() -> None:
+    lines = [
+        "Today Alex and I are arguing about fare-free buses.",
+        "I think the council should put the money into frequency first and review the free fares later.",
+        "I'd say every city should at least trial free fares before dismissing them.",
+        "I think the company should be fine next year.",
+        "Today we are arguing that fare-free buses simply work.",
+    ]
+    types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Jordan Lee")).arguments}
+    assert lines[0] not in types
+    assert types[lines[1]] == types[lines[2]] == "call_to_action"
+    assert types[lines[3]] == "claim"  # "should be fine" foresees; it asks nobody
+    assert lines[4] in types  # "arguing that ..." states the thesis it announces
+
+
 def test_an_answer_that_needs_its_question_carries_it_in_its_text_not_its_quote() -> None:
     lines = [
         "The motor is genuinely excellent and the battery lasts for days.",

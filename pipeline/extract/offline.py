@@ -49,6 +49,12 @@ _CONTRAST = re.compile(
 )
 MAX_MERGE = 3
 #: how the rest of a long sentence cut at a comma opens when it is a clause that may stand apart
+# the speaker's hedge before a view: "Honestly, I think ...", "I'd say ...", "I believe that ..."
+_HEDGED = re.compile(
+    r"^(?:(?:so|well|and|honestly|look|now)\b,?\s*)*i(?:['’]d| would)?\s+(?:really\s+)?(?:think|say|believe|"
+    r"reckon|feel|guess)\b(?:\s+that\b)?,?\s*",
+    re.I,
+)
 _OWN_CLAUSE = re.compile(r"^(?:and|but|so|yet|or|because|'cause|while|whereas|although|though)\b", re.I)
 
 
@@ -296,7 +302,9 @@ class ClassifierExtractor:
     # "In other news," opens like "If you missed it,"
     # 10: an argument's text writes auto-captions' pronoun "i" as "I" (the quote stays as said); a
     # target is never a day or month, nor the news source ("According to Bloomberg, Meta ..."); an
-    # answer that needs its question ("Would I buy it again? I probably would ...") has it in its text
+    # answer that needs its question ("Would I buy it again? I probably would ...") has it in its text;
+    # "I think the council should ..." is a call when the model reads the body so; "Today Alex and I
+    # are arguing about ..." is the show's agenda
     version = "10"
 
     def __init__(
@@ -326,6 +334,7 @@ class ClassifierExtractor:
         model = self.model
         vectors = (self._embed or classifier.embed)(texts) if model.uses_embedding else None
         probs = model.probabilities(classifier.features(texts, commentator, vectors, model.mode))
+        unhedged = self._unhedged_calls(texts, ruled, commentator)
         steps = how_to_steps(texts)
         out = []
         for i, (text, rule, p) in enumerate(zip(texts, ruled, probs, strict=True)):
@@ -339,6 +348,8 @@ class ClassifierExtractor:
             elif rule.rule == "imperative" and label in ("claim", "critique") and opens_with_order(text):
                 # "If you need long range, skip it": an order by its grammar, whatever the model reads
                 label = "call_to_action"
+            elif label == "claim" and i in unhedged:
+                label = "call_to_action"  # "I think the council should fund it": a call, said mildly
             elif label in ("claim", "other") and complains(text) and not hearsay(text, commentator, summary):
                 label = "critique"  # "Another thing that annoyed me is the weight": a judgement, mildly put
             if label == "call_to_action" and channel_housekeeping(text):
@@ -375,6 +386,23 @@ class ClassifierExtractor:
             target = None if label in ("call_to_action", "other") else rules._proper_noun(text, commentator)
             out.append(rules.Verdict(label, conf, target, "model", attributed))
         return out
+
+    def _unhedged_calls(
+        self, texts: Sequence[str], ruled: Sequence[rules.Verdict], commentator: str | None
+    ) -> set[int]:
+        """The sentences that open on the speaker's hedge ("I think", "I'd say") before a body the
+        rules read as someone urged to act ("the council should fund it") and the model, reading
+        that body without the hedge, takes for a call to action: a hedge marks the speaker's own
+        view, which the model had learnt as a claim's sign, whatever followed it."""
+        hedged = {i: _HEDGED.sub("", t, count=1) for i, t in enumerate(texts) if ruled[i].rule == "modal"}
+        hedged = {i: body for i, body in hedged.items() if body != texts[i]}
+        if not hedged:
+            return set()
+        bodies = list(hedged.values())
+        vectors = (self._embed or classifier.embed)(bodies) if self.model.uses_embedding else None
+        probs = self.model.probabilities(classifier.features(bodies, commentator, vectors, self.model.mode))
+        calls = classifier.LABELS.index("call_to_action")
+        return {i for i, p in zip(hedged, probs, strict=True) if int(p.argmax()) == calls}
 
     def extract(self, doc: TranscriptDoc) -> ExtractionResult:
         verdicts = over_prose(doc.sentences, lambda ss: self.verdicts(ss, doc.commentator))

@@ -167,8 +167,10 @@ AUDIENCE = (
     rf"(?:the|our|your|their|this|that|every|each|all) (?:[\w'-]+ ){{0,3}}?(?:{AGENTS}))"
 )
 CTA_MODAL = re.compile(
-    rf"(?:^|[,;]\s*|\b(?:and|so|that|then|but)\s+)(?P<who>{AUDIENCE})\s+(?:really\s+|just\s+|all\s+|absolutely\s+|"
-    r"seriously\s+|definitely\s+|honestly\s+|still\s+|also\s+|actually\s+|probably\s+)?"
+    # after a hedge too: "I think the council should ..."
+    rf"(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+)(?P<who>{AUDIENCE})\s+"
+    r"(?:really\s+|just\s+|all\s+|absolutely\s+|seriously\s+|definitely\s+|honestly\s+|still\s+|also\s+|"
+    r"actually\s+|probably\s+)?"
     r"(?:should(?:n't| not)?|must(?:n't| not)?|need to|needs to|have to|has to|ought to|gotta|got to|"
     r"had better|'d better|better)\s+(?!have\b|be (?:fine|ok|okay|good|great|ready|done|able|out|back)|"
     r"expect|see\b)",

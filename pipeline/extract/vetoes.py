@@ -159,11 +159,12 @@ _AGENDA = re.compile(
     r"^(?:today|this week|tonight|in (?:this|today['’]s) (?:video|episode|stream|clip|podcast)|"
     r"on (?:today['’]s|this|the) (?:show|episode|podcast|stream)),? "
     r"(?:we're|we are|i'm|i am|i want to|i wanna|we want to|we'll|we will|i'll|i will|we're going to|"
-    r"i'm going to|we've got to|let's) (?:\w+ ){0,2}?(?:talk|talking|look|looking|discuss|discussing|cover|"
-    r"covering|dig|digging|get into|getting into|go over|going over|react|reacting|break|breaking|"
-    r"tell you|telling you|show you|showing you|explain|explaining|walk you through|walking you through|"
-    r"find out|finding out|answer|answering|review|reviewing|test|testing|explore|exploring|unpack|"
-    r"unpacking)\b|"
+    r"i'm going to|we've got to|let's|[\w'’]+ and i (?:are|will|'ll be|are going to)) (?:\w+ ){0,2}?"
+    r"(?:debating|debate|(?:arguing|argue) (?:about|over|whether)|talk|talking|look|looking|discuss|"
+    r"discussing|cover|covering|dig|digging|get into|getting into|go over|going over|react|reacting|"
+    r"break|breaking|tell you|telling you|show you|showing you|explain|explaining|walk you through|"
+    r"walking you through|find out|finding out|answer|answering|review|reviewing|test|testing|explore|"
+    r"exploring|unpack|unpacking)\b|"
     r"^(?:so,? |okay,? |ok,? |right,? |now,? )?let's (?:start with|begin with|turn to|look at|talk about|"
     r"move on to|get into)\b",
     re.I,
