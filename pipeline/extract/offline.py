@@ -48,13 +48,13 @@ _CONTRAST = re.compile(
     r"^(?:but|however|yet|although|though|that said|having said that|on the other hand)\b", re.I
 )
 MAX_MERGE = 3
-#: how the rest of a long sentence cut at a comma opens when it is a clause that may stand apart
 # the speaker's hedge before a view: "Honestly, I think ...", "I'd say ...", "I believe that ..."
 _HEDGED = re.compile(
     r"^(?:(?:so|well|and|honestly|look|now)\b,?\s*)*i(?:['’]d| would)?\s+(?:really\s+)?(?:think|say|believe|"
     r"reckon|feel|guess)\b(?:\s+that\b)?,?\s*",
     re.I,
 )
+#: how the rest of a long sentence cut at a comma opens when it is a clause that may stand apart
 _OWN_CLAUSE = re.compile(r"^(?:and|but|so|yet|or|because|'cause|while|whereas|although|though)\b", re.I)
 
 

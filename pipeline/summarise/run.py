@@ -46,7 +46,8 @@ def refresh_summaries(
     by this summariser or one from another version of it (an upgrade).
     """
     failed = failed if failed is not None else []
-    chosen = get_summariser(summariser_for(extractor), **options)
+    name = summariser_for(extractor)
+    chosen = get_summariser(name, **options) if name != "default" else get_summariser()
     version = getattr(chosen, "version", None)
     done = []
     for video_id in video_ids:
