@@ -876,3 +876,15 @@ def test_a_complaint_in_mild_words_is_a_critique() -> None:
         return next((a.type for a in args if line in a.quote), None)
 
     assert [type_of(line) for line in lines[1:]] == ["claim", "critique", "critique"], args
+
+
+def test_not_good_enough_is_a_critique_and_asking_whether_it_is_asks() -> None:
+    lines = [
+        "The motor is genuinely excellent on steep hills.",
+        "The brakes are honestly not good enough for a bike this heavy.",
+        "It isn't nearly good enough, frankly, at this price.",
+        "Isn't the battery good enough for most riders?",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines)).arguments
+    types = [next((a.type for a in args if line in a.quote), None) for line in lines]
+    assert types == ["claim", "critique", "critique", None], args

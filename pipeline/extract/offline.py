@@ -304,7 +304,7 @@ class ClassifierExtractor:
     # target is never a day or month, nor the news source ("According to Bloomberg, Meta ..."); an
     # answer that needs its question ("Would I buy it again? I probably would ...") has it in its text;
     # "I think the council should ..." is a call when the model reads the body so; "Today Alex and I
-    # are arguing about ..." is the show's agenda
+    # are arguing about ..." is the show's agenda; "not good enough" is a complaint
     version = "10"
 
     def __init__(

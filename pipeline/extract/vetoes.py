@@ -299,14 +299,17 @@ _COMPLAINS = re.compile(
     r"\b(?:annoy(?:s|ed) me|bugs me|let me down|"
     r"(?:my|one|another|biggest|main|only|real)\s+(?:\w+\s+)?(?:gripes?|complaints?|bugbears?|pet peeves?)|"
     r"i(?:'m| am| was) (?:really |very |a bit |quite |so )?(?:disappointed|annoyed|frustrated|gutted)|"
-    r"i (?:was|am|'m)(?:n't| not) (?:\w+ )?(?:impressed|convinced|a fan))\b",
+    r"i (?:was|am|'m)(?:n't| not) (?:\w+ )?(?:impressed|convinced|a fan)|"
+    # a verdict that something falls short: "the brakes are not good enough for a bike this heavy"
+    r"(?:not|never|\w+n['’]t) (?:\w+ )?good enough)\b",
     re.I,
 )
 
 
 def complains(text: str) -> bool:
-    """Whether ``text`` voices the speaker's own complaint (see :data:`_COMPLAINS`)."""
-    return bool(_COMPLAINS.search(text))
+    """Whether ``text`` voices the speaker's own complaint (see :data:`_COMPLAINS`); "Is it not good
+    enough?" asks."""
+    return bool(_COMPLAINS.search(text)) and not text.rstrip(" \"'”’").endswith("?")
 
 
 def asks(text: str, rule: rules.Verdict) -> bool:
