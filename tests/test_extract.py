@@ -862,6 +862,12 @@ def test_a_question_is_not_a_claim_and_an_order_after_a_condition_is_a_call() ->
     assert types.get(lines[1][1]) == "claim", types
 
 
+def types_said(lines: list[str]) -> tuple[list[str | None], list]:
+    """The type of the argument each line was said in (None: in none), and the arguments."""
+    args = ClassifierExtractor().extract(doc_of(lines)).arguments
+    return [next((a.type for a in args if line in a.quote), None) for line in lines], args
+
+
 def test_a_complaint_in_mild_words_is_a_critique() -> None:
     """ "That annoyed me" and "my gripe" judge as much as "annoying" does (extractor v9)."""
     lines = [
@@ -870,12 +876,8 @@ def test_a_complaint_in_mild_words_is_a_critique() -> None:
         "Another thing that annoyed me is how long the case takes to open one handed.",
         "It annoys me that the app needs an account before it will pair.",
     ]
-    args = ClassifierExtractor().extract(doc_of(lines)).arguments
-
-    def type_of(line: str) -> str | None:
-        return next((a.type for a in args if line in a.quote), None)
-
-    assert [type_of(line) for line in lines[1:]] == ["claim", "critique", "critique"], args
+    types, args = types_said(lines)
+    assert types[1:] == ["claim", "critique", "critique"], args
 
 
 def test_not_good_enough_is_a_critique_and_asking_whether_it_is_asks() -> None:
@@ -885,6 +887,5 @@ def test_not_good_enough_is_a_critique_and_asking_whether_it_is_asks() -> None:
         "It isn't nearly good enough, frankly, at this price.",
         "Isn't the battery good enough for most riders?",
     ]
-    args = ClassifierExtractor().extract(doc_of(lines)).arguments
-    types = [next((a.type for a in args if line in a.quote), None) for line in lines]
+    types, args = types_said(lines)
     assert types == ["claim", "critique", "critique", None], args
