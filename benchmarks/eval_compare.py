@@ -21,7 +21,7 @@ from pathlib import Path
 
 from argmap.pipeline.compare import matcher
 from argmap.pipeline.compare.evaluate import describe, evaluate_stories, load_stories
-from argmap.pipeline.compare.kpa import rule_judge
+from argmap.pipeline.compare.sides import rule_judge
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "compare_eval"
 

@@ -15,8 +15,9 @@ import pytest
 from llm_server import LoopbackLLM, http_error, reply
 from test_compare import load_transcript
 
-from argmap.pipeline.compare.kpa import Judge, kpa_compare
+from argmap.pipeline.compare.kpa import kpa_compare
 from argmap.pipeline.compare.llm_compare import llm_judge
+from argmap.pipeline.compare.sides import Judge
 from argmap.store import Store
 
 NEGATION = Path(__file__).parent / "data" / "compare_negation"

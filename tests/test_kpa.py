@@ -266,7 +266,7 @@ def test_a_clash_follows_the_stances_the_key_point_shows() -> None:
     # Ana's closest member asserts but most of hers dispute; Ben asserts. The key point shows Ana
     # "criticises", so the two must be shown as clashing, not agreeing.
     from argmap.pipeline.compare.clustering import Member, majority_stance
-    from argmap.pipeline.compare.kpa import _key_point
+    from argmap.pipeline.compare.sides import key_point_with_relations as _key_point
     from argmap.store import ArgumentInContext, Commentator, Video
 
     def member(who: str, n: int, stance: str, similarity: float) -> Member:
@@ -289,6 +289,50 @@ def test_a_clash_follows_the_stances_the_key_point_shows() -> None:
     assert relation.relation == "contrasts"
     assert {relation.source_argument_id, relation.target_argument_id} == {"a-Ana-1", "a-Ben-1"}
     assert majority_stance(["asserts", "criticises"]) == "asserts"  # a tie keeps the point's side
+
+
+def test_a_relayed_fact_is_related_to_an_opinion_only_where_one_denies_the_other() -> None:
+    """Members that only relay the story (:mod:`argmap.pipeline.compare.side_taking`): a
+    commentator's stance and relations come from their members that take a side where they have
+    any; a report and an opinion are related only where one of them is negated (a denial)."""
+    from argmap.pipeline.compare.clustering import Member
+    from argmap.pipeline.compare.sides import key_point_with_relations
+    from argmap.store import ArgumentInContext, Commentator, Video
+
+    def member(who: str, stance: str, similarity: float, takes_side: bool, negated: bool = False) -> Member:
+        c = Commentator(Commentator.make_id(who), who)
+        video = Video(f"v-{who}", f"https://example.org/{who}", who, commentator_id=c.id)
+        n = len(stance) + int(similarity * 100)
+        arg = ArgumentInContext("argument", f"a-{who}-{n}", video, c, "claim", f"{who} {n}", "q", n, n + 1)
+        return Member(arg, similarity, stance, negated, 0.9, takes_side)
+
+    ana_fact, ana = member("Ana", "criticises", 0.95, False), member("Ana", "asserts", 0.7, True)
+    ben = member("Ben", "criticises", 0.9, True)
+    cy, di = member("Cy", "asserts", 0.9, False), member("Di", "asserts", 0.8, False)
+    eve = member("Eve", "criticises", 0.85, False, negated=True)  # "X is not true": a denial
+    result = key_point_with_relations(
+        "run", None, "label", ana.argument.id, [ana_fact, ana, ben, cy, di, eve], "m"
+    )
+    # Ana's closest member is a report; what she argues is what her stance and relations show.
+    assert result.stances == {
+        "Ana": "asserts",
+        "Ben": "criticises",
+        "Cy": "asserts",
+        "Di": "asserts",
+        "Eve": "criticises",
+    }
+    shown = {
+        frozenset(w.split("-")[1] for w in (r.source_argument_id, r.target_argument_id)): r.relation
+        for r in result.relations
+    }
+    assert shown == {
+        frozenset(("Ana", "Ben")): "contrasts",  # two opinions
+        frozenset(("Cy", "Di")): "agrees",  # two reports, as judged
+        frozenset(("Cy", "Eve")): "contrasts",
+        frozenset(("Di", "Eve")): "contrasts",
+        frozenset(("Ana", "Eve")): "contrasts",  # Eve's report denies what Ana argues
+        frozenset(("Ben", "Eve")): "agrees",
+    }  # and no relation between an opinion and a plain report (Ana or Ben with Cy or Di)
 
 
 def test_a_call_joins_a_statements_key_point_only_on_a_clearly_better_match() -> None:

@@ -59,6 +59,8 @@ class Member:
     stance: str
     negated: bool
     confidence: float | None = None  # the judge's, in [0.5, 1]; None where no judge read it
+    #: False for a relayed fact (:mod:`.side_taking`): it states the point, it takes no side on it
+    takes_side: bool = True
 
     @property
     def by_person(self) -> bool:
@@ -372,12 +374,21 @@ def key_point_result(
     )
     stances: dict[str, str] = {}
     for name in sorted({m.commentator for m in members}):
-        stances[name] = majority_stance([m.stance for m in members if m.commentator == name])
+        stances[name] = majority_stance(
+            [m.stance for m in side_takers([m for m in members if m.commentator == name])]
+        )
     return KeyPointResult(key_point, members, stances=stances)
 
 
 #: how a stance reads to people (the stored values stay as they are in JSON and the database)
 STANCE_LABELS = {"asserts": "asserts", "criticises": "disputes", "calls_for_action": "calls to act"}
+
+
+def side_takers(members: Sequence[Member]) -> Sequence[Member]:
+    """The members a commentator's stance is read from: those that take a side, or all of them
+    when none does (a commentator who only relays the point states it)."""
+    sided = [m for m in members if m.takes_side]
+    return sided or members
 
 
 def majority_stance(stances: Sequence[str]) -> str:
@@ -437,18 +448,23 @@ def _relations(
                 continue
             relation, method = _judge(a, b)
             score = float(matrix[index[a.argument.id]] @ matrix[index[b.argument.id]])
-            out.append(
-                ArgumentRelation(
-                    id="r-" + make_id(kp_id, a.argument.id, b.argument.id),
-                    source_argument_id=a.argument.id,
-                    target_argument_id=b.argument.id,
-                    relation=relation,
-                    method=method,
-                    key_point_id=kp_id,
-                    score=round(score, 6),
-                )
-            )
+            out.append(relation_between(kp_id, a, b, relation, method, round(score, 6)))
     return out
+
+
+def relation_between(
+    kp_id: str, a: Member, b: Member, relation: str, method: str, score: float | None
+) -> ArgumentRelation:
+    """The stored row of one relation between two members of a key point."""
+    return ArgumentRelation(
+        id="r-" + make_id(kp_id, a.argument.id, b.argument.id),
+        source_argument_id=a.argument.id,
+        target_argument_id=b.argument.id,
+        relation=relation,
+        method=method,
+        key_point_id=kp_id,
+        score=score,
+    )
 
 
 def _judge(a: Member, b: Member) -> tuple[str, str]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.compare.clustering import (
@@ -38,16 +37,24 @@ from argmap.pipeline.compare.clustering import (
     KeyPointResult,
     Member,
     alone_by_voice,
-    key_point_result,
     load_arguments,
-    majority_stance,
     negated,
     save_run,
     topic_filter,
 )
+from argmap.pipeline.compare.side_taking import NAME as SIDE_TAKING_NAME
+from argmap.pipeline.compare.side_taking import SideTakingModel, load_side_taking
+from argmap.pipeline.compare.sides import (
+    STANCE_FOR,
+    Judge,
+    default_judge,
+    key_point_with_relations,
+    member_sides,
+    side_taking_of,
+)
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.search.embed import argument_text, embed_items
-from argmap.store import ArgumentInContext, ArgumentRelation, Store
+from argmap.store import ArgumentInContext, Store
 from argmap.store.queries import run_key_points
 from argmap.store.records import make_id
 from argmap.store.vectors import vectors_for
@@ -69,50 +76,11 @@ DUPLICATE_MARGIN = 0.25
 #: a call's): "go in this week and borrow a book" and "visits fell 31%" share words, not a point
 CROSS_KIND_MARGIN = 0.1
 CHUNK = 8192
-#: runs with at most this many members have every member's side judged by the relation model
-JUDGE_ALL = 3000
-#: beyond that, how many of each commentator's closest members of a key point are judged
-JUDGE_PER_COMMENTATOR = 3
 _DANGLING = re.compile(
     r"^(?:it|this|that|these|those|they|them|he|she|him|her|his|its|their|there|and|but|so|or|because|"
     r"which|who|also|then|yes|no|well|oh|um|uh)\b",
     re.IGNORECASE,
 )
-STANCE_FOR = {"agrees": "asserts", "contrasts": "criticises"}
-
-
-@dataclass
-class Judge:
-    """How a member's side towards its key point is decided: ``judge(pairs)`` returns
-    ``(relation, confidence)`` per ``(argument, key point)`` pair; ``name`` is recorded."""
-
-    name: str
-    judge: Callable[[list[tuple[str, str]]], list[tuple[str, float]]]
-    #: after judging, what did judge (an LLM that never answered leaves it to its fallback)
-    used: Callable[[], str] | None = None
-
-    def used_name(self) -> str:
-        return self.used() if self.used is not None else self.name
-
-
-def default_judge() -> Judge:
-    """The relation model; without its weights file, the negation-parity rule (named as such
-    in every relation it decides, so a stored run says how it was judged)."""
-    from argmap.pipeline.compare.relations import WEIGHTS, load_relation_model
-
-    if not WEIGHTS.is_file():
-        return rule_judge()
-    model = load_relation_model()
-    return Judge(model.method, model.judge)
-
-
-def rule_judge() -> Judge:
-    """Sides by negation parity: the baseline the relation model is measured against."""
-    return Judge("rule:negation-parity", _negation_rule)
-
-
-def _negation_rule(pairs: list[tuple[str, str]]) -> list[tuple[str, float]]:
-    return [("contrasts" if negated(a) != negated(b) else "agrees", 0.5) for a, b in pairs]
 
 
 def is_candidate(argument: ArgumentInContext) -> bool:
@@ -155,8 +123,12 @@ def kpa_compare(
     items = [a for a in items if a.id in vecs]
     matrix = np.stack([vecs[a.id] for a in items]) if items else np.zeros((0, 384), dtype=np.float32)
     judge = judge or default_judge()
-    # What made the run, stored with it: the matcher, whose key points, and what judged the sides.
+    side_taking = load_side_taking()
+    # What made the run, stored with it: the matcher, whose key points, what judged the sides and
+    # what told the arguments that take one from relayed facts.
     method = f"kpa:{matcher.name}" + (":user" if key_points else "") + f" relations:{judge.name}"
+    if side_taking is not None:
+        method += f" takes-side:{SIDE_TAKING_NAME}"
     if labeller is not None:
         method += f" labels:{getattr(labeller, '__qualname__', 'custom')}"
     run_id = _run_id(method, tau, topic, commentators, key_points)
@@ -189,7 +161,7 @@ def kpa_compare(
         groups[k] = [(todo[i], score) for i, score in found]
     for (k, i), (similarity, _, _) in fixed.items():
         groups.setdefault(k, []).append((i, similarity))
-    results = _results(run_id, topic, items, labels, groups, judge, fixed)
+    results = _results(run_id, topic, items, labels, groups, judge, fixed, side_taking)
     if labeller is not None:
         _relabel(results, labeller, matcher, tau)
     shared = [k for k in results if k.key_point.commentators >= min_commentators]
@@ -462,9 +434,11 @@ def _results(
     groups: dict[int, list[tuple[int, float]]],
     judge: Judge,
     fixed: Fixed,
+    side_taking: SideTakingModel | None,
 ) -> list[KeyPointResult]:
+    sided = side_taking_of(items, {i for found in groups.values() for i, _ in found}, side_taking)
     fresh = {k: [(i, s) for i, s in found if (k, i) not in fixed] for k, found in groups.items()}
-    verdicts = _stances(items, labels, {k: f for k, f in fresh.items() if f}, judge)
+    verdicts = member_sides(items, labels, {k: f for k, f in fresh.items() if f}, judge)
     results = []
     for k, found in sorted(groups.items()):
         label, label_index = labels[k]
@@ -477,108 +451,15 @@ def _results(
             else:
                 relation, confidence = verdicts[(k, i)]
                 stance = STANCE_FOR.get(relation, "asserts")
-                if arg.type == "call_to_action" and stance == "asserts":
-                    stance = "calls_for_action"
-            members.append(Member(arg, score, stance, negated(arg.text), confidence))
+            if arg.type == "call_to_action" and stance == "asserts":
+                stance = "calls_for_action"
+            members.append(Member(arg, score, stance, negated(arg.text), confidence, sided[i]))
         # A user's key point is anchored on the argument that matches it best.
         anchor = label_index if label_index is not None else max(found, key=lambda f: f[1])[0]
-        results.append(_key_point(run_id, topic, label, items[anchor].id, members, judge.used_name()))
+        results.append(
+            key_point_with_relations(run_id, topic, label, items[anchor].id, members, judge.used_name())
+        )
     return results
-
-
-def _stances(
-    items: list[ArgumentInContext],
-    labels: list[tuple[str, int | None]],
-    groups: dict[int, list[tuple[int, float]]],
-    judge: Judge,
-) -> dict[tuple[int, int], tuple[str, float]]:
-    """(relation, confidence) of each member towards its key point, by (key point, argument).
-
-    The judge reads every member when there are at most :data:`JUDGE_ALL`; beyond that (a
-    library of channels) it reads each commentator's :data:`JUDGE_PER_COMMENTATOR` closest
-    members of each key point and their other members take the side most of those took, so
-    the cost follows key points x commentators, not arguments.
-    """
-    members = [(k, i, score) for k, found in groups.items() for i, score in found]
-    if len(members) <= JUDGE_ALL:
-        read = members
-    else:
-        by_voice: dict[tuple[int, str], list[tuple[int, int, float]]] = {}
-        for k, i, score in members:
-            by_voice.setdefault((k, _voice(items[i])), []).append((k, i, score))
-        read = [
-            m
-            for group in by_voice.values()
-            for m in sorted(group, key=lambda m: -m[2])[:JUDGE_PER_COMMENTATOR]
-        ]
-    said = judge.judge([(argument_text(items[i]), labels[k][0]) for k, i, _ in read]) if read else []
-    verdicts = {(k, i): v for (k, i, _), v in zip(read, said, strict=True)}
-    sides: dict[tuple[int, str], list[tuple[str, float]]] = {}
-    for (k, i), verdict in verdicts.items():
-        sides.setdefault((k, _voice(items[i])), []).append(verdict)
-    for k, i, _ in members:
-        if (k, i) not in verdicts:
-            voice = sides[(k, _voice(items[i]))]
-            relations = [r for r, _ in voice]
-            majority = max(sorted(set(relations)), key=relations.count)
-            verdicts[(k, i)] = (majority, min(c for r, c in voice if r == majority))
-    return verdicts
-
-
-def _voice(argument: ArgumentInContext) -> str:
-    """Whose side it is: the person in a video with several speakers, else the commentator."""
-    if argument.by_person:
-        return argument.person_id or ""
-    return argument.commentator_id or ""
-
-
-def _key_point(
-    run_id: str,
-    topic: str | None,
-    label: str,
-    anchor_id: str,
-    members: list[Member],
-    method: str,
-) -> KeyPointResult:
-    result = key_point_result(run_id, topic, label, anchor_id, label, members)
-    result.relations = _relations(result.key_point.id, members, method)
-    return result
-
-
-def _relations(kp_id: str, members: list[Member], method: str) -> list[ArgumentRelation]:
-    """One relation per pair of commentators on the key point, shown between their closest
-    members: commentators whose stances (the majority of their members' sides, as the key point
-    shows them) are on the same side agree, opposite sides contrast (a call to act is on the
-    point's side)."""
-    best: dict[str, Member] = {}
-    sides: dict[str, list[str]] = {}
-    for m in members:
-        sides.setdefault(m.commentator_id, []).append(m.stance)
-        if m.commentator_id not in best or m.similarity > best[m.commentator_id].similarity:
-            best[m.commentator_id] = m
-    against = {who: majority_stance(theirs) == "criticises" for who, theirs in sides.items()}
-    chosen = sorted(best.values(), key=lambda m: m.argument.id)
-    out = []
-    for i, a in enumerate(chosen):
-        for b in chosen[i + 1 :]:
-            relation = "contrasts" if against[a.commentator_id] != against[b.commentator_id] else "agrees"
-            out.append(
-                ArgumentRelation(
-                    id="r-" + make_id(kp_id, a.argument.id, b.argument.id),
-                    source_argument_id=a.argument.id,
-                    target_argument_id=b.argument.id,
-                    relation=relation,
-                    method=f"stance-towards-key-point:{method}",
-                    key_point_id=kp_id,
-                    score=_lower(a.confidence, b.confidence),
-                )
-            )
-    return out
-
-
-def _lower(a: float | None, b: float | None) -> float | None:
-    """A relation's score: the less sure of its two members' stances (unknown if either is)."""
-    return None if a is None or b is None else round(min(a, b), 4)
 
 
 def _relabel(

@@ -20,7 +20,7 @@ from typing import Any
 
 from argmap import prompts as prompt_files
 from argmap.pipeline.compare.clustering import KeyPointResult
-from argmap.pipeline.compare.kpa import Judge
+from argmap.pipeline.compare.sides import Judge
 from argmap.pipeline.llm_client import Budget, LLMError, LLMStageBase, boundary, chat_messages
 from argmap.pipeline.search.embed import argument_text
 from argmap.pipeline.text import clean_line

@@ -326,8 +326,8 @@ def compare(
                 raise click.UsageError(f"{key_points_file} holds no key points (one per line)")
         judge, llm = None, None
         if use_llm:
-            from argmap.pipeline.compare.kpa import default_judge
             from argmap.pipeline.compare.llm_compare import llm_judge
+            from argmap.pipeline.compare.sides import default_judge
 
             options = llm_options("llm", llm_base_url, llm_model, llm_api_key)
             judge, llm = llm_judge(default_judge(), **options)

@@ -1,0 +1,181 @@
+"""Sides: which members of a key point take one, what side they take, and how commentators relate.
+
+Why a module of its own. Key point analysis (:mod:`.kpa`) decides *what* commentators talk
+about; this decides who is for or against it, which is where compare is weakest on commentary
+(README: "On commentary about one story"). A member's side towards its key point comes from a judge
+(the relation model, the negation rule, or an LLM via :mod:`.llm_compare`). Each pair of
+commentators on a key point then gets one relation, between their closest members, read from
+the stances the key point shows, so a relation never contradicts them; members that only relay
+the story (:mod:`.side_taking`) speak for a commentator only when nothing else of theirs does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from argmap.pipeline.compare.clustering import (
+    KeyPointResult,
+    Member,
+    key_point_result,
+    majority_stance,
+    negated,
+    relation_between,
+    side_takers,
+)
+from argmap.pipeline.search.embed import argument_text
+from argmap.store import ArgumentInContext, ArgumentRelation
+
+if TYPE_CHECKING:
+    from argmap.pipeline.compare.side_taking import SideTakingModel
+
+#: runs with at most this many members have every member's side judged by the relation model
+JUDGE_ALL = 3000
+#: beyond that, how many of each commentator's closest members of a key point are judged
+JUDGE_PER_COMMENTATOR = 3
+STANCE_FOR = {"agrees": "asserts", "contrasts": "criticises"}
+
+
+@dataclass
+class Judge:
+    """How a member's side towards its key point is decided: ``judge(pairs)`` returns
+    ``(relation, confidence)`` per ``(argument, key point)`` pair; ``name`` is recorded."""
+
+    name: str
+    judge: Callable[[list[tuple[str, str]]], list[tuple[str, float]]]
+    #: after judging, what did judge (an LLM that never answered leaves it to its fallback)
+    used: Callable[[], str] | None = None
+
+    def used_name(self) -> str:
+        return self.used() if self.used is not None else self.name
+
+
+def default_judge() -> Judge:
+    """The relation model; without its weights file, the negation-parity rule (named as such
+    in every relation it decides, so a stored run says how it was judged)."""
+    from argmap.pipeline.compare.relations import WEIGHTS, load_relation_model
+
+    if not WEIGHTS.is_file():
+        return rule_judge()
+    model = load_relation_model()
+    return Judge(model.method, model.judge)
+
+
+def rule_judge() -> Judge:
+    """Sides by negation parity: the baseline the relation model is measured against."""
+    return Judge("rule:negation-parity", _negation_rule)
+
+
+def _negation_rule(pairs: list[tuple[str, str]]) -> list[tuple[str, float]]:
+    return [("contrasts" if negated(a) != negated(b) else "agrees", 0.5) for a, b in pairs]
+
+
+def side_taking_of(
+    items: list[ArgumentInContext], members: set[int], model: SideTakingModel | None
+) -> dict[int, bool]:
+    """Which members take a side: every critique and call to action (judging an actor, urging
+    someone to act), and the claims the model reads as the speaker's own (:mod:`.side_taking`);
+    every member, without the model."""
+    order = sorted(members)
+    claims = [i for i in order if items[i].type == "claim"]
+    sided = dict.fromkeys(order, True)
+    if model is not None and claims:
+        sided.update(zip(claims, model.takes_side([argument_text(items[i]) for i in claims]), strict=True))
+    return sided
+
+
+def member_sides(
+    items: list[ArgumentInContext],
+    labels: list[tuple[str, int | None]],
+    groups: dict[int, list[tuple[int, float]]],
+    judge: Judge,
+) -> dict[tuple[int, int], tuple[str, float]]:
+    """(relation, confidence) of each member towards its key point, by (key point, argument).
+
+    The judge reads every member when there are at most :data:`JUDGE_ALL`; beyond that (a
+    library of channels) it reads each commentator's :data:`JUDGE_PER_COMMENTATOR` closest
+    members of each key point and their other members take the side most of those took, so
+    the cost follows key points x commentators, not arguments.
+    """
+    members = [(k, i, score) for k, found in groups.items() for i, score in found]
+    if len(members) <= JUDGE_ALL:
+        read = members
+    else:
+        by_voice: dict[tuple[int, str], list[tuple[int, int, float]]] = {}
+        for k, i, score in members:
+            by_voice.setdefault((k, voice(items[i])), []).append((k, i, score))
+        read = [
+            m
+            for group in by_voice.values()
+            for m in sorted(group, key=lambda m: -m[2])[:JUDGE_PER_COMMENTATOR]
+        ]
+    said = judge.judge([(argument_text(items[i]), labels[k][0]) for k, i, _ in read]) if read else []
+    verdicts = {(k, i): v for (k, i, _), v in zip(read, said, strict=True)}
+    sides: dict[tuple[int, str], list[tuple[str, float]]] = {}
+    for (k, i), verdict in verdicts.items():
+        sides.setdefault((k, voice(items[i])), []).append(verdict)
+    for k, i, _ in members:
+        if (k, i) not in verdicts:
+            theirs = sides[(k, voice(items[i]))]
+            said_by_them = [r for r, _ in theirs]
+            majority = max(sorted(set(said_by_them)), key=said_by_them.count)
+            verdicts[(k, i)] = (majority, min(c for r, c in theirs if r == majority))
+    return verdicts
+
+
+def voice(argument: ArgumentInContext) -> str:
+    """Whose side it is: the person in a video with several speakers, else the commentator."""
+    if argument.by_person:
+        return argument.person_id or ""
+    return argument.commentator_id or ""
+
+
+def key_point_with_relations(
+    run_id: str,
+    topic: str | None,
+    label: str,
+    anchor_id: str,
+    members: list[Member],
+    method: str,
+) -> KeyPointResult:
+    result = key_point_result(run_id, topic, label, anchor_id, label, members)
+    result.relations = relations(result.key_point.id, members, method)
+    return result
+
+
+def relations(kp_id: str, members: list[Member], method: str) -> list[ArgumentRelation]:
+    """One relation per pair of commentators on the key point, shown between their closest
+    members: commentators whose stances (the majority of their members' sides, as the key point
+    shows them) are on the same side agree, opposite sides contrast (a call to act is on the
+    point's side). A commentator's members that take a side speak for them where there are any
+    (:func:`argmap.pipeline.compare.clustering.side_takers`). One who only relays the point and
+    one who argues it are related only where one denies what the other says (one of the two
+    negated: "Meta is not using Qwen; the reports are wrong"): a relayed figure is neither
+    agreement nor a clash with the opinion beside it."""
+    voices: dict[str, list[Member]] = {}
+    for m in members:
+        voices.setdefault(m.commentator_id, []).append(m)
+    best: dict[str, Member] = {}
+    against: dict[str, bool] = {}
+    for who, theirs in voices.items():
+        read = side_takers(theirs)
+        best[who] = max(read, key=lambda m: (m.similarity, m.argument.id))
+        against[who] = majority_stance([m.stance for m in read]) == "criticises"
+    chosen = sorted(best.values(), key=lambda m: m.argument.id)
+    out = []
+    for i, a in enumerate(chosen):
+        for b in chosen[i + 1 :]:
+            if a.takes_side != b.takes_side and a.negated == b.negated:
+                continue
+            relation = "contrasts" if against[a.commentator_id] != against[b.commentator_id] else "agrees"
+            method_used = f"stance-towards-key-point:{method}"
+            out.append(
+                relation_between(kp_id, a, b, relation, method_used, lower(a.confidence, b.confidence))
+            )
+    return out
+
+
+def lower(a: float | None, b: float | None) -> float | None:
+    """A relation's score: the less sure of its two members' stances (unknown if either is)."""
+    return None if a is None or b is None else round(min(a, b), 4)
