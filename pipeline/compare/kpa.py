@@ -17,10 +17,11 @@ works the other way round, and this module follows it:
    which greedy selection keeps apart when each wording matches its own side best.
 3. **Matching**: each argument joins its best key point when the score clears the matcher's
    threshold; one that matches none stays its commentator's own point.
-4. **Stance**: each member's side towards its key point comes from the relation model
-   (:mod:`.relations`), which reads negation as meaning, not as a word count; two
-   commentators on one key point agree when they take the same side. Every relation records
-   the model that decided it.
+4. **Stance** (:mod:`.sides`): each member's side towards its key point comes from the relation
+   model (:mod:`.relations`), which reads negation as meaning, not as a word count; two
+   commentators on one key point agree when they take the same side, read from their members
+   that take one (:mod:`.side_taking`: a relayed fact does not). Every relation records the
+   model that decided it.
 
 ``update=True`` matches only arguments that are not yet in the stored run to its existing key
 points, and proposes new key points from those that match none, leaving the rest as it was.
