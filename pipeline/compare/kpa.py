@@ -49,6 +49,7 @@ from argmap.pipeline.compare.sides import (
     STANCE_FOR,
     Judge,
     default_judge,
+    judged,
     key_point_with_relations,
     member_sides,
     side_taking_of,
@@ -437,8 +438,8 @@ def _results(
     fixed: Fixed,
     side_taking: SideTakingModel | None,
 ) -> list[KeyPointResult]:
-    sided = side_taking_of(items, {i for found in groups.values() for i, _ in found}, side_taking)
     fresh = {k: [(i, s) for i, s in found if (k, i) not in fixed] for k, found in groups.items()}
+    sided = side_taking_of(items, {i for _, i, _ in judged(items, groups)}, side_taking)
     verdicts = member_sides(items, labels, {k: f for k, f in fresh.items() if f}, judge)
     results = []
     for k, found in sorted(groups.items()):
@@ -454,7 +455,7 @@ def _results(
                 stance = STANCE_FOR.get(relation, "asserts")
             if arg.type == "call_to_action" and stance == "asserts":
                 stance = "calls_for_action"
-            members.append(Member(arg, score, stance, negated(arg.text), confidence, sided[i]))
+            members.append(Member(arg, score, stance, negated(arg.text), confidence, sided.get(i, True)))
         # A user's key point is anchored on the argument that matches it best.
         anchor = label_index if label_index is not None else max(found, key=lambda f: f[1])[0]
         results.append(

@@ -75,14 +75,31 @@ def side_taking_of(
     items: list[ArgumentInContext], members: set[int], model: SideTakingModel | None
 ) -> dict[int, bool]:
     """Which members take a side: every critique and call to action (judging an actor, urging
-    someone to act), and the claims the model reads as the speaker's own (:mod:`.side_taking`);
-    every member, without the model."""
+    someone to act), and the claims the model reads as the speaker's own (:mod:`.side_taking`).
+    The model reads the members the judge reads (:func:`judged`), so its cost is bounded the same
+    way; the others, and every member without the model, count as taking a side."""
     order = sorted(members)
     claims = [i for i in order if items[i].type == "claim"]
     sided = dict.fromkeys(order, True)
     if model is not None and claims:
         sided.update(zip(claims, model.takes_side([argument_text(items[i]) for i in claims]), strict=True))
     return sided
+
+
+def judged(
+    items: list[ArgumentInContext], groups: dict[int, list[tuple[int, float]]]
+) -> list[tuple[int, int, float]]:
+    """The (key point, argument, score) members a model reads: all of them up to
+    :data:`JUDGE_ALL`, else each commentator's :data:`JUDGE_PER_COMMENTATOR` closest per key point."""
+    members = [(k, i, score) for k, found in groups.items() for i, score in found]
+    if len(members) <= JUDGE_ALL:
+        return members
+    by_voice: dict[tuple[int, str], list[tuple[int, int, float]]] = {}
+    for k, i, score in members:
+        by_voice.setdefault((k, voice(items[i])), []).append((k, i, score))
+    return [
+        m for group in by_voice.values() for m in sorted(group, key=lambda m: -m[2])[:JUDGE_PER_COMMENTATOR]
+    ]
 
 
 def member_sides(
@@ -99,17 +116,7 @@ def member_sides(
     the cost follows key points x commentators, not arguments.
     """
     members = [(k, i, score) for k, found in groups.items() for i, score in found]
-    if len(members) <= JUDGE_ALL:
-        read = members
-    else:
-        by_voice: dict[tuple[int, str], list[tuple[int, int, float]]] = {}
-        for k, i, score in members:
-            by_voice.setdefault((k, voice(items[i])), []).append((k, i, score))
-        read = [
-            m
-            for group in by_voice.values()
-            for m in sorted(group, key=lambda m: -m[2])[:JUDGE_PER_COMMENTATOR]
-        ]
+    read = judged(items, groups)
     said = judge.judge([(argument_text(items[i]), labels[k][0]) for k, i, _ in read]) if read else []
     verdicts = {(k, i): v for (k, i, _), v in zip(read, said, strict=True)}
     sides: dict[tuple[int, str], list[tuple[str, float]]] = {}
