@@ -76,8 +76,9 @@ def side_taking_of(
 ) -> dict[int, bool]:
     """Which members take a side: every critique and call to action (judging an actor, urging
     someone to act), and the claims the model reads as the speaker's own (:mod:`.side_taking`).
-    The model reads the members the judge reads (:func:`judged`), so its cost is bounded the same
-    way; the others, and every member without the model, count as taking a side."""
+    The caller passes the members :func:`judged` picks from all of the run's members (those an
+    update keeps included), so the model's cost has the judge's bound; the others, and every
+    member without the model, count as taking a side."""
     order = sorted(members)
     claims = [i for i in order if items[i].type == "claim"]
     sided = dict.fromkeys(order, True)
