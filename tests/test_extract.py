@@ -889,3 +889,24 @@ def test_not_good_enough_is_a_critique_and_asking_whether_it_is_asks() -> None:
     ]
     types, args = types_said(lines)
     assert types == ["claim", "critique", "critique", None], args
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the story's facts, told in negative words: relayed, not judged (v10, fitted on dev alone,
+        # read the first two as critiques)
+        ("The regulator fined the airline four million pounds last week for cancelling flights.", "claim"),
+        ("The hospital lost its maternity unit in twenty nineteen and never got it back.", "claim"),
+        ("According to the local paper, the bakery on Mill Lane has closed after forty years.", "claim"),
+        # the speaker's own judgement, plainly put
+        ("Where the club got it wrong is letting the captain leave for nothing.", "critique"),
+        ("The board has handled this badly from the very first day.", "critique"),
+    ],
+)
+def test_relayed_bad_news_is_a_claim_and_a_plain_judgement_a_critique(text: str, expected: str) -> None:
+    """v11's classifier learnt from eight more writers (the compare stories) what dev alone did not
+    teach it: negative words in a relayed fact do not make a critique."""
+    doc = doc_of(["So here is where things stand.", text])
+    types = [a.type for a in ClassifierExtractor().extract(doc).arguments]
+    assert types == [expected], types
