@@ -152,8 +152,9 @@ def test_malformed_datasets_fail_with_the_line_number(tmp_path: Path):
 @pytest.mark.skipif(not (DATA / "dev.jsonl").exists(), reason="labelled dataset not present")
 @pytest.mark.parametrize(
     ("split", "detection", "typed"),
-    # README: dev (fitted on it) 0.988 / 0.958, held-out 0.981 / 0.868, new topics 0.972 / 0.802
-    [("dev", 0.96, 0.92), ("heldout", 0.94, 0.80), ("newtopics", 0.93, 0.75)],
+    # README, extractor v11: dev (fitted on it) 0.980 / 0.935, held-out 0.971 / 0.855, new topics
+    # 0.952 / 0.839 (v10: 0.988 / 0.958, 0.981 / 0.868, 0.972 / 0.802)
+    [("dev", 0.96, 0.92), ("heldout", 0.94, 0.80), ("newtopics", 0.93, 0.80)],
 )
 def test_default_extractor_quality_floor(split: str, detection: float, typed: float):
     # Floors sit a little under the figures reported in README, so a regression in the
@@ -170,14 +171,16 @@ def test_default_extractor_quality_floor(split: str, detection: float, typed: fl
 
 @pytest.mark.slow
 def test_heldout_caption_form_per_type_precision_and_recall():
-    # README: held-out in caption form with the default restorer (all-mpnet-base-v2 head), typed F1
-    # 0.823; per type precision / recall claim 0.811 / 0.914, critique 0.688 / 0.727, call to action
-    # 0.900 / 0.917. With the MiniLM restorer (the fallback): 0.851; 0.852 / 0.943, 0.686 / 0.818,
-    # 0.944 / 0.833. The floors hold for both.
+    # README: held-out in caption form with the default restorer (all-mpnet-base-v2 head) and
+    # extractor v11, typed F1 0.796; per type precision / recall claim 0.759 / 0.914, critique
+    # 0.633 / 0.682, call to action 0.833 / 1.000. With the MiniLM restorer (the fallback): 0.820;
+    # 0.784 / 0.943, 0.667 / 0.773, 0.909 / 0.833. The floors hold for both. (v10 with the default
+    # restorer: 0.845; 0.833 / 0.914, 0.697 / 0.773, 0.905 / 1.000: v11 gave some of dev's writer's
+    # reading of a judgement for other writers', README "Extractor training data".)
     report = evaluate_file(DATA / "heldout.jsonl", captions=True)
     caption = report["caption_form"]
-    assert caption["typed"]["f1"] >= 0.78
-    floors = {"claim": (0.77, 0.87), "critique": (0.62, 0.68), "call_to_action": (0.7, 0.75)}
+    assert caption["typed"]["f1"] >= 0.76
+    floors = {"claim": (0.73, 0.87), "critique": (0.58, 0.64), "call_to_action": (0.7, 0.75)}
     for kind, (precision, recall) in floors.items():
         assert caption["per_type"][kind]["precision"] >= precision, kind
         assert caption["per_type"][kind]["recall"] >= recall, kind
