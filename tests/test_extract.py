@@ -895,7 +895,7 @@ def test_not_good_enough_is_a_critique_and_asking_whether_it_is_asks() -> None:
     ("text", "expected"),
     [
         # the story's facts, told in negative words: relayed, not judged (v10, fitted on dev alone,
-        # read the first two as critiques)
+        # read the first as a critique)
         ("The regulator fined the airline four million pounds last week for cancelling flights.", "claim"),
         ("The hospital lost its maternity unit in twenty nineteen and never got it back.", "claim"),
         ("According to the local paper, the bakery on Mill Lane has closed after forty years.", "claim"),
