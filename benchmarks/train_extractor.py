@@ -32,12 +32,12 @@ import argparse
 import glob
 import hashlib
 import itertools
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from argmap.pipeline.extract import classifier
+from argmap.pipeline.extract.caption_eval import read_transcripts
 from argmap.pipeline.extract.evaluate import Span, _input, gold_spans, load_dataset, score
 from argmap.pipeline.extract.offline import ClassifierExtractor
 from argmap.pipeline.sentence_ends import caption_form
@@ -81,15 +81,9 @@ def _rows(doc: dict[str, Any], cache: _Cache, mode: str) -> tuple[Any, list[str]
 
 
 def story_docs(pattern: str) -> list[dict[str, Any]]:
-    """The compare stories' transcripts as dataset documents (their sentence labels only; the points
-    and sides are compare's)."""
-    docs = []
-    for path in sorted(glob.glob(str(ROOT / pattern))) if pattern else []:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            for t in json.loads(line)["transcripts"] if line.strip() else []:
-                segments = [{k: s[k] for k in ("start", "end", "text", "label")} for s in t["segments"]]
-                docs.append({"id": t["id"], "commentator": t["commentator"], "segments": segments})
-    return docs
+    """The transcripts of the compare stories matching ``pattern`` (under the repository root) as
+    dataset documents; only their sentence labels are read, the points and sides are compare's."""
+    return read_transcripts(sorted(Path(p) for p in glob.glob(str(ROOT / pattern)))) if pattern else []
 
 
 def fit(

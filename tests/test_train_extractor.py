@@ -39,12 +39,14 @@ class _Vectors:
         return np.stack([np.random.default_rng(zlib.crc32(t.encode())).normal(size=384) for t in texts])
 
 
-def test_story_docs_keep_each_sentences_label_and_drop_compares_fields(tmp_path: Path, monkeypatch) -> None:
+def test_story_docs_keep_each_sentences_label(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(train_extractor, "ROOT", tmp_path)
     _story(tmp_path / "compare_train_x.jsonl", ["claim", "other", "critique"])
     docs = train_extractor.story_docs("compare_train_*.jsonl")
     assert [s["label"] for s in docs[0]["segments"]] == ["claim", "other", "critique"]
-    assert docs[0]["commentator"] == "Ann" and "point" not in docs[0]["segments"][0]
+    assert docs[0]["commentator"] == "Ann" and [s["text"] for s in docs[0]["segments"]][0].startswith(
+        "Sentence"
+    )
     assert train_extractor.story_docs("") == []
 
 
