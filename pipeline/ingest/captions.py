@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 #: speaking rate used to give untimed text plausible times (words per second)
 WORDS_PER_SECOND = 2.5
-CAPTION_SUFFIXES = {".vtt": "vtt", ".srt": "srt", ".txt": "txt"}
+CAPTION_SUFFIXES = {".vtt": "vtt", ".srt": "srt", ".txt": "txt", ".md": "txt", ".markdown": "txt"}
 
 
 @dataclass
@@ -361,11 +361,11 @@ def parse_captions(text: str, fmt: str) -> list[Cue]:
 
 
 def read_caption_file(path: str | Path) -> list[Cue]:
-    """Cues of a .vtt, .srt or .txt file; a MediaError line when unreadable or empty."""
+    """Cues of a .vtt, .srt, .txt or .md file; a MediaError line when unreadable or empty."""
     path = Path(path)
     fmt = CAPTION_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise MediaError(f"{path.name}: not a caption file (expected .vtt, .srt or .txt)")
+        raise MediaError(f"{path.name}: not a caption file (expected .vtt, .srt, .txt or .md)")
     try:
         raw = path.read_bytes()
     except OSError as err:

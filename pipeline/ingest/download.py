@@ -488,7 +488,7 @@ def register(store: Store, entry: Entry) -> None:
 
 
 def import_transcript(store: Store, entry: Entry) -> None:
-    """A .vtt/.srt/.txt file becomes the video's transcript (``source = import``)."""
+    """A .vtt/.srt/.txt/.md file becomes the video's transcript (``source = import``)."""
     assert entry.path is not None
     cues = read_caption_file(entry.path)
     transcript = Transcript(

@@ -49,7 +49,10 @@ from argmap.store.lookup import file_video_id
 
 log = logging.getLogger(__name__)
 
-TRANSCRIPT_EXTENSIONS = frozenset({".vtt", ".srt", ".txt"})
+#: plain text and Markdown: an article or a transcript written down (structure read by
+#: :mod:`argmap.pipeline.ingest.structure`)
+TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
+TRANSCRIPT_EXTENSIONS = frozenset({".vtt", ".srt"}) | TEXT_EXTENSIONS
 WEB_SCHEMES = frozenset({"http", "https"})
 #: address schemes a source may have (yt-dlp's streaming protocols too); anything else is a typo
 URL_SCHEMES = WEB_SCHEMES | {"ftp", "ftps", "rtmp", "rtmps", "rtmpe", "rtmpt", "rtmpte", "rtsp", "mms"}
@@ -209,7 +212,7 @@ def _file_entry(path: Path, options: SourceOptions, title: str | None) -> Entry:
     name = clean_line(options.commentator or resolved.parent.name, MAX_NAME) or "local files"
     commentator = Commentator(id=Commentator.make_id(name), name=name, kind="person")
     kind = "import" if path.suffix.lower() in TRANSCRIPT_EXTENSIONS else "file"
-    if title is None and path.suffix.lower() == ".txt":
+    if title is None and path.suffix.lower() in TEXT_EXTENSIONS:
         title = _text_title(resolved)
     video = Video(
         id=file_id(resolved),

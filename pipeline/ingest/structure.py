@@ -15,12 +15,17 @@ lines stay single segments with their kind, so the transcript still shows them a
 stage can keep them out of arguments (a title may still state a position: see
 :mod:`argmap.pipeline.extract.title`).
 
-The rules are deliberately conservative, because a false heading takes a real sentence out of the
-arguments: a heading is a short line without closing punctuation, not ending on a function word,
-that stands between sentences (after a finished sentence or a blank line, before a capitalised
-line) and is either title-cased or at most eight words long. Hard-wrapped prose (a line that
-stops mid-sentence) fails the "after a finished sentence" test on every line but the first of its
-paragraph, and that first line is long and not title-cased.
+Markdown, the form many articles and notes are saved in, says outright what plain text leaves to
+guessing: a ``#`` line (or a line underlined with ``===`` / ``---``) is a heading, the first one the
+title; its inline marks (``**bold**``, ``[text](link)``, ``![image](...)``, `` `code` ``, a ``> `` quote)
+are not words anyone said, so they are dropped and the words kept.
+
+The rules for plain lines are deliberately conservative, because a false heading takes a real
+sentence out of the arguments: a heading is a short line without closing punctuation, not ending on
+a function word, that stands between sentences (after a finished sentence or a blank line, before a
+capitalised line) and is either title-cased or at most eight words long. Hard-wrapped prose (a line
+that stops mid-sentence) fails the "after a finished sentence" test on every line but the first of
+its paragraph, and that first line is long and not title-cased.
 """
 
 from __future__ import annotations
@@ -55,8 +60,14 @@ _CREDIT = re.compile(
     r"(?:photo|image|picture)s? (?:by|courtesy|credit)|all rights reserved|originally (?:published|appeared)|"
     r"this (?:article|story|post|piece) (?:was|is|has been) (?:first |originally )?(?:published|written|"
     r"produced|inspired|updated|adapted)|copyright \d{4}|©|\(c\) \d{4}|additional reporting by|"
-    r"editing by|written with the help of|generated with the help of)\b",
+    r"editing by|written with the help of|generated with the help of)\b|"
+    r"[.!?]\s+(?:photo(?:graph)?s?|images?|pictures?|credits?)\s*:\s*\S",
     re.IGNORECASE,
+)
+# A picture's caption and credit: "Photograph: ... . Credit: Ray Ostrowski / Kestrel Gazette". It
+# looks like a speaker's turn ("Dana: ..."), so it is checked first.
+_PICTURE_LABEL = re.compile(
+    r"^(?:photo(?:graph)?s?|images?|pictures?|illustrations?|credits?)\s*:\s*\S", re.I
 )
 # A site's links to elsewhere, pasted with the article: "Read more: ...", "Related: ...".
 _NAV_LINE = re.compile(
@@ -116,12 +127,47 @@ _HTML_TAG = re.compile(
     r"source|span|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul|video)\b(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
+_MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # an HTML comment, often in Markdown
 _HIDDEN_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def strip_markup(text: str) -> str:
     """``text`` without HTML elements' tags, and without script and style elements at all."""
-    return _HTML_TAG.sub(" ", _HIDDEN_ELEMENT.sub(" ", text))
+    return _HTML_TAG.sub(" ", _HIDDEN_ELEMENT.sub(" ", _MD_COMMENT.sub(" ", text)))
+
+
+# -- Markdown --------------------------------------------------------------------------------
+
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_RULE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^)\s]+)(?:\s+\"[^\"\n]*\")?\)")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# One star or underscore around words ("*really*"), not inside a word ("snake_case", "2*3*4").
+_MD_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])([^*_\n]+?)(?<=[^\s*_])\1(?![\w*])")
+_MD_CODE = re.compile(r"`+([^`\n]+)`+")
+# "> quoted": Markdown's quote; ">>" is a caption's change of speaker and stays.
+_MD_QUOTE = re.compile(r"^ {0,3}>(?!>)[ \t]?")
+
+
+def markdown_inline(line: str) -> str:
+    """``line`` without Markdown's inline marks: images dropped, links and emphasis as their words."""
+    line = _MD_QUOTE.sub("", line)
+    line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub(" ", line))
+    line = _MD_STRONG.sub(r"\2", line)
+    return _MD_CODE.sub(r"\1", _MD_EMPHASIS.sub(r"\2", line))
+
+
+def markdown_heading(line: str, nxt: str | None) -> str | None:
+    """The heading's words when ``line`` is a Markdown heading (``# ...``, or a line underlined by
+    ``nxt``), else None."""
+    m = _ATX_HEADING.match(line)
+    if m:
+        return m.group("text").strip() or None
+    if nxt is not None and line.strip() and _SETEXT_RULE.match(nxt) and not _LIST_MARKER.match(line):
+        return line.strip()
+    return None
 
 
 @dataclass(frozen=True)
@@ -211,6 +257,8 @@ def line_kind(
     words = len(line.split())
     if _NAV_LINE.match(line) and words <= 25:
         return "credit"  # before the speaker check: "Related: ..." is a link, not a speaker
+    if _PICTURE_LABEL.match(line) and words <= 60:
+        return "credit"
     if SPEAKER_LABEL.match(line):
         return None  # "Dana: we should go" is a turn of a transcript, not a heading
     if _CREDIT.search(line) and words <= 60:
@@ -245,9 +293,35 @@ def line_kind(
     return None
 
 
+def _read_markdown(lines: list[str]) -> list[bool]:
+    """Rewrite ``lines`` in place without Markdown's marks (front matter, rules, inline marks) and
+    say which are headings. A ``---`` underlines a heading only under a line of its own, since
+    under hard-wrapped prose it is a rule."""
+    if lines and lines[0] == "---" and "---" in lines[1:40]:
+        for k in range(lines.index("---", 1) + 1):  # YAML front matter: settings, not words
+            lines[k] = ""
+    marked = [False] * len(lines)
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        alone = i == 0 or not lines[i - 1]
+        nxt = lines[i + 1] if i + 1 < len(lines) and alone else None
+        heading = markdown_heading(line, nxt)
+        if heading is not None:
+            lines[i], marked[i] = markdown_inline(heading).strip(), True
+            if not _ATX_HEADING.match(line):
+                lines[i + 1] = ""  # the underline
+        elif _THEMATIC_BREAK.match(line):
+            lines[i] = ""
+        else:
+            lines[i] = markdown_inline(line).strip()
+    return marked
+
+
 def blocks(text: str) -> list[Block]:
     """Structure lines, list items and prose paragraphs of a plain text, in order."""
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    marked = _read_markdown(lines)
     out: list[Block] = []
     paragraph: list[str] = []
     seen_text = False
@@ -273,6 +347,11 @@ def blocks(text: str) -> list[Block]:
         if not line:
             flush()
             footer = False
+            continue
+        if marked[i]:  # the writer said it is a heading; the first one names the text
+            flush()
+            out.append(Block(" ".join(line.split()), "heading" if seen_text else "title"))
+            seen_text = True
             continue
         if _NAV_HEAD.match(line) or (footer and len(line.split()) <= MAX_HEADING_WORDS):
             flush()

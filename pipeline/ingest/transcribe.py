@@ -112,6 +112,8 @@ def decode_channels(media_path: str | Path, *, keep_stereo: bool = True) -> tupl
         raise MediaGone(f"media file not found: {path}") from err
     except Exception as err:
         reason = _decode_reason(err)
+        if reason.startswith("not a media file") and _is_text(path):
+            reason = "it is text; argmap reads text as .txt or .md (captions as .vtt or .srt): rename it"
         raise MediaError(f"cannot decode audio in {path.name}: {reason}") from err
     channels = tuple(audio) if stereo else (audio,)
     if any(c is None or len(c) == 0 for c in channels):
@@ -150,6 +152,20 @@ def independent_channels(left: np.ndarray, right: np.ndarray) -> bool:
     if np.sqrt(np.mean(a**2)) < 1e-3 or np.sqrt(np.mean(b**2)) < 1e-3:
         return False  # one channel silent: nothing to tell apart
     return abs(float(np.corrcoef(a, b)[0, 1])) < MIX_CORRELATION
+
+
+def _is_text(path: Path) -> bool:
+    """Whether the file's first bytes read as text (a document saved under another name)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        text = head[: err.start].decode("utf-8") if err.start > len(head) - 4 else ""
+    return bool(text.strip()) and sum(c.isprintable() or c in "\n\r\t" for c in text) >= 0.98 * len(text)
 
 
 def _decode_reason(err: BaseException) -> str:

@@ -280,7 +280,7 @@ def _close_report(report: Any, as_json: bool) -> None:
 @click.option("--commentator", help="Name the commentator (default: channel, uploader, feed title or host).")
 @click.option(
     "--title",
-    help="Title for a single local file or transcript (default: a .txt's own title line, else the"
+    help="Title for a single local file or transcript (default: a .txt or .md file's own title line, else the"
     " file name).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="At most N entries per source (default: all).")
@@ -297,7 +297,7 @@ def ingest(sources: tuple[str, ...], db_path: str | None, **opts: Any) -> None:
     """Download, transcribe and store videos, feeds and files.
 
     SOURCES: video, playlist, channel or feed URLs, web pages with media, local media files
-    or folders, and .vtt/.srt/.txt transcripts.
+    or folders, and .vtt/.srt/.txt/.md transcripts and articles.
 
     Finished videos are skipped without downloading (--force redoes them); failures are
     recorded and the batch goes on. Exit code 1 when anything failed.
