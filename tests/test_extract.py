@@ -910,3 +910,32 @@ def test_relayed_bad_news_is_a_claim_and_a_plain_judgement_a_critique(text: str,
     doc = doc_of(["So here is where things stand.", text])
     types = [a.type for a in ClassifierExtractor().extract(doc).arguments]
     assert types == [expected], types
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # praise judges, but not negatively: an evaluation the speaker stands behind (v11 read all
+        # three as critiques)
+        ("I think the council made the right call.", "claim"),
+        ("Credit where it's due, the mayor got this one right.", "claim"),
+        ("I think the minister handled this well.", "claim"),
+        # praise with a turn in it can still be a complaint
+        ("The council made the right call, but far too late to save the season.", "critique"),
+        # someone else's verdict under their office, as news writes it: the story's fact it was said
+        (
+            "Opposition councillor Nadia Sheikh called the vote a betrayal of the people who swim there.",
+            "claim",
+        ),
+        ("The residents' association disputes the repair figure.", "claim"),
+        # a name given is not a verdict relayed, and a relative clause's verb is not the sentence's
+        (
+            "Their answer is an app called ValleyHop, which is a ridiculous name for a bus service.",
+            "critique",
+        ),
+    ],
+)
+def test_praise_is_no_critique_and_a_relayed_verdict_is_news(text: str, expected: str) -> None:
+    doc = doc_of(["So here is where things stand.", text])
+    types = [a.type for a in ClassifierExtractor().extract(doc).arguments]
+    assert types == [expected], types

@@ -9,7 +9,9 @@ These checks encode the definition itself, so they veto such readings rather tha
 - a call to action must **ask** something (:func:`asks`), must not be someone else's plan relayed
   as news (:func:`relays`) and must not serve the channel (:func:`channel_housekeeping`);
 - a critique must be the speaker's own: one relayed as news or hearsay and not endorsed is the
-  story's fact that it was said, a claim (:func:`hearsay`);
+  story's fact that it was said, a claim (:func:`hearsay`); and it must judge negatively: praise
+  with no negative word, negation or "but" in it ("the council made the right call") is an
+  evaluation the speaker stands behind, a claim (:func:`praises`);
 - a reply that only agrees or disagrees (:func:`says_nothing`), a signpost or closing line
   (:func:`signposts`), the show announcing its topic (:func:`announces`) and an aside about the
   recording (:func:`aside`) are not arguments.
@@ -335,11 +337,18 @@ _OFFICE = (
     r"(?i:(?:the|a|an|their|his|her|its|one|some|councillor|councilor|minister|mayor|senator|"
     r"president|professor|doctor|dr|mr|mrs|ms|chief|spokesperson|spokesman|spokeswoman)\b(?: [\w'’-]+){0,8}?)"
 )
+# or a name under its office, as news writes it: "Council leader Marcus Byrne", "Labour MP Dawn Butler"
+_TITLED_NAME = r"[A-Z][\w'’-]*(?: [a-z][\w'’-]*){0,3} [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,2}"
 _RELAYED = re.compile(
-    rf"^(?P<subj>{rules.REPORT_SUBJECT}|{_OFFICE})(?:,[^,]{{1,40}},)?\s+"
+    rf"^(?P<subj>{_TITLED_NAME}|{rules.REPORT_SUBJECT}|{_OFFICE})(?:,[^,]{{1,40}},)?"
+    # "the councillor who called riders a menace was being silly": the verb of a relative clause
+    r"(?<!\bwho)(?<!\bthat)(?<!\bwhich)\s+"
     r"(?i:(?:has |have |had )?(?:already |also |just )?"
     r"(?:said|says|told|tells|announced|stated|confirmed|promised|pledged|vowed|wrote|tweeted|posted|"
-    r"reported|claimed|argued|insisted|suggested|proposed))\b"
+    r"reported|claimed|argued|insisted|suggested|proposed|warned|warns|described|describes|disputes|"
+    r"disputed|denied|denies|accused|accuses|criticised|criticized|criticises|criticizes|"
+    # "called the vote a betrayal", "calls for a review"; not "an app called ValleyHop"
+    r"(?:called|calls)(?= (?:the|it|them|him|her|this|that|these|those|for|on|their|his|its|a|an)\b)))\b"
 )
 # A subject with the speaker or the audience in it is not someone else ("I've said it before",
 # "This is what I told the council").
@@ -393,6 +402,38 @@ def relays(text: str, commentator: str | None, summary: bool) -> bool:
     if summary and rules.PRONOUN_START.match(subject):
         return False  # a summary's "He said ..." is the commentator
     return not rules._is_commentator(subject, commentator)
+
+
+# -- praise is no critique -----------------------------------------------------------------------
+
+# A verdict that something was done right: "made the right call", "got this one right", "handled it
+# well", "a big improvement". The classifier learnt "judges an actor" from critiques and reads these
+# as critiques too.
+_PRAISE = re.compile(
+    r"\b(?:(?:the )?right (?:call|decision|move|choice|thing to do|approach)|"
+    r"(?:got|gets|getting) (?:it|this|that|this one|that one|things|the \w+) (?:\w+ )?right|"
+    r"(?:is|was|were|are) right to|handled (?:it |this |that |\w+ )?(?:well|brilliantly|superbly)|"
+    r"(?:good|great|smart|sensible|brave|wise) (?:call|decision|move|choice|idea|step|job)|well done|"
+    r"(?:did|does|done|doing) (?:a )?(?:good|great|brilliant|fantastic|solid|decent) job|credit (?:to|where)|"
+    r"deserves? (?:credit|praise)|(?:big|huge|real|genuine|welcome|massive) improvement|"
+    r"step in the right direction|hats off|kudos|fair play to|applaud|commend)\b",
+    re.I,
+)
+# Anything that could make it a complaint after all: a negative word, a negation, a turn.
+_NOT_PLAIN_PRAISE = re.compile(
+    r"\b(?:not|no|never|nor|n't|\w+n['’]t|but|however|although|though|yet|except|only|if only|"
+    r"should have|shouldn't|too late|finally|at last|for once|oh|sure|supposedly|apparently)\b|\?",
+    re.I,
+)
+
+
+def praises(text: str) -> bool:
+    """Whether ``text`` only praises (see :data:`_PRAISE`): no negative word, negation or turn, so
+    it cannot be a critique. Sarcasm ("oh great job, council") is left to the classifier."""
+    if not _PRAISE.search(text) or _NOT_PLAIN_PRAISE.search(text):
+        return False
+    negative, _ = rules._negative(text)
+    return negative == 0
 
 
 # -- how-to steps --------------------------------------------------------------------------------
