@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -368,3 +369,55 @@ def test_arguments_no_key_point_took_are_counted_per_voice() -> None:
 
     items = [arg("Ana Talks", 1, "p-1"), arg("Ana Talks", 2, "p-1"), arg("Ben Pod", 1, "p-2")]
     assert alone_by_voice(items, []) == {"Speaker 1 (Ana Talks)": 2, "Speaker 1 (Ben Pod)": 1}
+
+
+def test_an_ask_against_is_the_other_side_of_an_ask() -> None:
+    from argmap.pipeline.compare.sides import asks_against, asks_the_opposite, is_call
+
+    assert is_call("People should sign the petition to save the pool") and is_call("Scrap the fee.")
+    assert not is_call("The repair estimate is inflated")
+    assert asks_the_opposite("I'd say, don't sign that petition.", "People should sign the petition")
+    assert not asks_the_opposite("Please sign the petition.", "People should sign the petition")
+    # the negation of a reason given for the ask is not the ask's
+    assert not asks_against("Sign the petition, because otherwise they won't listen.")
+    assert asks_against("The council should not sell the site until the survey is in.")
+    assert asks_against("I'm asking you not to sign it.")
+
+
+def test_a_point_one_commentator_disputes_alone_says_so() -> None:
+    from argmap.pipeline.compare.clustering import alone_line
+
+    kp = SimpleNamespace(
+        members=[SimpleNamespace(commentator="Tom Ade")],
+        stances={"Tom Ade": "criticises"},
+        key_point=SimpleNamespace(label="Closing the pool is the right decision"),
+    )
+    assert alone_line(kp) == "only Tom Ade disputed: Closing the pool is the right decision"  # type: ignore[arg-type]
+    kp.stances = {"Tom Ade": "asserts"}
+    assert alone_line(kp).startswith("only Tom Ade argued: ")  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_a_call_against_the_users_call_is_a_clash(tmp_path: Path, store: Store) -> None:
+    said = {
+        "tom": (
+            "Tom Ade",
+            "00:10 call_to_action | Please sign the petition to save the pool, the link is below.",
+        ),
+        "priya": (
+            "Priya Raman",
+            "00:12 call_to_action | I'd say, don't sign that petition to save the pool.",
+        ),
+    }
+    for stem, (name, line) in said.items():
+        path = tmp_path / f"{stem}.txt"
+        path.write_text(
+            f"# commentator: {name}\n# title: The pool vote\n# url: https://example.org/{stem}\n"
+            f"# published: 2026-03-02\n{line}\n",
+            encoding="utf-8",
+        )
+        load_transcript(store, path)
+    result = kpa_compare(store, key_points=["People should sign the petition to save the pool"], save=False)
+    (kp,) = result.key_points
+    assert kp.stances == {"Tom Ade": "calls_for_action", "Priya Raman": "criticises"}, kp.stances
+    assert [r.relation for r in kp.relations] == ["contrasts"]

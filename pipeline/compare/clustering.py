@@ -391,6 +391,17 @@ def side_takers(members: Sequence[Member]) -> Sequence[Member]:
     return sided or members
 
 
+_ALONE_VERBS = {"asserts": "argued", "criticises": "disputed", "calls_for_action": "called to act on"}
+
+
+def alone_line(result: KeyPointResult) -> str:
+    """ "only X argued: ..." for a key point one commentator speaks to, with their stance: on a
+    key point the user gave, "only X disputed: ..." when they argued against it."""
+    who = result.members[0].commentator
+    stance = result.stances.get(who, "asserts")
+    return f"only {who} {_ALONE_VERBS.get(stance, 'argued')}: {result.key_point.label}"
+
+
 def majority_stance(stances: Sequence[str]) -> str:
     """A commentator's stance on a key point: the most frequent of their members' stances, ties
     resolved in a fixed order so output is stable."""

@@ -48,7 +48,9 @@ from argmap.pipeline.compare.side_taking import SideTakingModel, load_side_takin
 from argmap.pipeline.compare.sides import (
     STANCE_FOR,
     Judge,
+    asks_the_opposite,
     default_judge,
+    is_call,
     judged,
     key_point_with_relations,
     member_sides,
@@ -444,6 +446,8 @@ def _results(
     results = []
     for k, found in sorted(groups.items()):
         label, label_index = labels[k]
+        # a point that asks: the anchor argument is a call, or the user's words ask
+        asks = items[label_index].type == "call_to_action" if label_index is not None else is_call(label)
         members = []
         for i, score in found:
             arg = items[i]
@@ -453,6 +457,9 @@ def _results(
             else:
                 relation, confidence = verdicts[(k, i)]
                 stance = STANCE_FOR.get(relation, "asserts")
+                opposite = arg.type == "call_to_action" and asks and asks_the_opposite(arg.text, label)
+                if opposite and stance != "criticises":
+                    stance, confidence = "criticises", 0.5  # the words decide: the model read them alike
             if arg.type == "call_to_action" and stance == "asserts":
                 stance = "calls_for_action"
             members.append(Member(arg, score, stance, negated(arg.text), confidence, sided.get(i, True)))

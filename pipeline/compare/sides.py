@@ -11,6 +11,7 @@ the story (:mod:`.side_taking`) speak for a commentator only when nothing else o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -130,6 +131,40 @@ def member_sides(
             majority = max(sorted(set(said_by_them)), key=said_by_them.count)
             verdicts[(k, i)] = (majority, min(c for r, c in theirs if r == majority))
     return verdicts
+
+
+# A key point that asks for something: "People should sign the petition", "Scrap the fee".
+_ASKS = re.compile(
+    r"\b(?:should|shouldn't|must|mustn't|need to|needs to|ought to|have to|has to|let's|please)\b", re.I
+)
+# An ask against: "don't sign that petition", "the council should not sell". Read before any reason
+# given for it, whose own negations say nothing of the ask ("sign it, or they won't listen").
+_ASKS_AGAINST = re.compile(
+    r"\b(?:don't|do not|never|shouldn't|should not|must not|mustn't|ought not|needn't|need not|"
+    r"not to|has to stop|have to stop|no more)\b",
+    re.I,
+)
+_REASON = re.compile(r"\b(?:because|since|otherwise|or else|so that|until|unless|or)\b", re.I)
+
+
+def is_call(label: str) -> bool:
+    """Whether a key point's words ask for something (a modal ask or an order)."""
+    from argmap.pipeline.extract.vetoes import opens_with_order
+
+    return bool(_ASKS.search(label)) or opens_with_order(label)
+
+
+def asks_against(text: str) -> bool:
+    """Whether an ask is worded against doing something (see :data:`_ASKS_AGAINST`)."""
+    return bool(_ASKS_AGAINST.search(_REASON.split(text.replace("’", "'"), maxsplit=1)[0]))
+
+
+def asks_the_opposite(text: str, label: str) -> bool:
+    """Whether a call to action asks the opposite of a key point that asks too: exactly one of the
+    two asks against ("don't sign that petition" on "People should sign the petition"), which the
+    relation model, trained on debate claims, can read as alike. Two asks worded alike can still
+    ask opposite things ("keep the lanes", "remove the lanes"), so this only ever adds a clash."""
+    return asks_against(text) != asks_against(label)
 
 
 def voice(argument: ArgumentInContext) -> str:

@@ -299,7 +299,7 @@ def compare(
         argmap compare --commentator "Dana Reyes" --commentator "Marco Bianchi" --json
         argmap compare --key-points points.txt
         argmap compare --update            # after ingesting more videos"""
-    from argmap.pipeline.compare.clustering import DEFAULT_THRESHOLD, STANCE_LABELS
+    from argmap.pipeline.compare.clustering import DEFAULT_THRESHOLD, STANCE_LABELS, alone_line
     from argmap.pipeline.compare.clustering import compare as run_cluster
     from argmap.pipeline.compare.kpa import kpa_compare
     from argmap.pipeline.text import timestamp_url
@@ -395,7 +395,7 @@ def compare(
     if result.unique:
         click.echo("")
         for kp in result.unique:
-            click.echo(f"only {kp.members[0].commentator} argued: {kp.key_point.label}")
+            click.echo(alone_line(kp))
     if result.alone:
         # an argument no key point took is a point nobody else made: say whose, and where to read them
         n = sum(result.alone.values())

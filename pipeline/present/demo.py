@@ -104,7 +104,7 @@ def show(store: Store, echo: Echo, video_ids: list[str]) -> None:
 def show_comparison(store: Store, echo: Echo) -> None:
     """Where the demo's commentators meet, as `argmap compare` shows it at its default settings:
     shared key points with stances, and clashes."""
-    from argmap.pipeline.compare.clustering import STANCE_LABELS
+    from argmap.pipeline.compare.clustering import STANCE_LABELS, alone_line
     from argmap.pipeline.compare.kpa import kpa_compare
 
     if not store.counts()["arguments"]:
@@ -120,7 +120,7 @@ def show_comparison(store: Store, echo: Echo) -> None:
             if rel.relation == "contrasts":
                 echo(f"       clash ({rel.method})")
     for kp in result.unique[:5]:
-        echo(f"   only {kp.members[0].commentator} argued: {kp.key_point.label}")
+        echo(f"   {alone_line(kp)}")
 
 
 def run_demo(
