@@ -25,3 +25,15 @@ import threading
 
 #: held while a thread imports torch, transformers, sentence-transformers, faster-whisper, ...
 HEAVY_IMPORTS = threading.RLock()
+
+
+def quiet_loading() -> None:
+    """No "Loading weights" bar: transformers draws one on stderr for every model it loads, noise in
+    a CLI and in a log (every loader calls this first)."""
+    try:
+        with HEAVY_IMPORTS:
+            from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - transformers always comes with sentence-transformers
+        pass

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.errors import ModelError
-from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS, quiet_loading
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,17 +66,6 @@ def model_source(name: str) -> str:
         if bundled is not None:
             return str(bundled)
     return name
-
-
-def quiet_loading() -> None:
-    # transformers draws a "Loading weights" bar on stderr for every load; noise in a CLI.
-    try:
-        with HEAVY_IMPORTS:
-            from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-    except ImportError:  # pragma: no cover - transformers always comes with sentence-transformers
-        pass
 
 
 @contextmanager

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.cache import build_once, cache_dir, join_pieces
 from argmap.pipeline.errors import ModelError
-from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS, quiet_loading
 from argmap.pipeline.wordpieces import last_pieces
 
 if TYPE_CHECKING:
@@ -150,6 +150,7 @@ class FrozenMPNet:
                 folder = self.folder or model_folder()
                 if folder is None:
                     raise ModelError(f"all-mpnet-base-v2 is not installed: {INSTALL_HINT}")
+                quiet_loading()
                 with HEAVY_IMPORTS:
                     from transformers import AutoModel, AutoTokenizer
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import IngestOptions
 from argmap.pipeline.errors import ModelError
-from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
-from argmap.pipeline.minilm import DEFAULT_MODEL, model_source, quiet_loading, threads_for
+from argmap.pipeline.heavy_imports import HEAVY_IMPORTS, quiet_loading
+from argmap.pipeline.minilm import DEFAULT_MODEL, model_source, threads_for
 from argmap.pipeline.stages import BaseStage, StageContext
 from argmap.pipeline.text import clean_line
 from argmap.store import Argument, ArgumentInContext, Embedding, Passage, Segment, Store, Video
