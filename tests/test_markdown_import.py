@@ -125,3 +125,27 @@ def test_a_text_under_another_name_is_told_to_be_renamed(tmp_path: Path) -> None
     path.write_text("Some notes about the pool.\nIt should stay open.\n", encoding="utf-8")
     with pytest.raises(MediaError, match=r"it is text; argmap reads text as \.txt or \.md"):
         decode_channels(path)
+
+
+@pytest.mark.slow
+def test_a_text_renamed_as_told_is_imported_not_skipped(tmp_path: Path) -> None:
+    """The same bytes are the same video, so the renamed file used to be skipped as failed for good
+    (and --force read the old name again)."""
+    db = tmp_path / "argmap.db"
+    odd = tmp_path / "notes.rst"
+    odd.write_text("The pool should stay open.\nThe council ignored the survey.\n", encoding="utf-8")
+    first = CliRunner().invoke(cli, ["ingest", "--db", str(db), str(odd)])
+    assert "rename it (permanent)" in first.output, first.output
+    renamed = odd.rename(tmp_path / "notes.txt")
+    again = CliRunner().invoke(cli, ["ingest", "--db", str(db), str(renamed)])
+    assert again.exit_code == 0 and "done: 1," in again.output, again.output
+    store = Store.open(db)
+    try:
+        assert [a.text for a in store.arguments()], "the renamed text was imported"
+    finally:
+        store.close()
+    # a copy of what already worked is still skipped
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(renamed.read_bytes())
+    third = CliRunner().invoke(cli, ["ingest", "--db", str(db), str(copy)])
+    assert "skipped (already processed): 1" in third.output, third.output

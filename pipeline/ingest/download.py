@@ -45,7 +45,7 @@ from argmap.pipeline.ingest.ytdlp import (
 )
 from argmap.pipeline.stages import BaseStage, StageContext, wants_media
 from argmap.pipeline.text import clean_line, clean_text
-from argmap.store import StageStatus, Store, Transcript, Video
+from argmap.store import STAGES, StageStatus, Store, Transcript, Video
 
 # Caption formats we can parse, best first.
 _CAPTION_EXTS = ("vtt", "srt")
@@ -472,6 +472,7 @@ def register(store: Store, entry: Entry) -> None:
         if not known:
             store.upsert_video(entry.video)
             return
+        _moved_file(store, entry)
         updates = {k: v for k, v in vars(entry.video).items() if k != "id" and k not in entry.guessed}
         # What the source says now wins over what it said before, except where the
         # download learned more (media path) or the source is silent.
@@ -485,6 +486,24 @@ def register(store: Store, entry: Entry) -> None:
             # video, and the gist names who argues, so the summary is due again.
             store.drop_orphan_commentators()
             store.reset_stages(entry.video.id, ["summarise"])
+
+
+def _moved_file(store: Store, entry: Entry) -> None:
+    """The same bytes under another local name (a video is known by its content): the new name is
+    the one read from now on. Where it is read another way (a text renamed from ``.rst`` to
+    ``.txt``, as the failure line tells the user to) or the old name failed for good, every stage is
+    due again, so the rename is not skipped as already failed; a renamed copy of what already
+    worked stays skipped."""
+    stored = store.video(entry.video.id)
+    new, old = entry.video.source_url, stored.source_url
+    if entry.path is None or new == old or not (new.startswith("file:") and old.startswith("file:")):
+        return
+    as_media = entry.kind == "file"
+    kind_changed = as_media != bool(stored.media_path)
+    gave_up = any(s.status == "failed" and s.permanent for s in store.statuses(entry.video.id).values())
+    if kind_changed or gave_up:
+        store.update_video(entry.video.id, {"media_path": str(entry.path) if as_media else None})
+        store.reset_stages(entry.video.id, STAGES)
 
 
 def import_transcript(store: Store, entry: Entry) -> None:
