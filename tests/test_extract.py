@@ -939,3 +939,18 @@ def test_praise_is_no_critique_and_a_relayed_verdict_is_news(text: str, expected
     doc = doc_of(["So here is where things stand.", text])
     types = [a.type for a in ClassifierExtractor().extract(doc).arguments]
     assert types == [expected], types
+
+
+def test_a_target_starts_with_its_name_and_is_not_the_one_who_said_it() -> None:
+    from argmap.pipeline.extract.rules import _proper_noun
+
+    # a name that opens the sentence is part of the name after it, an adverb is not
+    assert _proper_noun("Harrow Vale council voted to close the lido.", None) == "Harrow Vale"
+    assert _proper_noun("Yesterday Tesla cut its prices again.", None) == "Tesla"
+    assert _proper_noun("Honestly, Tesla is overvalued.", None) == "Tesla"
+    # whoever said it, the sentence is about what was said
+    said = 'Council leader Marcus Byrne said the authority "cannot justify pouring money into a pool."'
+    assert _proper_noun(said, None) is None
+    assert _proper_noun(
+        "Opposition councillor Nadia Sheikh called it a betrayal by Harrow Council.", None
+    ) == ("Harrow Council")

@@ -314,7 +314,8 @@ class ClassifierExtractor:
     # three times a story sentence (benchmarks/train_extractor.py)
     # 12: praise with no negative word, negation or turn is a claim, not a critique ("the council made
     # the right call"); a verdict relayed under its sayer's office ("Opposition councillor Nadia
-    # Sheikh called the vote a betrayal") or with "disputes", "warned", "denied" ... is news, a claim
+    # Sheikh called the vote a betrayal") or with "disputes", "warned", "denied" ... is news, a claim; a
+    # target that opens the sentence keeps its first word ("Harrow Vale") and is never who said it
     version = "12"
 
     def __init__(
