@@ -23,6 +23,7 @@ from functools import cached_property
 from typing import Protocol
 
 from argmap.pipeline.errors import ExtractionError
+from argmap.pipeline.name_casing import name_spellings, restore_names
 from argmap.pipeline.sentence_ends import is_unpunctuated, load_model, restorer_name, sentence_ends
 from argmap.pipeline.text import CLAUSE_MARKS, DASH_ATTRIBUTION, is_abbreviation
 from argmap.store import STRUCTURE_KINDS, ArgumentInContext, NotFound, Segment, Store, Video, queries
@@ -234,6 +235,13 @@ class TranscriptDoc:
     # extraction has not run or found nothing
     arguments: Sequence[ArgumentInContext] = ()
     extracted: bool = False  # extraction has run on it (so no arguments means none were found)
+    #: names to restore in it, lower-case form -> written form, when it came without capitals
+    #: (:mod:`argmap.pipeline.name_casing`); empty for text that has them
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def spelt(self, text: str) -> str:
+        """``text`` with the names it writes in lower case spelt as written (captions)."""
+        return restore_names(text, self.names)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -290,13 +298,17 @@ def load_document(store: Store, video: Video) -> TranscriptDoc:
     transcript = store.transcript(video.id)
     if transcript is None:
         raise ExtractionError(no_transcript_reason(store, video), permanent=False)
+    segments = store.segments(transcript.id)
+    sample = " ".join(s.text for s in segments[:200])
+    lower = is_unpunctuated(sample) and sample == sample.lower()
     return TranscriptDoc(
         video_id=video.id,
         transcript_id=transcript.id,
-        segments=store.segments(transcript.id),
+        segments=segments,
         commentator=commentator_name(store, video),
         title=video.title,
         speakers=sp.display_names(store, video.id),
         arguments=queries.preferred_arguments(store, video.id),
         extracted=store.is_done(video.id, "extract"),
+        names=name_spellings(queries.name_sources(store), [video.title or ""]) if lower else {},
     )

@@ -342,6 +342,24 @@ def filter_names(store: Store) -> list[str]:
     return [r["name"] for r in rows if r["name"]]
 
 
+#: how many of the latest arguments' texts :func:`name_sources` reads names from
+NAME_SOURCE_ARGUMENTS = 5000
+
+
+def name_sources(store: Store) -> list[str]:
+    """Text in which the store has seen names written with their capitals: the targets of arguments,
+    commentators, the people the user named, and the latest arguments' texts ("Council leader Marcus
+    Byrne said ..."). :mod:`argmap.pipeline.name_casing` restores those names in captions."""
+    rows = store.rows(
+        "select distinct target as name from arguments where target is not null"
+        " union select name from commentators union select name from persons where named = 1"
+    )
+    latest = store.rows(
+        "select text as name from arguments order by rowid desc limit ?", [NAME_SOURCE_ARGUMENTS]
+    )
+    return [r["name"] for r in [*rows, *latest] if r["name"]]
+
+
 def videos_by_commentator(store: Store) -> list[Video]:
     """Every video, grouped by commentator, each commentator's in publication order (then id)."""
     rows = store.rows("select * from videos order by commentator_id, published, id")

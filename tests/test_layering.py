@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
         "argmap.pipeline",
         "argmap.pipeline.errors",
         "argmap.pipeline.text",
+        "argmap.pipeline.name_casing",
         "argmap.pipeline.config",
     },
     {"argmap.pipeline.cache", "argmap.pipeline.heavy_imports", "argmap.pipeline.wordpieces"},

@@ -10,7 +10,8 @@ Older rows stay in stores beside the new version's until they are re-extracted."
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from argmap.pipeline.document import Sentence, TranscriptDoc
@@ -218,6 +219,13 @@ def _units(sents: Sequence[Sentence]) -> list[str]:
     return out
 
 
+def _joined(units: Iterable[str]) -> str:
+    """Sentences as one text; one without a closing mark (captions) gets a full stop before the next,
+    so "only 36 are affordable This isn't ..." reads "only 36 are affordable. This isn't ..."."""
+    out = [u for u in units if u]
+    return " ".join(f"{u}." if k < len(out) - 1 and u[-1].isalnum() else u for k, u in enumerate(out))
+
+
 def typed_result(
     doc: TranscriptDoc, verdicts: Sequence[rules.Verdict], extractor: str, version: str
 ) -> ExtractionResult:
@@ -232,6 +240,8 @@ def typed_result(
     from_title = title_argument(doc, extractor, version)
     if from_title is not None:
         args.append(from_title)
+    if doc.names:  # captions: names the store knows, written as written (the quote stays as said)
+        args = [replace(a, text=doc.spelt(a.text)) for a in args]
     return ExtractionResult(arguments=dedupe(args), extractor=extractor, version=version)
 
 
@@ -260,9 +270,9 @@ def rule_argument(
     answer that needs its question (``asked``) has it before it in the text, not in the quote."""
     quote = " ".join(s.text for s in sents)
     if verdict.attributed:
-        text = " ".join(rules.attribute(u, doc.commentator) for u in _units(sents))
+        text = _joined(rules.attribute(u, doc.commentator) for u in _units(sents))
     else:
-        text = " ".join(rules.clean_text(u) for u in _units(sents))
+        text = _joined(rules.clean_text(u) for u in _units(sents))
     if asked is not None:
         text = f"{rules.clean_text(asked.text)} {text}"
     if text[-1:] in CLAUSE_MARKS:
@@ -315,7 +325,8 @@ class ClassifierExtractor:
     # 12: praise with no negative word, negation or turn is a claim, not a critique ("the council made
     # the right call"); a verdict relayed under its sayer's office ("Opposition councillor Nadia
     # Sheikh called the vote a betrayal") or with "disputes", "warned", "denied" ... is news, a claim; a
-    # target that opens the sentence keeps its first word ("Harrow Vale") and is never who said it
+    # target that opens the sentence keeps its first word ("Harrow Vale") and is never who said it; in
+    # captions, an argument's text writes the names the store knows with their capitals
     version = "12"
 
     def __init__(

@@ -54,7 +54,9 @@ from argmap.store import Summary
 # 9: key points weigh each coverage gain by how much the point reads as a position; the most
 # central point of each type no longer takes that type's place; a title fills none; a call to action
 # opening on "If ..." is quoted; a question with its answer after it is one sentence of a gist, quoted.
-VERSION = "9"
+# 10: in captions, names the store knows are written with their capitals ("Marcus Byrne", not
+# "Marcus byrne"; argmap.pipeline.name_casing).
+VERSION = "10"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -437,6 +439,9 @@ def default_summary(doc: TranscriptDoc, *, max_points: int = 6) -> Summary:
             "",
             [],
         )
+    if doc.names:  # captions: names the store knows, written as written
+        gist, paragraph = doc.spelt(gist), doc.spelt(paragraph)
+        key_points = [{**kp, "text": doc.spelt(kp["text"])} for kp in key_points]
     return Summary(
         id=Summary.make_id(doc.video_id, "default", VERSION),
         video_id=doc.video_id,
