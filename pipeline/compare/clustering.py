@@ -395,8 +395,8 @@ _ALONE_VERBS = {"asserts": "argued", "criticises": "disputed", "calls_for_action
 
 
 def alone_line(result: KeyPointResult) -> str:
-    """ "only X argued: ..." for a key point one commentator speaks to, with their stance: on a
-    key point the user gave, "only X disputed: ..." when they argued against it."""
+    """The line for a key point only one commentator speaks to, with their stance: "only X argued:
+    ...", or on a key point the user gave, "only X disputed: ..." when they argued against it."""
     who = result.members[0].commentator
     stance = result.stances.get(who, "asserts")
     return f"only {who} {_ALONE_VERBS.get(stance, 'argued')}: {result.key_point.label}"

@@ -338,13 +338,12 @@ def _object_phrase(rest: str, max_words: int = 6) -> str | None:
 
 
 # Words a sentence opens on with a capital that are no part of a name after them.
-_OPENER_WORDS = """the a an so but and or if when while then now well also still yet this that these those
-    my our your
-    their his her its here there what why how who yesterday today tonight tomorrow meanwhile however
-    overall last next every each some many most all both after before since until because although though
-    as at in on for from with without by of to under over between during according not no even only just
-    maybe perhaps again later earlier first second third once instead otherwise indeed sure yes look
-    listen okay ok right like"""
+_OPENER_WORDS = """the a an so but and or if when while then now well also still yet this that these
+    those my our your their his her its here there what why how who yesterday today tonight tomorrow
+    meanwhile however overall last next every each some many most all both after before since until
+    because although though as at in on for from with without by of to under over between during
+    according not no even only just maybe perhaps again later earlier first second third once instead
+    otherwise indeed sure yes look listen okay ok right like"""
 _OPENERS = frozenset(_OPENER_WORDS.split())
 # The one who said it, not what it is about: "Council leader Marcus Byrne said ...".
 _SAYER = re.compile(
