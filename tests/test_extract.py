@@ -942,7 +942,7 @@ def test_praise_is_no_critique_and_a_relayed_verdict_is_news(text: str, expected
 
 
 def test_a_target_starts_with_its_name_and_is_not_the_one_who_said_it() -> None:
-    from argmap.pipeline.extract.rules import _proper_noun
+    from argmap.pipeline.extract.targets import proper_noun as _proper_noun
 
     # a name that opens the sentence is part of the name after it, an adverb is not
     assert _proper_noun("Harrow Vale council voted to close the lido.", None) == "Harrow Vale"

@@ -18,6 +18,7 @@ from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import classifier, rules
 from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
+from argmap.pipeline.extract.targets import proper_noun
 from argmap.pipeline.extract.title import title_argument
 from argmap.pipeline.extract.vetoes import (
     advertises_or_closes,
@@ -407,7 +408,7 @@ class ClassifierExtractor:
             attributed = rule.attributed or (
                 summary and bool(rules.PRONOUN_START.match(rules.strip_filler(text)))
             )
-            target = None if label in ("call_to_action", "other") else rules._proper_noun(text, commentator)
+            target = None if label in ("call_to_action", "other") else proper_noun(text, commentator)
             out.append(rules.Verdict(label, conf, target, "model", attributed))
         return out
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from argmap.pipeline.extract.targets import proper_noun
 from argmap.pipeline.text import capitalised
 
 
@@ -310,17 +311,6 @@ _STOP_TARGET = re.compile(
     r"\bcalling\b|\bwhile\b|\bsince\b|\bto\b|\bby\b|\bincluding\b|\bover\b|\band (?:argues|says|notes)\b)",
     re.I,
 )
-_PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b((?:[A-Z][\w’'&.-]*|U\.S\.)(?:\s+(?:of\s+)?[A-Z][\w’'&.-]*){0,3})")
-_NOT_NAME_WORDS = (
-    "I I'm I've I'd I'll You We He She They It This That And But "
-    # a date says when, not whom: "phones will be banned from September" is about no September
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
-    "August September October November December"
-)
-_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
-# a source of the news is not what it is about: "According to Bloomberg, Meta ...", "..., Reuters reported"
-_SOURCE = re.compile(r"(?i:according to|reported by|per)\s+(?:the\s+)?$")
-_SOURCE_AFTER = re.compile(r"\s+(?:said|says|reported|reports|announced|confirmed)\b[^,;]*$")
 
 
 def strip_filler(text: str) -> str:
@@ -335,42 +325,6 @@ def _object_phrase(rest: str, max_words: int = 6) -> str | None:
     if not words:
         return None
     return " ".join(words).strip(" \"'“”")
-
-
-# Words a sentence opens on with a capital that are no part of a name after them.
-_OPENER_WORDS = """the a an so but and or if when while then now well also still yet this that these
-    those my our your their his her its here there what why how who yesterday today tonight tomorrow
-    meanwhile however overall last next every each some many most all both after before since until
-    because although though as at in on for from with without by of to under over between during
-    according not no even only just maybe perhaps again later earlier first second third once instead
-    otherwise indeed sure yes look listen okay ok right like"""
-_OPENERS = frozenset(_OPENER_WORDS.split())
-# The one who said it, not what it is about: "Council leader Marcus Byrne said ...".
-_SAYER = re.compile(
-    r"\s+(?:has |have |had )?(?:said|says|told|tells|called|calls|warned|warns|argued|argues|claimed|"
-    r"claims|announced|described|disputes|disputed|denied|denies|insisted|wrote|tweeted)\b"
-)
-
-
-def _proper_noun(text: str, exclude: str | None) -> str | None:
-    skip = {exclude.split()[0]} if exclude else set()
-    for m in _PROPER.finditer(text):
-        name = m.group(1).rstrip(".’'")
-        first = name.split()[0]
-        if first in _NOT_NAMES or first in skip:
-            continue
-        before = text[: m.start()]
-        if _SOURCE.search(before) or (before.endswith(", ") and _SOURCE_AFTER.match(text, m.end())):
-            continue
-        if _SAYER.match(text, m.end()) and len(before.split()) <= 3:
-            continue  # the subject of "said": whoever said it, the sentence is about what was said
-        opener = before.split()
-        if len(opener) == 1 and before.endswith(" ") and re.fullmatch(r"[A-Z][\w’'&-]*", opener[0]):
-            word = opener[0].lower()
-            if word not in _OPENERS and not word.endswith("ly") and opener[0] not in _NOT_NAMES:
-                name = f"{opener[0]} {name}"  # "Harrow Vale council ...": the name starts the sentence
-        return name
-    return None
 
 
 _TITLES = frozenset(
@@ -460,7 +414,7 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
             return verdict
 
     if RHETORICAL_CRITIQUE.search(low):
-        return Verdict("critique", 0.6, target=_proper_noun(text, commentator), rule="rhetorical")
+        return Verdict("critique", 0.6, target=proper_noun(text, commentator), rule="rhetorical")
     if text.endswith("?"):
         if re.match(r"^(?:why don't|why not|how about|shouldn't we|can we all|could you|would you)\b", low):
             return Verdict("call_to_action", 0.6, target=None, rule="question-cta")
@@ -472,7 +426,7 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
     not_call = bool(NOT_CALL.search(low) or CHECKABLE.search(low))
     if MOCK_CALL.search(low):
         # "X should be ashamed / should know better" judges, nobody is really asked to act
-        return Verdict("critique", 0.7, target=_proper_noun(text, commentator), rule="mock-call")
+        return Verdict("critique", 0.7, target=proper_noun(text, commentator), rule="mock-call")
     if not not_call:
         m = CTA_MODAL.search(text)
         if m:
@@ -485,7 +439,7 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
     negative, cancelled = _negative(text)
     if negative or SHOULD_HAVE.search(low) or NEGATED_POSITIVE.search(low):
         conf = 0.75 if negative >= 2 else 0.65
-        return Verdict("critique", conf, target=_proper_noun(text, commentator), rule="negative")
+        return Verdict("critique", conf, target=proper_noun(text, commentator), rule="negative")
 
     strong = bool(STRONG_CLAIM.search(low))
     markers = len(CLAIM_MARKERS.findall(low)) + cancelled
@@ -493,7 +447,7 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
         conf = 0.75 if strong else 0.55 + min(markers, 3) * 0.05
         if HEDGE.search(low):
             conf -= 0.1
-        return Verdict("claim", round(conf, 2), target=_proper_noun(text, commentator), rule="claim")
+        return Verdict("claim", round(conf, 2), target=proper_noun(text, commentator), rule="claim")
     return Verdict("other", 0.6, rule="default")
 
 
@@ -578,7 +532,7 @@ def _reported(m: re.Match[str], commentator: str | None, summary: bool = False) 
             return Verdict("other", 0.5, rule="reported-claim")
         # "He argues that the ban is a mistake" is still the commentator's claim.
         return Verdict(
-            "claim", 0.8, target=_proper_noun(rest, commentator), rule="report-claim", attributed=attributed
+            "claim", 0.8, target=proper_noun(rest, commentator), rule="report-claim", attributed=attributed
         )
     if m.group("narr"):
         return Verdict("other", 0.7, rule="report-narration")

@@ -1,0 +1,63 @@
+"""Who or what an argument is about (its ``target``): the first name in it that is not its source.
+
+A target is read from capitals, so it is found in text that has them (articles, punctuated
+transcripts, and captions once :mod:`argmap.pipeline.name_casing` has restored the names the store
+knows). What is not a target: a day or month ("banned from September"), the news source ("According
+to Bloomberg, Meta ...", "..., Reuters reported"), whoever said what the sentence reports ("Council
+leader Marcus Byrne said ..."), and the capital a sentence opens with, unless the name goes on after
+it ("Harrow Vale council voted ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+_PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b((?:[A-Z][\w’'&.-]*|U\.S\.)(?:\s+(?:of\s+)?[A-Z][\w’'&.-]*){0,3})")
+_NOT_NAME_WORDS = (
+    "I I'm I've I'd I'll You We He She They It This That And But "
+    # a date says when, not whom: "phones will be banned from September" is about no September
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "August September October November December"
+)
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+# a source of the news is not what it is about: "According to Bloomberg, Meta ...", "..., Reuters reported"
+_SOURCE = re.compile(r"(?i:according to|reported by|per)\s+(?:the\s+)?$")
+_SOURCE_AFTER = re.compile(r"\s+(?:said|says|reported|reports|announced|confirmed)\b[^,;]*$")
+
+
+# Words a sentence opens on with a capital that are no part of a name after them.
+_OPENER_WORDS = """the a an so but and or if when while then now well also still yet this that these
+    those my our your their his her its here there what why how who yesterday today tonight tomorrow
+    meanwhile however overall last next every each some many most all both after before since until
+    because although though as at in on for from with without by of to under over between during
+    according not no even only just maybe perhaps again later earlier first second third once instead
+    otherwise indeed sure yes look listen okay ok right like"""
+_OPENERS = frozenset(_OPENER_WORDS.split())
+# The one who said it, not what it is about: "Council leader Marcus Byrne said ...".
+_SAYER = re.compile(
+    r"\s+(?:has |have |had )?(?:said|says|told|tells|called|calls|warned|warns|argued|argues|claimed|"
+    r"claims|announced|described|disputes|disputed|denied|denies|insisted|wrote|tweeted)\b"
+)
+
+
+def proper_noun(text: str, exclude: str | None) -> str | None:
+    """The first name in ``text`` that is what it is about (see the module docstring), not
+    ``exclude`` (the commentator); None when there is none."""
+    skip = {exclude.split()[0]} if exclude else set()
+    for m in _PROPER.finditer(text):
+        name = m.group(1).rstrip(".’'")
+        first = name.split()[0]
+        if first in _NOT_NAMES or first in skip:
+            continue
+        before = text[: m.start()]
+        if _SOURCE.search(before) or (before.endswith(", ") and _SOURCE_AFTER.match(text, m.end())):
+            continue
+        if _SAYER.match(text, m.end()) and len(before.split()) <= 3:
+            continue  # the subject of "said": whoever said it, the sentence is about what was said
+        opener = before.split()
+        if len(opener) == 1 and before.endswith(" ") and re.fullmatch(r"[A-Z][\w’'&-]*", opener[0]):
+            word = opener[0].lower()
+            if word not in _OPENERS and not word.endswith("ly") and opener[0] not in _NOT_NAMES:
+                name = f"{opener[0]} {name}"  # "Harrow Vale council ...": the name starts the sentence
+        return name
+    return None
