@@ -61,7 +61,8 @@ def test_passages_leave_out_bylines_and_start_at_headings() -> None:
     kinds = ["title", "byline", "byline", None, None, "heading", None, "credit"]
     segs = [replace(s, kind=k) for s, k in zip(_segments(8, length=2.0), kinds, strict=True)]
     passages = build_passages(segs)
-    assert [p.text for p in passages] == ["segment 0 segment 3 segment 4", "segment 5 segment 6"]
+    # a title or heading reads as the label it is, closed with a full stop
+    assert [p.text for p in passages] == ["segment 0. segment 3 segment 4", "segment 5. segment 6"]
 
 
 def test_a_passage_never_spans_two_speakers() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -954,3 +955,33 @@ def test_a_target_starts_with_its_name_and_is_not_the_one_who_said_it() -> None:
     assert _proper_noun(
         "Opposition councillor Nadia Sheikh called it a betrayal by Harrow Council.", None
     ) == ("Harrow Council")
+
+
+def test_targets_of_a_department_a_possessive_and_a_quote() -> None:
+    from argmap.pipeline.extract.targets import proper_noun
+
+    assert proper_noun("The grant comes from the Department for Transport, not the council.", None) == (
+        "Department for Transport"
+    )
+    assert proper_noun("I think Ashcombe District Council's plan is short-sighted.", None) == (
+        "Ashcombe District Council"
+    )
+    assert proper_noun('"Doing nothing is not an option for the families here."', None) is None
+
+
+def test_in_captions_who_relays_whose_words_is_read_from_the_names_the_store_knows() -> None:
+    from argmap.pipeline.name_casing import name_spellings
+
+    lines = [
+        "so here is where things stand with the avenue",
+        "tobias wren from the friends of wexham avenue called it an act of vandalism",
+        "gareth pryce said the consultation was a sham",
+    ]
+    plain = doc_of(lines)
+    named = dataclasses.replace(
+        plain, names=name_spellings(["Tobias Wren, chair of the Friends of Wexham Avenue", "Gareth Pryce"])
+    )
+    got = {a.quote: a for a in ClassifierExtractor().extract(named).arguments}
+    relayed = [got.get(line) for line in lines[1:]]
+    assert all(a is not None and a.type == "claim" for a in relayed), got
+    assert relayed[0].text.startswith("Tobias Wren from the Friends of Wexham Avenue"), relayed[0].text

@@ -348,10 +348,19 @@ class ClassifierExtractor:
             self._model = classifier.load_model()
         return self._model
 
-    def verdicts(self, sentences: Sequence[Sentence], commentator: str | None) -> list[rules.Verdict]:
+    def verdicts(
+        self,
+        sentences: Sequence[Sentence],
+        commentator: str | None,
+        spelt: Callable[[str], str] | None = None,
+    ) -> list[rules.Verdict]:
+        """A verdict per sentence. ``spelt`` writes the names a caption text lacks capitals for
+        (:meth:`TranscriptDoc.spelt`): who relays whose words, and whom a sentence is about, are
+        read from capitals ("Gareth Pryce said ..."), the model from the words as said."""
         texts = [s.text for s in sentences]
         if not texts:
             return []
+        named = [spelt(t) for t in texts] if spelt is not None else texts
         summary = rules.is_summary(texts, commentator)
         ruled = [rules.classify(t, commentator, summary=summary) for t in texts]
         model = self.model
@@ -362,6 +371,7 @@ class ClassifierExtractor:
         out = []
         for i, (text, rule, p) in enumerate(zip(texts, ruled, probs, strict=True)):
             label = classifier.LABELS[int(p.argmax())]
+            said = named[i]
             if rule.rule == "addressed":
                 label = "call_to_action"  # "My message to the council: scrap it." names whom it asks
             elif _near_tie(p, label, rule.type):
@@ -373,19 +383,19 @@ class ClassifierExtractor:
                 label = "call_to_action"
             elif label == "claim" and i in unhedged:
                 label = "call_to_action"  # "I think the council should fund it": a call, said mildly
-            elif label in ("claim", "other") and complains(text) and not hearsay(text, commentator, summary):
+            elif label in ("claim", "other") and complains(text) and not hearsay(said, commentator, summary):
                 label = "critique"  # "Another thing that annoyed me is the weight": a judgement, mildly put
             if label == "call_to_action" and channel_housekeeping(text):
                 label = "other"  # "hit subscribe", "use code NATE": asks for the channel, not the world
-            if label == "call_to_action" and relays(text, commentator, summary):
+            if label == "call_to_action" and relays(said, commentator, summary):
                 label = _best(p, ("claim", "critique"))  # the story's news, as reported
             elif label == "call_to_action" and not asks(text, rule):
                 label = _best(p, ("claim", "critique", "other"))
-            if label == "other" and hearsay(text, commentator, summary) and _claim_odds(p) >= RELAYED_CLAIM:
+            if label == "other" and hearsay(said, commentator, summary) and _claim_odds(p) >= RELAYED_CLAIM:
                 # "Some people on Twitter are saying he's a one-season wonder": the story's fact that
                 # it is said is a claim by the definition, when the model gives it a fair chance
                 label = "claim"
-            if label == "critique" and hearsay(text, commentator, summary):
+            if label == "critique" and hearsay(said, commentator, summary):
                 label = "claim"  # someone else's verdict, passed on: the story's fact that it was said
             elif label == "critique" and praises(text):
                 label = "claim"  # "the council made the right call": an evaluation, not a negative one
@@ -402,13 +412,16 @@ class ClassifierExtractor:
             ):
                 label = "other"
             if label == rule.type:
-                out.append(rules.Verdict(label, conf, rule.target, f"model:{rule.rule}", rule.attributed))
+                target = rule.target
+                if target is None and said != text and label in ("claim", "critique"):
+                    target = proper_noun(said, commentator)
+                out.append(rules.Verdict(label, conf, target, f"model:{rule.rule}", rule.attributed))
                 continue
             # The model overruled the rules: keep the rules' reading of who speaks, find a target anew.
             attributed = rule.attributed or (
                 summary and bool(rules.PRONOUN_START.match(rules.strip_filler(text)))
             )
-            target = None if label in ("call_to_action", "other") else proper_noun(text, commentator)
+            target = None if label in ("call_to_action", "other") else proper_noun(said, commentator)
             out.append(rules.Verdict(label, conf, target, "model", attributed))
         return out
 
@@ -430,5 +443,6 @@ class ClassifierExtractor:
         return {i for i, p in zip(hedged, probs, strict=True) if int(p.argmax()) == calls}
 
     def extract(self, doc: TranscriptDoc) -> ExtractionResult:
-        verdicts = over_prose(doc.sentences, lambda ss: self.verdicts(ss, doc.commentator))
+        spelt = doc.spelt if doc.names else None
+        verdicts = over_prose(doc.sentences, lambda ss: self.verdicts(ss, doc.commentator, spelt))
         return typed_result(doc, verdicts, self.name, self.version)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-_PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b((?:[A-Z][\w’'&.-]*|U\.S\.)(?:\s+(?:of\s+)?[A-Z][\w’'&.-]*){0,3})")
+_PROPER = re.compile(
+    r"(?<!^)(?<![.!?]\s)\b((?:[A-Z][\w’'&.-]*|U\.S\.)(?:\s+(?:(?:of|for)\s+)?[A-Z][\w’'&.-]*){0,3})"
+)
 _NOT_NAME_WORDS = (
     "I I'm I've I'd I'll You We He She They It This That And But "
     # a date says when, not whom: "phones will be banned from September" is about no September
@@ -45,11 +47,13 @@ def proper_noun(text: str, exclude: str | None) -> str | None:
     ``exclude`` (the commentator); None when there is none."""
     skip = {exclude.split()[0]} if exclude else set()
     for m in _PROPER.finditer(text):
-        name = m.group(1).rstrip(".’'")
+        name = re.sub(r"['’]s$", "", m.group(1).rstrip(".’'"))  # "the Council's plan" is about the Council
         first = name.split()[0]
         if first in _NOT_NAMES or first in skip:
             continue
         before = text[: m.start()]
+        if not before.strip(" \"'“‘(["):
+            continue  # a quoted sentence's first word: '"Doing nothing is not an option"'
         if _SOURCE.search(before) or (before.endswith(", ") and _SOURCE_AFTER.match(text, m.end())):
             continue
         if _SAYER.match(text, m.end()) and len(before.split()) <= 3:

@@ -339,8 +339,13 @@ _OFFICE = (
 )
 # or a name under its office, as news writes it: "Council leader Marcus Byrne", "Labour MP Dawn Butler"
 _TITLED_NAME = r"[A-Z][\w'’-]*(?: [a-z][\w'’-]*){0,3} [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,2}"
+# or a name and where they speak from: "Tobias Wren from the Friends of Wexham Avenue"
+_NAME_FROM = (
+    r"[A-Z][\w'’-]*(?: [A-Z][\w'’.-]*){1,2} (?:from|of|at) (?:the )?[A-Z][\w'’.-]*"
+    r"(?: (?:of|for|the|and|[A-Z][\w'’.-]*)){0,5}"
+)
 _RELAYED = re.compile(
-    rf"^(?P<subj>{_TITLED_NAME}|{rules.REPORT_SUBJECT}|{_OFFICE})(?:,[^,]{{1,40}},)?"
+    rf"^(?P<subj>{_NAME_FROM}|{_TITLED_NAME}|{rules.REPORT_SUBJECT}|{_OFFICE})(?:,[^,]{{1,40}},)?"
     # "the councillor who called riders a menace was being silly": the verb of a relative clause
     r"(?<!\bwho)(?<!\bthat)(?<!\bwhich)\s+"
     r"(?i:(?:has |have |had )?(?:already |also |just )?"

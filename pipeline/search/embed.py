@@ -127,6 +127,15 @@ def get_embedder(model: str | None = None) -> Embedder:
 _NOT_PASSAGE_TEXT = ("byline", "credit")
 
 
+def _closed(segment: Segment) -> str:
+    """A segment's text in a passage; a title or heading is closed with a full stop, so it reads as
+    the label it is ("Residents react. Tobias Wren, chair ...", not "Residents react Tobias Wren")."""
+    text = segment.text.strip()
+    if segment.kind in ("title", "heading") and text[-1:].isalnum():
+        return f"{text}."
+    return text
+
+
 def build_passages(segments: Sequence[Segment], seconds: float = PASSAGE_SECONDS) -> list[Passage]:
     """Group consecutive segments into windows of about ``seconds``. An imported article's byline
     and credit lines are left out (nobody searches for "By Helen Marsh, Transport Correspondent"
@@ -139,7 +148,7 @@ def build_passages(segments: Sequence[Segment], seconds: float = PASSAGE_SECONDS
         if not window:
             return
         first, last = window[0], window[-1]
-        text = " ".join(s.text.strip() for s in window if s.text.strip())
+        text = " ".join(_closed(s) for s in window if s.text.strip())
         if text:
             passages.append(
                 Passage(
