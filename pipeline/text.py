@@ -242,6 +242,12 @@ _LOWER_I = re.compile(
 )
 
 
+def full_stop(text: str) -> str:
+    """``text`` closed with a full stop where it ends on a word (a caption's sentence, a heading),
+    so what follows it reads as a sentence of its own; a mark it has already is kept."""
+    return f"{text}." if text[-1:].isalnum() else text
+
+
 def capitalised(text: str) -> str:
     """``text`` with a capital first letter, unless its first word is written with a capital
     inside it ("iPhone", "eBay", "iOS"): those are names, spelt as their owners spell them; and

@@ -25,6 +25,7 @@ from argmap.pipeline.compare.clustering import (
     relation_between,
     side_takers,
 )
+from argmap.pipeline.extract.vetoes import opens_with_order
 from argmap.pipeline.search.embed import argument_text
 from argmap.store import ArgumentInContext, ArgumentRelation
 
@@ -149,8 +150,6 @@ _REASON = re.compile(r"\b(?:because|since|otherwise|or else|so that|until|unless
 
 def is_call(label: str) -> bool:
     """Whether a key point's words ask for something (a modal ask or an order)."""
-    from argmap.pipeline.extract.vetoes import opens_with_order
-
     return bool(_ASKS.search(label)) or opens_with_order(label)
 
 

@@ -35,7 +35,7 @@ from argmap.pipeline.extract.vetoes import (
     says_nothing,
     signposts,
 )
-from argmap.pipeline.text import CLAUSE_MARKS, word_key
+from argmap.pipeline.text import CLAUSE_MARKS, full_stop, word_key
 from argmap.store import Argument
 
 # A sentence opening like this continues the previous one's argument.
@@ -224,7 +224,7 @@ def _joined(units: Iterable[str]) -> str:
     """Sentences as one text; one without a closing mark (captions) gets a full stop before the next,
     so "only 36 are affordable This isn't ..." reads "only 36 are affordable. This isn't ..."."""
     out = [u for u in units if u]
-    return " ".join(f"{u}." if k < len(out) - 1 and u[-1].isalnum() else u for k, u in enumerate(out))
+    return " ".join([*map(full_stop, out[:-1]), *out[-1:]])
 
 
 def typed_result(

@@ -26,7 +26,7 @@ from argmap.pipeline.errors import ModelError
 from argmap.pipeline.heavy_imports import HEAVY_IMPORTS, quiet_loading
 from argmap.pipeline.minilm import DEFAULT_MODEL, model_source, threads_for
 from argmap.pipeline.stages import BaseStage, StageContext
-from argmap.pipeline.text import clean_line
+from argmap.pipeline.text import clean_line, full_stop
 from argmap.store import Argument, ArgumentInContext, Embedding, Passage, Segment, Store, Video
 from argmap.store.records import content_hash
 from argmap.store.vectors import embedding_record, videos_to_embed
@@ -131,9 +131,7 @@ def _closed(segment: Segment) -> str:
     """A segment's text in a passage; a title or heading is closed with a full stop, so it reads as
     the label it is ("Residents react. Tobias Wren, chair ...", not "Residents react Tobias Wren")."""
     text = segment.text.strip()
-    if segment.kind in ("title", "heading") and text[-1:].isalnum():
-        return f"{text}."
-    return text
+    return full_stop(text) if segment.kind in ("title", "heading") else text
 
 
 def build_passages(segments: Sequence[Segment], seconds: float = PASSAGE_SECONDS) -> list[Passage]:
