@@ -664,6 +664,12 @@ def test_you_know_and_i_mean_are_filler_only_when_set_off() -> None:
         "I know that building, pretty well."
     )
     assert clean_text("I mean what I say, I mean.") == "I mean what I say."
+    # unset off before a clause, as captions and quick speech write them
+    assert clean_text("you know the council never listened to anyone") == (
+        "The council never listened to anyone"
+    )
+    assert clean_text("I mean they had three years to fix it.") == "They had three years to fix it."
+    assert clean_text("You know what, they had three years.") == "You know what, they had three years."
 
 
 #: a two-voice transcript with caption labels (also read by tests/test_speaker_filters.py)
@@ -929,6 +935,10 @@ def test_relayed_bad_news_is_a_claim_and_a_plain_judgement_a_critique(text: str,
             "claim",
         ),
         ("The residents' association disputes the repair figure.", "claim"),
+        # a bare result is news (v12 typed the first a critique); a figure with a judgement is not bare
+        ("The vote was five to two.", "claim"),
+        ("The fine was forty million pounds.", "claim"),
+        ("Turnout was a pathetic twelve percent, which says it all about this council.", "critique"),
         # a name given is not a verdict relayed, and a relative clause's verb is not the sentence's
         (
             "Their answer is an app called ValleyHop, which is a ridiculous name for a bus service.",

@@ -487,3 +487,15 @@ def test_the_paragraph_is_the_speakers_sentences_not_the_titles_label(store: Sto
     assert "Title:" not in summary.paragraph and "board must act" not in summary.paragraph.lower()
     assert summary.paragraph and set(summary.paragraph.replace(". ", ".\n").splitlines()) <= set(said)
     assert any(kp["text"] == "Title: Board must act." for kp in summary.key_points)
+
+
+def test_a_gist_reports_a_shouted_word_in_lower_case_and_keeps_acronyms():
+    """The gist read "Priya Raman objects that the levy is NOT what the NHS trusts asked for"."""
+    lines = [
+        "The hospital parking levy is NOT what the NHS trusts asked for, and it will not raise a penny.",
+        "Thanks for watching, see you next week.",
+    ]
+    from test_extract import doc_of
+
+    gist = default_summary(doc_of(lines)).gist
+    assert "NOT" not in gist and " not what the NHS trusts" in gist, gist

@@ -34,6 +34,7 @@ from argmap.pipeline.extract.vetoes import (
     relays,
     says_nothing,
     signposts,
+    tallies,
 )
 from argmap.pipeline.text import CLAUSE_MARKS, full_stop, word_key
 from argmap.store import Argument
@@ -328,7 +329,7 @@ class ClassifierExtractor:
     # Sheikh called the vote a betrayal") or with "disputes", "warned", "denied" ... is news, a claim; a
     # target that opens the sentence keeps its first word ("Harrow Vale") and is never who said it; in
     # captions, an argument's text writes the names the store knows with their capitals
-    version = "12"
+    version = "13"
 
     def __init__(
         self,
@@ -397,8 +398,10 @@ class ClassifierExtractor:
                 label = "claim"
             if label == "critique" and hearsay(said, commentator, summary):
                 label = "claim"  # someone else's verdict, passed on: the story's fact that it was said
-            elif label == "critique" and praises(text):
-                label = "claim"  # "the council made the right call": an evaluation, not a negative one
+            elif label == "critique" and (praises(text) or tallies(text)):
+                # "the council made the right call": an evaluation, not a negative one; "The vote
+                # was five to two.": the result, as news
+                label = "claim"
             conf = float(p[classifier.LABELS.index(label)])
             if rule.rule == "addressed":
                 conf = max(conf, rule.confidence)

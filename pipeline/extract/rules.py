@@ -45,6 +45,10 @@ FILLER = re.compile(
     r"^(?:(?:um+|uh+|er+|ah+|so+|and|but|now|well|okay|ok|alright|all right|yeah|"
     r"yes|honestly|basically|anyway|anyways|also|then|finally|plus|again|oh|hey)"
     r"\b[,.]?\s+|(?:right|look|listen|like|you know|i mean|see)[,.]\s+|"
+    # unset off, as captions and quick speech write them, when a clause follows ("you know the
+    # council never listened"); "you know what I mean" and "I mean what I say" keep theirs
+    r"(?:you know|i mean)\s+(?=(?:i|i'm|i've|we|we're|we've|they|they're|he|she|he's|she's|it's|that's|"
+    r"there's|this|these|the|people|nobody|no one|everyone|everybody|if|when)\s)|"
     # openers that point at the news rather than say it ("If you missed it, the council voted ...")
     r"(?:(?:if|in case) you missed it|in other news|meanwhile|elsewhere|"
     r"as you(?:'ve| have)? (?:probably |may have |might have )?(?:heard|seen)|"

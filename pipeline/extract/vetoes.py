@@ -441,6 +441,35 @@ def praises(text: str) -> bool:
     return negative == 0
 
 
+# -- a bare figure is no critique ----------------------------------------------------------------
+
+_NUMBER = (
+    r"(?:\d[\d,.]*%?|zero|nil|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|million|billion|half|a third|a quarter|a half)"
+)
+# What may follow a figure in a plain count: units, sides of a vote, more figures.
+_COUNTED = (
+    rf"(?:{_NUMBER}|to|and|a|per\s*cent|percent|votes?|in favou?r|against|with|abstentions?|abstaining|"
+    r"pounds|dollars|euros|points?|goals?|seats?|people|residents|members|signatures|year|years|"
+    r"months?|weeks?|days?|hours?|minutes?)"
+)
+# "The vote was five to two.", "Turnout was 34 percent.", "The final score was three nil.": the
+# result as news. The classifier read such short sentences, put after the story's critiques, as
+# critiques; "only 12 percent" or "a shocking 40 million" carry a judgement and stay the model's.
+_TALLY = re.compile(
+    rf"^(?:[\w'’-]+\s+){{1,4}}?(?:was|were|is|are|stood at|ended|finished|came in at|came to|"
+    rf"totall?ed|passed)\s+(?:by\s+)?(?:about|around|roughly|some|exactly)?\s*{_NUMBER}"
+    rf"(?:[\s-]+{_COUNTED})*\s*[.!]?$",
+    re.I,
+)
+
+
+def tallies(text: str) -> bool:
+    """Whether ``text`` only states a figure (see :data:`_TALLY`), which judges nobody."""
+    return bool(_TALLY.match(rules.strip_filler(text) or text))
+
+
 # -- how-to steps --------------------------------------------------------------------------------
 
 # A recipe or repair video gives orders too ("Add the onion.", "Remove the four screws."), but they

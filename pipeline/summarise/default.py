@@ -56,7 +56,7 @@ from argmap.store import Summary
 # opening on "If ..." is quoted; a question with its answer after it is one sentence of a gist, quoted.
 # 10: in captions, names the store knows are written with their capitals ("Marcus Byrne", not
 # "Marcus byrne"; argmap.pipeline.name_casing).
-VERSION = "10"
+VERSION = "11"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
 _STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
     this that these those he she they we you i his her their our your my me him them us not no so if then
@@ -297,8 +297,8 @@ _SWAPS = {
 }
 
 
-def proper_words(sentences: Sequence[Sentence]) -> frozenset[str]:
-    """Words the transcript capitalises inside sentences and never writes in lower case: names."""
+def _written(sentences: Sequence[Sentence]) -> tuple[set[str], set[str]]:
+    """The words the transcript capitalises inside sentences, and those it writes in lower case."""
     upper: set[str] = set()
     lower: set[str] = set()
     for s in sentences:
@@ -311,7 +311,33 @@ def proper_words(sentences: Sequence[Sentence]) -> frozenset[str]:
                 lower.add(base.lower())
             elif n > 0 and base[0].isupper():
                 upper.add(base)
+    return upper, lower
+
+
+def proper_words(sentences: Sequence[Sentence]) -> frozenset[str]:
+    """Words the transcript capitalises inside sentences and never writes in lower case: names."""
+    upper, lower = _written(sentences)
     return frozenset(w for w in upper if w.lower() not in lower)
+
+
+# Words a speaker shouts ("that is NOT what we voted for") that are no acronym.
+_SHOUTED_TEXT = """not never no all every any nothing nobody none very so really ever this that is was are
+were the and or but do did does must will won't can't don't didn't isn't wasn't aren't weren't"""
+_SHOUTED = frozenset(_SHOUTED_TEXT.split())
+
+
+def unshouted(text: str, sentences: Sequence[Sentence]) -> str:
+    """``text`` with the words it writes in capitals for emphasis in lower case: those the transcript
+    writes in lower case elsewhere, and the short words of :data:`_SHOUTED`. A gist reports what was
+    argued, in its own voice; acronyms (NHS, OpenAI) and quotes keep their capitals."""
+    _, lower = _written(sentences)
+
+    def lowered(m: re.Match[str]) -> str:
+        word = m.group(0)
+        plain = word.lower().replace("’", "'")
+        return word.lower() if plain in _SHOUTED or plain in lower else word
+
+    return re.sub(r"\b[A-Z]{2,}(?:['’][A-Z]+)?\b", lowered, text)
 
 
 def _keeps_capital(word: str, names: frozenset[str]) -> bool:
@@ -335,29 +361,8 @@ def _headline_case(text: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-_SMALL_TITLE_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "vs",
-        "is",
-        "are",
-    ]
-)
+_SMALL_TITLE_TEXT = "a an the and or but of to in on at for with from as vs is are by"
+_SMALL_TITLE_WORDS = frozenset(_SMALL_TITLE_TEXT.split())
 
 
 def _as_clause(sentence: str, names: frozenset[str] = frozenset()) -> str:
@@ -469,7 +474,10 @@ def _extract_summary(
     if not points:
         return _nothing_argued(doc, sentences, max_points)
     chosen, main = _chosen(doc, points, max_points)
-    gist = gist_of(points[main], _who(doc, points[main]), proper_words(doc.sentences))
+    who = _who(doc, points[main])
+    gist = gist_of(points[main], who, proper_words(doc.sentences))
+    if "“" not in gist and gist.startswith(who):  # a quote stays as said, and so does a name
+        gist = who + unshouted(gist[len(who) :], doc.sentences)
     in_time = sorted(chosen, key=lambda i: (points[i].start, i))
     key_points: list[dict[str, Any]] = [
         {"text": _point_text(points[i]), "start": points[i].start, "end": points[i].end} for i in in_time
