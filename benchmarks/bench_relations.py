@@ -31,13 +31,18 @@ import relation_data as rd  # noqa: E402
 
 from argmap.pipeline.compare.clustering import negated  # noqa: E402
 from argmap.pipeline.compare.relations import WEIGHTS, RelationModel  # noqa: E402
+from argmap.pipeline.compare.sides import CONTRAST_AT  # noqa: E402
 
 #: balanced accuracy the relation model must reach on the dev pairs (issue 9)
 TARGET = 0.80
 
 
-def predict_file(pairs_file: Path, out_file: Path, weights: Path = WEIGHTS) -> float:
-    """Judge every pair of ``pairs_file`` into ``out_file``; returns the seconds the model took."""
+def predict_file(
+    pairs_file: Path, out_file: Path, weights: Path = WEIGHTS, contrast_at: float = CONTRAST_AT
+) -> float:
+    """Judge every pair of ``pairs_file`` into ``out_file`` as compare does (a contrast under
+    ``contrast_at`` agrees, :data:`argmap.pipeline.compare.sides.CONTRAST_AT`), with the model's
+    own confidence beside; returns the seconds the model took."""
     with pairs_file.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     model = RelationModel(weights)
@@ -46,9 +51,10 @@ def predict_file(pairs_file: Path, out_file: Path, weights: Path = WEIGHTS) -> f
     seconds = time.perf_counter() - started
     with out_file.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["pair_id", "relation"])
-        for row, (relation, _) in zip(rows, judged, strict=True):
-            writer.writerow([row["pair_id"], relation])
+        writer.writerow(["pair_id", "relation", "model_relation", "confidence"])
+        for row, (relation, confidence) in zip(rows, judged, strict=True):
+            shown = rd.AGREES if relation == rd.CONTRASTS and confidence < contrast_at else relation
+            writer.writerow([row["pair_id"], shown, relation, f"{confidence:.4f}"])
     return seconds
 
 
@@ -90,8 +96,9 @@ def dev_run(predictions: Path, weights: Path) -> None:
                 writer.writerow([f"p{n:05d}", a, b])
         seconds = predict_file(pairs_file, predictions, weights)
     with predictions.open(newline="", encoding="utf-8") as handle:
-        judged = {r["pair_id"]: r["relation"] for r in csv.DictReader(handle)}
-    model = [judged[f"p{n:05d}"] for n in range(len(pairs))]
+        judged = {r["pair_id"]: r for r in csv.DictReader(handle)}
+    model = [judged[f"p{n:05d}"]["relation"] for n in range(len(pairs))]
+    raw = [judged[f"p{n:05d}"]["model_relation"] for n in range(len(pairs))]  # before compare's cut
     rule = [rd.CONTRASTS if negated(a) != negated(b) else rd.AGREES for a, b, _ in pairs]
     cosine = best_cosine(gold, [(a, b) for a, b, _ in pairs])
     agrees = gold.count(rd.AGREES)
@@ -99,7 +106,8 @@ def dev_run(predictions: Path, weights: Path) -> None:
           "4 topics unseen in training")  # fmt: skip
     print(f"{'method':<34} {'balanced acc':>12} {'agrees rec':>10} {'contrasts rec':>13}")
     for name, score in (
-        (f"argmap relation model ({seconds:.0f} s)", balanced_accuracy(gold, model)),
+        (f"argmap, as compare ({seconds:.0f} s)", balanced_accuracy(gold, model)),
+        ("argmap relation model, cut at 0.5", balanced_accuracy(gold, raw)),
         ("negation-word rule", balanced_accuracy(gold, rule)),
         (f"best cosine threshold ({cosine[3]:.3f})", cosine[:3]),
     ):

@@ -111,19 +111,33 @@ def _sides(result) -> dict[tuple[str, ...], dict[frozenset[str], str]]:
 
 
 @pytest.mark.slow
-def test_agreeing_with_negations_and_disagreeing_without_them(store: Store) -> None:
+@pytest.mark.parametrize(
+    "point",
+    [
+        "traffic",
+        "keep",
+        # The relation model is surer that "have not hurt local shops at all; their sales went up"
+        # contrasts with "selling more than before" than that "have cut sales" does (under
+        # sides.CONTRAST_AT, so taken as agreeing). Before that cut it was right here, and wrong
+        # on most unsure contrasts in commentary (README, compare): a known miss, kept in view.
+        pytest.param(
+            "sales", marks=pytest.mark.xfail(strict=True, reason="unsure contrast, see CONTRAST_AT")
+        ),
+    ],
+)
+def test_agreeing_with_negations_and_disagreeing_without_them(store: Store, point: str) -> None:
     result = kpa_compare(_load(store, NEGATION))
     sides = _sides(result)
     assert len(sides) == 3, [kp.key_point.label for kp in result.key_points]
-    for texts, relations in sides.items():
-        assert relations == {
-            frozenset({"Ada Lowe", "Ben Okafor"}): "agrees",
-            frozenset({"Ada Lowe", "Cora Diaz"}): "contrasts",
-            frozenset({"Ben Okafor", "Cora Diaz"}): "contrasts",
-        }, texts
     for kp in result.key_points:
         assert {m.commentator for m in kp.members} == {"Ada Lowe", "Ben Okafor", "Cora Diaz"}
         assert all(r.method.startswith("stance-towards-key-point:model:") for r in kp.relations)
+    (texts,) = [texts for texts in sides if any(point in t.lower() for t in texts)]
+    assert sides[texts] == {
+        frozenset({"Ada Lowe", "Ben Okafor"}): "agrees",
+        frozenset({"Ada Lowe", "Cora Diaz"}): "contrasts",
+        frozenset({"Ben Okafor", "Cora Diaz"}): "contrasts",
+    }, texts
 
 
 @pytest.mark.slow
@@ -421,3 +435,46 @@ def test_a_call_against_the_users_call_is_a_clash(tmp_path: Path, store: Store) 
     (kp,) = result.key_points
     assert kp.stances == {"Tom Ade": "calls_for_action", "Priya Raman": "criticises"}, kp.stances
     assert [r.relation for r in kp.relations] == ["contrasts"]
+
+
+def test_a_relayed_claim_takes_no_side_and_an_answer_given_is_no_negation() -> None:
+    """An article's "X said ..." and "According to ..." pass on the story (the side-taking model
+    read some as the writer's own and compare showed the article disputing its own fact); "58 per
+    cent said no to the move" restates a survey, and counted as a denial of it."""
+    from types import SimpleNamespace
+
+    from argmap.pipeline.compare.clustering import negated
+    from argmap.pipeline.compare.sides import relays_news, side_taking_of
+
+    relayed = [
+        "Council leader Priya Shah said the loan would be repaid over 25 years from the rent.",
+        "According to the club, most of the money will come from the owner.",
+    ]
+    own = ["The loan will be repaid from the rent, and that is the right way to do it."]
+    assert all(relays_news(t) for t in relayed) and not any(relays_news(t) for t in own)
+    items = [SimpleNamespace(type="claim", text=t) for t in [*relayed, *own]]
+    items.append(SimpleNamespace(type="call_to_action", text="According to me, you should sign it."))
+    sided = side_taking_of(items, {0, 1, 2, 3}, None)  # type: ignore[arg-type]
+    assert sided == {0: False, 1: False, 2: True, 3: True}
+    assert not negated("Fifty-eight per cent of its members said no to the move.")
+    assert negated("There is no plan for the traffic.") and negated("The club won't say.")
+
+
+def test_an_unsure_contrast_counts_as_agreeing() -> None:
+    from types import SimpleNamespace
+
+    from argmap.pipeline.compare.sides import CONTRAST_AT, Judge, member_sides
+
+    def judge(pairs: list[tuple[str, str]]) -> list[tuple[str, float]]:
+        return [("contrasts", float(a)) for a, _ in pairs]
+
+    items = [
+        SimpleNamespace(text=str(c), commentator_id=f"c{n}", by_person=False, type="claim")
+        for n, c in enumerate((CONTRAST_AT - 0.05, CONTRAST_AT + 0.05))
+    ]
+    groups = {0: [(0, 0.9), (1, 0.9)]}
+    sides = member_sides(items, [("label", None)], groups, Judge("t", judge, contrast_at=CONTRAST_AT))  # type: ignore[arg-type]
+    assert sides[(0, 0)] == ("agrees", 0.5) and sides[(0, 1)] == ("contrasts", CONTRAST_AT + 0.05)
+    # a judge without the cut (an LLM, the negation rule) is taken at its word
+    sides = member_sides(items, [("label", None)], groups, Judge("t", judge))  # type: ignore[arg-type]
+    assert sides[(0, 0)][0] == "contrasts"

@@ -41,8 +41,9 @@ DEFAULT_THRESHOLD = 0.65
 DEFAULT_TOPIC_THRESHOLD = 0.3
 STANCE_BY_TYPE = {"claim": "asserts", "critique": "criticises", "call_to_action": "calls_for_action"}
 _NEGATORS = re.compile(
-    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without|false|untrue|denies|deny|denied)\b"
-    r"|n't\b",
+    r"\b(?:not|never|none|nobody|nothing|neither|nor|cannot|without|false|untrue|denies|deny|denied)\b"
+    # "said no to the move", "voted no": an answer given, not the sentence denied
+    r"|\b(?<!said )(?<!says )(?<!say )(?<!voted )(?<!votes )(?<!vote )no\b|n't\b",
     re.IGNORECASE,
 )
 
