@@ -929,6 +929,12 @@ def test_relayed_bad_news_is_a_claim_and_a_plain_judgement_a_critique(text: str,
         ("I think the minister handled this well.", "claim"),
         # praise with a turn in it can still be a complaint
         ("The council made the right call, but far too late to save the season.", "critique"),
+        # the speaker's verdict for a decision is a claim; v12 read this one as nothing argued
+        (
+            "Let me just say it straight away, this is the right decision, and it's the best thing to "
+            "happen to this club in my lifetime.",
+            "claim",
+        ),
         # someone else's verdict under their office, as news writes it: the story's fact it was said
         (
             "Opposition councillor Nadia Sheikh called the vote a betrayal of the people who swim there.",
@@ -995,3 +1001,14 @@ def test_in_captions_who_relays_whose_words_is_read_from_the_names_the_store_kno
     relayed = [got.get(line) for line in lines[1:]]
     assert all(a is not None and a.type == "claim" for a in relayed), got
     assert relayed[0].text.startswith("Tobias Wren from the Friends of Wexham Avenue"), relayed[0].text
+
+
+def test_having_no_view_yet_is_no_argument() -> None:
+    """v12 typed "I genuinely don't know" a critique (a negation); a question that goes on judges."""
+    lines = [
+        "So here is where things stand.",
+        "On the council loan, I genuinely don't know.",
+        "And I don't know why the council signed it without asking a single resident.",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines)).arguments
+    assert [a.quote for a in args] == [lines[2]], [(a.type, a.quote) for a in args]

@@ -398,6 +398,8 @@ class ClassifierExtractor:
                 label = "claim"
             if label == "critique" and hearsay(said, commentator, summary):
                 label = "claim"  # someone else's verdict, passed on: the story's fact that it was said
+            elif label == "other" and praises(text):
+                label = "claim"  # "this is the right decision": a verdict the speaker stands behind
             elif label == "critique" and (praises(text) or tallies(text)):
                 # "the council made the right call": an evaluation, not a negative one; "The vote
                 # was five to two.": the result, as news

@@ -113,12 +113,22 @@ _EXCLAIMS = re.compile(
 )
 
 
+# Saying one has no view yet ("On the council loan, I genuinely don't know.") takes no position;
+# the model read the negation as a critique. "I don't know why they did it" goes on, and judges.
+_UNDECIDED = re.compile(
+    r"(?i)^(?:[^,]{1,40},\s*)?(?:i (?:genuinely |honestly |really |just |simply |still )?(?:don't|do not) "
+    r"know|i'm (?:genuinely |honestly |really |just |still )?not sure|i have no idea|who knows|"
+    r"time will tell|we'll (?:have to |just have to )?see)(?: yet| either| to be honest| honestly)?[.!]*$"
+)
+
+
 def says_nothing(text: str) -> bool:
     """A short reply (eight words or fewer, no order: "Vote no." is one) with no word of content,
     or one beside an acknowledgement ("Exactly, fair point"); "It's a scam." still says something.
     Talk about the talk says nothing either: "We'll have to disagree on that one.", "I don't buy
-    that at all." (the point is in the sentences around it)."""
-    if _EXCLAIMS.match(rules.strip_filler(text) or text):
+    that at all." (the point is in the sentences around it); nor does having no view yet."""
+    core = (rules.strip_filler(text) or text).replace("’", "'")
+    if _EXCLAIMS.match(core) or _UNDECIDED.match(core):
         return True
     words = re.findall(r"[\w'’]+", rules.strip_filler(text).lower().replace("’", "'"))
     if len(words) > 8 or (words and words[0] in rules.IMPERATIVE_VERBS):
