@@ -623,6 +623,10 @@ def test_calls_that_ask_nothing_or_relay_others_plans_are_not_calls_to_action() 
         ("The problem is greed.", False),
         ("The point is they lied.", False),
         ("The real issue is cost.", False),
+        # a turn to the next topic in one word; with a verb it says something
+        ("Now the money.", True),
+        ("Next, the transport.", True),
+        ("Now the council lied.", False),
     ],
 )
 def test_signposts_announce_arguments_and_are_not_ones(text: str, signpost: bool) -> None:

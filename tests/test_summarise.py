@@ -499,3 +499,41 @@ def test_a_gist_reports_a_shouted_word_in_lower_case_and_keeps_acronyms():
 
     gist = default_summary(doc_of(lines)).gist
     assert "NOT" not in gist and " not what the NHS trusts" in gist, gist
+
+
+NEWS = """Rovers confirm move to Tanner's Wharf
+By Nadia Okafor | Harbridge Post
+
+Harbridge Rovers will leave Castle Lane and move to a new stadium, the club's board confirmed on Tuesday.
+
+The stadium is expected to cost £180 million, most of it from the club's owner.
+
+Critics said the consultation was rushed and that the traffic plan was not good enough.
+
+Council leader Priya Shah said the loan would be repaid from the rent on the land.
+
+The supporters' trust will march from Castle Lane to the town hall on Saturday.
+"""
+
+
+def test_a_news_reports_gist_is_its_lead_reported(store: Store, tmp_path: Path):
+    """The gist of a bylined article was its last paragraph's march notice, "argued"."""
+    from argmap.pipeline.extract.run import extract_videos
+    from argmap.pipeline.summarise.default import reads_as_news
+
+    def summary_of(name: str, text: str):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        video, _ = import_text(store, path, "Harbridge Post")
+        extract_videos(store, [video.id])
+        doc = load_document(store, video)
+        return reads_as_news(doc), summarise_video(store, video).gist
+
+    news, gist = summary_of("news.txt", NEWS)
+    assert news and gist.startswith("Harbridge Post reports that Harbridge Rovers will leave Castle Lane"), (
+        gist
+    )
+    # a column speaks in the writer's own voice; a transcript has no byline
+    column = NEWS.replace("The stadium is", "I think the move is a mistake, and the stadium is")
+    assert not summary_of("column.txt", column)[0]
+    assert not summary_of("talk.txt", NEWS.split("\n", 2)[2])[0]

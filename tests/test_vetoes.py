@@ -64,6 +64,8 @@ def test_someone_elses_criticism_is_the_storys_fact_and_the_speakers_own_stays_a
         ("In this video I'll show you why the council is wrong.", False),
         ("Today I'm going to show you how the council wasted four million pounds.", False),
         ("Today I'm going to tell you the truth: Thames Water lied.", False),
+        ("Let me start with where I think the club has got it right.", True),
+        ("Let me start with why this plan is a disgrace.", False),
     ],
 )
 def test_the_show_announcing_its_topic_is_not_an_argument(text: str, agenda: bool) -> None:

@@ -149,7 +149,9 @@ _SIGNPOST = re.compile(
     r"^(?:that's|that is|and that's) my (?:take|two cents|view|rant|verdict|opinion)(?: on (?:it|this|that))?"
     r"(?: for (?:now|today|this week))?[.!]?$|"
     r"^(?:so,? )?here(?:'s| is) (?:what (?:i'd|i would|i want|i need|i'm asking|we need)(?: [\w']+){0,4}|"
-    r"my (?:ask|advice|plan|take|suggestion)|the (?:thing|deal|plan))[.!:]?$",
+    r"my (?:ask|advice|plan|take|suggestion)|the (?:thing|deal|plan))[.!:]?$|"
+    # a turn to the next topic, in one word: "Now the money.", "Next, the transport."
+    r"^(?:(?:now|next|then|finally|and now|so now)[,:]? )?(?:on to |onto )?(?:the|my|our) [\w'-]+[.!:]?$",
     re.I,
 )
 #: a line this short that ends on a colon leads in to what follows ("Under the plan, ...:")
@@ -177,8 +179,8 @@ _AGENDA = re.compile(
     r"break|breaking|tell you|telling you|show you|showing you|explain|explaining|walk you through|"
     r"walking you through|find out|finding out|answer|answering|review|reviewing|test|testing|explore|"
     r"exploring|unpack|unpacking)\b|"
-    r"^(?:so,? |okay,? |ok,? |right,? |now,? )?let's (?:start with|begin with|turn to|look at|talk about|"
-    r"move on to|get into)\b",
+    r"^(?:so,? |okay,? |ok,? |right,? |now,? )?(?:let's|let me|i'll|i will|i want to|i'd like to) "
+    r"(?:start with|begin with|turn to|look at|talk about|move on to|get into|start by|begin by)\b",
     re.I,
 )
 AGENDA_WORDS = 16

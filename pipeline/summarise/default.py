@@ -176,7 +176,9 @@ def similarity_and_centrality(points: Sequence[Point]) -> tuple[Any, Any]:
     return sim, sim.sum(axis=1) * np.array([_TYPE_WEIGHT[p.type] for p in points])
 
 
-def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[list[int], int]:
+def cover(
+    points: Sequence[Point], k: int, host: str | None = None, *, lead: bool = False
+) -> tuple[list[int], int]:
     """Indices of up to ``k`` points that together cover the others best, and the main one.
 
     After the main point, one point of each type present is taken (so a video's one critique is
@@ -205,6 +207,8 @@ def cover(points: Sequence[Point], k: int, host: str | None = None) -> tuple[lis
     alone = [i for i in alone if not hearsay(points[i].text, host, summary=False)] or alone
     rank = np.asarray(main_point.scores([p.text for p in points], host or points[0].who))
     main = max(titled or alone, key=lambda i: (rank[i], -i))
+    if lead:  # a news report's main point is its lead, the first thing it says
+        main = min((i for i, p in enumerate(points) if p.origin != "title"), key=lambda i: points[i].start)
     # What a point adds to the coverage counts for more when it is said as a position than as a
     # relayed fact: the main-point score (a logit) tempers every gain.
     worth = np.exp(_POSITION_WEIGHT * rank)
@@ -350,8 +354,29 @@ def _lowered(text: str, names: frozenset[str], *, all_words: bool) -> str:
     words = text.split(" ")
     for i, w in enumerate(words):
         if (i == 0 or all_words) and not _keeps_capital(w, names):
+            if not all_words and i == 0 and _opens_a_name(words):
+                continue  # "Harbridge Rovers will leave ...": a name at the start of a sentence
             words[i] = w[:1].lower() + w[1:]
     return " ".join(words)
+
+
+# Words that open a sentence before a name without being part of it ("If Harbridge ...").
+_OPENERS_TEXT = """the a an this that these those my our his her their its your some every if when while
+because although though after before since as so and but or for in on at by with from to of what why how
+who where which it it's there there's here they we you he she also now then yet still even just only"""
+_OPENERS = frozenset(_OPENERS_TEXT.split())
+
+
+def _opens_a_name(words: Sequence[str]) -> bool:
+    """Whether a sentence opens on a name of two or more capitalised words ("Harbridge Rovers",
+    "Priya Shah"), whose first word the transcript capitalises only where it starts a sentence."""
+    first, second = (words + ["", ""])[:2]
+    return (
+        first[:1].isupper()
+        and first.lower() not in _OPENERS
+        and second[:1].isupper()
+        and second.strip(",.;:!?").isalpha()
+    )
 
 
 def _headline_case(text: str) -> bool:
@@ -388,13 +413,15 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "”", '"')) else f"{text}."
 
 
-def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
-    """One grammatical sentence naming ``who`` and what the point argues."""
+def gist_of(point: Point, who: str, names: frozenset[str], *, reports: bool = False) -> str:
+    """One grammatical sentence naming ``who`` and what the point argues (``reports``: what a
+    news report says)."""
     text = _first_sentence(point.text.strip())
     first_name = who.split()[0]
     # "Eli criticizes US policies ...": already names them; "The secret is ..." does not name "The
     # speaker", and "Also ..." does not name Al
-    if point.origin != "title" and first_name != "The" and re.match(rf"{re.escape(first_name)}\b", text):
+    named = re.match(rf"{re.escape(first_name)}\b", text)
+    if not reports and point.origin != "title" and first_name != "The" and named:
         return _sentence(text)
     if point.origin == "title":
         body = _lowered(text.rstrip(".!"), names, all_words=_headline_case(text))
@@ -421,7 +448,7 @@ def gist_of(point: Point, who: str, names: frozenset[str]) -> str:
         verb = "objects" if point.type == "critique" else "argues"
         return f"{who} {verb}: “{_sentence(capitalised(body))}”"
     plain = rules.strip_filler(text) or text
-    if point.origin != "title" and (_REPORTED.match(plain) or _REPORTED_AFTER.search(plain)):
+    if point.origin != "title" and (reports or _REPORTED.match(plain) or _REPORTED_AFTER.search(plain)):
         # "Councillor Pryce said the vote ignored ..." is the story the commentator relays: the
         # paper does not object, it reports.
         return _sentence(f"{who} reports that {body}")
@@ -475,7 +502,7 @@ def _extract_summary(
         return _nothing_argued(doc, sentences, max_points)
     chosen, main = _chosen(doc, points, max_points)
     who = _who(doc, points[main])
-    gist = gist_of(points[main], who, proper_words(doc.sentences))
+    gist = gist_of(points[main], who, proper_words(doc.sentences), reports=reads_as_news(doc))
     if "“" not in gist and gist.startswith(who):  # a quote stays as said, and so does a name
         gist = who + unshouted(gist[len(who) :], doc.sentences)
     in_time = sorted(chosen, key=lambda i: (points[i].start, i))
@@ -489,7 +516,23 @@ def _extract_summary(
 
 def _chosen(doc: TranscriptDoc, points: Sequence[Point], max_points: int) -> tuple[list[int], int]:
     k = max(1, min(max_points, round(math.sqrt(len(points)) + 1)))
-    return cover(points, k, doc.commentator if len(doc.speakers) > 1 else None)
+    return cover(points, k, doc.commentator if len(doc.speakers) > 1 else None, lead=reads_as_news(doc))
+
+
+# The writer's own voice: "I", "my", "we", "our" (not "US", the country); quotes are others' words.
+_WRITER = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|we|we're|we've|we'd|us|our|ours)\b")
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
+
+
+def reads_as_news(doc: TranscriptDoc) -> bool:
+    """Whether a text is a news report: an article with a byline whose prose never speaks in the
+    writer's own voice. Its gist is its lead, reported ("The Post reports that ..."): picked as a
+    position, the gist of one such article was its last paragraph's march notice. An opinion
+    column has a byline too, but says "I" or "we"."""
+    if not any(s.kind == "byline" for s in doc.sentences):
+        return False
+    prose = [_QUOTED.sub("", s.text.replace("’", "'")) for s in doc.sentences if not s.is_structure]
+    return bool(prose) and not any(_WRITER.search(t) for t in prose)
 
 
 def _summary_sentences(doc: TranscriptDoc) -> list[Sentence]:
