@@ -370,7 +370,7 @@ _OPENERS = frozenset(_OPENERS_TEXT.split())
 def _opens_a_name(words: Sequence[str]) -> bool:
     """Whether a sentence opens on a name of two or more capitalised words ("Harbridge Rovers",
     "Priya Shah"), whose first word the transcript capitalises only where it starts a sentence."""
-    first, second = (words + ["", ""])[:2]
+    first, second = ([*words, "", ""])[:2]
     return (
         first[:1].isupper()
         and first.lower() not in _OPENERS
