@@ -537,3 +537,10 @@ def test_a_news_reports_gist_is_its_lead_reported(store: Store, tmp_path: Path):
     column = NEWS.replace("The stadium is", "I think the move is a mistake, and the stadium is")
     assert not summary_of("column.txt", column)[0]
     assert not summary_of("talk.txt", NEWS.split("\n", 2)[2])[0]
+
+
+def test_a_news_report_with_only_its_titles_thesis_still_has_a_main_point():
+    from argmap.pipeline.summarise.default import Point, cover
+
+    points = [Point("claim", "Rovers must stay at Castle Lane.", 0, 0, None, "title")]
+    assert cover(points, 3, lead=True) == ([0], 0)

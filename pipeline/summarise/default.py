@@ -208,7 +208,8 @@ def cover(
     rank = np.asarray(main_point.scores([p.text for p in points], host or points[0].who))
     main = max(titled or alone, key=lambda i: (rank[i], -i))
     if lead:  # a news report's main point is its lead, the first thing it says
-        main = min((i for i, p in enumerate(points) if p.origin != "title"), key=lambda i: points[i].start)
+        said = [i for i, p in enumerate(points) if p.origin != "title"]
+        main = min(said, key=lambda i: points[i].start, default=main)
     # What a point adds to the coverage counts for more when it is said as a position than as a
     # relayed fact: the main-point score (a logit) tempers every gain.
     worth = np.exp(_POSITION_WEIGHT * rank)
