@@ -105,6 +105,20 @@ def test_a_lone_word_inside_another_speakers_sentence_stays_with_it() -> None:
     assert [{w["speaker"] for w in s.words or []} for s in cut] == [{"s0"}, {"s1"}]
 
 
+def test_every_word_of_a_one_speaker_segment_carries_its_speaker() -> None:
+    """A word Whisper gives no length inside a long turn (no turn overlaps it, no turn edge is
+    within a second) and a lone word timed into the other speaker's turn kept their own tags (None,
+    the other speaker) in a segment that was not cut."""
+    turns = [Turn(0.0, 5.0, 1), Turn(5.0, 5.4, 0), Turn(5.4, 12.0, 1)]
+    words = [(2.9, 2.9, " So"), (2.9, 3.3, " I"), (5.0, 5.4, " don't"), (5.4, 6.0, " hear"),
+             (6.0, 6.5, " that.")]  # fmt: skip
+    segments = [_seg(0, 2.9, 6.5, words)]
+    who, tagged = assign(turns, segments)
+    cut = cut_at_speaker_changes(segments, who, tagged, lambda n: f"s{n}")
+    assert [(s.text.strip(), s.speaker_id) for s in cut] == [("So I don't hear that.", "s1")]
+    assert [w["speaker"] for w in cut[0].words or []] == ["s1"] * 5
+
+
 # -- real speech, real models --------------------------------------------------------------------
 
 

@@ -172,7 +172,9 @@ def cut_at_speaker_changes(
                 runs.append((current, [w]))
         runs = _absorb_single_words(runs)
         if len(runs) == 1:
-            pieces.append(replace(seg, speaker_id=speaker_id(runs[0][0]), words=_ids(tagged, speaker_id)))
+            # every word carries the run's speaker: a word no turn covers (Whisper gives some no
+            # length: start = end) and a lone word absorbed from the other speaker alike
+            pieces.append(replace(seg, speaker_id=speaker_id(runs[0][0]), words=_ids(runs[0][1], speaker_id)))
             continue
         for owner, run in runs:
             text = clean_speech("".join(str(w["word"]) for w in run))
