@@ -257,3 +257,22 @@ def capitalised(text: str) -> str:
     if not text or any(c.isupper() for c in first[1:]):
         return text
     return text[:1].upper() + text[1:]
+
+
+# Words a sentence opens on with a capital that are no part of a name after them ("If Harbridge
+# Rovers ...", "Yesterday Harrow Vale council ...").
+_OPENER_WORDS = """the a an so but and or if when while then now well also still yet this that these
+    those my our your their his her its here there there's what why how who where which it it's they we
+    you he she yesterday today tonight tomorrow meanwhile however overall last next every each some many
+    most all both after before since until because although though as at in on for from with without by
+    of to under over between during according not no even only just maybe perhaps again later earlier
+    first second third once instead otherwise indeed sure yes look listen okay ok right like"""
+_OPENERS = frozenset(_OPENER_WORDS.split())
+
+
+def may_open_name(word: str) -> bool:
+    """Whether a capitalised word that opens a sentence may be the first word of a name that goes
+    on after it ("Harrow Vale council voted ...", "Harbridge Rovers will ..."): not a function word,
+    pronoun or sentence adverb ("Honestly", "Yesterday")."""
+    plain = word.lower().replace("’", "'")
+    return plain not in _OPENERS and not plain.endswith("ly")

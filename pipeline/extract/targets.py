@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from argmap.pipeline.text import may_open_name
+
 _PROPER = re.compile(
     r"(?<!^)(?<![.!?]\s)\b((?:[A-Z][\w’'&.-]*|U\.S\.)(?:\s+(?:(?:of|for)\s+)?[A-Z][\w’'&.-]*){0,3})"
 )
@@ -27,14 +29,6 @@ _SOURCE = re.compile(r"(?i:according to|reported by|per)\s+(?:the\s+)?$")
 _SOURCE_AFTER = re.compile(r"\s+(?:said|says|reported|reports|announced|confirmed)\b[^,;]*$")
 
 
-# Words a sentence opens on with a capital that are no part of a name after them.
-_OPENER_WORDS = """the a an so but and or if when while then now well also still yet this that these
-    those my our your their his her its here there what why how who yesterday today tonight tomorrow
-    meanwhile however overall last next every each some many most all both after before since until
-    because although though as at in on for from with without by of to under over between during
-    according not no even only just maybe perhaps again later earlier first second third once instead
-    otherwise indeed sure yes look listen okay ok right like"""
-_OPENERS = frozenset(_OPENER_WORDS.split())
 # The one who said it, not what it is about: "Council leader Marcus Byrne said ...".
 _SAYER = re.compile(
     r"\s+(?:has |have |had )?(?:said|says|told|tells|called|calls|warned|warns|argued|argues|claimed|"
@@ -59,9 +53,8 @@ def proper_noun(text: str, exclude: str | None) -> str | None:
         if _SAYER.match(text, m.end()) and len(before.split()) <= 3:
             continue  # the subject of "said": whoever said it, the sentence is about what was said
         opener = before.split()
-        if len(opener) == 1 and before.endswith(" ") and re.fullmatch(r"[A-Z][\w’'&-]*", opener[0]):
-            word = opener[0].lower()
-            if word not in _OPENERS and not word.endswith("ly") and opener[0] not in _NOT_NAMES:
-                name = f"{opener[0]} {name}"  # "Harrow Vale council ...": the name starts the sentence
+        starts = len(opener) == 1 and before.endswith(" ") and re.fullmatch(r"[A-Z][\w’'&-]*", opener[0])
+        if starts and may_open_name(opener[0]) and opener[0] not in _NOT_NAMES:
+            name = f"{opener[0]} {name}"  # "Harrow Vale council ...": the name starts the sentence
         return name
     return None

@@ -40,7 +40,7 @@ from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import rules
 from argmap.pipeline.extract.vetoes import hearsay
 from argmap.pipeline.summarise import main_point
-from argmap.pipeline.text import capitalised
+from argmap.pipeline.text import capitalised, may_open_name
 from argmap.store import Summary
 
 # 3: the host's standalone point leads; first-person gists are quoted.
@@ -321,7 +321,10 @@ def _written(sentences: Sequence[Sentence]) -> tuple[set[str], set[str]]:
 
 def proper_words(sentences: Sequence[Sentence]) -> frozenset[str]:
     """Words the transcript capitalises inside sentences and never writes in lower case: names."""
-    upper, lower = _written(sentences)
+    return _names(*_written(sentences))
+
+
+def _names(upper: set[str], lower: set[str]) -> frozenset[str]:
     return frozenset(w for w in upper if w.lower() not in lower)
 
 
@@ -331,11 +334,11 @@ were the and or but do did does must will won't can't don't didn't isn't wasn't 
 _SHOUTED = frozenset(_SHOUTED_TEXT.split())
 
 
-def unshouted(text: str, sentences: Sequence[Sentence]) -> str:
+def unshouted(text: str, lower: set[str]) -> str:
     """``text`` with the words it writes in capitals for emphasis in lower case: those the transcript
-    writes in lower case elsewhere, and the short words of :data:`_SHOUTED`. A gist reports what was
-    argued, in its own voice; acronyms (NHS, OpenAI) and quotes keep their capitals."""
-    _, lower = _written(sentences)
+    writes in lower case elsewhere (``lower``, from :func:`_written`), and the short words of
+    :data:`_SHOUTED`. A gist reports what was argued, in its own voice; acronyms (NHS, OpenAI) and
+    quotes keep their capitals."""
 
     def lowered(m: re.Match[str]) -> str:
         word = m.group(0)
@@ -361,20 +364,13 @@ def _lowered(text: str, names: frozenset[str], *, all_words: bool) -> str:
     return " ".join(words)
 
 
-# Words that open a sentence before a name without being part of it ("If Harbridge ...").
-_OPENERS_TEXT = """the a an this that these those my our his her their its your some every if when while
-because although though after before since as so and but or for in on at by with from to of what why how
-who where which it it's there there's here they we you he she also now then yet still even just only"""
-_OPENERS = frozenset(_OPENERS_TEXT.split())
-
-
 def _opens_a_name(words: Sequence[str]) -> bool:
     """Whether a sentence opens on a name of two or more capitalised words ("Harbridge Rovers",
     "Priya Shah"), whose first word the transcript capitalises only where it starts a sentence."""
     first, second = ([*words, "", ""])[:2]
     return (
         first[:1].isupper()
-        and first.lower() not in _OPENERS
+        and may_open_name(first)
         and second[:1].isupper()
         and second.strip(",.;:!?").isalpha()
     )
@@ -501,11 +497,13 @@ def _extract_summary(
     points = _points(doc, sentences)
     if not points:
         return _nothing_argued(doc, sentences, max_points)
-    chosen, main = _chosen(doc, points, max_points)
+    news = reads_as_news(doc)
+    chosen, main = _chosen(doc, points, max_points, news)
     who = _who(doc, points[main])
-    gist = gist_of(points[main], who, proper_words(doc.sentences), reports=reads_as_news(doc))
+    upper, lower = _written(doc.sentences)
+    gist = gist_of(points[main], who, _names(upper, lower), reports=news)
     if "“" not in gist and gist.startswith(who):  # a quote stays as said, and so does a name
-        gist = who + unshouted(gist[len(who) :], doc.sentences)
+        gist = who + unshouted(gist[len(who) :], lower)
     in_time = sorted(chosen, key=lambda i: (points[i].start, i))
     key_points: list[dict[str, Any]] = [
         {"text": _point_text(points[i]), "start": points[i].start, "end": points[i].end} for i in in_time
@@ -515,9 +513,13 @@ def _extract_summary(
     return gist, paragraph, key_points
 
 
-def _chosen(doc: TranscriptDoc, points: Sequence[Point], max_points: int) -> tuple[list[int], int]:
+def _chosen(
+    doc: TranscriptDoc, points: Sequence[Point], max_points: int, news: bool | None = None
+) -> tuple[list[int], int]:
+    """The key points and the main one; ``news`` is :func:`reads_as_news` where the caller has it."""
     k = max(1, min(max_points, round(math.sqrt(len(points)) + 1)))
-    return cover(points, k, doc.commentator if len(doc.speakers) > 1 else None, lead=reads_as_news(doc))
+    lead = reads_as_news(doc) if news is None else news
+    return cover(points, k, doc.commentator if len(doc.speakers) > 1 else None, lead=lead)
 
 
 # The writer's own voice: "I", "my", "we", "our" (not "US", the country); quotes are others' words.
