@@ -389,6 +389,32 @@ def test_a_mistyped_commentator_is_an_error_with_a_suggestion(tmp_path: Path) ->
     ), out
 
 
+def test_a_commentator_is_found_by_the_start_of_a_name_and_an_ambiguous_start_is_an_error(
+    tmp_path: Path,
+) -> None:
+    """`--commentator maureen` was "no commentator named 'maureen'" though one name starts so."""
+    db = tmp_path / "p.db"
+    for who, line in (
+        ("Rafael Duarte", "The harbour toll is a costly mistake."),
+        ("Rafaela Moss", "The harbour toll will pay for the new sea wall."),
+        ("Ines Duarte-Wolf", "Scrap the harbour toll before the summer."),
+    ):
+        text = _write(tmp_path / who.split()[0], "take.txt", [line])
+        assert _report("ingest", str(text), "--db", str(db), "--commentator", who, *FAST)["ok"]
+    code, out = _invoke("arguments", "--db", str(db), "--commentator", "moss")
+    assert code == 0 and "Rafaela Moss:" in out and "Rafael Duarte:" not in out, out
+    code, out = _invoke("arguments", "--db", str(db), "--commentator", "INES")
+    assert code == 0 and "Ines Duarte-Wolf:" in out and "Moss" not in out, out
+    code, out = _invoke("search", "toll", "--db", str(db), "--commentator", "rafael d", "--mode", "keyword")
+    assert code == 0 and "Rafael Duarte" in out and "Moss" not in out, out
+    for command in (["arguments"], ["search", "toll"], ["compare"]):
+        code, out = _invoke(*command, "--db", str(db), "--commentator", "rafa")
+        assert code == 1 and "'rafa' could be 'Rafael Duarte' or 'Rafaela Moss'" in out, (command, out)
+    # a whole name stored as given is that name, even where it also starts a longer one
+    code, out = _invoke("arguments", "--db", str(db), "--commentator", "rafael duarte")
+    assert code == 0 and "Rafael Duarte:" in out and "Moss" not in out, out
+
+
 def test_the_middle_of_a_long_sentence_stays_with_its_argument(tmp_path: Path) -> None:
     """A 90-word sentence is cut at commas into cues; a middle piece that read as another type
     alone ("the usual traffic study ..., will flood the lanes") became an argument with the wrong

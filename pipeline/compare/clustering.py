@@ -197,7 +197,10 @@ def load_arguments(store: Store, commentators: Sequence[str] | None) -> list[Arg
     shows them as voices of their own)."""
     if commentators:
         found: dict[str, ArgumentInContext] = {}
-        for name in commentators:
+        from argmap.pipeline.search.query import full_name
+
+        for given in commentators:
+            name = full_name(store, given)
             matches = store.find_commentators(name)
             if matches:
                 # The query also matches a commentator by name: keep only the matched ids' arguments.

@@ -112,6 +112,10 @@ def arguments(
     from argmap.pipeline.extract.run import list_arguments
 
     store = open_store(db_path, readonly=True)
+    if commentator:
+        from argmap.pipeline.search.query import full_name
+
+        commentator = full_name(store, commentator)
     rows = list_arguments(
         store, list(videos) or None, type=arg_type, commentator=commentator, extractor=extractor_name
     )

@@ -221,13 +221,30 @@ def resolve_filters(
     if commentator:
         names = [commentator] if isinstance(commentator, str) else list(commentator)
         found: list[str] = []
-        for name in names:
+        for given in names:
+            name = full_name(store, given, speakers=False)
             matches = store.find_commentators(name)
             if not matches:
                 raise ConfigError(_not_a_commentator(store, name))
             found.extend(c.id for c in matches)
         ids = tuple(sorted(set(found)))
     return Filters(type=type, commentator_ids=ids, since=_parse_since(since))
+
+
+def full_name(store: Store, name: str, *, speakers: bool = True) -> str:
+    """The stored name ``name`` is the start of, so a filter takes "maureen" or "collins" for
+    "Maureen Collins" (a name's first letters or any of its words'). A name or id stored as given
+    comes back unchanged, as does one that starts none; one that starts several is an error naming
+    them, since a filter that picks one of them silently would show the wrong person's arguments."""
+    fold = " ".join(name.split()).casefold()
+    names = queries.filter_names(store) if speakers else [c.name for c in queries.commentators(store)]
+    if not fold or store.find_commentators(name) or any(n.casefold() == fold for n in names):
+        return name
+    starts = sorted({n for n in names if f" {n.casefold()}".find(f" {fold}") >= 0})
+    if len(starts) > 1:
+        shown = " or ".join(repr(n) for n in starts[:5])
+        raise ConfigError(f"{name!r} could be {shown}: give more of the name")
+    return starts[0] if starts else name
 
 
 def did_you_mean(store: Store, name: str, *, speakers: bool = True) -> str:
@@ -432,6 +449,7 @@ __all__ = [
     "keyword_search",
     "pick_model",
     "resolve_filters",
+    "full_name",
     "rrf",
     "search",
     "vector_backend",
