@@ -1016,3 +1016,46 @@ def test_having_no_view_yet_is_no_argument() -> None:
     ]
     args = ClassifierExtractor().extract(doc_of(lines)).arguments
     assert [a.quote for a in args] == [lines[2]], [(a.type, a.quote) for a in args]
+
+
+def test_leaving_the_choice_to_the_listener_is_no_argument() -> None:
+    """v13 read "..., but I'm not going to tell you what to do" as a critique (its call failed the
+    ask test and fell to the next type); declining to advise takes no side and asks nothing."""
+    lines = [
+        "So here is where things stand on the library hours.",
+        "As for the strike ballot, I can see why staff are angry, but I'm not going to tell you how to vote.",
+        "Honestly, that's up to you.",
+        "But I won't tell you how to vote until the union publishes its figures, which it must do.",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines)).arguments
+    assert [a.quote for a in args] == [lines[3]], [(a.type, a.quote) for a in args]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the report of what someone talks about turns into the speaker's own verdict (v13: nothing)
+        ("Darren Holt talks about listening, but the meeting was a farce.", "critique"),
+        # narration alone stays narration
+        ("In this video Darren Holt talks about the tram extension and its costs.", None),
+        ("Darren Holt talks about the budget, but also about the new depot.", None),
+        # an order by its grammar, even one the model reads as nothing (v13: "come" was no order verb)
+        ("And come on the walk with us on Sunday.", "call_to_action"),
+        ("Come on the march this Saturday.", "call_to_action"),
+        ("Come on, that is a ridiculous thing to say about nurses.", "critique"),
+    ],
+)
+def test_a_turn_after_narration_judges_and_come_orders(text: str, expected: str | None) -> None:
+    doc = doc_of(["So here is where things stand.", text])
+    types = [a.type for a in ClassifierExtractor().extract(doc).arguments]
+    assert types == ([expected] if expected else []), types
+
+
+def test_tickets_sold_out_is_no_complaint() -> None:
+    from argmap.pipeline.extract import rules
+
+    assert (
+        rules.classify("Every seat will be sold out from the first game, I have no doubt.").type != "critique"
+    )
+    assert rules.classify("The union sold out to the management again.").type == "critique"
+    assert rules.classify("They sold us out for a seat on the board.").type == "critique"

@@ -35,6 +35,7 @@ from argmap.pipeline.extract.vetoes import (
     says_nothing,
     signposts,
     tallies,
+    turns,
 )
 from argmap.pipeline.text import CLAUSE_MARKS, full_stop, word_key
 from argmap.store import Argument
@@ -329,7 +330,11 @@ class ClassifierExtractor:
     # Sheikh called the vote a betrayal") or with "disputes", "warned", "denied" ... is news, a claim; a
     # target that opens the sentence keeps its first word ("Harrow Vale") and is never who said it; in
     # captions, an argument's text writes the names the store knows with their capitals
-    version = "13"
+    # 14: narration that turns ("X talks about openness, but the consultation was a joke") judges;
+    # declining to advise ("I'm not going to tell you what to do", "that's up to you") is no
+    # argument; an order the model reads as nothing is still a call ("Come on the march on
+    # Saturday"); "tickets sold out" is no complaint; "share this with ..." asks for the channel
+    version = "14"
 
     def __init__(
         self,
@@ -379,8 +384,16 @@ class ClassifierExtractor:
                 label = rule.type  # the model cannot tell them apart; the rules' evidence can
             if rule.rule == "question" and label == "claim":
                 label = "other"  # "Why should any company pay the same for less time?" asks, argues nothing
-            elif rule.rule == "imperative" and label in ("claim", "critique") and opens_with_order(text):
-                # "If you need long range, skip it": an order by its grammar, whatever the model reads
+            elif (
+                rule.rule == "imperative"
+                and label != "call_to_action"
+                and opens_with_order(text)
+                and (
+                    label != "other" or len(text.split()) > 3  # "Get over it.", "Go figure.": exclaimed
+                )
+            ):
+                # "If you need long range, skip it", "Come on the march on Saturday": an order by its
+                # grammar, whatever the model reads
                 label = "call_to_action"
             elif label == "claim" and i in unhedged:
                 label = "call_to_action"  # "I think the council should fund it": a call, said mildly
@@ -398,6 +411,9 @@ class ClassifierExtractor:
                 label = "claim"
             if label == "critique" and hearsay(said, commentator, summary):
                 label = "claim"  # someone else's verdict, passed on: the story's fact that it was said
+            elif label == "other" and rule.rule == "report-narration" and turns(text):
+                # "X talks about openness, but the consultation was a joke": narration, then a verdict
+                label = _best(p, ("claim", "critique"))
             elif label == "other" and praises(text):
                 label = "claim"  # "this is the right decision": a verdict the speaker stands behind
             elif label == "critique" and (praises(text) or tallies(text)):

@@ -199,7 +199,7 @@ IMPERATIVE_VERBS = _wordset(
     unsubscribe choose pick ask fix ban raise lower cut tax fund build protest organize organise show
     never always quit drop trust believe cook apply fill see find eat drink sleep walk ride bring plan book
     compare shop wear stay clean bookmark scrap refund reverse rethink reconsider ditch publish release
-    resign apologise apologize admit delay pause press pour spread add""",
+    resign apologise apologize admit delay pause press pour spread add come""",
 )
 NOT_CALL = re.compile(
     r"\b(?:not (?:saying|telling|asking|suggesting|recommending)|i'm not gonna tell|"
@@ -246,7 +246,8 @@ NEGATIVE = re.compile(
     r"useless|pointless|worthless|waste|wasted|wasting|wasteful|lazy|greedy|greed|cynical|broken|flawed|"
     r"bad|worst|poorly|sloppy|unacceptable|outrageous|deceptive|misleading|lies|lying|liars?|propaganda|"
     r"gaslighting|cowardly|cowards?|bloated|out of touch|dropped the ball|blew it|screwed up|messed up|"
-    r"sold out|cash grab|tone-deaf|tone deaf|let(?:s)? down|letdown|disappointing|disappointed|"
+    r"sold out to\b|sold (?:us|them|you|fans|voters|workers) out|sell-?outs?|"  # not "tickets sold out"
+    r"cash grab|tone-deaf|tone deaf|let(?:s)? down|letdown|disappointing|disappointed|"
     r"frustrating|frustrated|annoying|infuriating|maddening|problem with|the problem is|to blame|"
     r"interfere|interfering|interference|restrictive|overreach|inexcusable|no excuse|makes no sense|"
     r"doesn't make (?:any )?sense|does not make sense|(?:don't|doesn't|didn't) care|not a fan|"
@@ -477,6 +478,9 @@ VOCATIVE = re.compile(
 )
 
 
+_COME_ON_TO = frozenset(["the", "our", "a", "an", "down", "over", "board", "along", "in", "out"])
+
+
 def _imperative(words: list[str]) -> bool:
     joined = " ".join(words)
     lead = LEADING_CLAUSE.match(joined)
@@ -492,6 +496,9 @@ def _imperative(words: list[str]) -> bool:
     if words[0].endswith(","):  # "Look, ..." / "Listen, ..." is a filler, not an order
         return False
     nxt = words[1].lower().strip(",.!") if len(words) > 1 else ""
+    if first == "come" and nxt == "on":
+        # "Come on the march on Saturday" asks; "Come on, that's absurd" / "come on guys" exclaims
+        return len(words) > 3 and not words[1].endswith(",") and words[2].lower() in _COME_ON_TO
     if first == "sort" and nxt == "of":
         return False  # "Sort of a mess" hedges; "Sort out the budget" orders
     # "Do you think..." / "Make no mistake" / "Never mind" are not orders

@@ -38,7 +38,8 @@ _CHANNEL_ASK = re.compile(
     r"\b(?:subscrib\w*|hit (?:that |the )?(?:like|bell|subscribe)|smash (?:that |the )?like|"
     r"like (?:this|the) video|(?:leave|drop) (?:a|your) (?:comment|question)s?|comment below|in the comments|"
     r"let me know|"
-    r"share (?:this|the) video|patreon|channel members?|become a member|use (?:the )?code|"
+    r"share (?:this|the) (?:video|clip|episode)|share this with|patreon|channel members?|become a member|"
+    r"use (?:the )?code|"
     r"link (?:is )?(?:in the description|down below)|watch-along|"
     r"(?:see|catch) you (?:next|in the|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|soon))\b",
     re.I,
@@ -122,13 +123,25 @@ _UNDECIDED = re.compile(
 )
 
 
+# Declining to advise ("..., but I'm not going to tell you what to do.", "That's up to you.") leaves
+# the choice with the listener: no position, and no order either, though it reads like one.
+_DECLINES = re.compile(
+    r"(?i)(?:^|[,;:]\s*(?:(?:but|and|so)\s+)?)(?:i(?:'m| am) not (?:going to|gonna|here to)|i won't|"
+    r"i will not|i'm not one to) tell (?:you|anyone|people|everyone) "
+    r"(?:what|how|who|which way|whether)\b[^,;]*[.!]*$|"
+    r"^(?:(?:and|but|so|well|look),?\s+)*(?:that's|it's|that is|it is) (?:entirely |completely |totally )?"
+    r"(?:up to you|your (?:call|choice|decision))[.!]*$"
+)
+
+
 def says_nothing(text: str) -> bool:
     """A short reply (eight words or fewer, no order: "Vote no." is one) with no word of content,
     or one beside an acknowledgement ("Exactly, fair point"); "It's a scam." still says something.
     Talk about the talk says nothing either: "We'll have to disagree on that one.", "I don't buy
-    that at all." (the point is in the sentences around it); nor does having no view yet."""
+    that at all." (the point is in the sentences around it); nor does having no view yet, nor
+    leaving the choice to the listener."""
     core = (rules.strip_filler(text) or text).replace("’", "'")
-    if _EXCLAIMS.match(core) or _UNDECIDED.match(core):
+    if _EXCLAIMS.match(core) or _UNDECIDED.match(core) or _DECLINES.search(core):
         return True
     words = re.findall(r"[\w'’]+", rules.strip_filler(text).lower().replace("’", "'"))
     if len(words) > 8 or (words and words[0] in rules.IMPERATIVE_VERBS):
@@ -338,6 +351,19 @@ def asks(text: str, rule: rules.Verdict) -> bool:
         words = re.findall(r"[\w'’]+", text.lower())
         return any(w in ORDER_VERBS and words[i - 1] not in _NOT_ORDERED for i, w in enumerate(words) if i)
     return False
+
+
+# "Laura Fenn talks about openness, but the consultation was a joke.": the report of what someone
+# talks about turns, after "but", into the speaker's own verdict. "..., but also the costs" does not.
+_TURN = re.compile(
+    r"(?i),\s*(?:but|yet|though|although|whereas)\s+(?!(?:also|first|then|more|mostly|mainly|only|not|"
+    r"especially|above all)\b)(?:[\w'’-]+\s+){2,}[\w'’-]+"
+)
+
+
+def turns(text: str) -> bool:
+    """Whether a sentence goes on, after a comma and "but" or "yet", into a clause of its own."""
+    return bool(_TURN.search(text))
 
 
 # -- someone else's words ----------------------------------------------------------------------
