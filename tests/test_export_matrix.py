@@ -347,6 +347,15 @@ def test_a_cell_shows_the_stance_compare_prints_even_on_a_tie() -> None:
         assert html.count('class="cell asserts"') == 2 and "cell criticises" not in html, html
 
 
+def test_a_cell_breaks_a_tie_as_compare_does_by_the_judges_confidence() -> None:
+    from argmap.pipeline.present.export.matrix import Column, Matrix, Row, Said
+
+    a, b = Column("a", "A", "A"), Column("b", "B", "B")
+    said = [Said("asserts", "they say they will fill it", "", 0.55), Said("criticises", "never", "", 0.8)]
+    html = Matrix([Row("point", {a: said, b: [Said("asserts", "x", "", 0.9)]})]).table()
+    assert html.count('class="cell criticises"') == 1 and html.count('class="cell asserts"') == 1, html
+
+
 def test_each_moment_in_a_cell_sits_under_its_own_stance() -> None:
     from argmap.pipeline.present.export.matrix import Column, Matrix, Row, Said
 

@@ -378,9 +378,7 @@ def key_point_result(
     )
     stances: dict[str, str] = {}
     for name in sorted({m.commentator for m in members}):
-        stances[name] = majority_stance(
-            [m.stance for m in side_takers([m for m in members if m.commentator == name])]
-        )
+        stances[name] = stance_of([m for m in members if m.commentator == name])
     return KeyPointResult(key_point, members, stances=stances)
 
 
@@ -406,13 +404,25 @@ def alone_line(result: KeyPointResult) -> str:
     return f"only {who} {_ALONE_VERBS.get(stance, 'argued')}: {result.key_point.label}"
 
 
-def majority_stance(stances: Sequence[str]) -> str:
-    """A commentator's stance on a key point: the most frequent of their members' stances, ties
-    resolved in a fixed order so output is stable."""
+def majority_stance(stances: Sequence[str], sureness: Sequence[float | None] | None = None) -> str:
+    """A commentator's stance on a key point: the most frequent of their members' stances; a tie
+    goes to the side the judge was surer of (``sureness``, a confidence per stance), then to a
+    fixed order so output is stable."""
     order = ("asserts", "calls_for_action", "criticises")
-    # a tie leans to the point's side (a call to act is on it), as one voice for it and one against
-    # is not a stand against the point
-    return max(order, key=lambda s: (stances.count(s), s != "criticises", s == "asserts"))
+    sure = list(sureness) if sureness is not None else [None] * len(stances)
+
+    def weight(stance: str) -> float:
+        return sum(c or 0.0 for s, c in zip(stances, sure, strict=True) if s == stance)
+
+    # an even tie leans to the point's side (a call to act is on it), as one voice for it and one
+    # against is not a stand against the point
+    return max(order, key=lambda s: (stances.count(s), weight(s), s != "criticises", s == "asserts"))
+
+
+def stance_of(members: Sequence[Member]) -> str:
+    """One commentator's stance from their members of a key point (:func:`side_takers`)."""
+    read = side_takers(members)
+    return majority_stance([m.stance for m in read], [m.confidence for m in read])
 
 
 def _key_point(

@@ -20,10 +20,10 @@ from argmap.pipeline.compare.clustering import (
     KeyPointResult,
     Member,
     key_point_result,
-    majority_stance,
     negated,
     relation_between,
     side_takers,
+    stance_of,
 )
 from argmap.pipeline.extract.rules import strip_filler
 from argmap.pipeline.extract.vetoes import hearsay, opens_with_order
@@ -225,7 +225,7 @@ def relations(kp_id: str, members: list[Member], method: str) -> list[ArgumentRe
     for who, theirs in voices.items():
         read = side_takers(theirs)
         best[who] = max(read, key=lambda m: (m.similarity, m.argument.id))
-        against[who] = majority_stance([m.stance for m in read]) == "criticises"
+        against[who] = stance_of(theirs) == "criticises"
     chosen = sorted(best.values(), key=lambda m: m.argument.id)
     out = []
     for i, a in enumerate(chosen):

@@ -68,11 +68,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Said:
-    """One argument in a cell: its stance on the key point, its text, and its moment link (HTML)."""
+    """One argument in a cell: its stance on the key point, its text, its moment link (HTML), and
+    how sure the judge was of the stance (which breaks a tie, as in `argmap compare`)."""
 
     stance: str
     text: str
     moment: str
+    sure: float | None = None
 
 
 @dataclass
@@ -171,7 +173,7 @@ class Matrix:
         out = ['<h2>Argued by one commentator only</h2><ul class="unique">']
         for row in self.lone:
             who, said = next(iter(row.cells.items()))
-            stance = stance_badge(majority_stance([s.stance for s in said]))
+            stance = stance_badge(majority_stance([s.stance for s in said], [s.sure for s in said]))
             out.append(
                 f"<li>only <strong>{who.header}</strong> {stance}: {esc(row.label)} {said[0].moment}</li>"
             )
@@ -183,7 +185,7 @@ def _cell(said: list[Said]) -> str:
     if not said:
         return '<td class="cell empty"><span class="meta">—</span></td>'
     # the stance `argmap compare` prints for this voice: the same count, and the same tie rule
-    top = majority_stance([s.stance for s in said])
+    top = majority_stance([s.stance for s in said], [s.sure for s in said])
     # each moment under its own stance: a disputing moment listed under "asserts" plays the opposite
     order = [top] + [s.stance for s in said if s.stance != top]
     groups = []
@@ -231,7 +233,7 @@ def map_matrix(m: ArgMap, moment: Callable[[MapArgument], str] = moment_link) ->
         for member in kp.members:
             a = by_id.get(member["argument_id"])
             if a is not None:
-                said = Said(member["stance"], a.text, moment(a))
+                said = Said(member["stance"], a.text, moment(a), member.get("confidence"))
                 cells.setdefault(voice_column(a.argument), []).append(said)
         if cells:
             rows.append(Row(kp.label, cells, relations.get(kp.id, Counter()), kp.elsewhere))

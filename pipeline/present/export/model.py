@@ -133,7 +133,8 @@ class MapKeyPoint:
     id: str
     label: str
     topic: str | None
-    members: list[dict[str, Any]] = field(default_factory=list)  # {argument_id, stance, similarity}
+    #: {argument_id, stance, similarity, confidence}: confidence is the judge's, None before m014
+    members: list[dict[str, Any]] = field(default_factory=list)
     # voices the run found on this key point whose arguments the map leaves out (by its filters):
     # a map of one commentator must not call a point they share "theirs alone"
     elsewhere: list[str] = field(default_factory=list)
@@ -207,7 +208,12 @@ def load_map(
     key_points: list[MapKeyPoint] = []
     for view in run_key_points:
         members = [
-            {"argument_id": m.argument_id, "stance": m.stance, "similarity": m.similarity}
+            {
+                "argument_id": m.argument_id,
+                "stance": m.stance,
+                "similarity": m.similarity,
+                "confidence": m.confidence,
+            }
             for m in view.members
             if m.argument_id in selected
         ]

@@ -150,7 +150,7 @@ def _run_matrix(store: Store, run: dict[str, Any]) -> str:
             a = items.get(("argument", m.argument_id))
             if a is not None:
                 who = voice(a)
-                said = Said(m.stance, a.text, play(a.video).link(a.start, a.seg_first))
+                said = Said(m.stance, a.text, play(a.video).link(a.start, a.seg_first), m.confidence)
                 cells.setdefault(Column(f"{who.kind}:{who.id}", who.name, who.link()), []).append(said)
         if cells:
             rows.append(Row(v.key_point.label, cells, relations.get(v.key_point.id, Counter())))
