@@ -381,6 +381,39 @@ def test_a_relayed_fact_is_related_to_an_opinion_only_where_one_denies_the_other
     }  # and no relation between an opinion and a plain report (Ana or Ben with Cy or Di)
 
 
+def test_a_sourced_report_and_another_telling_agree_unless_one_denies_it() -> None:
+    """The article's "..., the club's board confirmed on Tuesday evening." and a commentator's
+    "The board has voted to sell the ground and move us out to an old gasworks" (neither taking a
+    side) were shown as a clash, the judge reading the bitter wording as against. Two unsourced
+    statements of fact still clash as judged ("traffic got quicker" / "traffic got worse")."""
+    from argmap.pipeline.compare.clustering import Member
+    from argmap.pipeline.compare.sides import key_point_with_relations
+    from argmap.store import ArgumentInContext, Commentator, Video
+
+    def member(who: str, text: str, stance: str, negated: bool = False) -> Member:
+        c = Commentator(Commentator.make_id(who), who)
+        video = Video(f"v-{who}", f"https://example.org/{who}", who, commentator_id=c.id)
+        arg = ArgumentInContext("argument", f"a-{who}", video, c, "claim", text, "q", 1, 2)
+        return Member(arg, 0.8, stance, negated, 0.7, False)
+
+    post = member("Post", "The depot will close in May, the bus company confirmed on Friday.", "asserts")
+    ann = member("Ann", "They've voted to shut our depot and ship the buses off to a car park.", "criticises")
+    cy = member("Cy", "The depot is not closing at all, whatever you have read.", "criticises", negated=True)
+    result = key_point_with_relations("run", None, "label", post.argument.id, [post, ann, cy], "m")
+    shown = {frozenset(w.split("-")[1] for w in (r.source_argument_id, r.target_argument_id)): r.relation
+             for r in result.relations}  # fmt: skip
+    assert shown == {
+        frozenset(("Post", "Ann")): "agrees",  # the same news, told twice
+        frozenset(("Post", "Cy")): "contrasts",  # a denial
+        frozenset(("Ann", "Cy")): "agrees",  # unsourced, as judged
+    }, shown
+    # unsourced tellings are left as judged
+    plain = member("Dee", "Since the depot moved, buses have run on time.", "asserts")
+    other = member("Eli", "Since the depot moved, the buses have been late every day.", "criticises")
+    result = key_point_with_relations("run", None, "label", plain.argument.id, [plain, other], "m")
+    assert [r.relation for r in result.relations] == ["contrasts"]
+
+
 def test_a_call_joins_a_statements_key_point_only_on_a_clearly_better_match() -> None:
     from argmap.pipeline.compare.kpa import CROSS_KIND_MARGIN, _anchor_kinds
 
@@ -483,6 +516,13 @@ def test_a_relayed_claim_takes_no_side_and_an_answer_given_is_no_negation() -> N
     ]
     own = ["The loan will be repaid from the rent, and that is the right way to do it."]
     assert all(relays_news(t) for t in relayed) and not any(relays_news(t) for t in own)
+    # the source put last, as news does; not the writer's own "as I said", nor a relative clause
+    assert relays_news(
+        "The depot will close in May, with forty jobs lost, the bus company confirmed on Friday."
+    )
+    assert relays_news("The repairs will cost two million pounds, the council's report says.")
+    assert not relays_news("The depot should never have closed, as I said at the time.")
+    assert not relays_news("The depot closed in May, which nobody at the council has said out loud.")
     items = [SimpleNamespace(type="claim", text=t) for t in [*relayed, *own]]
     items.append(SimpleNamespace(type="call_to_action", text="According to me, you should sign it."))
     sided = side_taking_of(items, {0, 1, 2, 3}, None)  # type: ignore[arg-type]

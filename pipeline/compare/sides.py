@@ -100,14 +100,27 @@ def side_taking_of(
 
 
 _ACCORDING = re.compile(r"^(?:according to|as reported by|reportedly)\b", re.I)
+# News puts its source last: "Harbridge Rovers will leave Castle Lane, ..., the club's board
+# confirmed on Tuesday evening." A sayer of a few words (not the writer: "as I said") ends it.
+_SAID_AFTER = re.compile(
+    r",\s*(?!(?:and|but|so|as|which|that|who|what|because|if|when|where|while)\b)"
+    r"(?P<who>(?:[\w'’.-]+\s+){1,6}?)(?:has |have |had )?(?:said|says|confirmed|confirms|announced|"
+    r"announces|told|tells|reported|reports|added|adds|stated|states|claimed|claims)\b[^,;]*$",
+    re.I,
+)
+_OWN_VOICE = re.compile(r"\b(?:i|me|my|we|us|our|you|your)\b", re.I)
 
 
 def relays_news(text: str) -> bool:
     """Whether a claim passes on what someone else said ("Council leader Priya Shah said the loan
-    would be repaid ...", "According to the club, ..."), as the extractor reads it: the story's
+    would be repaid ...", "According to the club, ...", "..., the board confirmed on Tuesday."), as
+    the extractor reads it: the story's
     fact that it was said, which takes no side. The side-taking model read some of these, in an
     article's reporting words, as the writer's own."""
-    return hearsay(text, None, False) or bool(_ACCORDING.match(strip_filler(text)))
+    plain = strip_filler(text)
+    after = _SAID_AFTER.search(plain)
+    said_after = after is not None and not _OWN_VOICE.search(after.group(0))
+    return hearsay(text, None, False) or bool(_ACCORDING.match(plain)) or said_after
 
 
 def judged(
@@ -216,7 +229,8 @@ def relations(kp_id: str, members: list[Member], method: str) -> list[ArgumentRe
     (:func:`argmap.pipeline.compare.clustering.side_takers`). One who only relays the point and
     one who argues it are related only where one denies what the other says (one of the two
     negated: "Meta is not using Qwen; the reports are wrong"): a relayed figure is neither
-    agreement nor a clash with the opinion beside it."""
+    agreement nor a clash with the opinion beside it. A report with its source and another telling
+    that takes no side agree unless one denies the other (:func:`reported_alike`)."""
     voices: dict[str, list[Member]] = {}
     for m in members:
         voices.setdefault(m.commentator_id, []).append(m)
@@ -233,11 +247,23 @@ def relations(kp_id: str, members: list[Member], method: str) -> list[ArgumentRe
             if a.takes_side != b.takes_side and a.negated == b.negated:
                 continue
             relation = "contrasts" if against[a.commentator_id] != against[b.commentator_id] else "agrees"
+            if reported_alike(a, b):
+                relation = "agrees"  # the story told twice ("the board voted ..."), neither denying it
             method_used = f"stance-towards-key-point:{method}"
             out.append(
                 relation_between(kp_id, a, b, relation, method_used, lower(a.confidence, b.confidence))
             )
     return out
+
+
+def reported_alike(a: Member, b: Member) -> bool:
+    """Two members that take no side, one of them a report with its source ("..., the club's board
+    confirmed on Tuesday"), neither denying what the other says: the same news told twice, which
+    the judge had read as a clash where one telling was worded more bitterly. Two unattributed
+    statements of fact can still clash ("traffic got quicker" against "traffic got worse")."""
+    if a.takes_side or b.takes_side or a.negated != b.negated:
+        return False
+    return relays_news(a.argument.text) or relays_news(b.argument.text)
 
 
 def lower(a: float | None, b: float | None) -> float | None:
