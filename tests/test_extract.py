@@ -972,6 +972,9 @@ def test_a_target_starts_with_its_name_and_is_not_the_one_who_said_it() -> None:
     # whoever said it, the sentence is about what was said
     said = 'Council leader Marcus Byrne said the authority "cannot justify pouring money into a pool."'
     assert _proper_noun(said, None) is None
+    # ... and so is one named after what they said, with any reporting verb
+    assert _proper_noun("The depot will close in May, Councillor Mark Hale told reporters.", None) is None
+    assert _proper_noun("The depot closes in May, Mark Hale added.", None) is None
     assert _proper_noun(
         "Opposition councillor Nadia Sheikh called it a betrayal by Harrow Council.", None
     ) == ("Harrow Council")

@@ -26,6 +26,7 @@ from argmap.pipeline.compare.clustering import (
     stance_of,
 )
 from argmap.pipeline.extract.rules import strip_filler
+from argmap.pipeline.extract.targets import SAID_AFTER_VERBS
 from argmap.pipeline.extract.vetoes import hearsay, opens_with_order
 from argmap.pipeline.search.embed import argument_text
 from argmap.store import ArgumentInContext, ArgumentRelation
@@ -104,8 +105,7 @@ _ACCORDING = re.compile(r"^(?:according to|as reported by|reportedly)\b", re.I)
 # confirmed on Tuesday evening." A sayer of a few words (not the writer: "as I said") ends it.
 _SAID_AFTER = re.compile(
     r",\s*(?!(?:and|but|so|as|which|that|who|what|because|if|when|where|while)\b)"
-    r"(?P<who>(?:[\w'’.-]+\s+){1,6}?)(?:has |have |had )?(?:said|says|confirmed|confirms|announced|"
-    r"announces|told|tells|reported|reports|added|adds|stated|states|claimed|claims)\b[^,;]*$",
+    rf"(?P<who>(?:[\w'’.-]+\s+){{1,6}}?)(?:has |have |had )?(?:{SAID_AFTER_VERBS})\b[^,;]*$",
     re.I,
 )
 _OWN_VOICE = re.compile(r"\b(?:i|me|my|we|us|our|you|your)\b", re.I)
@@ -114,9 +114,8 @@ _OWN_VOICE = re.compile(r"\b(?:i|me|my|we|us|our|you|your)\b", re.I)
 def relays_news(text: str) -> bool:
     """Whether a claim passes on what someone else said ("Council leader Priya Shah said the loan
     would be repaid ...", "According to the club, ...", "..., the board confirmed on Tuesday."), as
-    the extractor reads it: the story's
-    fact that it was said, which takes no side. The side-taking model read some of these, in an
-    article's reporting words, as the writer's own."""
+    the extractor reads it: the story's fact that it was said, which takes no side. The
+    side-taking model read some of these, in an article's reporting words, as the writer's own."""
     plain = strip_filler(text)
     after = _SAID_AFTER.search(plain)
     said_after = after is not None and not _OWN_VOICE.search(after.group(0))

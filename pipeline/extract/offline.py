@@ -333,7 +333,9 @@ class ClassifierExtractor:
     # 14: narration that turns ("X talks about openness, but the consultation was a joke") judges;
     # declining to advise ("I'm not going to tell you what to do", "that's up to you") is no
     # argument; an order the model reads as nothing is still a call ("Come on the march on
-    # Saturday"); "tickets sold out" is no complaint; "share this with ..." asks for the channel
+    # Saturday"); "tickets sold out" is no complaint; "share this with ..." asks for the channel; a
+    # sayer named after what was said with any reporting verb ("..., Mark Hale told reporters") is
+    # not the target
     version = "14"
 
     def __init__(

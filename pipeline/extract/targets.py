@@ -26,7 +26,12 @@ _NOT_NAME_WORDS = (
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 # a source of the news is not what it is about: "According to Bloomberg, Meta ...", "..., Reuters reported"
 _SOURCE = re.compile(r"(?i:according to|reported by|per)\s+(?:the\s+)?$")
-_SOURCE_AFTER = re.compile(r"\s+(?:said|says|reported|reports|announced|confirmed)\b[^,;]*$")
+#: verbs that pass on someone's words when the sayer comes after them: "..., the council said."
+SAID_AFTER_VERBS = (
+    "said|says|confirmed|confirms|announced|announces|told|tells|reported|reports|added|adds|stated|"
+    "states|claimed|claims"
+)
+_SOURCE_AFTER = re.compile(rf"\s+(?:{SAID_AFTER_VERBS})\b[^,;]*$")
 
 
 # The one who said it, not what it is about: "Council leader Marcus Byrne said ...".
