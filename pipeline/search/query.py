@@ -231,13 +231,18 @@ def resolve_filters(
     return Filters(type=type, commentator_ids=ids, since=_parse_since(since))
 
 
+def _filter_names(store: Store, speakers: bool) -> list[str]:
+    """The names a filter may mean: commentators', and with ``speakers`` named people's and caption labels."""
+    return queries.filter_names(store) if speakers else [c.name for c in queries.commentators(store)]
+
+
 def full_name(store: Store, name: str, *, speakers: bool = True) -> str:
     """The stored name ``name`` is the start of, so a filter takes "maureen" or "collins" for
     "Maureen Collins" (a name's first letters or any of its words'). A name or id stored as given
     comes back unchanged, as does one that starts none; one that starts several is an error naming
     them, since a filter that picks one of them silently would show the wrong person's arguments."""
     fold = " ".join(name.split()).casefold()
-    names = queries.filter_names(store) if speakers else [c.name for c in queries.commentators(store)]
+    names = _filter_names(store, speakers)
     if not fold or store.find_commentators(name) or any(n.casefold() == fold for n in names):
         return name
     starts = sorted({n for n in names if f" {n.casefold()}".find(f" {fold}") >= 0})
@@ -252,7 +257,7 @@ def did_you_mean(store: Store, name: str, *, speakers: bool = True) -> str:
     commentator's, or with ``speakers`` also a named person's or a caption label), else ""."""
     import difflib
 
-    names = queries.filter_names(store) if speakers else [c.name for c in queries.commentators(store)]
+    names = _filter_names(store, speakers)
     by_fold = {n.casefold(): n for n in names}
     close = difflib.get_close_matches(name.casefold(), list(by_fold), n=3, cutoff=0.6)
     return f" (did you mean {' or '.join(repr(by_fold[c]) for c in close)}?)" if close else ""
