@@ -156,7 +156,7 @@ def test_eli_summary_gist_names_eli_and_his_main_claim(store: Store, shared_dir:
     ],
 )
 def test_gist_clause_drops_hedges_and_keeps_i_and_acronyms(sentence: str, clause: str):
-    from argmap.pipeline.summarise.default import _as_clause
+    from argmap.pipeline.summarise.gist_wording import _as_clause
 
     assert _as_clause(sentence) == clause
 
@@ -289,7 +289,8 @@ def test_nothing_argued_is_said_plainly(store: Store):
     ],
 )  # fmt: skip
 def test_gist_sentences(kind: str, text: str, origin: str | None, gist: str):
-    from argmap.pipeline.summarise.default import Point, gist_of
+    from argmap.pipeline.summarise.default import Point
+    from argmap.pipeline.summarise.gist_wording import gist_of
 
     names = frozenset({"Harbour", "City", "MP"})
     assert gist_of(Point(kind, text, 0.0, 1.0, "Dana Reyes", origin), "Dana Reyes", names) == gist
@@ -306,7 +307,8 @@ def test_gist_sentences(kind: str, text: str, origin: str | None, gist: str):
     ],
 )  # fmt: skip
 def test_a_gist_names_its_speaker_unless_the_sentence_already_does(who: str, text: str, gist: str):
-    from argmap.pipeline.summarise.default import Point, gist_of
+    from argmap.pipeline.summarise.default import Point
+    from argmap.pipeline.summarise.gist_wording import gist_of
 
     kind = "critique" if "fares" in text else "claim"
     assert gist_of(Point(kind, text, 0.0, 1.0, who), who, frozenset()) == gist
@@ -370,7 +372,8 @@ def test_a_one_voice_video_is_summarised_under_its_commentator_not_its_unnamed_s
 
 
 def test_a_first_person_gist_is_quoted_not_put_in_the_readers_mouth():
-    from argmap.pipeline.summarise.default import Point, gist_of
+    from argmap.pipeline.summarise.default import Point
+    from argmap.pipeline.summarise.gist_wording import gist_of
 
     gist = gist_of(
         Point("critique", "Honestly, I am tired of waiting for the bus.", 0, 1, "Dana"), "Dana", frozenset()
@@ -406,7 +409,7 @@ def test_a_first_person_gist_is_quoted_not_put_in_the_readers_mouth():
     ],
 )
 def test_which_points_stand_alone_as_a_gist(text: str, alone: bool):
-    from argmap.pipeline.summarise.default import stands_alone
+    from argmap.pipeline.summarise.gist_wording import stands_alone
 
     assert stands_alone(text) is alone
 
