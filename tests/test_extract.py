@@ -939,6 +939,18 @@ def test_relayed_bad_news_is_a_claim_and_a_plain_judgement_a_critique(text: str,
             "happen to this club in my lifetime.",
             "claim",
         ),
+        # credit given opens the sentence: praise, a negation in it notwithstanding (v14 read both
+        # as critiques); sarcasm's negative word and a turn still leave a critique
+        ("Fair play to Graham Pell, he did something most owners would never do.", "claim"),
+        ("Credit to the manager, he never once blamed the players.", "claim"),
+        ("Well done to the council for wasting another million pounds.", "critique"),
+        ("Fair play to the council, but this is too little too late.", "critique"),
+        # news that someone would not say is the story's fact (v14 typed these critiques); the
+        # speaker's word on the refusal, or their own complaint of secrecy, is a critique
+        ("Neither the club nor the developer would disclose the sale price.", "claim"),
+        ("The council declined to comment on the planning timetable.", "claim"),
+        ("The council declined to comment, which is frankly a disgrace.", "critique"),
+        ("The minister has never explained where the money will come from.", "critique"),
         # someone else's verdict under their office, as news writes it: the story's fact it was said
         (
             "Opposition councillor Nadia Sheikh called the vote a betrayal of the people who swim there.",

@@ -18,6 +18,7 @@ from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import classifier, rules
 from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
+from argmap.pipeline.extract.no_critique import praises, tallies, withholds
 from argmap.pipeline.extract.targets import proper_noun
 from argmap.pipeline.extract.title import title_argument
 from argmap.pipeline.extract.vetoes import (
@@ -30,11 +31,9 @@ from argmap.pipeline.extract.vetoes import (
     hearsay,
     how_to_steps,
     opens_with_order,
-    praises,
     relays,
     says_nothing,
     signposts,
-    tallies,
     turns,
 )
 from argmap.pipeline.text import CLAUSE_MARKS, full_stop, word_key
@@ -336,7 +335,10 @@ class ClassifierExtractor:
     # Saturday"); "tickets sold out" is no complaint; "share this with ..." asks for the channel; a
     # sayer named after what was said with any reporting verb ("..., Mark Hale told reporters") is
     # not the target
-    version = "14"
+    # 15: credit given at a sentence's start is praise with a negation in it ("Credit to the manager,
+    # he never once blamed the players"); news that someone would not comment or disclose is a
+    # claim ("Neither the club nor the developer would disclose the fee"); "well done" is no filler
+    version = "15"
 
     def __init__(
         self,
@@ -418,9 +420,9 @@ class ClassifierExtractor:
                 label = _best(p, ("claim", "critique"))
             elif label == "other" and praises(text):
                 label = "claim"  # "this is the right decision": a verdict the speaker stands behind
-            elif label == "critique" and (praises(text) or tallies(text)):
+            elif label == "critique" and (praises(text) or tallies(text) or withholds(text)):
                 # "the council made the right call": an evaluation, not a negative one; "The vote
-                # was five to two.": the result, as news
+                # was five to two.", "The club would not disclose the fee.": the story, as news
                 label = "claim"
             conf = float(p[classifier.LABELS.index(label)])
             if rule.rule == "addressed":

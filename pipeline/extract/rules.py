@@ -42,7 +42,7 @@ def _words(items: str) -> str:
 # Words that open a spoken sentence without adding to it. Those that can also start one ("Look at
 # the figures", "Like most people, ...", "I mean what I say") count only when a comma sets them off.
 FILLER = re.compile(
-    r"^(?:(?:um+|uh+|er+|ah+|so+|and|but|now|well|okay|ok|alright|all right|yeah|"
+    r"^(?:(?:um+|uh+|er+|ah+|so+|and|but|now|well(?! done)|okay|ok|alright|all right|yeah|"
     r"yes|honestly|basically|anyway|anyways|also|then|finally|plus|again|oh|hey)"
     r"\b[,.]?\s+|(?:right|look|listen|like|you know|i mean|see)[,.]\s+|"
     # unset off, as captions and quick speech write them, when a clause follows ("you know the

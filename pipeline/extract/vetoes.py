@@ -11,7 +11,7 @@ These checks encode the definition itself, so they veto such readings rather tha
 - a critique must be the speaker's own: one relayed as news or hearsay and not endorsed is the
   story's fact that it was said, a claim (:func:`hearsay`); and it must judge negatively: praise
   with no negative word, negation or "but" in it ("the council made the right call") is an
-  evaluation the speaker stands behind, a claim (:func:`praises`);
+  evaluation the speaker stands behind, a claim (:mod:`.no_critique`);
 - a reply that only agrees or disagrees (:func:`says_nothing`), a signpost or closing line
   (:func:`signposts`), the show announcing its topic (:func:`announces`) and an aside about the
   recording (:func:`aside`) are not arguments.
@@ -445,67 +445,6 @@ def relays(text: str, commentator: str | None, summary: bool) -> bool:
     if summary and rules.PRONOUN_START.match(subject):
         return False  # a summary's "He said ..." is the commentator
     return not rules._is_commentator(subject, commentator)
-
-
-# -- praise is no critique -----------------------------------------------------------------------
-
-# A verdict that something was done right: "made the right call", "got this one right", "handled it
-# well", "a big improvement". The classifier learnt "judges an actor" from critiques and reads these
-# as critiques too.
-_PRAISE = re.compile(
-    r"\b(?:(?:the )?right (?:call|decision|move|choice|thing to do|approach)|"
-    r"(?:got|gets|getting) (?:it|this|that|this one|that one|things|the \w+) (?:\w+ )?right|"
-    r"(?:is|was|were|are) right to|handled (?:it |this |that |\w+ )?(?:well|brilliantly|superbly)|"
-    r"(?:good|great|smart|sensible|brave|wise) (?:call|decision|move|choice|idea|step|job)|well done|"
-    r"(?:did|does|done|doing) (?:a )?(?:good|great|brilliant|fantastic|solid|decent) job|credit (?:to|where)|"
-    r"deserves? (?:credit|praise)|(?:big|huge|real|genuine|welcome|massive) improvement|"
-    r"step in the right direction|hats off|kudos|fair play to|applaud|commend)\b",
-    re.I,
-)
-# Anything that could make it a complaint after all: a negative word, a negation, a turn.
-_NOT_PLAIN_PRAISE = re.compile(
-    r"\b(?:not|no|never|nor|n't|\w+n['’]t|but|however|although|though|yet|except|only|if only|"
-    r"should have|shouldn't|too late|finally|at last|for once|oh|sure|supposedly|apparently)\b|\?",
-    re.I,
-)
-
-
-def praises(text: str) -> bool:
-    """Whether ``text`` only praises (see :data:`_PRAISE`): no negative word, negation or turn, so
-    it cannot be a critique. Sarcasm ("oh great job, council") is left to the classifier."""
-    if not _PRAISE.search(text) or _NOT_PLAIN_PRAISE.search(text):
-        return False
-    negative, _ = rules._negative(text)
-    return negative == 0
-
-
-# -- a bare figure is no critique ----------------------------------------------------------------
-
-_NUMBER = (
-    r"(?:\d[\d,.]*%?|zero|nil|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|thousand|million|billion|half|a third|a quarter|a half)"
-)
-# What may follow a figure in a plain count: units, sides of a vote, more figures.
-_COUNTED = (
-    rf"(?:{_NUMBER}|to|and|a|per\s*cent|percent|votes?|in favou?r|against|with|abstentions?|abstaining|"
-    r"pounds|dollars|euros|points?|goals?|seats?|people|residents|members|signatures|year|years|"
-    r"months?|weeks?|days?|hours?|minutes?)"
-)
-# "The vote was five to two.", "Turnout was 34 percent.", "The final score was three nil.": the
-# result as news. The classifier read such short sentences, put after the story's critiques, as
-# critiques; "only 12 percent" or "a shocking 40 million" carry a judgement and stay the model's.
-_TALLY = re.compile(
-    rf"^(?:[\w'’-]+\s+){{1,4}}?(?:was|were|is|are|stood at|ended|finished|came in at|came to|"
-    rf"totall?ed|passed)\s+(?:by\s+)?(?:about|around|roughly|some|exactly)?\s*{_NUMBER}"
-    rf"(?:[\s-]+{_COUNTED})*\s*[.!]?$",
-    re.I,
-)
-
-
-def tallies(text: str) -> bool:
-    """Whether ``text`` only states a figure (see :data:`_TALLY`), which judges nobody."""
-    return bool(_TALLY.match(rules.strip_filler(text) or text))
 
 
 # -- how-to steps --------------------------------------------------------------------------------
