@@ -460,6 +460,14 @@ def test_an_ask_against_is_the_other_side_of_an_ask() -> None:
     assert not asks_against("Sign the petition, because otherwise they won't listen.")
     assert asks_against("The council should not sell the site until the survey is in.")
     assert asks_against("I'm asking you not to sign it.")
+    # voting down is an ask against, and two against-words cancel
+    assert asks_the_opposite(
+        "Write to the planning committee and tell them to reject the application.",
+        "People should write to the committee and ask them to approve the plans",
+    )
+    assert asks_against("You must vote no on Measure B.")
+    assert asks_against("Tell them to vote this down at the planning committee in March.")
+    assert not asks_against("Don't let the committee block the new stadium.")
 
 
 def test_a_point_one_commentator_disputes_alone_says_so() -> None:

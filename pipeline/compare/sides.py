@@ -174,9 +174,12 @@ _ASKS = re.compile(
 )
 # An ask against: "don't sign that petition", "the council should not sell". Read before any reason
 # given for it, whose own negations say nothing of the ask ("sign it, or they won't listen").
+# Asking a body to vote down what is before it is an ask against too ("tell them to reject it",
+# "vote no on Measure B"), however the words ask.
 _ASKS_AGAINST = re.compile(
     r"\b(?:don't|do not|never|shouldn't|should not|must not|mustn't|ought not|needn't|need not|"
-    r"not to|has to stop|have to stop|no more)\b",
+    r"not to|has to stop|have to stop|no more|reject|oppose|block|vote (?:no|against)|say no|object to|"
+    r"(?:turn|vote) (?:it |this |that |them |the \w+ )?down|throw (?:it |this |that )?out)\b",
     re.I,
 )
 _REASON = re.compile(r"\b(?:because|since|otherwise|or else|so that|until|unless|or)\b", re.I)
@@ -188,8 +191,10 @@ def is_call(label: str) -> bool:
 
 
 def asks_against(text: str) -> bool:
-    """Whether an ask is worded against doing something (see :data:`_ASKS_AGAINST`)."""
-    return bool(_ASKS_AGAINST.search(_REASON.split(text.replace("’", "'"), maxsplit=1)[0]))
+    """Whether an ask is worded against doing something (see :data:`_ASKS_AGAINST`): an odd number
+    of such words, since two cancel ("don't let them block it" asks for it)."""
+    ask = _REASON.split(text.replace("’", "'"), maxsplit=1)[0]
+    return len(_ASKS_AGAINST.findall(ask)) % 2 == 1
 
 
 def asks_the_opposite(text: str, label: str) -> bool:
