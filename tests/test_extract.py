@@ -949,6 +949,7 @@ def test_relayed_bad_news_is_a_claim_and_a_plain_judgement_a_critique(text: str,
         # speaker's word on the refusal, or their own complaint of secrecy, is a critique
         ("Neither the club nor the developer would disclose the sale price.", "claim"),
         ("The council declined to comment on the planning timetable.", "claim"),
+        ("The club wouldn't disclose how much the land was sold for.", "claim"),
         ("The council declined to comment, which is frankly a disgrace.", "critique"),
         ("The minister has never explained where the money will come from.", "critique"),
         # someone else's verdict under their office, as news writes it: the story's fact it was said

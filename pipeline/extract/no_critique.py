@@ -111,18 +111,18 @@ def tallies(text: str) -> bool:
 _WITHHELD = re.compile(
     r"\b(?:(?:declined|declines|decline) to (?:comment|disclose|confirm|reveal|discuss|elaborate|say|"
     r"give|name|put a figure)|"
-    r"(?:would|did|could|will)(?: not|n['’]t)? (?:immediately )?(?:disclose|comment|confirm|reveal|"
-    r"discuss|elaborate)|"
+    r"(?:(?:would|did|could|will)(?: not|n['’]t)?|won['’]t) (?:immediately )?"
+    r"(?:disclose|comment|confirm|reveal|discuss|elaborate)|"
     r"(?:could not|couldn['’]t) be reached for comment|"
     r"(?:did not|didn['’]t|has not|hasn['’]t|have not|haven['’]t) (?:yet |immediately )?"
     r"(?:respond|replied|responded|reply) to (?:a |our |repeated |several )?requests? for comment)\b",
     re.I,
 )
-# "would disclose" reads as withholding only under "neither ... nor" or "not"; "did confirm" is news
-# that something was said, which :func:`withholds` does not judge.
 # The speaker's word on the refusal: "..., which is frankly a disgrace", "typical of this lot".
 _COMMENTED = re.compile(r",\s*which\b|\b(?:frankly|typical|of course|as usual|again|surprise)\b", re.I)
-_NOT_SAID = re.compile(r"\b(?:not|n['’]t|never|neither|nor|declined|declines|decline|refused)\b", re.I)
+# "would disclose" reads as withholding only under "neither ... nor" or "not"; "did confirm" is news
+# that something was said, which :func:`withholds` does not judge.
+_NOT_SAID = re.compile(r"\b(?:not|never|neither|nor|declined|declines|decline|refused)\b|n['’]t\b", re.I)
 
 
 def withholds(text: str) -> bool:
