@@ -993,6 +993,33 @@ def test_a_target_starts_with_its_name_and_is_not_the_one_who_said_it() -> None:
     ) == ("Harrow Council")
 
 
+def test_a_he_or_she_who_said_it_is_named_from_the_sentence_before() -> None:
+    """An article's '"...," she told reporters' stood alone as nobody's words (search for what the
+    chief executive said did not find it); the argument's text names her, its quote stays as said."""
+    lines = [
+        "The club's board confirmed the move on Tuesday evening.",
+        "Chief executive Laura Fenn said the decision had not been taken lightly.",
+        '"We cannot compete from a ground built for the crowds of 1903," she told reporters.',
+        "She added that season-ticket holders would be consulted on the new seating plan.",
+    ]
+    args = ClassifierExtractor().extract(doc_of(lines)).arguments
+    by_quote = {a.quote: a.text for a in args}
+    assert by_quote[lines[2]].endswith("Laura Fenn told reporters.")
+    assert by_quote[lines[3]].startswith("Laura Fenn added that")
+
+
+def test_who_she_is_is_left_alone_where_it_would_be_a_guess() -> None:
+    from argmap.pipeline.extract.targets import name_the_sayer
+
+    said = "She added that fans would be consulted."
+    assert name_the_sayer(said, ["Laura Fenn and Graham Pell said the fee was fair."]) == said  # two
+    assert name_the_sayer(said, ["Then she went home."]) == said  # nobody named as saying it
+    assert name_the_sayer(said, ["He told Sky Sports it was over."]) == said  # who heard it, not who said
+    assert name_the_sayer("He said it was fine.", ['"Fine," said captain Joe Bloggs.']) == (
+        "Joe Bloggs said it was fine."
+    )
+
+
 def test_targets_of_a_department_a_possessive_and_a_quote() -> None:
     from argmap.pipeline.extract.targets import proper_noun
 

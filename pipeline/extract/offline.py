@@ -19,7 +19,7 @@ from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import classifier, rules
 from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
 from argmap.pipeline.extract.no_critique import praises, tallies, withholds
-from argmap.pipeline.extract.targets import proper_noun
+from argmap.pipeline.extract.targets import SAYER_LOOKBACK, name_the_sayer, proper_noun
 from argmap.pipeline.extract.title import title_argument
 from argmap.pipeline.extract.vetoes import (
     advertises_or_closes,
@@ -275,6 +275,9 @@ def rule_argument(
         text = _joined(rules.attribute(u, doc.commentator) for u in _units(sents))
     else:
         text = _joined(rules.clean_text(u) for u in _units(sents))
+        first = sents[0]
+        earlier = doc.sentences[max(0, first.idx - SAYER_LOOKBACK) : first.idx]
+        text = name_the_sayer(text, [s.text for s in earlier if doc.speaker_of(s) == doc.speaker_of(first)])
     if asked is not None:
         text = f"{rules.clean_text(asked.text)} {text}"
     if text[-1:] in CLAUSE_MARKS:
@@ -337,7 +340,8 @@ class ClassifierExtractor:
     # not the target
     # 15: credit given at a sentence's start is praise with a negation in it ("Credit to the manager,
     # he never once blamed the players"); news that someone would not comment or disclose is a
-    # claim ("Neither the club nor the developer would disclose the fee"); "well done" is no filler
+    # claim ("Neither the club nor the developer would disclose the fee"); "well done" is no filler;
+    # a "she" who said something is named from the sentences before ('..., Laura Fenn told reporters')
     version = "15"
 
     def __init__(

@@ -11,6 +11,7 @@ it ("Harrow Vale council voted ...").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from argmap.pipeline.text import may_open_name
 
@@ -63,3 +64,48 @@ def proper_noun(text: str, exclude: str | None) -> str | None:
             name = f"{opener[0]} {name}"  # "Harrow Vale council ...": the name starts the sentence
         return name
     return None
+
+
+# -- who "she" is --------------------------------------------------------------------------------
+
+_NAME = r"[A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){1,2}"
+_MORE_SAYING = rf"(?:{SAID_AFTER_VERBS}|warned|argued|insisted|wrote|explained)"
+# A person named as the one who said something: "Chief executive Laura Fenn said ...", "Graham Pell,
+# the club's owner, told ...", "..., said Laura Fenn".
+_NAMED_SAYER = re.compile(
+    rf"(?<!\band )(?<!\bor )(?P<name>{_NAME})(?:,[^,]{{1,40}},)?\s+(?:has |had )?{_MORE_SAYING}\b|"
+    # after the verb only with verbs that take no object: "told Sky Sports" names who heard it
+    rf"\b(?:said|says|added|adds)\s+(?:[a-z][\w'’-]* ){{0,3}}(?P<after>{_NAME})"
+)
+# "she told reporters", "He added that ...": a sayer the sentence leaves to the one before it
+_PRONOUN_SAYER = re.compile(
+    rf"\b(?:[Hh]e|[Ss]he)(?=\s+(?:has |had |also |later |then )?(?:{_MORE_SAYING}|went on)\b)"
+)
+#: how many sentences back the one who said it may have been named
+SAYER_LOOKBACK = 2
+
+
+def sayer_named(text: str) -> str | None:
+    """The one person ``text`` names as saying something; None when it names none or several."""
+    names = {(m.group("name") or m.group("after")).rstrip(".") for m in _NAMED_SAYER.finditer(text)}
+    names = {n for n in names if n.split()[0] not in _NOT_NAMES}
+    return names.pop() if len(names) == 1 else None
+
+
+def name_the_sayer(text: str, before: Sequence[str]) -> str:
+    """``text`` with a "he" or "she" who said something replaced by the person the sentences
+    just ``before`` it name as saying something: '"We cannot compete ...," she told reporters'
+    after "Chief executive Laura Fenn said ..." stands alone as '..., Laura Fenn told reporters'.
+    Left as it is when the sentence names its own sayer, or the nearest sentence before names no
+    one sayer, or several (who "she" is would be a guess)."""
+    m = _PRONOUN_SAYER.search(text)
+    if m is None or sayer_named(text):
+        return text
+    for earlier in reversed(before[-SAYER_LOOKBACK:]):
+        if _NAMED_SAYER.search(earlier) is None:
+            continue  # what was said, or "she" saying more, between the sayer and this pronoun
+        name = sayer_named(earlier)
+        if name is None:
+            return text
+        return f"{text[: m.start()]}{name}{text[m.end() :]}"
+    return text
