@@ -6,6 +6,9 @@ knows). What is not a target: a day or month ("banned from September"), the news
 to Bloomberg, Meta ...", "..., Reuters reported"), whoever said what the sentence reports ("Council
 leader Marcus Byrne said ..."), and the capital a sentence opens with, unless the name goes on after
 it ("Harrow Vale council voted ...").
+
+Who said it matters to an argument's text too: a "she" who told reporters something is named from the
+sentences before (:func:`name_the_sayer`), so that the argument stands alone.
 """
 
 from __future__ import annotations
