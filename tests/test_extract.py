@@ -1015,6 +1015,11 @@ def test_who_she_is_is_left_alone_where_it_would_be_a_guess() -> None:
     assert name_the_sayer(said, ["Laura Fenn and Graham Pell said the fee was fair."]) == said  # two
     assert name_the_sayer(said, ["Then she went home."]) == said  # nobody named as saying it
     assert name_the_sayer(said, ["He told Sky Sports it was over."]) == said  # who heard it, not who said
+    assert name_the_sayer(said, ["The County Council said it would."]) == said  # no person
+    assert (
+        name_the_sayer(said, ["Yesterday Laura Fenn said so."])
+        == "Laura Fenn added that fans would be consulted."
+    )
     assert name_the_sayer("He said it was fine.", ['"Fine," said captain Joe Bloggs.']) == (
         "Joe Bloggs said it was fine."
     )

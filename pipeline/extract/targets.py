@@ -90,8 +90,15 @@ SAYER_LOOKBACK = 2
 
 def sayer_named(text: str) -> str | None:
     """The one person ``text`` names as saying something; None when it names none or several."""
-    names = {(m.group("name") or m.group("after")).rstrip(".") for m in _NAMED_SAYER.finditer(text)}
-    names = {n for n in names if n.split()[0] not in _NOT_NAMES}
+    names = set()
+    for m in _NAMED_SAYER.finditer(text):
+        words = (m.group("name") or m.group("after")).rstrip(".").split()
+        if words[0] in ("The", "A", "An"):
+            continue  # "The County Council said" is no person a "she" stands for
+        if m.start() == 0 and not may_open_name(words[0]):
+            words = words[1:]  # "Yesterday Laura Fenn said": the sentence's first word is no name
+        if len(words) >= 2 and words[0] not in _NOT_NAMES:
+            names.add(" ".join(words))
     return names.pop() if len(names) == 1 else None
 
 
