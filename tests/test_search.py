@@ -447,3 +447,34 @@ def test_a_query_found_as_written_ranks_above_hits_that_only_mean_something_like
     # one word, or a question longer than a phrase, keeps the fused order
     assert _phrase_first("goals", hits) == hits
     assert _phrase_first("will he really score twenty league goals in his first season here", hits) == hits
+
+
+def test_a_question_about_what_someone_said_ranks_their_own_words_first() -> None:
+    """ "What did Laura Fenn say about the old ground?" had her quoted words fourth, under a
+    commentator's "I want to give real credit to Laura Fenn here" that only mentions her."""
+    from types import SimpleNamespace
+
+    from argmap.pipeline.search.query import Hit, _sayer_first
+
+    def hit(text: str, score: float, commentator: str, speaker: str | None = None) -> Hit:
+        item = SimpleNamespace(
+            text=text, quote=text, commentator_name=commentator, speaker=speaker, person=None
+        )
+        return Hit(item, score)  # type: ignore[arg-type]
+
+    hits = [
+        hit("I want to give real credit to Laura Fenn here.", 0.0330, "Dev Malhotra"),
+        hit("The old ground just isn't fit for purpose anymore.", 0.0325, "Tom Reilly"),
+        hit(
+            '"We cannot compete from a ground built in 1903," Laura Fenn told reporters.',
+            0.0317,
+            "Evening Post",
+        ),
+        hit("The ground is falling apart.", 0.0310, "Harbridge Talk", speaker="Laura Fenn"),
+    ]
+    ranked = [h.text for h in _sayer_first("What did Laura Fenn say about the old ground?", hits)]
+    assert ranked[:2] == [hits[2].text, hits[3].text]
+    assert [h.text for h in _sayer_first("what does fenn think of it", hits)][:2] == ranked[:2]
+    # a question about no one named, or no question, keeps the fused order
+    assert _sayer_first("What did they say about the old ground?", hits) == hits
+    assert _sayer_first("Laura Fenn old ground", hits) == hits

@@ -19,12 +19,14 @@ long-lived process, so ``auto`` takes it whenever a current one exists.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import DEFAULT_SEARCH_SCOPE, SEARCH_MODES, SEARCH_SCOPES
 from argmap.pipeline.errors import ConfigError
+from argmap.pipeline.extract.targets import sayer_named
 from argmap.pipeline.search.embed import DEFAULT_MODEL, model_name
 from argmap.pipeline.search.query_encoder import encode_query
 from argmap.pipeline.text import clock, timestamp_url, word_key
@@ -369,7 +371,7 @@ def search(
     hits = _current(store, _hydrate(store, fused[: limit * 3]))
     if mode == "hybrid":
         hits = _phrase_first(query, hits)
-    return said_once(hits)[:limit]
+    return said_once(_sayer_first(query, hits))[:limit]
 
 
 #: the longest query read as a phrase to find as written; a longer one is a question
@@ -390,6 +392,52 @@ def _phrase_first(query: str, hits: list[Hit]) -> list[Hit]:
         return Hit(hit.item, round(hit.score + bonus, 6)) if f" {phrase} " in said else hit
 
     return sorted(map(scored, hits), key=lambda h: -h.score)
+
+
+# "What did Laura Fenn say about the old ground?", "what does Tom Reilly think of the loan": a
+# question for someone's own words
+_WHO_SAID = re.compile(
+    r"^\s*what (?:did|does|do|has|have|had) (?P<who>[\w'’.-]+(?: [\w'’.-]+){0,3}?) (?:really )?"
+    r"(?:say|said|think|thought|argue|argued|claim|claimed|want|wanted|tell|told|write|wrote)\b",
+    re.I,
+)
+_NOBODY_NAMED = frozenset(
+    {
+        "he",
+        "she",
+        "they",
+        "it",
+        "you",
+        "i",
+        "we",
+        "people",
+        "everyone",
+        "anyone",
+        "someone",
+        "the commentators",
+    }
+)
+
+
+def _sayer_first(query: str, hits: list[Hit]) -> list[Hit]:
+    """For a question about what someone said, the hits in their own words gain one top rank in
+    the fusion (as :func:`_phrase_first` does): the ones they speak (the commentator or speaker)
+    or that an article quotes them saying ("..., Laura Fenn told reporters"). Those that only
+    mention them ("I want to give real credit to Laura Fenn") had ranked above her own words."""
+    m = _WHO_SAID.match(query)
+    who = word_key(m.group("who")) if m else ""
+    if not who or who in _NOBODY_NAMED:
+        return hits
+    bonus = 1.0 / (RRF_K + 1)
+
+    def theirs(hit: Hit) -> bool:
+        item = hit.item
+        names = (sayer_named(hit.text), item.commentator_name, item.speaker, item.person)
+        return any(f" {who} " in f" {word_key(n)} " for n in names if n)
+
+    return sorted(
+        (Hit(h.item, round(h.score + bonus, 6)) if theirs(h) else h for h in hits), key=lambda h: -h.score
+    )
 
 
 def _current(store: Store, hits: list[Hit]) -> list[Hit]:
