@@ -154,7 +154,7 @@ def search(
         )
         click.echo(f"    {hit.text}")
         if hit.kind == "argument" and hit.quote and hit.quote != hit.text:
-            click.echo(f'    "{hit.quote}"')
+            click.echo(f"    “{hit.quote}”")  # curly: a quote that opens on a quote of its own stays readable
         click.echo(f"    {hit.url}")
     hidden = answer.hidden
     if hidden:
