@@ -385,13 +385,15 @@ def _phrase_first(query: str, hits: list[Hit]) -> list[Hit]:
     phrase = word_key(query)
     if not 2 <= len(phrase.split()) <= PHRASE_WORDS:
         return hits
+    return _top_rank_for(hits, lambda hit: f" {phrase} " in f" {word_key(hit.text)} {word_key(hit.quote)} ")
+
+
+def _top_rank_for(hits: list[Hit], chosen: Callable[[Hit], bool]) -> list[Hit]:
+    """``hits`` re-sorted with each ``chosen`` one's score raised by one top rank in the fusion
+    (1/61, as if a third ranked list had put it first)."""
     bonus = 1.0 / (RRF_K + 1)
-
-    def scored(hit: Hit) -> Hit:
-        said = f" {word_key(hit.text)} {word_key(hit.quote)} "
-        return Hit(hit.item, round(hit.score + bonus, 6)) if f" {phrase} " in said else hit
-
-    return sorted(map(scored, hits), key=lambda h: -h.score)
+    raised = (Hit(h.item, round(h.score + bonus, 6)) if chosen(h) else h for h in hits)
+    return sorted(raised, key=lambda h: -h.score)
 
 
 # "What did Laura Fenn say about the old ground?", "what does Tom Reilly think of the loan": a
@@ -428,16 +430,13 @@ def _sayer_first(query: str, hits: list[Hit]) -> list[Hit]:
     who = word_key(m.group("who")) if m else ""
     if not who or who in _NOBODY_NAMED:
         return hits
-    bonus = 1.0 / (RRF_K + 1)
 
     def theirs(hit: Hit) -> bool:
         item = hit.item
         names = (sayer_named(hit.text), item.commentator_name, item.speaker, item.person)
         return any(f" {who} " in f" {word_key(n)} " for n in names if n)
 
-    return sorted(
-        (Hit(h.item, round(h.score + bonus, 6)) if theirs(h) else h for h in hits), key=lambda h: -h.score
-    )
+    return _top_rank_for(hits, theirs)
 
 
 def _current(store: Store, hits: list[Hit]) -> list[Hit]:
