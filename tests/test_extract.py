@@ -1009,7 +1009,7 @@ def test_a_he_or_she_who_said_it_is_named_from_the_sentence_before() -> None:
 
 
 def test_who_she_is_is_left_alone_where_it_would_be_a_guess() -> None:
-    from argmap.pipeline.extract.targets import name_the_sayer
+    from argmap.pipeline.sayers import name_the_sayer
 
     said = "She added that fans would be consulted."
     assert name_the_sayer(said, ["Laura Fenn and Graham Pell said the fee was fair."]) == said  # two

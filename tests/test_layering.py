@@ -30,7 +30,12 @@ LAYERS: list[set[str]] = [
         "argmap.pipeline.name_casing",
         "argmap.pipeline.config",
     },
-    {"argmap.pipeline.cache", "argmap.pipeline.heavy_imports", "argmap.pipeline.wordpieces"},
+    {
+        "argmap.pipeline.cache",
+        "argmap.pipeline.heavy_imports",
+        "argmap.pipeline.wordpieces",
+        "argmap.pipeline.sayers",
+    },
     {"argmap.pipeline.minilm", "argmap.pipeline.mpnet"},
     {"argmap.pipeline.sentence_ends"},
     {"argmap.pipeline.plugins", "argmap.pipeline.document", "argmap.pipeline.stages"},

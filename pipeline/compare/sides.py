@@ -26,8 +26,8 @@ from argmap.pipeline.compare.clustering import (
     stance_of,
 )
 from argmap.pipeline.extract.rules import strip_filler
-from argmap.pipeline.extract.targets import SAID_AFTER_VERBS
 from argmap.pipeline.extract.vetoes import hearsay, opens_with_order
+from argmap.pipeline.sayers import SAID_AFTER_VERBS
 from argmap.pipeline.search.embed import argument_text
 from argmap.store import ArgumentInContext, ArgumentRelation
 

@@ -19,7 +19,7 @@ from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import classifier, rules
 from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
 from argmap.pipeline.extract.no_critique import praises, tallies, withholds
-from argmap.pipeline.extract.targets import SAYER_LOOKBACK, name_the_sayer, proper_noun
+from argmap.pipeline.extract.targets import proper_noun
 from argmap.pipeline.extract.title import title_argument
 from argmap.pipeline.extract.vetoes import (
     advertises_or_closes,
@@ -36,6 +36,7 @@ from argmap.pipeline.extract.vetoes import (
     signposts,
     turns,
 )
+from argmap.pipeline.sayers import SAYER_LOOKBACK, name_the_sayer
 from argmap.pipeline.text import CLAUSE_MARKS, full_stop, word_key
 from argmap.store import Argument
 

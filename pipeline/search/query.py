@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import DEFAULT_SEARCH_SCOPE, SEARCH_MODES, SEARCH_SCOPES
 from argmap.pipeline.errors import ConfigError
-from argmap.pipeline.extract.targets import sayer_named
+from argmap.pipeline.sayers import sayer_named
 from argmap.pipeline.search.embed import DEFAULT_MODEL, model_name
 from argmap.pipeline.search.query_encoder import encode_query
 from argmap.pipeline.text import clock, timestamp_url, word_key
