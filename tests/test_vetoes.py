@@ -262,3 +262,37 @@ def test_pointing_at_the_screen_says_nothing() -> None:
 
     assert says_nothing("Look at that.") and says_nothing("Oh, there we go!")
     assert not says_nothing("Look at the price.")
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Every other supermarket should follow their lead and drop the scheme.", True),
+        ("The information commissioner needs to stop this rollout today.", True),
+        ("I think regulators should ban it outright.", True),
+        ("Broadcasters must publish the complaints they get.", True),
+        # what a body is bound to do, or is expected to get, asks nothing of it
+        ("Companies have to make money.", False),
+        ("These are targets that councils must meet by next spring.", False),
+        ("The club should get around ten million for him.", False),
+        ("The airline should recover by the summer.", False),
+        ("The industry has to be careful here.", False),
+        ("Prices should settle next year.", False),
+    ],
+)
+def test_a_body_named_by_its_kind_is_asked_to_act(text: str, asked: bool) -> None:
+    from argmap.pipeline.extract.vetoes import asks_a_body
+
+    assert asks_a_body(text) is asked
+
+
+def test_a_call_on_a_watchdog_or_a_chain_is_a_call_to_action() -> None:
+    lines = [
+        "Fairmart says the cameras cut shoplifting by a third in its trial stores.",
+        "Every other supermarket should follow Fairmart and publish its error rates.",
+        "The information commissioner needs to stop this rollout until there's a proper review.",
+        "Companies have to make money, I get that.",
+    ]
+    types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Kerry Walsh")).arguments}
+    assert types[lines[1]] == types[lines[2]] == "call_to_action"
+    assert types.get(lines[3]) != "call_to_action"

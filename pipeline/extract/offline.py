@@ -26,6 +26,7 @@ from argmap.pipeline.extract.vetoes import (
     announces,
     aside,
     asks,
+    asks_a_body,
     channel_housekeeping,
     complains,
     hearsay,
@@ -343,7 +344,9 @@ class ClassifierExtractor:
     # he never once blamed the players"); news that someone would not comment or disclose is a
     # claim ("Neither the club nor the developer would disclose the fee"); "well done" is no filler;
     # a "she" who said something is named from the sentences before ('..., Laura Fenn told reporters')
-    version = "15"
+    # 16: a body named by its kind and told what to do is asked, where the model read a claim ("Every
+    # other supermarket should follow ...", "The information commissioner needs to stop ...")
+    version = "16"
 
     def __init__(
         self,
@@ -406,6 +409,10 @@ class ClassifierExtractor:
                 label = "call_to_action"
             elif label == "claim" and i in unhedged:
                 label = "call_to_action"  # "I think the council should fund it": a call, said mildly
+            elif label == "claim" and rule.rule == "modal" and asks_a_body(text):
+                # "The airport has to publish the noise maps": a body told what to do, where the model
+                # knew too few kinds of body ("supermarket", "commissioner") to read it as a call
+                label = "call_to_action"
             elif label in ("claim", "other") and complains(text) and not hearsay(said, commentator, summary):
                 label = "critique"  # "Another thing that annoyed me is the weight": a judgement, mildly put
             if label == "call_to_action" and channel_housekeeping(text):

@@ -160,7 +160,13 @@ AGENTS = _words(
     " utility, trust, firm, firms, bank, banks, landlord, landlords, employer, employers, officials,"
     " leaders, politicians, lawmakers, legislature, congress, parliament, senate, president, governor,"
     " executives, bosses, federation, association, network, platform, studio, manufacturers,"
-    " retailers, service, services, providers, cabinet, chancellor, secretary, team, teams"
+    " retailers, service, services, providers, cabinet, chancellor, secretary, team, teams,"
+    # businesses and watchdogs by their kind: "every other supermarket should follow", "the
+    # information commissioner needs to stop this"
+    " supermarket, supermarkets, chain, chains, brand, brands, business, businesses, airport, airports,"
+    " airline, airlines, broadcaster, broadcasters, insurer, insurers, publisher, publishers, charity,"
+    " charities, commissioner, commissioners, watchdog, watchdogs, ombudsman, inspectorate, developer,"
+    " developers, organisers, organizers, industry"
 )
 AUDIENCE = (
     r"(?:you|you guys|y'all|we|we all|all of us|everyone|everybody|people|folks|viewers|listeners|voters|"

@@ -14,7 +14,9 @@ These checks encode the definition itself, so they veto such readings rather tha
   evaluation the speaker stands behind, a claim (:mod:`.no_critique`);
 - a reply that only agrees or disagrees (:func:`says_nothing`), a signpost or closing line
   (:func:`signposts`), the show announcing its topic (:func:`announces`) and an aside about the
-  recording (:func:`aside`) are not arguments.
+  recording (:func:`aside`) are not arguments;
+- the one reading added rather than vetoed: a body named by its kind and told what to do ("the
+  information commissioner needs to stop this") is asked (:func:`asks_a_body`), a call to action.
 
 Each is generous towards keeping an argument: it only overrules the classifier where the words
 leave no doubt.
@@ -351,6 +353,38 @@ def asks(text: str, rule: rules.Verdict) -> bool:
         words = re.findall(r"[\w'’]+", text.lower())
         return any(w in ORDER_VERBS and words[i - 1] not in _NOT_ORDERED for i, w in enumerate(words) if i)
     return False
+
+
+# What an agent can be asked to do and not merely expected to: "the club should get ten million
+# for him", "the team should win" foretell; "the airport has to publish the noise maps" asks.
+_OUTCOMES = (
+    r"get|gets|win|lose|finish|reach|last|come|arrive|feel|benefit|struggle|survive|recover|see|"
+    r"expect|pay for (?:it|them)sel(?:f|ves)|make (?:a|no|any|some) difference"
+)
+#: a body named by its kind, told what to do: "the transport board needs to charter a relief
+#: vessel", "every other supermarket should follow Fairmart", "Councils should publish it". Named
+#: bodies stay with the model ("City should beat them" foretells), as do things ("prices should
+#: settle") and whatever comes between ("developers would have to run tests" reports a rule). A kind
+#: without "the" or "every" is asked only where a sentence or a view starts with it and only with
+#: "should" or "must": "companies have to make money", "targets that councils must meet" say what
+#: bodies of that kind are bound to do.
+_ASKED_AFTER = r"\s+(?:really\s+|just\s+|also\s+|now\s+|urgently\s+|simply\s+)?"
+_ASKED_TO = rf"\s+(?!(?:be|have|{_OUTCOMES})\b)[a-z]"
+_ASKED_MODAL = r"(?:should(?:n't| not)?|must(?:n't| not)?|needs? to|has to|have to|ought to)"
+_BODY_ASKED = re.compile(
+    rf"(?:(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+)"
+    rf"(?:the|our|your|their|this|that|every|each|all|other|every other|all the)\s+(?:[\w'-]+\s+){{0,3}}?"
+    rf"(?:{rules.AGENTS}){_ASKED_AFTER}{_ASKED_MODAL}"
+    rf"|(?:^|\b(?:think|say|believe|reckon|feel|guess)\s+)(?:{rules.AGENTS}){_ASKED_AFTER}"
+    rf"(?:should(?:n't| not)?|must(?:n't| not)?|ought to)){_ASKED_TO}",
+    re.I,
+)
+
+
+def asks_a_body(text: str) -> bool:
+    """A body named by its kind is told what to do: the model, which knew few kinds of body, read
+    "Every other supermarket should follow Fairmart" as a claim."""
+    return bool(_BODY_ASKED.search(rules.strip_filler(text) or text))
 
 
 # "Laura Fenn talks about openness, but the consultation was a joke.": the report of what someone
