@@ -627,6 +627,10 @@ def test_calls_that_ask_nothing_or_relay_others_plans_are_not_calls_to_action() 
         ("Now the money.", True),
         ("Next, the transport.", True),
         ("Now the council lied.", False),
+        # the next topic with who raises it (v14 typed it a critique); with a verdict it argues
+        ("The other thing people are scared of is the council loan.", True),
+        ("The other thing people are scared of is the council loan, which is nonsense.", False),
+        ("The big worry fans have about it is that nobody will come.", False),
     ],
 )
 def test_signposts_announce_arguments_and_are_not_ones(text: str, signpost: bool) -> None:
@@ -945,6 +949,10 @@ def test_relayed_bad_news_is_a_claim_and_a_plain_judgement_a_critique(text: str,
         ("Credit to the manager, he never once blamed the players.", "claim"),
         ("Well done to the council for wasting another million pounds.", "critique"),
         ("Fair play to the council, but this is too little too late.", "critique"),
+        # praise by denying its opposite (v16 typed the first a critique); with a turn, the model's
+        ("The trial cut shoplifting by nearly a third, that's not nothing, that's huge.", "claim"),
+        ("Getting both unions to sign up was no small feat.", "claim"),
+        ("That's not nothing, but it's far short of what the council promised.", "critique"),
         # news that someone would not say is the story's fact (v14 typed these critiques); the
         # speaker's word on the refusal, or their own complaint of secrecy, is a critique
         ("Neither the club nor the developer would disclose the sale price.", "claim"),

@@ -5,7 +5,7 @@ the story read as critiques to it too. Three kinds are claims by the definition 
 an actor or a policy *negatively*), and each is recognised by its form alone, whatever the story:
 
 - praise (:func:`praises`): "the council made the right call", "Fair play to the chairman, he never
-  once blamed the fans";
+  once blamed the fans", "that's not nothing";
 - a bare figure (:func:`tallies`): "The vote was five to two.";
 - news that someone would not say (:func:`withholds`): "Neither the club nor the developer would
   disclose the sale price.", "The council declined to comment.": the story's fact, as reports write
@@ -53,6 +53,16 @@ _PRAISE_OPENER = re.compile(
     r"well done|full marks|respect|props|a lot of credit|big credit|huge credit) to\b",
     re.I,
 )
+# Praise said by denying its opposite, where it closes a clause: "that's not nothing", "no small
+# feat", "not bad at all", and "I can't fault them". The negation is the praise; a turn or a negative
+# word still leaves it to the model ("That's not nothing, but it's far short of the promise"), and so
+# does a backhanded "not bad for a council that ...".
+_LITOTES = re.compile(
+    r"(?:(?:(?:['’]s|\bis|\bwas|\bare) not nothing|\bno (?:small|mean) "
+    r"(?:feat|thing|achievement|task)|\bnot (?:too |half )?(?:bad|shabby)(?: at all)?)(?=\s*(?:[,;.!]|$))|"
+    r"\b(?:can['’]t|cannot|couldn['’]t) (?:fault|argue with) (?:that|it|them|him|her|this|the \w+))",
+    re.I,
+)
 _TURN = re.compile(
     r"\b(?:but|however|although|though|yet|except|if only|should have|too late|finally|at last|for once|"
     r"for a change|oh|sure|supposedly|apparently)\b|\?",
@@ -68,6 +78,8 @@ def praises(text: str) -> bool:
     core = rules.strip_filler(text) or text
     if _PRAISE_OPENER.match(core):
         plain = not _TURN.search(core)
+    elif _LITOTES.search(core):
+        plain = not _TURN.search(core) and len(core.split()) >= 4  # "Not bad." alone only replies
     else:
         plain = bool(_PRAISE.search(text)) and not _NOT_PLAIN_PRAISE.search(text)
     return plain and rules._negative(text)[0] == 0

@@ -346,7 +346,9 @@ class ClassifierExtractor:
     # a "she" who said something is named from the sentences before ('..., Laura Fenn told reporters')
     # 16: a body named by its kind and told what to do is asked, where the model read a claim ("Every
     # other supermarket should follow ...", "The information commissioner needs to stop ...")
-    version = "16"
+    # 17: "The other thing people are scared of is the council loan." turns to the next topic; praise
+    # said by denying its opposite ("that's not nothing", "no small feat") is no critique
+    version = "17"
 
     def __init__(
         self,
