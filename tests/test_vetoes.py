@@ -296,3 +296,27 @@ def test_a_call_on_a_watchdog_or_a_chain_is_a_call_to_action() -> None:
     types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Kerry Walsh")).arguments}
     assert types[lines[1]] == types[lines[2]] == "call_to_action"
     assert types.get(lines[3]) != "call_to_action"
+
+
+def test_an_order_after_a_count_a_plea_a_correction_or_a_colon_is_still_an_order() -> None:
+    lines = [
+        "So what do I want from you guys?",
+        "First: come down on the first weekend.",
+        "And second, this one's for the council, and I'm emailing the mayor too: publish the footfall data "
+        "every single month.",
+        "Not scrap it, delay it, until blue-badge access is properly sorted.",
+        "Please, please fill it in.",
+        "Finally, the council voted to keep the bus lane.",
+        "The message from the count was simple: we lost.",
+    ]
+    types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Dana Okafor")).arguments}
+    assert [types.get(line) for line in lines[1:5]] == ["call_to_action"] * 4, types
+    assert types.get(lines[5]) != "call_to_action" and types.get(lines[6]) != "call_to_action"
+
+
+def test_not_nothing_said_against_someone_who_made_light_of_it_still_judges() -> None:
+    from argmap.pipeline.extract.no_critique import praises
+
+    assert praises("Forty percent fewer thefts is not nothing.")
+    assert not praises("The council is acting like that's nothing, it is not nothing.")
+    assert not praises("They waved it away, but forty percent is not nothing.")

@@ -63,6 +63,14 @@ _LITOTES = re.compile(
     r"\b(?:can['’]t|cannot|couldn['’]t) (?:fault|argue with) (?:that|it|them|him|her|this|the \w+))",
     re.I,
 )
+# ... but not where it answers someone who made light of it: "The council is acting like that's
+# nothing, it is not nothing" judges the council.
+_MADE_LIGHT = re.compile(
+    r"\b(?:act(?:s|ing|ed)? (?:like|as if|as though)|pretend\w*|as if|as though|"
+    r"treat(?:s|ing|ed)? (?:it|this|that) (?:as|like)|"
+    r"(?:brush|brushed|brushing|wave|waved|waving) (?:it|this|that) (?:off|away|aside)|dismiss\w*)",
+    re.I,
+)
 _TURN = re.compile(
     r"\b(?:but|however|although|though|yet|except|if only|should have|too late|finally|at last|for once|"
     r"for a change|oh|sure|supposedly|apparently)\b|\?",
@@ -79,7 +87,8 @@ def praises(text: str) -> bool:
     if _PRAISE_OPENER.match(core):
         plain = not _TURN.search(core)
     elif _LITOTES.search(core):
-        plain = not _TURN.search(core) and len(core.split()) >= 4  # "Not bad." alone only replies
+        # "Not bad." alone only replies
+        plain = not _TURN.search(core) and not _MADE_LIGHT.search(core) and len(core.split()) >= 4
     else:
         plain = bool(_PRAISE.search(text)) and not _NOT_PLAIN_PRAISE.search(text)
     return plain and rules._negative(text)[0] == 0

@@ -348,7 +348,10 @@ class ClassifierExtractor:
     # other supermarket should follow ...", "The information commissioner needs to stop ...")
     # 17: "The other thing people are scared of is the council loan." turns to the next topic; praise
     # said by denying its opposite ("that's not nothing", "no small feat") is no critique
-    version = "17"
+    # 18: an order after a count, a plea, a correction or a colon is still an order ("First: come
+    # down on the first weekend", "Please, please fill it in", "Not scrap it, delay it", "this one's
+    # for the council: publish the data"); "acting like that's nothing, it is not nothing" judges
+    version = "18"
 
     def __init__(
         self,

@@ -240,6 +240,14 @@ LEADING_CLAUSE = re.compile(
     r"parents|people|listeners|viewers|friends),\s*)",
     re.I,
 )
+# Before an order, without changing it: a count ("First: come down"), a plea ("Please, please fill it
+# in"), a correction ("Not scrap it, delay it"), whom it is for ("this one's for the council: publish").
+_ORDER_LEAD = re.compile(
+    r"^(?:(?:and |so )?(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|last(?:ly)?|finally|"
+    r"number (?:one|two|three))\s*[:,]\s*|please[,!]?\s+|"
+    r"not (?:to )?[\w'’-]+(?: (?:it|them|this|that|him|her))?,\s*|[^:]{3,100}:\s+)",
+    re.I,
+)
 
 # --- critiques ----------------------------------------------------------------------------------
 NEGATIVE = re.compile(
@@ -476,13 +484,11 @@ ADDRESSED_ORDER = re.compile(
 # an insult" opens on a noun that looks like an order ("pay"), then says what is.
 _STATES = re.compile(r"(?i)\b(?:is|are|was|were|has been|have been|had been)\b")
 
-
 VOCATIVE = re.compile(
     r"^(?:(?:(?:my )?(?:fellow \w+|dear \w+)|ladies and gentlemen),?\s*|"
     r"(?:friends|guys|folks|everyone|everybody|people|y'all),\s*)+",
     re.I,
 )
-
 
 _COME_ON_TO = frozenset(["the", "our", "a", "an", "down", "over", "board", "along", "in", "out"])
 
@@ -491,7 +497,10 @@ def _imperative(words: list[str]) -> bool:
     joined = " ".join(words)
     lead = LEADING_CLAUSE.match(joined)
     if lead and len(joined) > lead.end():
-        words = joined[lead.end() :].split()
+        joined = joined[lead.end() :]
+    while (lead := _ORDER_LEAD.match(joined)) and len(joined) > lead.end():
+        joined = joined[lead.end() :]
+    words = joined.split()
     if len(words) > 2 and VOCATIVE.match(" ".join(words)):
         words = VOCATIVE.sub("", " ".join(words)).split()
         if not words:

@@ -291,6 +291,8 @@ ORDER_VERBS = (
             "complain",
             "object",
             "submit",
+            # "If it's working, prove it." (not the rules' verb: a recipe's "Prove the dough")
+            "prove",
         ]
     )
 )
