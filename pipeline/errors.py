@@ -68,3 +68,24 @@ class ConfigError(ArgmapError):
     """A bad option value or combination."""
 
     permanent = True
+
+
+def hidden_interrupt(err: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C behind an error, if one is.
+
+    A Ctrl-C that lands while a library cleans up (sqlite-utils' savepoint guard rolling back
+    a savepoint it had just released) comes out as that cleanup's own error, with the
+    interrupt only as its context: recorded as the video's failure, the user's stop would
+    become one failed video and the batch would go on.
+    """
+    pending: list[BaseException] = [err]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return None

@@ -323,3 +323,31 @@ def test_a_ray_worker_killed_mid_download_is_retried(
         transcript = store.transcript(outcome.video_id)
         assert transcript is not None and store.segments(transcript.id)
     store.close()
+
+
+class InterruptedStage(WriterOnlyStage):
+    """Ctrl-C while a library cleans up a transaction: what reaches the runner is the
+    cleanup's own error (sqlite-utils rolling back a savepoint it had just released),
+    with the interrupt only as its context."""
+
+    requires = ()
+
+    def run(self, ctx: StageContext, video: Video) -> None:
+        with ctx.store.transaction():
+            ctx.store.mark(video.id, self.name, "done")
+            try:
+                raise KeyboardInterrupt
+            finally:
+                ctx.store.db.execute('ROLLBACK TO "sqlite_utils_query"')
+
+
+def test_a_ctrl_c_hidden_in_a_cleanup_error_stops_the_batch(store: Store) -> None:
+    log = Log([], threading.Lock())
+    ids = _videos(store, 3)
+    stage = InterruptedStage(log)
+    ctx = StageContext(store=store, stage_names=(stage.name,))
+    with pytest.raises(KeyboardInterrupt):
+        stream(ctx, [stage], ids, LocalExecutor(1), _NoReporter(), on_passed_media=lambda _: None)
+    # the user's stop, not v1's failure: nothing recorded, so a re-run does v1 again
+    assert store.status("v1", stage.name) is None
+    assert all(store.status(v, stage.name) is None for v in ids)

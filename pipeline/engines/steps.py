@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from argmap.pipeline.errors import ArgmapError, MediaError, MediaGone, TruncatedMedia
+from argmap.pipeline.errors import ArgmapError, MediaError, MediaGone, TruncatedMedia, hidden_interrupt
 from argmap.pipeline.stages import Stage, StageContext, wants_media
 from argmap.pipeline.text import clean_line
 from argmap.store import Store, Video
@@ -97,6 +97,10 @@ def record_failure(store: Store, video: Video, stage: str, err: BaseException) -
 
 
 def report_failure(reporter: Reporter, store: Store, video: Video, stage: str, err: BaseException) -> None:
+    """Record and say why a stage failed for one video; a hidden Ctrl-C stops the batch instead."""
+    interrupt = hidden_interrupt(err)
+    if interrupt is not None:
+        raise interrupt
     how = "failed" if isinstance(err, ArgmapError) else "failed unexpectedly"
     try:
         reason = record_failure(store, video, stage, err)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from argmap.pipeline import __version__
+from argmap.pipeline.errors import hidden_interrupt
 from argmap.pipeline.present import (
     commands_arguments,
     commands_ingest,
@@ -80,6 +81,11 @@ for _module in (
         cli.add_command(getattr(_module, _name))
 
 
+def _interrupted() -> NoReturn:
+    click.echo("interrupted: what was stored stays; run the same command again to finish", err=True)
+    sys.exit(130)
+
+
 def main() -> None:
     sys.stdout = TerminalGuard(sys.stdout)  # type: ignore[assignment]
     sys.stderr = TerminalGuard(sys.stderr)  # type: ignore[assignment]
@@ -88,9 +94,10 @@ def main() -> None:
     try:
         code = cli.main(standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("interrupted: what was stored stays; run the same command again to finish", err=True)
-        sys.exit(130)
+        _interrupted()
     except click.ClickException as err:
+        if hidden_interrupt(err) is not None:
+            _interrupted()
         err.show()
         sys.exit(err.exit_code)
     except BrokenPipeError:  # `argmap arguments | head`: the reader has all it wanted
@@ -98,4 +105,8 @@ def main() -> None:
         # closed to write to and does not complain again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())  # type: ignore[union-attr]
         sys.exit(1)
+    except Exception as err:
+        if hidden_interrupt(err) is None:
+            raise
+        _interrupted()
     sys.exit(code if isinstance(code, int) else 0)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap.pipeline.config import IngestOptions
-from argmap.pipeline.errors import ModelError
+from argmap.pipeline.errors import ModelError, hidden_interrupt
 from argmap.pipeline.heavy_imports import HEAVY_IMPORTS, quiet_loading
 from argmap.pipeline.minilm import DEFAULT_MODEL, model_source, threads_for
 from argmap.pipeline.stages import BaseStage, StageContext
@@ -292,6 +292,8 @@ def embed_all(store: Store, model: str | None = None) -> EmbedReport:
         except ModelError:
             raise
         except Exception as err:  # one video's bad data must not stop the batch
+            if (interrupt := hidden_interrupt(err)) is not None:
+                raise interrupt from err
             report.failed[video.id] = clean_line(
                 str(err).splitlines()[0] if str(err) else type(err).__name__, 500
             )
