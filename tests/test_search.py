@@ -478,3 +478,39 @@ def test_a_question_about_what_someone_said_ranks_their_own_words_first() -> Non
     # a question about no one named, or no question, keeps the fused order
     assert _sayer_first("What did they say about the old ground?", hits) == hits
     assert _sayer_first("Laura Fenn old ground", hits) == hits
+
+
+def test_a_question_about_what_to_do_ranks_the_calls_to_action_first() -> None:
+    """ "What should parents do about the phone ban?" shares its words with every claim about the
+    ban, and the call that answers it ("Write to the head ...") had ranked below them."""
+    from types import SimpleNamespace
+
+    from argmap.pipeline.search.query import Hit, _calls_first
+
+    def hit(text: str, score: float, type: str) -> Hit:
+        return Hit(SimpleNamespace(text=text, quote=text, type=type), score)  # type: ignore[arg-type]
+
+    hits = [
+        hit("The phone ban starts in every school in September.", 0.0330, "claim"),
+        hit("Parents are split on the ban.", 0.0325, "claim"),
+        hit("Write to the head before the governors meet on Friday.", 0.0317, "call_to_action"),
+        hit("The ban is a gimmick.", 0.0310, "critique"),
+    ]
+    for question in (
+        "What should parents do about the phone ban?",
+        "What does Kev ask shoppers to do next time?",
+        "How can viewers help?",
+        "Who does Clare want people to contact about the charges?",
+        "Is there a petition I can sign?",
+        "what to do about the phone ban",
+    ):
+        assert _calls_first(question, hits)[0].text == hits[2].text, question
+    # a question about what was said, done or decided keeps the fused order
+    for question in (
+        "What did the school decide about phones?",
+        "How many people have signed the petition?",
+        "What does Dave think about the ban?",
+        "Who wants the ban to be scrapped",
+        "phone ban",
+    ):
+        assert _calls_first(question, hits) == hits, question

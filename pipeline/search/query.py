@@ -371,7 +371,7 @@ def search(
     hits = _current(store, _hydrate(store, fused[: limit * 3]))
     if mode == "hybrid":
         hits = _phrase_first(query, hits)
-    return said_once(_sayer_first(query, hits))[:limit]
+    return said_once(_sayer_first(query, _calls_first(query, hits)))[:limit]
 
 
 #: the longest query read as a phrase to find as written; a longer one is a question
@@ -437,6 +437,29 @@ def _sayer_first(query: str, hits: list[Hit]) -> list[Hit]:
         return any(f" {who} " in f" {word_key(n)} " for n in names if n)
 
     return _top_rank_for(hits, theirs)
+
+
+# "What should parents do about ...?", "What does Kev ask shoppers to do?", "How can viewers help?",
+# "Who does Clare want people to contact?", "Is there a petition I can sign?": the question asks
+# what to do, and a call to action is what answers it
+_ASKS_WHAT_TO_DO = re.compile(
+    r"\b(?:should|ought to|what to do|how (?:can|could|do) (?:i|we|you|people|viewers|listeners|fans|"
+    r"residents|readers|supporters)\b|(?:urges?|urged|wants?|wanted|tells?|told|asks?|asked|"
+    r"encourages?|invites?|begs?|calls? on) (?:[\w'’-]+ ){1,3}?to (?!be\b)\w+|recommends?|suggests?|"
+    r"advises?|calls? for|push(?:es)? for|(?:i|we|you) can (?:do|sign|join|help|write|email|contact)|"
+    r"contact|write to|sign up)\b",
+    re.I,
+)
+
+
+def _calls_first(query: str, hits: list[Hit]) -> list[Hit]:
+    """For a question about what to do, the calls to action gain one top rank in the fusion
+    (as :func:`_phrase_first` does). Such a question shares its words with the story's claims
+    ("What should parents do about the phone ban?" with every sentence on the ban) more than
+    with the call that answers it ("Write to the head before the governors meet")."""
+    if not _ASKS_WHAT_TO_DO.search(query):
+        return hits
+    return _top_rank_for(hits, lambda hit: hit.type == "call_to_action")
 
 
 def _current(store: Store, hits: list[Hit]) -> list[Hit]:
