@@ -10,8 +10,9 @@ default extractor and embedded; then each question goes through what ``argmap se
 answered at rank r when the r-th hit shown covers one of its sentences. With ``--library`` all
 stories share one database (a library of stories) instead of one each (a user following one
 story). Printed: answered first, in the top 3, in the top 10, and the mean reciprocal rank, per
-question kind, for the shipped search and, in the same run, without calls first for a question
-about what to do (``_calls_first`` in :mod:`argmap.pipeline.search.query`).
+question kind, for the shipped search and, in the same run, without one of the steps that read the
+question (in :mod:`argmap.pipeline.search.query`): calls first for a question about what to do
+(``_calls_first``), titles last for a question (``_titles_last``).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def rank_of(store: Store, question: dict[str, Any]) -> int | None:
 VARIANTS: dict[str, dict[str, Any]] = {
     "shipped": {},
     "no calls first": {"_calls_first": lambda query, hits: hits},
+    "no titles last": {"_titles_last": lambda query, hits: hits},
 }
 
 
@@ -138,11 +140,11 @@ def main(argv: list[str] | None = None) -> None:
             s = report[name][kind]
             print(f"{kind:<18} {name:<15} {s['questions']:>4} {s['first']:>6.3f} {s['top3']:>6.3f} "
                   f"{s['top10']:>6.3f} {s['mrr']:>6.3f}")  # fmt: skip
-    last = list(VARIANTS)[-1]
-    print(f"questions ranked differently by the shipped search and by {last!r} ({last} -> shipped):")
-    for d in detail:
-        if d["shipped"] != d[last]:
-            print(f"  {d[last]} -> {d['shipped']}  {d['question']}")
+    for other in list(VARIANTS)[1:]:
+        print(f"questions ranked differently by the shipped search and by {other!r} ({other} -> shipped):")
+        for d in detail:
+            if d["shipped"] != d[other]:
+                print(f"  {d[other]} -> {d['shipped']}  {d['question']}")
 
 
 if __name__ == "__main__":

@@ -514,3 +514,25 @@ def test_a_question_about_what_to_do_ranks_the_calls_to_action_first() -> None:
         "phone ban",
     ):
         assert _calls_first(question, hits) == hits, question
+
+
+def test_for_a_question_a_title_ranks_below_the_sentences_that_answer() -> None:
+    """ "Port Carrow's Tourist Tax Is a Mistake." (a title) ranked first for "How much is the Port
+    Carrow visitor charge expected to bring in each year?", above the sentence with the figure."""
+    from types import SimpleNamespace
+
+    from argmap.pipeline.search.query import Hit, _titles_last
+
+    def hit(text: str, score: float, origin: str | None = None) -> Hit:
+        item = SimpleNamespace(text=text, quote=text, type="claim", origin=origin)
+        return Hit(item, score)  # type: ignore[arg-type]
+
+    hits = [
+        hit("Port Carrow's Tourist Tax Is a Mistake.", 0.0330, origin="title"),
+        hit("The council expects the levy to raise four million a year.", 0.0325),
+        hit("Port Carrow gets three day visitors for every overnight one.", 0.0317),
+    ]
+    for question in ("How much will the Port Carrow levy raise?", "port carrow levy revenue?"):
+        assert [h.text for h in _titles_last(question, hits)] == [h.text for h in (hits[1], hits[2], hits[0])]
+    # words to find, not a question: the title may well be what is looked for
+    assert _titles_last("Port Carrow tourist tax", hits) == hits

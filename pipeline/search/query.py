@@ -371,7 +371,7 @@ def search(
     hits = _current(store, _hydrate(store, fused[: limit * 3]))
     if mode == "hybrid":
         hits = _phrase_first(query, hits)
-    return said_once(_sayer_first(query, _calls_first(query, hits)))[:limit]
+    return said_once(_sayer_first(query, _calls_first(query, _titles_last(query, hits))))[:limit]
 
 
 #: the longest query read as a phrase to find as written; a longer one is a question
@@ -388,10 +388,10 @@ def _phrase_first(query: str, hits: list[Hit]) -> list[Hit]:
     return _top_rank_for(hits, lambda hit: f" {phrase} " in f" {word_key(hit.text)} {word_key(hit.quote)} ")
 
 
-def _top_rank_for(hits: list[Hit], chosen: Callable[[Hit], bool]) -> list[Hit]:
-    """``hits`` re-sorted with each ``chosen`` one's score raised by one top rank in the fusion
-    (1/61, as if a third ranked list had put it first)."""
-    bonus = 1.0 / (RRF_K + 1)
+def _top_rank_for(hits: list[Hit], chosen: Callable[[Hit], bool], *, down: bool = False) -> list[Hit]:
+    """``hits`` re-sorted with each ``chosen`` one's score raised (``down``: lowered) by one top
+    rank in the fusion (1/61, as if a third ranked list had put it first)."""
+    bonus = (-1.0 if down else 1.0) / (RRF_K + 1)
     raised = (Hit(h.item, round(h.score + bonus, 6)) if chosen(h) else h for h in hits)
     return sorted(raised, key=lambda h: -h.score)
 
@@ -460,6 +460,27 @@ def _calls_first(query: str, hits: list[Hit]) -> list[Hit]:
     if not _ASKS_WHAT_TO_DO.search(query):
         return hits
     return _top_rank_for(hits, lambda hit: hit.type == "call_to_action")
+
+
+# a question: it opens with a question word or an auxiliary verb, or it ends with "?"
+_QUESTION = re.compile(
+    r"^\s*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|will|"
+    r"would|should|has|have|had)\b|\?\s*$",
+    re.I,
+)
+
+
+def _titles_last(query: str, hits: list[Hit]) -> list[Hit]:
+    """For a question, an argument that a video's title states loses one top rank in the fusion.
+
+    A title is the story in a few words, most of them the words every question about the story
+    uses, so "Port Carrow's Tourist Tax Is a Mistake." ranked first for "How much is the Port
+    Carrow visitor charge expected to bring in each year?", above the sentence with the figure.
+    The sentence that answers is the hit to show; its video is one click away from it.
+    """
+    if not _QUESTION.search(query):
+        return hits
+    return _top_rank_for(hits, lambda hit: hit.item.origin == "title", down=True)
 
 
 def _current(store: Store, hits: list[Hit]) -> list[Hit]:
