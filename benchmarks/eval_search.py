@@ -1,6 +1,6 @@
 """How often search puts the answer to a natural question first, or in the top 3.
 
-    .venv/bin/python benchmarks/eval_search.py [QUESTIONS.jsonl] [--split dev|heldout] [--library] [--json]
+    .venv/bin/python benchmarks/eval_search.py [QUESTIONS.jsonl] [--split SPLIT] [--library] [--json]
 
 Each question (``benchmarks/data/search_questions.jsonl``, written for this eval) names its story
 file, the story and the sentences that answer it (transcript id, sentence index). Each story's
@@ -12,7 +12,8 @@ stories share one database (a library of stories) instead of one each (a user fo
 story). Printed: answered first, in the top 3, in the top 10, and the mean reciprocal rank, per
 question kind, for the shipped search and, in the same run, without one of the steps that read the
 question (in :mod:`argmap.pipeline.search.query`): calls first for a question about what to do
-(``_calls_first``), titles last for a question (``_titles_last``).
+(``_calls_first``), titles last for a question (``_titles_last``), a person's own words first for a
+question about what they said (``_sayer_first``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "shipped": {},
     "no calls first": {"_calls_first": lambda query, hits: hits},
     "no titles last": {"_titles_last": lambda query, hits: hits},
+    "no sayer first": {"_sayer_first": lambda query, hits: hits},
 }
 
 
@@ -96,7 +98,7 @@ def summary(ranks: list[int | None]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", nargs="?", type=Path, default=QUESTIONS)
-    parser.add_argument("--split", choices=("dev", "heldout"), help="only this split's questions")
+    parser.add_argument("--split", choices=("dev", "heldout", "heldout2"), help="only this split's questions")
     parser.add_argument("--library", action="store_true", help="all stories in one database")
     parser.add_argument("--json", action="store_true")
     opts = parser.parse_args(argv)

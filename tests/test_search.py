@@ -474,7 +474,15 @@ def test_a_question_about_what_someone_said_ranks_their_own_words_first() -> Non
     ]
     ranked = [h.text for h in _sayer_first("What did Laura Fenn say about the old ground?", hits)]
     assert ranked[:2] == [hits[2].text, hits[3].text]
-    assert [h.text for h in _sayer_first("what does fenn think of it", hits)][:2] == ranked[:2]
+    for asked in (
+        "what does fenn think of it",
+        "Does Laura Fenn think the old ground can be saved?",
+        "What is Laura Fenn's main objection to staying?",
+        "laura fenn's view on the old ground",
+        "Laura Fenn on whether the ground is safe",
+        "What does Laura Fenn make of the old ground?",
+    ):
+        assert [h.text for h in _sayer_first(asked, hits)][:2] == ranked[:2], asked
     # a question about no one named, or no question, keeps the fused order
     assert _sayer_first("What did they say about the old ground?", hits) == hits
     assert _sayer_first("Laura Fenn old ground", hits) == hits

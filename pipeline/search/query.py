@@ -396,11 +396,28 @@ def _top_rank_for(hits: list[Hit], chosen: Callable[[Hit], bool], *, down: bool 
     return sorted(raised, key=lambda h: -h.score)
 
 
-# "What did Laura Fenn say about the old ground?", "what does Tom Reilly think of the loan": a
-# question for someone's own words
+# A question for someone's own words, in the ways people ask it: "What did Laura Fenn say about the
+# old ground?", "what does Tom Reilly think of the loan", "Does Jay think the grant should be
+# means-tested?", "What is Sophie Marr's biggest concern?", "Priya's view on remote working",
+# "Helen Strand on whether wardens helped"
+_NAME = r"[\w.-]+(?: [\w.-]+){0,3}?"
+_SAYING = (
+    r"(?:say|says|said|think|thinks|thought|argue|argues|argued|claim|claims|claimed|want|wants|wanted|"
+    r"tell|tells|told|write|writes|wrote|believe|believes|believed|reckon|reckons|feel|feels|felt|"
+    r"make of|made of|criticise|criticised|criticize|criticized|object to|objected to|suggest|suggests|"
+    r"suggested|propose|proposed|recommend|recommends|recommended|predict|predicts|predicted|blame|"
+    r"blames|blamed|agree|agrees|agreed|expect|expects|expected)"
+)
+_STANCE = (
+    r"(?:take|view|views|opinion|position|stance|objection|objections|concern|concerns|argument|"
+    r"point|problem|criticism|verdict|worry|worries|complaint|advice|prediction|reaction|thoughts|case)"
+)
 _WHO_SAID = re.compile(
-    r"^\s*what (?:did|does|do|has|have|had) (?P<who>[\w'’.-]+(?: [\w'’.-]+){0,3}?) (?:really )?"
-    r"(?:say|said|think|thought|argue|argued|claim|claimed|want|wanted|tell|told|write|wrote)\b",
+    rf"^\s*(?:(?:what|why|how) (?:did|does|do|has|have|had) (?P<asked>{_NAME}) (?:really |actually )?"
+    rf"{_SAYING}\b|(?:does|did|do|has|would|is) (?P<yes_no>{_NAME}) (?:really |actually )?{_SAYING}\b|"
+    rf"what(?:'s|’s| is| was| are| were) (?P<whose>{_NAME})['’]s? (?:\w+ )?{_STANCE}\b|"
+    rf"(?P<owner>{_NAME})['’]s (?:\w+ )?{_STANCE} (?:on|of|about|to)\b|"
+    rf"(?P<on>{_NAME}) on (?:whether|why|how)\b)",
     re.I,
 )
 _NOBODY_NAMED = frozenset(
@@ -427,7 +444,7 @@ def _sayer_first(query: str, hits: list[Hit]) -> list[Hit]:
     or that an article quotes them saying ("..., Laura Fenn told reporters"). Those that only
     mention them ("I want to give real credit to Laura Fenn") had ranked above her own words."""
     m = _WHO_SAID.match(query)
-    who = word_key(m.group("who")) if m else ""
+    who = word_key(next(g for g in m.groups() if g)) if m else ""
     if not who or who in _NOBODY_NAMED:
         return hits
 
