@@ -11,9 +11,10 @@ answered at rank r when the r-th hit shown covers one of its sentences. With ``-
 stories share one database (a library of stories) instead of one each (a user following one
 story). Printed: answered first, in the top 3, in the top 10, and the mean reciprocal rank, per
 question kind, for the shipped search and, in the same run, without one of the steps that read the
-question (in :mod:`argmap.pipeline.search.query`): calls first for a question about what to do
-(``_calls_first``), titles last for a question (``_titles_last``), a person's own words first for a
-question about what they said (``_sayer_first``).
+question (:mod:`argmap.pipeline.search.question`): calls first for a question about what to do
+(``calls_first``), titles last for a question (``titles_last``), a person's own words first for a
+question about what they said (``sayer_first``), figures first for a question that asks for a figure
+or a time (``figures_first``); and with none of the four.
 """
 
 from __future__ import annotations
@@ -65,9 +66,14 @@ def rank_of(store: Store, question: dict[str, Any]) -> int | None:
 #: the runs compared: what ships, and search with one of its question-reading steps left out
 VARIANTS: dict[str, dict[str, Any]] = {
     "shipped": {},
-    "no calls first": {"_calls_first": lambda query, hits: hits},
-    "no titles last": {"_titles_last": lambda query, hits: hits},
-    "no sayer first": {"_sayer_first": lambda query, hits: hits},
+    "no calls first": {"calls_first": lambda query, hits: hits},
+    "no titles last": {"titles_last": lambda query, hits: hits},
+    "no sayer first": {"sayer_first": lambda query, hits: hits},
+    "no figures first": {"figures_first": lambda query, hits: hits},
+    "none of the four": {
+        step: lambda query, hits: hits
+        for step in ("calls_first", "titles_last", "sayer_first", "figures_first")
+    },
 }
 
 
@@ -98,7 +104,9 @@ def summary(ranks: list[int | None]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", nargs="?", type=Path, default=QUESTIONS)
-    parser.add_argument("--split", choices=("dev", "heldout", "heldout2"), help="only this split's questions")
+    parser.add_argument(
+        "--split", choices=("dev", "heldout", "heldout2", "heldout3"), help="only this split's questions"
+    )
     parser.add_argument("--library", action="store_true", help="all stories in one database")
     parser.add_argument("--json", action="store_true")
     opts = parser.parse_args(argv)

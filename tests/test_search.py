@@ -433,7 +433,8 @@ def test_a_query_found_as_written_ranks_above_hits_that_only_mean_something_like
     ranked fourth, under arguments about goals that the embedding found closer."""
     from types import SimpleNamespace
 
-    from argmap.pipeline.search.query import Hit, _phrase_first
+    from argmap.pipeline.search.hit import Hit
+    from argmap.pipeline.search.question import phrase_first
 
     def hit(text: str, score: float) -> Hit:
         return Hit(SimpleNamespace(text=text, quote=text), score)  # type: ignore[arg-type]
@@ -443,10 +444,10 @@ def test_a_query_found_as_written_ranks_above_hits_that_only_mean_something_like
         hit("He scored twenty-nine goals last season.", 0.0325),
         hit("I'm telling you now, he will score twenty league goals this season.", 0.0317),
     ]
-    assert [h.text for h in _phrase_first("twenty league goals", hits)][0] == hits[2].text
+    assert [h.text for h in phrase_first("twenty league goals", hits)][0] == hits[2].text
     # one word, or a question longer than a phrase, keeps the fused order
-    assert _phrase_first("goals", hits) == hits
-    assert _phrase_first("will he really score twenty league goals in his first season here", hits) == hits
+    assert phrase_first("goals", hits) == hits
+    assert phrase_first("will he really score twenty league goals in his first season here", hits) == hits
 
 
 def test_a_question_about_what_someone_said_ranks_their_own_words_first() -> None:
@@ -454,7 +455,8 @@ def test_a_question_about_what_someone_said_ranks_their_own_words_first() -> Non
     commentator's "I want to give real credit to Laura Fenn here" that only mentions her."""
     from types import SimpleNamespace
 
-    from argmap.pipeline.search.query import Hit, _sayer_first
+    from argmap.pipeline.search.hit import Hit
+    from argmap.pipeline.search.question import sayer_first
 
     def hit(text: str, score: float, commentator: str, speaker: str | None = None) -> Hit:
         item = SimpleNamespace(
@@ -472,7 +474,7 @@ def test_a_question_about_what_someone_said_ranks_their_own_words_first() -> Non
         ),
         hit("The ground is falling apart.", 0.0310, "Harbridge Talk", speaker="Laura Fenn"),
     ]
-    ranked = [h.text for h in _sayer_first("What did Laura Fenn say about the old ground?", hits)]
+    ranked = [h.text for h in sayer_first("What did Laura Fenn say about the old ground?", hits)]
     assert ranked[:2] == [hits[2].text, hits[3].text]
     for asked in (
         "what does fenn think of it",
@@ -482,10 +484,10 @@ def test_a_question_about_what_someone_said_ranks_their_own_words_first() -> Non
         "Laura Fenn on whether the ground is safe",
         "What does Laura Fenn make of the old ground?",
     ):
-        assert [h.text for h in _sayer_first(asked, hits)][:2] == ranked[:2], asked
+        assert [h.text for h in sayer_first(asked, hits)][:2] == ranked[:2], asked
     # a question about no one named, or no question, keeps the fused order
-    assert _sayer_first("What did they say about the old ground?", hits) == hits
-    assert _sayer_first("Laura Fenn old ground", hits) == hits
+    assert sayer_first("What did they say about the old ground?", hits) == hits
+    assert sayer_first("Laura Fenn old ground", hits) == hits
 
 
 def test_a_question_about_what_to_do_ranks_the_calls_to_action_first() -> None:
@@ -493,7 +495,8 @@ def test_a_question_about_what_to_do_ranks_the_calls_to_action_first() -> None:
     ban, and the call that answers it ("Write to the head ...") had ranked below them."""
     from types import SimpleNamespace
 
-    from argmap.pipeline.search.query import Hit, _calls_first
+    from argmap.pipeline.search.hit import Hit
+    from argmap.pipeline.search.question import calls_first
 
     def hit(text: str, score: float, type: str) -> Hit:
         return Hit(SimpleNamespace(text=text, quote=text, type=type), score)  # type: ignore[arg-type]
@@ -512,7 +515,7 @@ def test_a_question_about_what_to_do_ranks_the_calls_to_action_first() -> None:
         "Is there a petition I can sign?",
         "what to do about the phone ban",
     ):
-        assert _calls_first(question, hits)[0].text == hits[2].text, question
+        assert calls_first(question, hits)[0].text == hits[2].text, question
     # a question about what was said, done or decided keeps the fused order
     for question in (
         "What did the school decide about phones?",
@@ -521,7 +524,7 @@ def test_a_question_about_what_to_do_ranks_the_calls_to_action_first() -> None:
         "Who wants the ban to be scrapped",
         "phone ban",
     ):
-        assert _calls_first(question, hits) == hits, question
+        assert calls_first(question, hits) == hits, question
 
 
 def test_for_a_question_a_title_ranks_below_the_sentences_that_answer() -> None:
@@ -529,7 +532,8 @@ def test_for_a_question_a_title_ranks_below_the_sentences_that_answer() -> None:
     Carrow visitor charge expected to bring in each year?", above the sentence with the figure."""
     from types import SimpleNamespace
 
-    from argmap.pipeline.search.query import Hit, _titles_last
+    from argmap.pipeline.search.hit import Hit
+    from argmap.pipeline.search.question import titles_last
 
     def hit(text: str, score: float, origin: str | None = None) -> Hit:
         item = SimpleNamespace(text=text, quote=text, type="claim", origin=origin)
@@ -541,6 +545,33 @@ def test_for_a_question_a_title_ranks_below_the_sentences_that_answer() -> None:
         hit("Port Carrow gets three day visitors for every overnight one.", 0.0317),
     ]
     for question in ("How much will the Port Carrow levy raise?", "port carrow levy revenue?"):
-        assert [h.text for h in _titles_last(question, hits)] == [h.text for h in (hits[1], hits[2], hits[0])]
+        assert [h.text for h in titles_last(question, hits)] == [h.text for h in (hits[1], hits[2], hits[0])]
     # words to find, not a question: the title may well be what is looked for
-    assert _titles_last("Port Carrow tourist tax", hits) == hits
+    assert titles_last("Port Carrow tourist tax", hits) == hits
+
+
+def test_a_question_asking_for_a_figure_ranks_the_hits_that_say_one_first() -> None:
+    """ "how much does it cost each time you top up the wristband" had "They charge you a fee just
+    to put your own money on your own wristband" first, above "a one pound fifty fee every time"."""
+    from types import SimpleNamespace
+
+    from argmap.pipeline.search.hit import Hit
+    from argmap.pipeline.search.question import figures_first
+
+    def hit(text: str, score: float) -> Hit:
+        return Hit(SimpleNamespace(text=text, quote=text, type="claim"), score)  # type: ignore[arg-type]
+
+    hits = [
+        hit("They charge you a fee just to put your own money on your own wristband.", 0.0330),
+        hit("Everything runs through the wristband now.", 0.0325),
+        hit("And there's a one pound fifty fee every time you top up.", 0.0317),
+        hit("The vote is on the 14th.", 0.0310),
+        hit("The board decides next Thursday.", 0.0300),
+    ]
+    assert figures_first("how much does it cost to top up the wristband", hits)[0].text == hits[2].text
+    assert figures_first("How many people voted?", hits)[0].text == hits[2].text
+    when = [h.text for h in figures_first("When does the board decide?", hits)]
+    assert when[:3] == [hits[2].text, hits[3].text, hits[4].text]
+    # a question that asks for no figure keeps the fused order
+    assert figures_first("Why do they charge a fee?", hits) == hits
+    assert figures_first("wristband fee", hits) == hits

@@ -19,18 +19,23 @@ long-lived process, so ``auto`` takes it whenever a current one exists.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from argmap.pipeline.config import DEFAULT_SEARCH_SCOPE, SEARCH_MODES, SEARCH_SCOPES
 from argmap.pipeline.errors import ConfigError
-from argmap.pipeline.sayers import sayer_named
 from argmap.pipeline.search.embed import DEFAULT_MODEL, model_name
+from argmap.pipeline.search.hit import RRF_K, Hit
 from argmap.pipeline.search.query_encoder import encode_query
-from argmap.pipeline.text import clock, timestamp_url, word_key
-from argmap.store import ArgumentInContext, Store, queries, vectors
+from argmap.pipeline.search.question import (
+    calls_first,
+    figures_first,
+    phrase_first,
+    sayer_first,
+    titles_last,
+)
+from argmap.pipeline.text import word_key
+from argmap.store import Store, queries, vectors
 from argmap.store.fts import Filters, fts_query, keyword_search
 from argmap.store.vectors import VectorIndex, has_vectors
 
@@ -40,8 +45,6 @@ if TYPE_CHECKING:
 SCOPES = SEARCH_SCOPES
 MODES = SEARCH_MODES
 BACKENDS = ("auto", "sqlite-vec", "numpy")
-#: the usual reciprocal-rank-fusion constant: damps the weight of the very top ranks
-RRF_K = 60
 _ITEM_TYPES = {"arguments": ("argument",), "passages": ("passage",), "all": ("argument", "passage")}
 DEFAULT_SCOPE = DEFAULT_SEARCH_SCOPE
 #: how much an argument is preferred to a passage that ranks about the same: its fused score is
@@ -50,92 +53,6 @@ DEFAULT_SCOPE = DEFAULT_SEARCH_SCOPE
 #: around it says the same with less focus, so of two equally relevant hits the argument leads.
 ARGUMENT_LEAD = 0.05
 ARGUMENT_LEAD_COSINE = 0.02
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One search result: the argument or passage in its context, and its score."""
-
-    item: ArgumentInContext
-    score: float
-
-    @property
-    def kind(self) -> str:  # argument | passage
-        return self.item.kind
-
-    @property
-    def id(self) -> str:
-        return self.item.id
-
-    @property
-    def type(self) -> str:  # claim | critique | call_to_action | passage
-        return self.item.type
-
-    @property
-    def text(self) -> str:
-        return self.item.text
-
-    @property
-    def quote(self) -> str:
-        return self.item.quote
-
-    @property
-    def start(self) -> float:
-        return self.item.start
-
-    @property
-    def end(self) -> float:
-        return self.item.end
-
-    @property
-    def commentator(self) -> str | None:
-        return self.item.commentator_name
-
-    @property
-    def commentator_id(self) -> str | None:
-        return self.item.commentator_id
-
-    @property
-    def video_id(self) -> str:
-        return self.item.video.id
-
-    @property
-    def video_title(self) -> str:
-        return self.item.video.title
-
-    @property
-    def published(self) -> str | None:
-        return self.item.video.published
-
-    @property
-    def timestamp(self) -> str:
-        return clock(self.item.start)
-
-    @property
-    def url(self) -> str:
-        return timestamp_url(self.item.video, self.item.start)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The ``argmap search --json`` shape: flat, one key per field, in this order."""
-        return {
-            "kind": self.kind,
-            "id": self.id,
-            "score": self.score,
-            "commentator": self.commentator,
-            "commentator_id": self.commentator_id,
-            "speaker": self.item.speaker,
-            "person_id": self.item.person_id,
-            "video_id": self.video_id,
-            "video_title": self.video_title,
-            "type": self.type,
-            "text": self.text,
-            "quote": self.quote,
-            "start": self.start,
-            "end": self.end,
-            "timestamp": self.timestamp,
-            "url": self.url,
-            "published": self.published,
-        }
 
 
 # -- choosing the vector engine -----------------------------------------------------------
@@ -370,134 +287,9 @@ def search(
         fused = _ranked(fused, lambda key, s: s * (1 + ARGUMENT_LEAD * _is_argument(key)))
     hits = _current(store, _hydrate(store, fused[: limit * 3]))
     if mode == "hybrid":
-        hits = _phrase_first(query, hits)
-    return said_once(_sayer_first(query, _calls_first(query, _titles_last(query, hits))))[:limit]
-
-
-#: the longest query read as a phrase to find as written; a longer one is a question
-PHRASE_WORDS = 8
-
-
-def _phrase_first(query: str, hits: list[Hit]) -> list[Hit]:
-    """Hits that hold the query's words as written, in a row, gain one top rank in the fusion (as if
-    a third list had put them first): someone who types "twenty league goals" wants the passage
-    that says it above an argument that only means something like it."""
-    phrase = word_key(query)
-    if not 2 <= len(phrase.split()) <= PHRASE_WORDS:
-        return hits
-    return _top_rank_for(hits, lambda hit: f" {phrase} " in f" {word_key(hit.text)} {word_key(hit.quote)} ")
-
-
-def _top_rank_for(hits: list[Hit], chosen: Callable[[Hit], bool], *, down: bool = False) -> list[Hit]:
-    """``hits`` re-sorted with each ``chosen`` one's score raised (``down``: lowered) by one top
-    rank in the fusion (1/61, as if a third ranked list had put it first)."""
-    bonus = (-1.0 if down else 1.0) / (RRF_K + 1)
-    raised = (Hit(h.item, round(h.score + bonus, 6)) if chosen(h) else h for h in hits)
-    return sorted(raised, key=lambda h: -h.score)
-
-
-# A question for someone's own words, in the ways people ask it: "What did Laura Fenn say about the
-# old ground?", "what does Tom Reilly think of the loan", "Does Jay think the grant should be
-# means-tested?", "What is Sophie Marr's biggest concern?", "Priya's view on remote working",
-# "Helen Strand on whether wardens helped"
-_NAME = r"[\w.-]+(?: [\w.-]+){0,3}?"
-_SAYING = (
-    r"(?:say|says|said|think|thinks|thought|argue|argues|argued|claim|claims|claimed|want|wants|wanted|"
-    r"tell|tells|told|write|writes|wrote|believe|believes|believed|reckon|reckons|feel|feels|felt|"
-    r"make of|made of|criticise|criticised|criticize|criticized|object to|objected to|suggest|suggests|"
-    r"suggested|propose|proposed|recommend|recommends|recommended|predict|predicts|predicted|blame|"
-    r"blames|blamed|agree|agrees|agreed|expect|expects|expected)"
-)
-_STANCE = (
-    r"(?:take|view|views|opinion|position|stance|objection|objections|concern|concerns|argument|"
-    r"point|problem|criticism|verdict|worry|worries|complaint|advice|prediction|reaction|thoughts|case)"
-)
-_WHO_SAID = re.compile(
-    rf"^\s*(?:(?:what|why|how) (?:did|does|do|has|have|had) (?P<asked>{_NAME}) (?:really |actually )?"
-    rf"{_SAYING}\b|(?:does|did|do|has|would|is) (?P<yes_no>{_NAME}) (?:really |actually )?{_SAYING}\b|"
-    rf"what(?:'s|’s| is| was| are| were) (?P<whose>{_NAME})['’]s? (?:\w+ )?{_STANCE}\b|"
-    rf"(?P<owner>{_NAME})['’]s (?:\w+ )?{_STANCE} (?:on|of|about|to)\b|"
-    rf"(?P<on>{_NAME}) on (?:whether|why|how)\b)",
-    re.I,
-)
-_NOBODY_NAMED = frozenset(
-    {
-        "he",
-        "she",
-        "they",
-        "it",
-        "you",
-        "i",
-        "we",
-        "people",
-        "everyone",
-        "anyone",
-        "someone",
-        "the commentators",
-    }
-)
-
-
-def _sayer_first(query: str, hits: list[Hit]) -> list[Hit]:
-    """For a question about what someone said, the hits in their own words gain one top rank in
-    the fusion (as :func:`_phrase_first` does): the ones they speak (the commentator or speaker)
-    or that an article quotes them saying ("..., Laura Fenn told reporters"). Those that only
-    mention them ("I want to give real credit to Laura Fenn") had ranked above her own words."""
-    m = _WHO_SAID.match(query)
-    who = word_key(next(g for g in m.groups() if g)) if m else ""
-    if not who or who in _NOBODY_NAMED:
-        return hits
-
-    def theirs(hit: Hit) -> bool:
-        item = hit.item
-        names = (sayer_named(hit.text), item.commentator_name, item.speaker, item.person)
-        return any(f" {who} " in f" {word_key(n)} " for n in names if n)
-
-    return _top_rank_for(hits, theirs)
-
-
-# "What should parents do about ...?", "What does Kev ask shoppers to do?", "How can viewers help?",
-# "Who does Clare want people to contact?", "Is there a petition I can sign?": the question asks
-# what to do, and a call to action is what answers it
-_ASKS_WHAT_TO_DO = re.compile(
-    r"\b(?:should|ought to|what to do|how (?:can|could|do) (?:i|we|you|people|viewers|listeners|fans|"
-    r"residents|readers|supporters)\b|(?:urges?|urged|wants?|wanted|tells?|told|asks?|asked|"
-    r"encourages?|invites?|begs?|calls? on) (?:[\w'’-]+ ){1,3}?to (?!be\b)\w+|recommends?|suggests?|"
-    r"advises?|calls? for|push(?:es)? for|(?:i|we|you) can (?:do|sign|join|help|write|email|contact)|"
-    r"contact|write to|sign up)\b",
-    re.I,
-)
-
-
-def _calls_first(query: str, hits: list[Hit]) -> list[Hit]:
-    """For a question about what to do, the calls to action gain one top rank in the fusion
-    (as :func:`_phrase_first` does). Such a question shares its words with the story's claims
-    ("What should parents do about the phone ban?" with every sentence on the ban) more than
-    with the call that answers it ("Write to the head before the governors meet")."""
-    if not _ASKS_WHAT_TO_DO.search(query):
-        return hits
-    return _top_rank_for(hits, lambda hit: hit.type == "call_to_action")
-
-
-# a question: it opens with a question word or an auxiliary verb, or it ends with "?"
-_QUESTION = re.compile(
-    r"^\s*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|will|"
-    r"would|should|has|have|had)\b|\?\s*$",
-    re.I,
-)
-
-
-def _titles_last(query: str, hits: list[Hit]) -> list[Hit]:
-    """For a question, an argument that a video's title states loses one top rank in the fusion.
-
-    A title is the story in a few words, most of them the words every question about the story
-    uses, so "Port Carrow's Tourist Tax Is a Mistake." ranked first for "How much is the Port
-    Carrow visitor charge expected to bring in each year?", above the sentence with the figure.
-    The sentence that answers is the hit to show; its video is one click away from it.
-    """
-    if not _QUESTION.search(query):
-        return hits
-    return _top_rank_for(hits, lambda hit: hit.item.origin == "title", down=True)
+        hits = phrase_first(query, hits)
+    hits = calls_first(query, figures_first(query, titles_last(query, hits)))
+    return said_once(sayer_first(query, hits))[:limit]
 
 
 def _current(store: Store, hits: list[Hit]) -> list[Hit]:
