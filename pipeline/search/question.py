@@ -2,11 +2,11 @@
 
 Fusion ranks by the words and meaning a hit shares with the query; a question also says what
 kind of answer it wants. Someone who asks what to do wants a call to action, someone who asks
-"how many" a figure, someone who asks what Laura Fenn said her own words, and nobody asking a
-question wants a video's title, which shares every word of the story. Each step here moves the
-hits such a question wants by one top rank of the fusion (1/61, as if a third ranked list had put
-them first, or last), so it reorders near neighbours and never lifts an unrelated hit over a
-relevant one. ``benchmarks/eval_search.py`` measures each step left out.
+"how many" a figure, someone who asks what Laura Fenn said her own words, and a question seldom
+wants a video's title, which shares every word of the story. Each step here moves the hits such a
+question wants by one top rank of the fusion (1/61, as if a third ranked list had put them first,
+or last): worth one list's top place, it reorders what the fusion found rather than overriding it.
+``benchmarks/eval_search.py`` measures each step left out.
 """
 
 from __future__ import annotations
