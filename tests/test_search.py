@@ -572,6 +572,11 @@ def test_a_question_asking_for_a_figure_ranks_the_hits_that_say_one_first() -> N
     assert figures_first("How many people voted?", hits)[0].text == hits[2].text
     when = [h.text for h in figures_first("When does the board decide?", hits)]
     assert when[:3] == [hits[2].text, hits[3].text, hits[4].text]
+    # "may" and "march" are words before they are months
+    words = [hit("Fees may go up again.", 0.0330), hit("The fee rises in May.", 0.0325)]
+    assert [h.text for h in figures_first("When do fees go up?", words)][0] == words[1].text
+    words = [hit("The fee rises in May.", 0.0330), hit("Fees may go up after the march.", 0.0325)]
+    assert [h.text for h in figures_first("When do fees go up?", words)] == [h.text for h in words]
     # a question that asks for no figure keeps the fused order
     assert figures_first("Why do they charge a fee?", hits) == hits
     assert figures_first("wristband fee", hits) == hits

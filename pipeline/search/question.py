@@ -136,9 +136,11 @@ _FIGURE = re.compile(
     r"\d|[£$€%]|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
     r"hundred|thousand|million|billion|trillion|half|quarter|dozen|twice|percent|january|february|"
-    r"march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|"
+    r"april|june|july|august|september|october|november|december|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|tomorrow|tonight|spring|summer|autumn|winter|"
-    r"(?:next|last|this) (?:week|month|year|term|season)|(?:a|one) (?:week|month|year))\b",
+    r"(?:next|last|this) (?:week|month|year|term|season)|(?:a|one) (?:week|month|year))\b|"
+    # the months that are also words ("it may rise", "a march on the town hall") only as names
+    r"\b(?-i:March|May)\b",
     re.I,
 )
 
