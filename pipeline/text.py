@@ -29,6 +29,14 @@ _YOUTUBE_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be",
 #: marks after which a clause ends inside a sentence: where a run-on may be cut, and what an
 #: argument cut there may end on (a colon is left out: what follows it belongs to it)
 CLAUSE_MARKS = ",;—–"
+#: the number words from two up, as a regex alternation: figures said or captioned in words
+#: ("eleven votes", "four point two million"); "one" is left to each caller, as it is as often a
+#: pronoun ("no one", "the one I liked")
+NUMBER_WORDS = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    "thousand|million|billion"
+)
 #: a dash and a name (up to four capitalised words), then a comma or the end: who said the quote
 #: before it ('"..." — Cllr Ruth Adeyemi, council leader')
 DASH_ATTRIBUTION = re.compile(r"\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|\s*$)")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from argmap.pipeline.extract import rules
+from argmap.pipeline.text import NUMBER_WORDS
 
 # -- praise -------------------------------------------------------------------------------------
 
@@ -96,11 +97,7 @@ def praises(text: str) -> bool:
 
 # -- a bare figure is no critique ----------------------------------------------------------------
 
-_NUMBER = (
-    r"(?:\d[\d,.]*%?|zero|nil|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|thousand|million|billion|half|a third|a quarter|a half)"
-)
+_NUMBER = rf"(?:\d[\d,.]*%?|zero|nil|none|one|{NUMBER_WORDS}|half|a third|a quarter|a half)"
 # What may follow a figure in a plain count: units, sides of a vote, more figures.
 _COUNTED = (
     rf"(?:{_NUMBER}|to|and|a|per\s*cent|percent|votes?|in favou?r|against|with|abstentions?|abstaining|"

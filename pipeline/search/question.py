@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from argmap.pipeline.sayers import sayer_named
 from argmap.pipeline.search.hit import RRF_K, Hit
-from argmap.pipeline.text import word_key
+from argmap.pipeline.text import NUMBER_WORDS, word_key
 
 #: the longest query read as a phrase to find as written; a longer one is a question
 PHRASE_WORDS = 8
@@ -133,9 +133,7 @@ _ASKS_A_FIGURE = re.compile(
     re.I,
 )
 _FIGURE = re.compile(
-    r"\d|[£$€%]|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    r"hundred|thousand|million|billion|trillion|half|quarter|dozen|twice|percent|january|february|"
+    rf"\d|[£$€%]|\b(?:{NUMBER_WORDS}|trillion|half|quarter|dozen|twice|percent|january|february|"
     r"april|june|july|august|september|october|november|december|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|tomorrow|tonight|spring|summer|autumn|winter|"
     r"(?:next|last|this) (?:week|month|year|term|season)|(?:a|one) (?:week|month|year))\b|"
