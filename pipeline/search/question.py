@@ -50,7 +50,9 @@ _SAYING = (
     r"tell|tells|told|write|writes|wrote|believe|believes|believed|reckon|reckons|feel|feels|felt|"
     r"make of|made of|criticise|criticised|criticize|criticized|object to|objected to|suggest|suggests|"
     r"suggested|propose|proposed|recommend|recommends|recommended|predict|predicts|predicted|blame|"
-    r"blames|blamed|agree|agrees|agreed|expect|expects|expected)"
+    r"blames|blamed|agree|agrees|agreed|expect|expects|expected|defend|defends|defended|justify|"
+    r"justifies|justified|explain|explains|explained|respond|responds|responded|react|reacts|reacted|"
+    r"describe|describes|described|see|sees|saw|view|views|viewed|rate|rates|rated)"
 )
 _STANCE = (
     r"(?:take|view|views|opinion|position|stance|objection|objections|concern|concerns|argument|"
