@@ -101,12 +101,15 @@ def test_talk_about_the_talk_says_nothing(text: str, nothing: bool) -> None:
         ("what it is is a scam", "what it is is a scam"),
         ("we had had enough", "we had had enough"),
         ("very very bad", "very very bad"),
+        ("selling land is a one-off, and once it's gone it's gone forever", None),
+        ("if it's broken, it's broken, and the council should say so", None),
     ],
 )
-def test_a_restart_is_written_once_and_grammatical_doubles_stay(said: str, written: str) -> None:
-    from argmap.pipeline.extract.rules import unstutter
+def test_a_restart_is_written_once_and_grammatical_doubles_stay(said: str, written: str | None) -> None:
+    """``None``: the words stay as said (after "once" or "if" a clause said twice is the saying)."""
+    from argmap.pipeline.extract.restarts import unstutter
 
-    assert unstutter(said) == written
+    assert unstutter(said) == (written or said)
 
 
 def test_argument_text_drops_restarts_and_the_quote_keeps_them() -> None:
@@ -155,6 +158,8 @@ def test_an_aside_about_the_recording_is_not_an_argument(text: str, is_aside: bo
         ("That's my take on it.", "signpost"),
         ("Let's start with the fear everyone keeps raising about fly-tipping.", "agenda"),
         ("Hit like if you agree, and I'll see you on Friday.", "housekeeping"),
+        ("If you found this useful, share it with someone who keeps arguing about it.", "housekeeping"),
+        ("Chip in if you can, and share it with anyone who ever danced there.", None),
         ("Here's the thing, the council never asked us.", None),
         ("Let's be clear, the council never asked us.", None),
     ],
@@ -320,3 +325,31 @@ def test_not_nothing_said_against_someone_who_made_light_of_it_still_judges() ->
     assert praises("Forty percent fewer thefts is not nothing.")
     assert not praises("The council is acting like that's nothing, it is not nothing.")
     assert not praises("They waved it away, but forty percent is not nothing.")
+
+
+def test_a_count_without_a_comma_still_opens_an_order() -> None:
+    """Captions and quick speech drop the comma after "first": "third read the cabinet papers"."""
+    lines = [
+        "The council meets on the fourteenth of May.",
+        "First ask your councillor to back an independent valuation before anything is signed.",
+        "Third read the cabinet papers yourself, they're online.",
+        "First time buyers are priced out of this town already.",
+    ]
+    types = {
+        a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Priya Nandakumar")).arguments
+    }
+    assert [types.get(line) for line in lines[1:3]] == ["call_to_action"] * 2, types
+    assert types.get(lines[3]) != "call_to_action", types
+
+
+def test_a_question_posed_to_be_answered_or_a_favour_done_asks_nothing() -> None:
+    lines = [
+        "This week I read through the cabinet papers on the allotment sale so you don't have to.",
+        "The council wants to sell the site to a developer for two point four million.",
+        "So what should you do?",
+        "Write to your ward councillor before the meeting on the fourteenth.",
+        "Why not come along to the meeting yourself?",
+    ]
+    types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Gary Marsh")).arguments}
+    assert types.get(lines[0]) != "call_to_action" and lines[2] not in types, types
+    assert types.get(lines[3]) == types.get(lines[4]) == "call_to_action", types

@@ -32,6 +32,7 @@ from argmap.pipeline.extract.vetoes import (
     hearsay,
     how_to_steps,
     opens_with_order,
+    poses,
     relays,
     says_nothing,
     signposts,
@@ -351,7 +352,10 @@ class ClassifierExtractor:
     # 18: an order after a count, a plea, a correction or a colon is still an order ("First: come
     # down on the first weekend", "Please, please fill it in", "Not scrap it, delay it", "this one's
     # for the council: publish the data"); "acting like that's nothing, it is not nothing" judges
-    version = "18"
+    # 19: a question posed to be answered ("So what should you do?") and a favour done ("so you
+    # don't have to") ask nothing; a count before an order needs no comma ("third read the papers");
+    # "once it's gone it's gone" is no restart
+    version = "19"
 
     def __init__(
         self,
@@ -399,8 +403,10 @@ class ClassifierExtractor:
                 label = "call_to_action"  # "My message to the council: scrap it." names whom it asks
             elif _near_tie(p, label, rule.type):
                 label = rule.type  # the model cannot tell them apart; the rules' evidence can
-            if rule.rule == "question" and label == "claim":
-                label = "other"  # "Why should any company pay the same for less time?" asks, argues nothing
+            if rule.rule == "question" and (label == "claim" or label == "call_to_action" and poses(text)):
+                # "Why should any company pay the same for less time?" asks, argues nothing; "What
+                # should you do?" poses the question its answer follows
+                label = "other"
             elif (
                 rule.rule == "imperative"
                 and label != "call_to_action"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from argmap.pipeline.extract.restarts import unstutter
 from argmap.pipeline.extract.targets import proper_noun
 from argmap.pipeline.text import capitalised
 
@@ -240,11 +241,12 @@ LEADING_CLAUSE = re.compile(
     r"parents|people|listeners|viewers|friends),\s*)",
     re.I,
 )
-# Before an order, without changing it: a count ("First: come down"), a plea ("Please, please fill it
-# in"), a correction ("Not scrap it, delay it"), whom it is for ("this one's for the council: publish").
+# Before an order, without changing it: a count ("First: come down", in captions "second read the
+# papers"), a plea ("Please, please fill it in"), a correction ("Not scrap it, delay it"), whom it is
+# for ("this one's for the council: publish").
 _ORDER_LEAD = re.compile(
     r"^(?:(?:and |so )?(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|last(?:ly)?|finally|"
-    r"number (?:one|two|three))\s*[:,]\s*|please[,!]?\s+|"
+    r"number (?:one|two|three))(?:\s*[:,]\s*|\s+)|please[,!]?\s+|"
     r"not (?:to )?[\w'’-]+(?: (?:it|them|this|that|him|her))?,\s*|[^:]{3,100}:\s+)",
     re.I,
 )
@@ -495,10 +497,7 @@ _COME_ON_TO = frozenset(["the", "our", "a", "an", "down", "over", "board", "alon
 
 def _imperative(words: list[str]) -> bool:
     joined = " ".join(words)
-    lead = LEADING_CLAUSE.match(joined)
-    if lead and len(joined) > lead.end():
-        joined = joined[lead.end() :]
-    while (lead := _ORDER_LEAD.match(joined)) and len(joined) > lead.end():
+    while (lead := LEADING_CLAUSE.match(joined) or _ORDER_LEAD.match(joined)) and len(joined) > lead.end():
         joined = joined[lead.end() :]
     words = joined.split()
     if len(words) > 2 and VOCATIVE.match(" ".join(words)):
@@ -571,26 +570,6 @@ def attribute(sentence: str, commentator: str | None) -> str:
     if commentator:
         text = re.sub(r"^(?:He|She|They|he|she|they)\b", commentator, text, count=1)
     return capitalised(text)
-
-
-# A speaker restarting ("this is this is ridiculous", "because because", "the thing is, the thing
-# is"): runs of two to four words said twice, and single words that never double in writing ("that
-# that" and "had had" can; "is is" after "what it is" can too).
-_RESTART = re.compile(r"\b((?:[\w'’]+ ){1,3}[\w'’]+),? \1\b", re.I)
-_STUTTER = re.compile(
-    r"\b(i|the|a|an|and|to|of|it|it's|we|they|you|this|in|so|but|because|if|was|are|my|our|their|for|on|"
-    r"with|what|he|she|we're|they're|i'm|there|just)(?:,? \1\b)+",
-    re.I,
-)
-
-
-def unstutter(text: str) -> str:
-    """``text`` with a speaker's restarts said once: "this is this is ridiculous" -> "this is ridiculous"."""
-    previous = None
-    while previous != text:
-        previous = text
-        text = _STUTTER.sub(r"\1", _RESTART.sub(r"\1", text))
-    return text
 
 
 def clean_text(sentence: str) -> str:

@@ -40,7 +40,8 @@ _CHANNEL_ASK = re.compile(
     r"\b(?:subscrib\w*|hit (?:that |the )?(?:like|bell|subscribe)|smash (?:that |the )?like|"
     r"like (?:this|the) video|(?:leave|drop) (?:a|your) (?:comment|question)s?|comment below|in the comments|"
     r"let me know|"
-    r"share (?:this|the) (?:video|clip|episode)|share this with|patreon|channel members?|become a member|"
+    r"share (?:this|the) (?:video|clip|episode)|share this with|"
+    r"share it with (?:someone|somebody|a friend|your friends)|patreon|channel members?|become a member|"
     r"use (?:the )?code|"
     r"link (?:is )?(?:in the description|down below)|watch-along|"
     r"(?:see|catch) you (?:next|in the|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|soon))\b",
@@ -347,8 +348,13 @@ def complains(text: str) -> bool:
     return bool(_COMPLAINS.search(text)) and not text.rstrip(" \"'”’").endswith("?")
 
 
+# "I read the papers so you don't have to": a favour done, nothing asked
+_SPARED = re.compile(r"\b(?:so|and) (?:that )?you (?:don't|do not|won't|will not) (?:have|need) to\b", re.I)
+
+
 def asks(text: str, rule: rules.Verdict) -> bool:
     """Whether ``text`` asks anyone to do anything (see :data:`_ASKING`)."""
+    text = _SPARED.sub("", text)
     if rules.CHECKABLE.search(text):
         return False
     if rule.type == "call_to_action" or _ASKING.search(text) or rules.CTA_FIRST_PERSON.search(text):
@@ -359,6 +365,16 @@ def asks(text: str, rule: rules.Verdict) -> bool:
         words = re.findall(r"[\w'’]+", text.lower())
         return any(w in ORDER_VERBS and words[i - 1] not in _NOT_ORDERED for i, w in enumerate(words) if i)
     return False
+
+
+# "What should you do?", "So how can we stop it?": a question the speaker poses to answer it next,
+# not an ask; "What about writing to your MP?", "What if we all turned up?" suggest, so they stay
+_POSED = re.compile(r"^(?:what|how|which|where|who|when)\b(?! about\b| if\b)", re.I)
+
+
+def poses(question: str) -> bool:
+    """Whether ``question`` is a wh-question that poses what comes next (see :data:`_POSED`)."""
+    return bool(_POSED.match(rules.strip_filler(question) or question))
 
 
 # What an agent can be asked to do and not merely expected to: "the club should get ten million
@@ -553,6 +569,7 @@ __all__ = [
     "hearsay",
     "how_to_steps",
     "opens_with_order",
+    "poses",
     "relays",
     "says_nothing",
     "signposts",
