@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", nargs="?", type=Path, default=QUESTIONS)
     parser.add_argument(
-        "--split", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4"), help="only this split's questions"
+        "--split",
+        choices=("dev", "heldout", "heldout2", "heldout3", "heldout4"),
+        help="only this split's questions",
     )
     parser.add_argument("--library", action="store_true", help="all stories in one database")
     parser.add_argument("--json", action="store_true")

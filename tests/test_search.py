@@ -483,6 +483,7 @@ def test_a_question_about_what_someone_said_ranks_their_own_words_first() -> Non
         "laura fenn's view on the old ground",
         "Laura Fenn on whether the ground is safe",
         "What does Laura Fenn make of the old ground?",
+        "How does Laura Fenn justify leaving the old ground?",
     ):
         assert [h.text for h in sayer_first(asked, hits)][:2] == ranked[:2], asked
     # a question about no one named, or no question, keeps the fused order

@@ -149,3 +149,42 @@ def test_the_limit_counts_the_hits_people_are_shown(monkeypatch) -> None:
     everything = relevance.answers(None, "q", limit=3, scope="all", mode="hybrid", show_all=True)  # type: ignore[arg-type]
     # "show the 2 hidden" shows those two among the three: the same window, nothing else
     assert [j.hit for j in everything.shown] == ranked[:5] and everything.hidden == 0
+
+
+@pytest.mark.slow
+def test_a_question_that_names_its_answer_shows_it_though_it_shares_no_words() -> None:
+    """ "What does Gary want viewers to do?" is answered by any call to action of Gary's, which
+    shares no word with it and little meaning: the relevance judge had hidden all of them as
+    too loosely related ("nothing stored is closely related")."""
+    from argmap.pipeline.extract.offline import ClassifierExtractor
+    from argmap.pipeline.extract.run import extract_video
+    from argmap.pipeline.search.embed import embed_all
+    from argmap.pipeline.search.relevance import answers
+
+    store = Store.memory()
+    gary = seed_video(
+        store,
+        [
+            "The council plans to sell the Millbrook allotments to a housebuilder for two million pounds.",
+            "I think the sale is the right call, because this town badly needs new homes.",
+            "Write to your ward councillor and ask for a weekend shuttle bus to the new plots.",
+        ],
+        video_id="import:gary",
+        commentator="Gary Marsh",
+    )
+    rachel = seed_video(
+        store,
+        [
+            "Selling the allotments is a terrible mistake.",
+            "Please sign the allotment association's petition before the end of April.",
+        ],
+        video_id="import:rachel",
+        commentator="Rachel Dunne",
+    )
+    for video in (gary, rachel):
+        extract_video(store, video, ClassifierExtractor())
+    embed_all(store)
+    shown = answers(store, "What does Gary want viewers to do?", limit=5, scope="all", mode="hybrid").shown
+    texts = [j.hit.text for j in shown]
+    assert any(t.startswith("Write to your ward councillor") for t in texts), texts
+    assert not any("petition" in t for t in texts), texts  # Rachel's call is not what was asked

@@ -21,7 +21,7 @@ def test_every_answer_is_a_sentence_of_its_story() -> None:
     stories: dict[tuple[str, str], dict[str, list[dict]]] = {}
     for q in questions:
         assert (
-            q["split"] in ("dev", "heldout", "heldout2", "heldout3")
+            q["split"] in ("dev", "heldout", "heldout2", "heldout3", "heldout4")
             and q["kind"] in KINDS
             and q["question"].strip()
         )

@@ -84,22 +84,30 @@ _NOBODY_NAMED = frozenset(
 )
 
 
+def asked_about(query: str) -> str:
+    """Whose words a question asks for ("What did Laura Fenn say ..." -> "laura fenn"), or ""."""
+    m = _WHO_SAID.match(query)
+    who = word_key(next(g for g in m.groups() if g)) if m else ""
+    return "" if who in _NOBODY_NAMED else who
+
+
+def said_by(hit: Hit, who: str) -> bool:
+    """Whether ``hit`` is in the words of ``who`` (as :func:`word_key` writes a name): they speak
+    it (the commentator or speaker) or an article quotes them saying it."""
+    item = hit.item
+    names = (sayer_named(hit.text), item.commentator_name, item.speaker, item.person)
+    return any(f" {who} " in f" {word_key(n)} " for n in names if n)
+
+
 def sayer_first(query: str, hits: list[Hit]) -> list[Hit]:
     """For a question about what someone said, the hits in their own words gain one top rank in
     the fusion (as :func:`phrase_first` does): the ones they speak (the commentator or speaker)
     or that an article quotes them saying ("..., Laura Fenn told reporters"). Those that only
     mention them ("I want to give real credit to Laura Fenn") had ranked above her own words."""
-    m = _WHO_SAID.match(query)
-    who = word_key(next(g for g in m.groups() if g)) if m else ""
-    if not who or who in _NOBODY_NAMED:
+    who = asked_about(query)
+    if not who:
         return hits
-
-    def theirs(hit: Hit) -> bool:
-        item = hit.item
-        names = (sayer_named(hit.text), item.commentator_name, item.speaker, item.person)
-        return any(f" {who} " in f" {word_key(n)} " for n in names if n)
-
-    return top_rank_for(hits, theirs)
+    return top_rank_for(hits, lambda hit: said_by(hit, who))
 
 
 # "What should parents do about ...?", "What does Kev ask shoppers to do?", "How can viewers help?",
@@ -115,12 +123,27 @@ _ASKS_WHAT_TO_DO = re.compile(
 )
 
 
+def asks_what_to_do(query: str) -> bool:
+    """Whether ``query`` asks what to do (see :data:`_ASKS_WHAT_TO_DO`)."""
+    return bool(_ASKS_WHAT_TO_DO.search(query))
+
+
+def named_answer(query: str) -> Callable[[Hit], bool] | None:
+    """The hits a question names whole, whatever their words: "What does Gary want viewers to do?"
+    asks for Gary's calls to action, and any one of them answers it, though it shares no word with
+    the question and little of its meaning. None when the question does not name its answer so."""
+    who = asked_about(query)
+    if not who or not asks_what_to_do(query):
+        return None
+    return lambda hit: hit.type == "call_to_action" and said_by(hit, who)
+
+
 def calls_first(query: str, hits: list[Hit]) -> list[Hit]:
     """For a question about what to do, the calls to action gain one top rank in the fusion
     (as :func:`phrase_first` does). Such a question shares its words with the story's claims
     ("What should parents do about the phone ban?" with every sentence on the ban) more than
     with the call that answers it ("Write to the head before the governors meet")."""
-    if not _ASKS_WHAT_TO_DO.search(query):
+    if not asks_what_to_do(query):
         return hits
     return top_rank_for(hits, lambda hit: hit.type == "call_to_action")
 

@@ -13,7 +13,9 @@ open or closed source". This module judges each hit on its own, from two signals
 Each hit gets a label, ``strong``, ``good``, ``weak`` or ``none``; pages drop ``none``. The
 cut-offs were read off all-MiniLM-L6-v2 on the demo store and the test maps: unrelated sentences
 sit under 0.25, paraphrases of the query above 0.4 (the MIT licence passage scores about 0.1).
-Keyword-only stores (no vectors) are judged on words alone.
+Keyword-only stores (no vectors) are judged on words alone. One kind of question names its answer
+instead of describing it ("What does Gary want viewers to do?": Gary's calls to action, whatever
+they say); such a hit is kept as ``weak`` at least (:func:`~argmap.pipeline.search.question.named_answer`).
 
 The same stemming marks the matched words for highlighting, so what is highlighted is what was
 counted.
@@ -26,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from argmap.pipeline.search.query import Hit, pick_model, search
+from argmap.pipeline.search.question import named_answer
 from argmap.store import Store
 from argmap.store.vectors import has_vectors, vectors_for
 
@@ -142,6 +145,7 @@ def judge(store: Store, query: str, hits: Sequence[Hit], *, model: str | None = 
             ids = [h.id for h in hits if h.kind == kind]
             for item_id, vec in vectors_for(store, name, kind, ids).items():
                 similarity[(kind, item_id)] = float(vec @ qvec)
+    named = named_answer(query)
     out = []
     for h in hits:
         found = {stem(w) for w in _WORD.findall(f"{h.text} {h.quote}")}
@@ -149,7 +153,10 @@ def judge(store: Store, query: str, hits: Sequence[Hit], *, model: str | None = 
         coverage = len(matched) / len(terms) if terms else 0.0
         sim = similarity.get((h.kind, h.id))
         # A hit whose own vector is missing (embedded later than it was extracted) is judged on words.
-        out.append(Judged(h, label_for(sim, coverage), sim, matched, coverage))
+        label = label_for(sim, coverage)
+        if label == "none" and named is not None and named(h):
+            label = "weak"  # what the question asked for by name, though it shares none of its words
+        out.append(Judged(h, label, sim, matched, coverage))
     return out
 
 
