@@ -137,6 +137,11 @@ def test_a_pull_quote_repeating_the_body_is_one_argument() -> None:
         ),
         ("Um, sorry, the dog's barking, give me a sec.", True),
         ("Sorry, the kettle's just clicked off, one second.", True),
+        (
+            "Quick aside, my cat just knocked a mug off the desk, so if you heard a crash, that was it.",
+            True,
+        ),
+        ("A quick aside on the dog's licence fee: it doubled this year.", False),
         ("Now, the camera software is a different story, because it smooths every face into plastic.", False),
         ("Sorry, but the council's plan is a mess.", False),
         ("Sorry, but the keyboard on this laptop is awful and the webcam is worse.", False),
@@ -353,3 +358,36 @@ def test_a_question_posed_to_be_answered_or_a_favour_done_asks_nothing() -> None
     types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Gary Marsh")).arguments}
     assert types.get(lines[0]) != "call_to_action" and lines[2] not in types, types
     assert types.get(lines[3]) == types.get(lines[4]) == "call_to_action", types
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("so it's, you know, barely five years old", "so it's barely five years old"),
+        ("the fee is, like, a rounding error", "the fee is a rounding error"),
+        ("It's got that sort of, um, woolly sound", "It's got that sort of woolly sound"),
+        # between two clauses one comma stays
+        (
+            "older residents with big gardens, you know, raking is hard work",
+            "older residents with big gardens, raking is hard work",
+        ),
+        ("If you don't know Castle Rise, um, lucky you.", "If you don't know Castle Rise, lucky you."),
+        ("Companies, like Apple, do this all the time.", "Companies, like Apple, do this all the time."),
+    ],
+)
+def test_a_filler_set_off_by_commas_takes_them_with_it_inside_a_clause(said: str, written: str) -> None:
+    from argmap.pipeline.extract.restarts import unset_filler
+
+    assert unset_filler(said) == written
+
+
+def test_naming_something_is_not_a_call_to_action() -> None:
+    """ "Sure, let's call it a ransom note, because that's definitely a reasonable thing to say."
+    mocks a name for the policy; "Let's call the council tomorrow" still asks."""
+    lines = [
+        "The company will stop updating the old thermostats in March.",
+        "Sure, let's call it a ransom note, because that's definitely a reasonable thing to say.",
+        "Let's call the council tomorrow and demand answers.",
+    ]
+    types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Ben Okafor")).arguments}
+    assert types.get(lines[1]) != "call_to_action" and types.get(lines[2]) == "call_to_action", types

@@ -1,9 +1,11 @@
-"""A speaker's restarts, written once in an argument's text (its quote keeps them as said).
+"""A speaker's restarts and set-off fillers, taken out of an argument's text (its quote keeps them).
 
 Speech restarts ("this is this is ridiculous", "because because", "the thing is, the thing is");
 writing does not. Some doubles are the words themselves, though: "that that" and "had had" are
 grammar, and after "once", "if" or "when" a repeated clause is the saying ("once it's gone it's
-gone forever"), so those stay.
+gone forever"), so those stay. A filler a transcript sets off with commas ("so it's, you know,
+barely five years old") takes its commas with it inside a clause, and leaves one between clauses
+("big gardens, you know, raking is hard work").
 """
 
 from __future__ import annotations
@@ -36,3 +38,24 @@ def unstutter(text: str) -> str:
         previous = text
         text = _STUTTER.sub(r"\1", _RESTART.sub(_said_once, text))
     return text
+
+
+# A filler between two commas, and the word before it: after one of these words the clause goes on
+# ("it's, um, a crime", "sort of, like, grey"), so neither comma belongs to the sentence.
+_SET_OFF = re.compile(r"\b([\w'’]+)\s*,\s*(?:um+|uh+|er+|you know|i mean|like)\s*,\s*", re.I)
+_CLAUSE_GOES_ON_TEXT = """a an the and but or so is was are were be been has have had it's that's there's he's
+    she's they're we're you're i'm which who that of for to in on at with by from about than as into
+    because if just really very would could should will can do does did not more most some any this
+    these those my your our their his her its every all no"""
+_CLAUSE_GOES_ON = frozenset(_CLAUSE_GOES_ON_TEXT.split())
+
+
+def unset_filler(text: str) -> str:
+    """``text`` without the fillers set off by commas: "so it's, you know, barely five" -> "so it's
+    barely five"; "big gardens, you know, raking is hard" -> "big gardens, raking is hard"."""
+
+    def keep(m: re.Match[str]) -> str:
+        word = m.group(1)
+        return f"{word} " if word.lower().replace("’", "'") in _CLAUSE_GOES_ON else f"{word}, "
+
+    return _SET_OFF.sub(keep, text)

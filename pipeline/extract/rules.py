@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from argmap.pipeline.extract.restarts import unstutter
+from argmap.pipeline.extract.restarts import unset_filler, unstutter
 from argmap.pipeline.extract.targets import proper_noun
 from argmap.pipeline.text import capitalised
 
@@ -194,7 +194,8 @@ CTA_FIRST_PERSON = re.compile(
     r"suggest|advise|ask)|i want you to|i need you to|please\b|make sure (?:you|to)|don't forget|"
     r"do not forget|"
     r"(?:let's|lets|let us) (?!get (?:into|started)|dive|jump|start|begin|move on|take a look|talk|look at|"
-    r"go\b|be honest|face it|see)|why don't (?:you|we)|how about (?:you|we)|it's time (?:for|to)|"
+    r"go\b|be honest|be clear|be real|face it|see|(?:just )?call (?:it|this|that|them)\b)|"
+    r"why don't (?:you|we)|how about (?:you|we)|it's time (?:for|to)|"
     r"time to (?:act|stop|start|wake up)|we (?:can't|cannot) (?:let|allow|wait))",
     re.I,
 )
@@ -574,6 +575,6 @@ def attribute(sentence: str, commentator: str | None) -> str:
 
 def clean_text(sentence: str) -> str:
     """The sentence without spoken filler or restarts, capitalised: the argument's ``text``."""
-    text = unstutter(INLINE_FILLER.sub("", strip_filler(sentence)))
+    text = unstutter(INLINE_FILLER.sub("", unset_filler(strip_filler(sentence))))
     text = re.sub(r"\s+", " ", text).strip()
     return capitalised(text)
