@@ -581,3 +581,31 @@ def test_a_question_asking_for_a_figure_ranks_the_hits_that_say_one_first() -> N
     # a question that asks for no figure keeps the fused order
     assert figures_first("Why do they charge a fee?", hits) == hits
     assert figures_first("wristband fee", hits) == hits
+
+
+def test_only_a_question_for_what_someone_wants_done_names_its_answer() -> None:
+    from types import SimpleNamespace
+
+    from argmap.pipeline.search.hit import Hit
+    from argmap.pipeline.search.question import named_answer
+
+    def hit(commentator: str, type: str) -> Hit:
+        item = SimpleNamespace(
+            text="Write to your councillor.",
+            quote="",
+            commentator_name=commentator,
+            speaker=None,
+            person=None,
+        )
+        return Hit(SimpleNamespace(**vars(item), type=type), 0.03)  # type: ignore[arg-type]
+
+    wanted = named_answer("What does Gary want viewers to do?")
+    assert wanted is not None
+    assert wanted(hit("Gary Marsh", "call_to_action"))
+    assert not wanted(hit("Rachel Dunne", "call_to_action")) and not wanted(hit("Gary Marsh", "claim"))
+    for question in (
+        "Does Gary think the council should sell the allotments?",  # his view, not his calls
+        "How does Gary see the contact tracing app?",
+        "What should viewers do?",  # nobody named
+    ):
+        assert named_answer(question) is None, question

@@ -14,19 +14,25 @@ import re
 
 # runs of two to four words said twice, and single words that never double in writing ("that
 # that" and "had had" can; "is is" after "what it is" can too)
-_RESTART = re.compile(r"\b((?:[\w'’]+ ){1,3}[\w'’]+),? \1\b", re.I)
+_RESTART = re.compile(r"\b((?:[\w'’]+ ){1,3}[\w'’]+),? \1\b(?!['’])", re.I)
 _STUTTER = re.compile(
     r"\b(i|the|a|an|and|to|of|it|it's|we|they|you|this|in|so|but|because|if|was|are|my|our|their|for|on|"
-    r"with|what|he|she|we're|they're|i'm|there|just)(?:,? \1\b)+",
+    r"with|what|he|she|we're|they're|i'm|there|just)(?:,? \1\b(?!['’]))+",
     re.I,
 )
-# a clause said twice after one of these is a condition and its outcome, not a restart
+# A clause said twice after one of these is a condition and its outcome, not a restart, when it is a
+# pronoun and what it is ("once it's gone it's gone"); "if it's a it's a scam" restarts.
 _CONDITION_WORDS = frozenset(["once", "if", "when", "whenever", "until", "unless"])
+_SAYING = re.compile(
+    r"^(?:it's|it is|it|you're|you are|you|they're|they are|we're|we are|he's|she's|that's|that is)"
+    r" [\w'’]+(?<!\ba)(?<!\ban)(?<!\bthe)$",
+    re.I,
+)
 
 
 def _said_once(m: re.Match[str]) -> str:
     before = m.string[: m.start()].split()
-    if before and before[-1].lower().strip(",") in _CONDITION_WORDS:
+    if before and before[-1].lower().strip(",") in _CONDITION_WORDS and _SAYING.match(m.group(1)):
         return m.group(0)
     return m.group(1)
 
@@ -43,11 +49,18 @@ def unstutter(text: str) -> str:
 # A filler between two commas, and the word before it: after one of these words the clause goes on
 # ("it's, um, a crime", "sort of, like, grey"), so neither comma belongs to the sentence.
 _SET_OFF = re.compile(r"\b([\w'’]+)\s*,\s*(?:um+|uh+|er+|you know|i mean|like)\s*,\s*", re.I)
-_CLAUSE_GOES_ON_TEXT = """a an the and but or so is was are were be been has have had it's that's there's he's
-    she's they're we're you're i'm which who that of for to in on at with by from about than as into
-    because if just really very would could should will can do does did not more most some any this
-    these those my your our their his her its every all no"""
+_CLAUSE_GOES_ON_TEXT = """a an the and but or so be been has have had it's that's there's he's she's they're
+    we're you're i'm which who of for to in on at with by from about than as into because if just
+    really very not some any this these those my your our their his her its every no
+    is was are were would could should will can"""
 _CLAUSE_GOES_ON = frozenset(_CLAUSE_GOES_ON_TEXT.split())
+# ... unless one of these verbs ended it and a new clause starts after the filler ("that's how it
+# is, you know, nobody listens")
+_MAY_END_TEXT = "is was are were would could should will can be been has have had"
+_MAY_END = frozenset(_MAY_END_TEXT.split())
+_NEW_CLAUSE = re.compile(
+    r"(?:i|i'm|you|we|we're|they|they're|he|she|it|it's|there|there's|that's|nobody|everyone|no one)\b", re.I
+)
 
 
 def unset_filler(text: str) -> str:
@@ -56,6 +69,8 @@ def unset_filler(text: str) -> str:
 
     def keep(m: re.Match[str]) -> str:
         word = m.group(1)
-        return f"{word} " if word.lower().replace("’", "'") in _CLAUSE_GOES_ON else f"{word}, "
+        low = word.lower().replace("’", "'")
+        ends = low in _MAY_END and _NEW_CLAUSE.match(m.string[m.end() :].replace("’", "'"))
+        return f"{word} " if low in _CLAUSE_GOES_ON and not ends else f"{word}, "
 
     return _SET_OFF.sub(keep, text)

@@ -194,7 +194,7 @@ CTA_FIRST_PERSON = re.compile(
     r"suggest|advise|ask)|i want you to|i need you to|please\b|make sure (?:you|to)|don't forget|"
     r"do not forget|"
     r"(?:let's|lets|let us) (?!get (?:into|started)|dive|jump|start|begin|move on|take a look|talk|look at|"
-    r"go\b|be honest|be clear|be real|face it|see|(?:just )?call (?:it|this|that|them)\b)|"
+    r"go\b|be honest|be clear|be real|face it|see|(?:just )?call (?:it|this|that) (?:a|an|the|what)\b)|"
     r"why don't (?:you|we)|how about (?:you|we)|it's time (?:for|to)|"
     r"time to (?:act|stop|start|wake up)|we (?:can't|cannot) (?:let|allow|wait))",
     re.I,
@@ -243,11 +243,13 @@ LEADING_CLAUSE = re.compile(
     re.I,
 )
 # Before an order, without changing it: a count ("First: come down", in captions "second read the
-# papers"), a plea ("Please, please fill it in"), a correction ("Not scrap it, delay it"), whom it is
-# for ("this one's for the council: publish").
+# papers", where the order's object must follow: "First sign of trouble came in June" is no order), a
+# plea ("Please, please fill it in"), a correction ("Not scrap it, delay it"), whom it is for ("this
+# one's for the council: publish").
 _ORDER_LEAD = re.compile(
     r"^(?:(?:and |so )?(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|last(?:ly)?|finally|"
-    r"number (?:one|two|three))(?:\s*[:,]\s*|\s+)|please[,!]?\s+|"
+    r"number (?:one|two|three))(?:\s*[:,]\s*|\s+(?=[\w'’]+ (?:the|your|a|an|it|them|this|that|these|those|"
+    r"our|my|their|his|her|yourself|yourselves|up|out|down|off|back)\b))|please[,!]?\s+|"
     r"not (?:to )?[\w'’-]+(?: (?:it|them|this|that|him|her))?,\s*|[^:]{3,100}:\s+)",
     re.I,
 )
@@ -498,7 +500,9 @@ _COME_ON_TO = frozenset(["the", "our", "a", "an", "down", "over", "board", "alon
 
 def _imperative(words: list[str]) -> bool:
     joined = " ".join(words)
-    while (lead := LEADING_CLAUSE.match(joined) or _ORDER_LEAD.match(joined)) and len(joined) > lead.end():
+    while (lead := LEADING_CLAUSE.match(joined)) and len(joined) > lead.end():
+        joined = joined[lead.end() :]
+    while (lead := _ORDER_LEAD.match(joined)) and len(joined) > lead.end():
         joined = joined[lead.end() :]
     words = joined.split()
     if len(words) > 2 and VOCATIVE.match(" ".join(words)):

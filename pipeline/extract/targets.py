@@ -16,15 +16,8 @@ from argmap.pipeline.sayers import NOT_NAMES as _NOT_NAMES
 from argmap.pipeline.sayers import SAID_AFTER_VERBS
 from argmap.pipeline.text import may_open_name
 
-# a model number goes with its name ("the Gen 2 thermostats", "Windows 11"), a count or amount does not
-# ("Apple 2 years ago", "Hearthly 40 percent")
-_MODEL_NUMBER = (
-    r"(?:\s+\d{1,2}\b(?![.,]\d|\s*(?:%|percent|per|years?|months?|weeks?|days?|hours?|million|billion)))?"
-)
 _PROPER = re.compile(
-    r"(?<!^)(?<![.!?]\s)\b((?:[A-Z][\w’'&.-]*|U\.S\.)(?:\s+(?:(?:of|for)\s+)?[A-Z][\w’'&.-]*){0,3}"
-    + _MODEL_NUMBER
-    + ")"
+    r"(?<!^)(?<![.!?]\s)\b((?:[A-Z][\w’'&.-]*|U\.S\.)(?:\s+(?:(?:of|for)\s+)?[A-Z][\w’'&.-]*){0,3})"
 )
 # a source of the news is not what it is about: "According to Bloomberg, Meta ...", "..., Reuters reported"
 _SOURCE = re.compile(r"(?i:according to|reported by|per)\s+(?:the\s+)?$")

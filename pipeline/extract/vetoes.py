@@ -227,7 +227,7 @@ def announces(text: str) -> bool:
 # on this laptop is awful" reviews a product, so the kit itself is not a disturbance).
 _PAUSE = re.compile(
     r"\b(?:sorry|excuse|hang on|bear with me|give me a (?:sec|second|moment|minute)|one sec(?:ond)?|"
-    r"side note|(?:quick|small|little|an) aside(?=,)|by the way)\b",
+    r"side note|(?:quick|small|little) aside(?=,)|by the way)\b",
     re.I,
 )
 _ROOM = re.compile(
@@ -252,7 +252,7 @@ _ASKING = re.compile(
     r"\b(?:i(?:'d| would)(?: really| just| strongly)? (?:say|ask|urge|encourage|recommend|suggest)|"
     r"i(?:'m| am) asking|we(?:'re| are) asking|(?:i|we) (?:ask|urge|call on|beg)|"
     r"i'd like (?:you|everyone|people|us)|it's time|time (?:for|to)|we need|let us|please|"
-    r"let's(?! (?:just )?call (?:it|this|that|them)\b)|"
+    r"let's(?! (?:just )?call (?:it|this|that) (?:a|an|the|what)\b)|"
     r"come (?:down|along|and|to|out)|turn up|show up|get involved|get in touch|make sure|don't|do not|"
     r"never|should|shouldn't|must|ought|need to|needs to|have to|has to|got to|gotta|had better|"
     r"have your say|urges?|urged|calls? (?:on|for)|called (?:on|for)|demands?|demanded|encourages?|"
@@ -368,9 +368,14 @@ def asks(text: str, rule: rules.Verdict) -> bool:
     return False
 
 
-# "What should you do?", "So how can we stop it?": a question the speaker poses to answer it next,
-# not an ask; "What about writing to your MP?", "What if we all turned up?" suggest, so they stay
-_POSED = re.compile(r"^(?:what|how|which|where|who|when)\b(?! about\b| if\b)", re.I)
+# "What should you do?", "So how can we stop it?": a question of what to do that the speaker poses
+# to answer it next, not an ask; "What about writing to your MP?", "What if we all turned up?" suggest
+# and "What are you waiting for?" urges, so they stay
+_POSED = re.compile(
+    r"^(?:what|how|which|where|who|when)\b(?! about\b| if\b)[^?]*\b(?:should|ought to|can|could|must|"
+    r"need to|needs to|to do)\b",
+    re.I,
+)
 
 
 def poses(question: str) -> bool:

@@ -128,12 +128,19 @@ def asks_what_to_do(query: str) -> bool:
     return bool(_ASKS_WHAT_TO_DO.search(query))
 
 
+# what someone wants done, asked as such: "... want viewers to do", "... urge fans to act", "what action"
+# ("Does Gary think the council should sell?" asks his view, which a call of his need not answer)
+_TO_DO = re.compile(
+    r"\bto (?:do|act|help|get involved|take action)\b|\bwhat (?:action|actions|steps)\b", re.I
+)
+
+
 def named_answer(query: str) -> Callable[[Hit], bool] | None:
     """The hits a question names whole, whatever their words: "What does Gary want viewers to do?"
     asks for Gary's calls to action, and any one of them answers it, though it shares no word with
     the question and little of its meaning. None when the question does not name its answer so."""
     who = asked_about(query)
-    if not who or not asks_what_to_do(query):
+    if not who or not _TO_DO.search(query):
         return None
     return lambda hit: hit.type == "call_to_action" and said_by(hit, who)
 
