@@ -2,8 +2,8 @@
 
 Speech restarts ("this is this is ridiculous", "because because", "the thing is, the thing is");
 writing does not. Some doubles are the words themselves, though: "that that" and "had had" are
-grammar, and after "once", "if" or "when" a repeated clause is the saying ("once it's gone it's
-gone forever"), so those stay. A filler a transcript sets off with commas ("so it's, you know,
+grammar, and after "once", "if" or "when" a pronoun's clause said twice is the saying ("once it's
+gone it's gone forever"), so those stay. A filler a transcript sets off with commas ("so it's, you know,
 barely five years old") takes its commas with it inside a clause, and leaves one between clauses
 ("big gardens, you know, raking is hard work").
 """
