@@ -10,6 +10,11 @@ from test_extract import doc_of
 from argmap.pipeline.extract.offline import ClassifierExtractor
 
 
+def types_by_quote(lines: list[str], commentator: str) -> dict[str, str]:
+    """The default extractor's type for each argument of ``lines``, by its quote."""
+    return {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, commentator)).arguments}
+
+
 @pytest.mark.parametrize(
     ("text", "passed_on"),
     [
@@ -305,7 +310,7 @@ def test_a_call_on_a_watchdog_or_a_chain_is_a_call_to_action() -> None:
         "The information commissioner needs to stop this rollout until there's a proper review.",
         "Companies have to make money, I get that.",
     ]
-    types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Kerry Walsh")).arguments}
+    types = types_by_quote(lines, "Kerry Walsh")
     assert types[lines[1]] == types[lines[2]] == "call_to_action"
     assert types.get(lines[3]) != "call_to_action"
 
@@ -321,7 +326,7 @@ def test_an_order_after_a_count_a_plea_a_correction_or_a_colon_is_still_an_order
         "Finally, the council voted to keep the bus lane.",
         "The message from the count was simple: we lost.",
     ]
-    types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Dana Okafor")).arguments}
+    types = types_by_quote(lines, "Dana Okafor")
     assert [types.get(line) for line in lines[1:5]] == ["call_to_action"] * 4, types
     assert types.get(lines[5]) != "call_to_action" and types.get(lines[6]) != "call_to_action"
 
@@ -344,9 +349,7 @@ def test_a_count_without_a_comma_still_opens_an_order() -> None:
         "First sign of trouble came in June, when the boiler failed.",
         "Last call for tickets is Friday at noon.",
     ]
-    types = {
-        a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Priya Nandakumar")).arguments
-    }
+    types = types_by_quote(lines, "Priya Nandakumar")
     assert [types.get(line) for line in lines[1:3]] == ["call_to_action"] * 2, types
     assert all(types.get(line) != "call_to_action" for line in lines[3:]), types
 
@@ -359,7 +362,7 @@ def test_a_question_posed_to_be_answered_or_a_favour_done_asks_nothing() -> None
         "Write to your ward councillor before the meeting on the fourteenth.",
         "Why not come along to the meeting yourself?",
     ]
-    types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Gary Marsh")).arguments}
+    types = types_by_quote(lines, "Gary Marsh")
     assert types.get(lines[0]) != "call_to_action" and lines[2] not in types, types
     assert types.get(lines[3]) == types.get(lines[4]) == "call_to_action", types
     from argmap.pipeline.extract.vetoes import poses
@@ -399,6 +402,6 @@ def test_naming_something_is_not_a_call_to_action() -> None:
         "Let's call the council tomorrow and demand answers.",
         "Let's call them out on it at the meeting.",
     ]
-    types = {a.quote: a.type for a in ClassifierExtractor().extract(doc_of(lines, "Ben Okafor")).arguments}
+    types = types_by_quote(lines, "Ben Okafor")
     assert types.get(lines[1]) != "call_to_action", types
     assert types.get(lines[2]) == types.get(lines[3]) == "call_to_action", types
