@@ -123,11 +123,6 @@ _ASKS_WHAT_TO_DO = re.compile(
 )
 
 
-def asks_what_to_do(query: str) -> bool:
-    """Whether ``query`` asks what to do (see :data:`_ASKS_WHAT_TO_DO`)."""
-    return bool(_ASKS_WHAT_TO_DO.search(query))
-
-
 # what someone wants done, asked as such: "... want viewers to do", "... urge fans to act", "what action"
 # ("Does Gary think the council should sell?" asks his view, which a call of his need not answer)
 _TO_DO = re.compile(
@@ -150,7 +145,7 @@ def calls_first(query: str, hits: list[Hit]) -> list[Hit]:
     (as :func:`phrase_first` does). Such a question shares its words with the story's claims
     ("What should parents do about the phone ban?" with every sentence on the ban) more than
     with the call that answers it ("Write to the head before the governors meet")."""
-    if not asks_what_to_do(query):
+    if not _ASKS_WHAT_TO_DO.search(query):
         return hits
     return top_rank_for(hits, lambda hit: hit.type == "call_to_action")
 
