@@ -190,11 +190,23 @@ def is_call(label: str) -> bool:
     return bool(_ASKS.search(label)) or opens_with_order(label)
 
 
+# Asks joined into one sentence: "Don't panic, and don't rush out to buy anything."
+_AND_THEN = re.compile(r"(?:,\s*|\s+)(?:and|nor)\s+|\s*;\s*", re.I)
+
+
 def asks_against(text: str) -> bool:
     """Whether an ask is worded against doing something (see :data:`_ASKS_AGAINST`): an odd number
-    of such words, since two cancel ("don't let them block it" asks for it)."""
+    of such words in one of the asks it joins, since two in one ask cancel ("don't let them block
+    it" asks for it) but two joined asks do not ("don't panic, and don't rush to buy one" asks
+    against buying; "write to them and tell them to reject it" against the plan)."""
     ask = _REASON.split(text.replace("’", "'"), maxsplit=1)[0]
-    return len(_ASKS_AGAINST.findall(ask)) % 2 == 1
+    parts: list[str] = []
+    for part in _AND_THEN.split(ask):
+        if parts and len(parts[-1].split()) == 1:  # "go and vote no", "stop and think": one ask
+            parts[-1] += " and " + part
+        elif part.strip():
+            parts.append(part)
+    return any(len(_ASKS_AGAINST.findall(part)) % 2 == 1 for part in parts)
 
 
 def asks_the_opposite(text: str, label: str) -> bool:
