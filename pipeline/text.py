@@ -284,3 +284,27 @@ def may_open_name(word: str) -> bool:
     pronoun or sentence adverb ("Honestly", "Yesterday")."""
     plain = word.lower().replace("’", "'")
     return plain not in _OPENERS and not plain.endswith("ly")
+
+
+_CONTENT_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
+_STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
+    this that these those he she they we you i his her their our your my me him them us not no so if then
+    than there here what which who whom how why when where about into over also just like very really can
+    could would should will shall may might must do does did done has have had having all any some more most
+    much many such only own same too up down out off again further once um uh yeah okay right know think going
+    gonna"""
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+def content_tokens(text: str) -> list[str]:
+    """The words of ``text`` that carry content (lower case, stop words left out)."""
+    return [t for t in _CONTENT_TOKEN.findall(text.lower()) if t not in _STOP]
+
+
+# Hedging openers: a gist's "X argues that I think ..." and a key point's heading read wrong with
+# them. Spoken filler ("so", "well", "honestly") is rules.FILLER's job, before and after.
+HEDGES = re.compile(
+    r"^(?:(?:frankly|i\s+(?:really\s+)?(?:think|believe|feel|would\s+say|reckon)|in\s+my\s+(?:view|opinion)"
+    r"|to\s+me|what\s+really\s+bugs\s+me\s+is\s+that)\b(?:\s+that\b(?!['’]))?[,\s]*)+",
+    re.IGNORECASE,
+)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from argmap.pipeline.compare.wording import key_point_wording
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.heavy_imports import HEAVY_IMPORTS
 from argmap.pipeline.search.embed import argument_text, embed_items, get_embedder
@@ -451,7 +452,8 @@ def _key_point(
         if stance == "asserts" and neg != label_neg:
             stance = "criticises"  # the claim denies what the key point says
         members.append(Member(arg, float(sims[pos, best]), stance, neg))
-    result = key_point_result(run_id, topic, label_arg.text, label_arg.id, label_arg.id, members)
+    label = key_point_wording(label_arg.text)
+    result = key_point_result(run_id, topic, label, label_arg.id, label_arg.id, members)
     kp_id = result.key_point.id
     result.relations = _relations(kp_id, members, matrix, group, items)
     return result

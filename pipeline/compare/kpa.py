@@ -56,6 +56,7 @@ from argmap.pipeline.compare.sides import (
     member_sides,
     side_taking_of,
 )
+from argmap.pipeline.compare.wording import key_point_wording
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.search.embed import argument_text, embed_items
 from argmap.store import ArgumentInContext, Store
@@ -465,8 +466,11 @@ def _results(
             members.append(Member(arg, score, stance, negated(arg.text), confidence, sided.get(i, True)))
         # A user's key point is anchored on the argument that matches it best.
         anchor = label_index if label_index is not None else max(found, key=lambda f: f[1])[0]
+        # the heading drops the anchor's spoken frame ("Third, ...", "I think ..."); the judge read
+        # the anchor's own words, as it reads every member's
+        heading = key_point_wording(label) if label_index is not None else label
         results.append(
-            key_point_with_relations(run_id, topic, label, items[anchor].id, members, judge.used_name())
+            key_point_with_relations(run_id, topic, heading, items[anchor].id, members, judge.used_name())
         )
     return results
 

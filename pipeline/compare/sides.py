@@ -153,7 +153,9 @@ def member_sides(
     """
     members = [(k, i, score) for k, found in groups.items() for i, score in found]
     read = judged(items, groups)
-    said = judge.judge([(argument_text(items[i]), labels[k][0]) for k, i, _ in read]) if read else []
+    # a key point anchored on an argument is judged by the argument's words, not its heading's
+    said_as = [argument_text(items[i]) if i is not None else label for label, i in labels]
+    said = judge.judge([(argument_text(items[i]), said_as[k]) for k, i, _ in read]) if read else []
     said = [("agrees", 0.5) if r == "contrasts" and c < judge.contrast_at else (r, c) for r, c in said]
     verdicts = {(k, i): v for (k, i, _), v in zip(read, said, strict=True)}
     sides: dict[tuple[int, str], list[tuple[str, float]]] = {}

@@ -17,16 +17,7 @@ from typing import Protocol
 
 from argmap.pipeline.document import Sentence
 from argmap.pipeline.extract import rules
-from argmap.pipeline.text import capitalised, may_open_name
-
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]+")
-_STOP_WORDS = """the a an and or but of to in on at for with by from as is are was were be been being it its
-    this that these those he she they we you i his her their our your my me him them us not no so if then
-    than there here what which who whom how why when where about into over also just like very really can
-    could would should will shall may might must do does did done has have had having all any some more most
-    much many such only own same too up down out off again further once um uh yeah okay right know think going
-    gonna"""
-_STOP = frozenset(_STOP_WORDS.split())
+from argmap.pipeline.text import HEDGES, capitalised, content_tokens, may_open_name
 
 
 class Stated(Protocol):
@@ -38,11 +29,6 @@ class Stated(Protocol):
     def text(self) -> str: ...
     @property
     def origin(self) -> str | None: ...
-
-
-def content_tokens(text: str) -> list[str]:
-    """The words of ``text`` that carry content (lower case, stop words left out)."""
-    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP]
 
 
 # "Opposition councillor Gareth Pryce said ...", "Ms Adebayo added ...": a name, then the verb
@@ -77,7 +63,7 @@ def stands_alone(text: str) -> bool:
     content word ("sure")."""
     first = rules.strip_filler(_first_sentence(text.strip())) or text
     # "I think they got this wrong" leans on "they" as much as "They got this wrong" does
-    first = _HEDGES.sub("", first) or first
+    first = HEDGES.sub("", first) or first
     content = [t for t in content_tokens(first) if not _CLITIC.search(t)]
     if len(content) < 5 and _POINTING.search(first):
         return False  # "Tell them about the early shifts": who "them" is, only the talk knows
@@ -88,13 +74,6 @@ def stands_alone(text: str) -> bool:
 
 # -- the gist as a sentence --------------------------------------------------------------------
 
-# Hedging openers; "X argues that I think ..." reads wrong without removing them. Spoken
-# filler ("so", "well", "honestly") is rules.FILLER's job, before and after.
-_HEDGES = re.compile(
-    r"^(?:(?:frankly|i\s+(?:really\s+)?(?:think|believe|feel|would\s+say|reckon)|in\s+my\s+(?:view|opinion)"
-    r"|to\s+me|what\s+really\s+bugs\s+me\s+is\s+that)\b(?:\s+that\b(?!['’]))?[,\s]*)+",
-    re.IGNORECASE,
-)
 # Any case but "US" (the country): a headline's "Save Our NHS" is the speaker's "our".
 _FIRST_PERSON = re.compile(
     r"\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|mine|myself|we|we're|we've|our|ours)|us|Us)\b"
@@ -197,7 +176,7 @@ _SMALL_TITLE_WORDS = frozenset(_SMALL_TITLE_TEXT.split())
 def _as_clause(sentence: str, names: frozenset[str] = frozenset()) -> str:
     """A sentence made to follow "argues that": filler and hedging openers dropped, the first
     word lower-cased unless it is "I", an acronym or a name the transcript capitalises."""
-    body = rules.strip_filler(_HEDGES.sub("", rules.strip_filler(sentence))) or sentence
+    body = rules.strip_filler(HEDGES.sub("", rules.strip_filler(sentence))) or sentence
     body = re.sub(r"^(?:but|and|so|now|yet)\b,?\s+", "", body, flags=re.IGNORECASE) or body
     first = body.split(" ", 1)[0]
     if first == "I" or first.startswith("I'") or (len(first) > 1 and first[1:2].isupper()):
