@@ -405,3 +405,50 @@ def test_naming_something_is_not_a_call_to_action() -> None:
     types = types_by_quote(lines, "Ben Okafor")
     assert types.get(lines[1]) != "call_to_action", types
     assert types.get(lines[2]) == types.get(lines[3]) == "call_to_action", types
+
+
+def test_an_order_on_a_verb_that_is_also_a_noun_needs_its_object() -> None:
+    """Orders: "File a complaint", "Test your smoke alarm"; "File sharing is ...", "Test results came
+    back ...", "Set in 1920, ...": statements that open on the same words."""
+    lines = [
+        "Hearthly is ending support for the Gen 2 thermostat on the first of March.",
+        "Second, file a complaint with the FTC, it takes five minutes.",
+        "Test your smoke alarm this weekend, it takes a minute.",
+        "Object to the sale before the consultation closes on the thirtieth.",
+        "Set your schedule on the device itself and it'll keep running for years.",
+        "Test results from the lab came back on Friday and the levels were normal.",
+        "Record numbers of people turned up to the meeting on Tuesday night.",
+        "File sharing is still everywhere, whatever the studios say about it.",
+    ]
+    types = types_by_quote(lines, "Nate Calloway")
+    assert [types.get(line) for line in lines[1:5]] == ["call_to_action"] * 4, types
+    assert all(types.get(line) != "call_to_action" for line in lines[5:]), types
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("The council has one chance to get this right anyway that's my take.",
+         "The council has one chance to get this right."),
+        ("the council has one chance to get this right anyway that's my take",
+         "the council has one chance to get this right"),
+        ("Don't sell it cheap and don't sell it in a rush, and that's it from me.",
+         "Don't sell it cheap and don't sell it in a rush."),
+        ("They should publish the valuation first - thanks for watching!",
+         "They should publish the valuation first."),
+        ("That's my take on it, and I think most people agree.", None),  # said at the start, a view
+        ("The club got it wrong and that's all there is to it.", None),
+        ("That's my take.", None),  # nothing left: the extractor's housekeeping
+    ],
+)  # fmt: skip
+def test_a_sign_off_in_the_same_breath_is_no_part_of_the_argument(said: str, written: str | None) -> None:
+    from argmap.pipeline.extract.restarts import without_sign_off
+
+    assert without_sign_off(said) == (written or said)
+
+
+def test_argument_text_drops_a_sign_off_and_the_quote_keeps_it() -> None:
+    line = "I think the council has one chance to get this right, anyway, that's my take."
+    args = ClassifierExtractor().extract(doc_of([line], "Priya Nandakumar")).arguments
+    assert [a.quote for a in args] == [line]
+    assert "my take" not in args[0].text and args[0].text.endswith("right."), args[0].text

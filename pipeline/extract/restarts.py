@@ -5,7 +5,9 @@ writing does not. Some doubles are the words themselves, though: "that that" and
 grammar, and after "once", "if" or "when" a pronoun's clause said twice is the saying ("once it's
 gone it's gone forever"), so those stay. A filler a transcript sets off with commas ("so it's, you know,
 barely five years old") takes its commas with it inside a clause, and leaves one between clauses
-("big gardens, you know, raking is hard work").
+("big gardens, you know, raking is hard work"). A sign-off said in the same breath as the last point
+("... get this right anyway that's my take"), which a missed sentence end in auto-captions leaves
+inside it, is the video's close and no part of the argument.
 """
 
 from __future__ import annotations
@@ -74,3 +76,27 @@ def unset_filler(text: str) -> str:
         return f"{word} " if low in _CLAUSE_GOES_ON and not ends else f"{word}, "
 
     return _SET_OFF.sub(keep, text)
+
+
+_SIGN_OFF = re.compile(
+    r"(?:[,;:]?\s+|\s*[-–—]\s*)(?:(?:and|but|so)\s+)?(?:(?:anyway|anyways|so yeah|but yeah|yeah)[,.]?\s+)?"
+    r"(?:(?:that's|that is|that was)\s+(?:my (?:take|two cents|view|opinion|verdict|rant)|what i think|"
+    r"(?:it|all|everything)(?: i've got)? (?:from me|for (?:me|today|now|this week|this one|this video))|"
+    r"all i(?:'ve| have) got)|"
+    r"(?:thanks?|cheers) (?:you )?(?:so much |very much )?for (?:watching|listening)|"
+    r"(?:(?:i'll|i will|we'll|we will)\s+)?(?:see|catch) you (?:all |guys )?(?:next (?:time|week)|soon|in the next (?:one|video)))"
+    r"(?P<end>[.!]*)\s*$",
+    re.I,
+)
+#: a sign-off is taken off only with at least this many words before it ("That's my take." alone is
+#: the extractor's housekeeping, not a point)
+_MIN_LEFT = 4
+
+
+def without_sign_off(text: str) -> str:
+    """``text`` without a closing sign-off: "... get this right anyway that's my take." -> "... get
+    this right."; "Don't sell it cheap, and that's it from me." -> "Don't sell it cheap."."""
+    m = _SIGN_OFF.search(text.replace("’", "'"))
+    if not m or len(text[: m.start()].split()) < _MIN_LEFT:
+        return text
+    return text[: m.start()].rstrip(" ,;:") + ("." if m.group("end") else "")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from argmap.pipeline.extract.restarts import unset_filler, unstutter
+from argmap.pipeline.extract.restarts import unset_filler, unstutter, without_sign_off
 from argmap.pipeline.extract.targets import proper_noun
 from argmap.pipeline.text import capitalised
 
@@ -209,6 +209,19 @@ IMPERATIVE_VERBS = _wordset(
     compare shop wear stay clean bookmark scrap refund reverse rethink reconsider ditch publish release
     resign apologise apologize admit delay pause press pour spread add come""",
 )
+# Verbs that open statements as nouns or participles too ("Test results came back", "File sharing is
+# everywhere", "Record numbers turned up", "Set in 1920, the film ..."): an order only when what it
+# acts on follows ("Test your smoke alarm", "Second, file a complaint with the FTC").
+OBJECT_ORDER_VERBS = _wordset(
+    """file set replace report request test update reset record text visit message ring claim order renew
+    send submit unplug photograph screenshot measure cover document""",
+)
+_ORDER_OBJECT = _wordset(
+    """the your a an it them this that these those our my their his her yourself yourselves everything
+    everyone anything up out down off back""",
+)
+# ... or whom it is put to ("Object to the sale", "Complain to the council")
+TO_ORDER_VERBS = _wordset("object complain report respond write")
 NOT_CALL = re.compile(
     r"\b(?:not (?:saying|telling|asking|suggesting|recommending)|i'm not gonna tell|"
     r"no one is (?:saying|telling))"
@@ -510,11 +523,11 @@ def _imperative(words: list[str]) -> bool:
         if not words:
             return False
     first = words[0].lower().strip(",.!")
-    if first not in IMPERATIVE_VERBS:
-        return False
+    nxt = words[1].lower().strip(",.!") if len(words) > 1 else ""
     if words[0].endswith(","):  # "Look, ..." / "Listen, ..." is a filler, not an order
         return False
-    nxt = words[1].lower().strip(",.!") if len(words) > 1 else ""
+    if first not in IMPERATIVE_VERBS:
+        return nxt in _ORDER_OBJECT and first in OBJECT_ORDER_VERBS or nxt == "to" and first in TO_ORDER_VERBS
     if first == "come" and nxt == "on":
         # "Come on the march on Saturday" asks; "Come on, that's absurd" / "come on guys" exclaims
         return len(words) > 3 and not words[1].endswith(",") and words[2].lower() in _COME_ON_TO
@@ -579,6 +592,6 @@ def attribute(sentence: str, commentator: str | None) -> str:
 
 def clean_text(sentence: str) -> str:
     """The sentence without spoken filler or restarts, capitalised: the argument's ``text``."""
-    text = unstutter(INLINE_FILLER.sub("", unset_filler(strip_filler(sentence))))
+    text = unstutter(INLINE_FILLER.sub("", unset_filler(strip_filler(without_sign_off(sentence)))))
     text = re.sub(r"\s+", " ", text).strip()
     return capitalised(text)
