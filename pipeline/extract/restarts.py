@@ -84,7 +84,8 @@ _SIGN_OFF = re.compile(
     r"(?:it|all|everything)(?: i've got)? (?:from me|for (?:me|today|now|this week|this one|this video))|"
     r"all i(?:'ve| have) got)|"
     r"(?:thanks?|cheers) (?:you )?(?:so much |very much )?for (?:watching|listening)|"
-    r"(?:(?:i'll|i will|we'll|we will)\s+)?(?:see|catch) you (?:all |guys )?(?:next (?:time|week)|soon|in the next (?:one|video)))"
+    r"(?:(?:i'll|i will|we'll|we will)\s+)?(?:see|catch) you (?:all |guys )?"
+    r"(?:next (?:time|week)|soon|in the next (?:one|video)))"
     r"(?P<end>[.!]*)\s*$",
     re.I,
 )
