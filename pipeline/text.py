@@ -299,12 +299,3 @@ _STOP = frozenset(_STOP_WORDS.split())
 def content_tokens(text: str) -> list[str]:
     """The words of ``text`` that carry content (lower case, stop words left out)."""
     return [t for t in _CONTENT_TOKEN.findall(text.lower()) if t not in _STOP]
-
-
-# Hedging openers: a gist's "X argues that I think ..." and a key point's heading read wrong with
-# them. Spoken filler ("so", "well", "honestly") is rules.FILLER's job, before and after.
-HEDGES = re.compile(
-    r"^(?:(?:frankly|i\s+(?:really\s+)?(?:think|believe|feel|would\s+say|reckon)|in\s+my\s+(?:view|opinion)"
-    r"|to\s+me|what\s+really\s+bugs\s+me\s+is\s+that)\b(?:\s+that\b(?!['’]))?[,\s]*)+",
-    re.IGNORECASE,
-)

@@ -21,6 +21,8 @@ from argmap.pipeline.compare.wording import key_point_wording
         ("And finally, if you bought one last year, ask for a refund.",
          "If you bought one last year, ask for a refund."),
         ("I think iPhones are overpriced.", "iPhones are overpriced."),
+        ("I feel like the council ignored everyone.", "The council ignored everyone."),
+        ("Last, but not least, keep your receipts.", "Keep your receipts."),
     ],
 )  # fmt: skip
 def test_the_frame_goes_and_the_statement_stays(said: str, heading: str) -> None:
@@ -31,6 +33,15 @@ def test_the_frame_goes_and_the_statement_stays(said: str, heading: str) -> None
     "said",
     [
         "Hearthly made one mistake: it chose a cheap chip.",  # a claim's colon, not a frame
+        # a lead-in that takes a side, or says who said it, is part of the statement
+        "I disagree with people who say: the lido is a money pit.",
+        "Their CEO told me: the Gen 2 will get updates until 2030.",
+        "My problem is not the price: it's the lack of support.",
+        # no hedge: "I believe in", "I think about", one set off by a comma
+        "I believe in second chances for the club's board.",
+        "I think about this every time the price goes up.",
+        "I think, and I could be wrong, the club will move.",
+        "First, second and third place all went to Hearthly products.",
         'The spokesperson said: "We will not change course."',
         "I think so.",  # nothing would be left to stand alone
         "The council should publish the valuation before anything is signed.",

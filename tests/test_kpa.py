@@ -468,10 +468,14 @@ def test_an_ask_against_is_the_other_side_of_an_ask() -> None:
     assert asks_against("You must vote no on Measure B.")
     assert asks_against("Tell them to vote this down at the planning committee in March.")
     assert not asks_against("Don't let the committee block the new stadium.")
-    # two asks joined: their against-words do not cancel
+    # two asks joined: their against-words do not cancel; an "and" inside one ask joins its words
     assert asks_against("Don't panic, and don't rush out to buy anything.")
     assert not asks_the_opposite("Don't panic, and don't rush out to buy one.", "Don't buy the new model yet")
     assert not asks_against("Come to the meeting and don't let them block it.")
+    assert not asks_against("Don't let the council and the developers block the new pool.")
+    # asks to keep on are against nothing
+    assert not asks_the_opposite("Don't give up and don't stop fighting for the lido.", "Keep the lido open")
+    assert not asks_against("Don't wait and don't hesitate, sign the petition now.")
 
 
 def test_a_point_one_commentator_disputes_alone_says_so() -> None:

@@ -419,10 +419,21 @@ def test_an_order_on_a_verb_that_is_also_a_noun_needs_its_object() -> None:
         "Test results from the lab came back on Friday and the levels were normal.",
         "Record numbers of people turned up to the meeting on Tuesday night.",
         "File sharing is still everywhere, whatever the studios say about it.",
+        "Set up in 2019, the friends group has raised forty thousand pounds for repairs.",
+        "Claim that the lido loses money is simply false, the accounts show a profit.",
     ]
     types = types_by_quote(lines, "Nate Calloway")
     assert [types.get(line) for line in lines[1:5]] == ["call_to_action"] * 4, types
     assert all(types.get(line) != "call_to_action" for line in lines[5:]), types
+    from argmap.pipeline.extract.rules import _imperative
+
+    for statement in (
+        "Set up costs would be twelve million",
+        "Report to the cabinet last month said",
+        "Cover up is the right word for it",
+        "Third, set up time was under ten minutes",
+    ):
+        assert not _imperative(statement.split()), statement
 
 
 @pytest.mark.parametrize(
@@ -439,6 +450,10 @@ def test_an_order_on_a_verb_that_is_also_a_noun_needs_its_object() -> None:
         ("That's my take on it, and I think most people agree.", None),  # said at the start, a view
         ("The club got it wrong and that's all there is to it.", None),
         ("That's my take.", None),  # nothing left: the extractor's housekeeping
+        ("The ticket prices doubled last spring and that was it for me.", None),  # the last straw
+        ("Vote no on Measure B. Thanks for watching.", "Vote no on Measure B."),
+        ("The council is wrong on this, anyway, that's my two cents, see you next week.",
+         "The council is wrong on this."),
     ],
 )  # fmt: skip
 def test_a_sign_off_in_the_same_breath_is_no_part_of_the_argument(said: str, written: str | None) -> None:

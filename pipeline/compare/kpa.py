@@ -467,10 +467,14 @@ def _results(
         # A user's key point is anchored on the argument that matches it best.
         anchor = label_index if label_index is not None else max(found, key=lambda f: f[1])[0]
         # the heading drops the anchor's spoken frame ("Third, ...", "I think ..."); the judge read
-        # the anchor's own words, as it reads every member's
-        heading = key_point_wording(label) if label_index is not None else label
+        # the anchor's own words, as it reads every member's, and they keep the key point's id what
+        # it was when they were its label
+        said = argument_text(items[label_index]) if label_index is not None else label
+        heading = key_point_wording(said) if label_index is not None else label
         results.append(
-            key_point_with_relations(run_id, topic, heading, items[anchor].id, members, judge.used_name())
+            key_point_with_relations(
+                run_id, topic, heading, items[anchor].id, members, judge.used_name(), key=said
+            )
         )
     return results
 

@@ -192,22 +192,26 @@ def is_call(label: str) -> bool:
     return bool(_ASKS.search(label)) or opens_with_order(label)
 
 
-# Asks joined into one sentence: "Don't panic, and don't rush out to buy anything."
-_AND_THEN = re.compile(r"(?:,\s*|\s+)(?:and|nor)\s+|\s*;\s*", re.I)
+# A second ask against something, joined to the first: "Don't panic, and don't rush out to buy one".
+# Only there: an "and" inside an ask joins its words ("don't let the council and the developers
+# block it").
+_AND_NOT = re.compile(r"(?:,\s*|\s+)(?:and|nor)\s+(?=(?:don't|do not|never)\b)|\s*;\s*", re.I)
+# "Don't give up", "don't stop fighting", "never forget to vote": asks to keep on, which take no
+# side against anything
+_KEEP_ON = re.compile(
+    r"\b(?:don't|do not|never)\s+(?:give up|stop|quit|forget|hesitate|wait|delay|back down|stay silent|"
+    r"keep quiet|let (?:them|him|her|it) win)\b",
+    re.I,
+)
 
 
 def asks_against(text: str) -> bool:
     """Whether an ask is worded against doing something (see :data:`_ASKS_AGAINST`): an odd number
     of such words in one of the asks it joins, since two in one ask cancel ("don't let them block
     it" asks for it) but two joined asks do not ("don't panic, and don't rush to buy one" asks
-    against buying; "write to them and tell them to reject it" against the plan)."""
+    against buying)."""
     ask = _REASON.split(text.replace("’", "'"), maxsplit=1)[0]
-    parts: list[str] = []
-    for part in _AND_THEN.split(ask):
-        if parts and len(parts[-1].split()) == 1:  # "go and vote no", "stop and think": one ask
-            parts[-1] += " and " + part
-        elif part.strip():
-            parts.append(part)
+    parts = [_KEEP_ON.sub("", part) for part in _AND_NOT.split(ask)]
     return any(len(_ASKS_AGAINST.findall(part)) % 2 == 1 for part in parts)
 
 
@@ -233,8 +237,10 @@ def key_point_with_relations(
     anchor_id: str,
     members: list[Member],
     method: str,
+    key: str | None = None,
 ) -> KeyPointResult:
-    result = key_point_result(run_id, topic, label, anchor_id, label, members)
+    """The key point ``label`` with its relations; ``key`` (default: the label) makes its id."""
+    result = key_point_result(run_id, topic, label, anchor_id, key or label, members)
     result.relations = relations(result.key_point.id, members, method)
     return result
 

@@ -4,8 +4,9 @@ Why a module of its own. Key point analysis (:mod:`.kpa`) picks one member argum
 point, and its words are the heading of every comparison, export and page. Said aloud they carry the
 speaker's framing: "Here's what really bugs me: their own product page said ...", "Third, don't buy
 the Gen 4 ...", "I think lawmakers need to ...". A key point is a statement the commentators take
-sides on (as IBM's key points are written), so the frame before a colon, a count word, spoken filler
-and a hedge are left out; what is stated is unchanged, and the argument itself keeps its words.
+sides on (as IBM's key points are written), so a lead-in that only points at what follows, a count
+word, spoken filler and a hedge are left out; what is stated is unchanged, and the argument itself
+keeps its words.
 """
 
 from __future__ import annotations
@@ -13,20 +14,33 @@ from __future__ import annotations
 import re
 
 from argmap.pipeline.extract import rules
-from argmap.pipeline.text import HEDGES, capitalised, content_tokens
+from argmap.pipeline.text import capitalised, content_tokens
 
-# "First, ...", "And third, ...", "Number two: ..."
+# "First, ...", "And third, ...", "Last but not least, ...", "Number two: ..."
 _COUNT = re.compile(
-    r"^(?:(?:and|so)\s+)?(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|last(?:ly)?|finally|"
-    r"next|number (?:one|two|three|four|five))\s*[:,]\s*",
+    r"^(?:(?:and|so)\s+)?(?:first(?:ly| of all)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|last(?:ly)?|"
+    # not "First, second and third place went to ...", which counts nothing
+    r"last,? but not least|finally|next|number (?:one|two|three|four|five))\s*[:,]"
+    r"(?!\s*(?:second|third|fourth|and|or|but)\b)\s*",
     re.I,
 )
-# A short lead-in that points at what follows, closed by a colon: "Here's what really bugs me:",
-# "My verdict:", "The bottom line is simple:". Not a claim's colon ("Hearthly made one mistake: it
-# chose a cheap chip"), a quotation's or a title's.
+# A lead-in that only points at what follows, closed by a colon: "Here's what really bugs me:", "My
+# verdict:", "Bottom line:". A closed list: a lead-in that says something ("I disagree with people who
+# say:", "My problem is not the price:", "Their CEO told me:") is part of the statement.
 _FRAME = re.compile(
-    r"^(?=[^:]*\b(?:here's|here is|i|i'm|me|my|bottom line|verdict|tl;?dr|long story short|"
-    r"the (?:thing|point|truth|problem|question|reason|issue|short version))\b)[^:\"“”]{3,50}:\s+(?=\S)",
+    r"^(?:here's (?:the thing|the deal|the kicker|the problem|my (?:take|verdict|point)|"
+    r"what (?:really )?(?:bugs|annoys|gets|worries|bothers|gets to) me)|"
+    r"(?:my|the) (?:verdict|take|bottom line|two cents|short version)|bottom line|long story short|tl;?dr|"
+    r"the (?:thing|point) is)\s*:\s+(?=\S)",
+    re.I,
+)
+# The speaker's hedge, when a clause follows it ("I think lawmakers need to ..."); not "I think about
+# ...", "I believe in ...", "I feel sorry for ...", nor one set off by a comma ("I think, and I could
+# be wrong, ...")
+_HEDGE = re.compile(
+    r"^(?:i (?:really |honestly |genuinely |personally )?(?:think|believe|reckon|feel like)"
+    r"(?: that\b(?!['’]))?|"
+    r"in my (?:view|opinion),?|frankly,?|personally,?)\s+(?!(?:about|in|of|for|so|and|but|sorry)\b)(?=\w)",
     re.I,
 )
 
@@ -38,11 +52,9 @@ def key_point_wording(text: str) -> str:
     for _ in range(3):  # the frames come in any order: "So, my verdict: I think ..."
         before = plain
         plain = rules.strip_filler(plain)
-        frame = _FRAME.match(plain)
-        if frame and len(frame.group(0).split()) <= 8:
-            plain = plain[frame.end() :]
+        plain = _FRAME.sub("", plain)
         plain = _COUNT.sub("", plain)
-        plain = HEDGES.sub("", plain).strip()
+        plain = _HEDGE.sub("", plain).strip()
         if plain == before:
             break
     if plain == text.strip() or len(content_tokens(plain)) < 2:

@@ -80,13 +80,13 @@ def unset_filler(text: str) -> str:
 
 _SIGN_OFF = re.compile(
     r"(?:[,;:]?\s+|\s*[-–—]\s*)(?:(?:and|but|so)\s+)?(?:(?:anyway|anyways|so yeah|but yeah|yeah)[,.]?\s+)?"
-    r"(?:(?:that's|that is|that was)\s+(?:my (?:take|two cents|view|opinion|verdict|rant)|what i think|"
+    r"(?:(?:that's|that is)\s+(?:my (?:take|two cents|view|opinion|verdict|rant)|what i think|"
     r"(?:it|all|everything)(?: i've got)? (?:from me|for (?:me|today|now|this week|this one|this video))|"
     r"all i(?:'ve| have) got)|"
     r"(?:thanks?|cheers) (?:you )?(?:so much |very much )?for (?:watching|listening)|"
     r"(?:(?:i'll|i will|we'll|we will)\s+)?(?:see|catch) you (?:all |guys )?"
     r"(?:next (?:time|week)|soon|in the next (?:one|video)))"
-    r"(?P<end>[.!]*)\s*$",
+    r"(?P<end>[.!…]*)\s*$",
     re.I,
 )
 #: a sign-off is taken off only with at least this many words before it ("That's my take." alone is
@@ -97,7 +97,10 @@ _MIN_LEFT = 4
 def without_sign_off(text: str) -> str:
     """``text`` without a closing sign-off: "... get this right anyway that's my take." -> "... get
     this right."; "Don't sell it cheap, and that's it from me." -> "Don't sell it cheap."."""
-    m = _SIGN_OFF.search(text.replace("’", "'"))
-    if not m or len(text[: m.start()].split()) < _MIN_LEFT:
-        return text
-    return text[: m.start()].rstrip(" ,;:") + ("." if m.group("end") else "")
+    out = text
+    # "..., anyway, that's my two cents, see you next week": one sign-off after another
+    while (m := _SIGN_OFF.search(out.replace("’", "'"))) and len(out[: m.start()].split()) >= _MIN_LEFT:
+        kept = out[: m.start()].rstrip(" ,;:")
+        # the point's own full stop ("Vote no. Thanks for watching.") or the sign-off's
+        out = kept if kept.endswith((".", "!", "?", "…")) or not m.group("end") else kept + "."
+    return out

@@ -522,7 +522,7 @@ _STEP_VERBS = (
     r"transfer|cook|melt|blend|marinate|cover|flip|spread|place|put|grab|squeeze|toss|scatter|serve|"
     r"click|tap|press|select|paste|drag|scroll|unscrew|screw|tighten|loosen|plug|unplug|attach|insert|"
     r"sand|glue|drill|wipe|unclip|clip|remove|lift|slide|measure|mark|take|set|let|leave|skim|strain|sieve|"
-    r"trim|wash|dry|chill|cool|brown|sear|pat|rub|coat|dip|soak|salt|test|record|replace|reset|file|"
+    r"trim|wash|dry|chill|cool|brown|sear|pat|rub|coat|dip|soak|salt|"
     # verbs that also open orders to the world ("Cut the tax", "Bring the troops home"), only as a step
     r"bring(?= (?:it|them|the \w+|everything) (?:up |back )?to (?:a|the) (?:\w+ )?(?:boil|simmer))|"
     r"break(?= (?:it|them|the \w+) up\b)|"

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from argmap.pipeline.document import Sentence
 from argmap.pipeline.extract import rules
-from argmap.pipeline.text import HEDGES, capitalised, content_tokens, may_open_name
+from argmap.pipeline.text import capitalised, content_tokens, may_open_name
 
 
 class Stated(Protocol):
@@ -63,7 +63,7 @@ def stands_alone(text: str) -> bool:
     content word ("sure")."""
     first = rules.strip_filler(_first_sentence(text.strip())) or text
     # "I think they got this wrong" leans on "they" as much as "They got this wrong" does
-    first = HEDGES.sub("", first) or first
+    first = _HEDGES.sub("", first) or first
     content = [t for t in content_tokens(first) if not _CLITIC.search(t)]
     if len(content) < 5 and _POINTING.search(first):
         return False  # "Tell them about the early shifts": who "them" is, only the talk knows
@@ -74,6 +74,13 @@ def stands_alone(text: str) -> bool:
 
 # -- the gist as a sentence --------------------------------------------------------------------
 
+# Hedging openers; "X argues that I think ..." reads wrong without removing them. Spoken
+# filler ("so", "well", "honestly") is rules.FILLER's job, before and after.
+_HEDGES = re.compile(
+    r"^(?:(?:frankly|i\s+(?:really\s+)?(?:think|believe|feel|would\s+say|reckon)|in\s+my\s+(?:view|opinion)"
+    r"|to\s+me|what\s+really\s+bugs\s+me\s+is\s+that)\b(?:\s+that\b(?!['’]))?[,\s]*)+",
+    re.IGNORECASE,
+)
 # Any case but "US" (the country): a headline's "Save Our NHS" is the speaker's "our".
 _FIRST_PERSON = re.compile(
     r"\b(?:I|I'm|I've|I'd|I'll|(?i:me|my|mine|myself|we|we're|we've|our|ours)|us|Us)\b"
@@ -176,7 +183,7 @@ _SMALL_TITLE_WORDS = frozenset(_SMALL_TITLE_TEXT.split())
 def _as_clause(sentence: str, names: frozenset[str] = frozenset()) -> str:
     """A sentence made to follow "argues that": filler and hedging openers dropped, the first
     word lower-cased unless it is "I", an acronym or a name the transcript capitalises."""
-    body = rules.strip_filler(HEDGES.sub("", rules.strip_filler(sentence))) or sentence
+    body = rules.strip_filler(_HEDGES.sub("", rules.strip_filler(sentence))) or sentence
     body = re.sub(r"^(?:but|and|so|now|yet)\b,?\s+", "", body, flags=re.IGNORECASE) or body
     first = body.split(" ", 1)[0]
     if first == "I" or first.startswith("I'") or (len(first) > 1 and first[1:2].isupper()):
