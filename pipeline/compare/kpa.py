@@ -54,6 +54,7 @@ from argmap.pipeline.compare.sides import (
     judged,
     key_point_with_relations,
     member_sides,
+    said_as,
     side_taking_of,
 )
 from argmap.pipeline.compare.wording import key_point_wording
@@ -466,10 +467,9 @@ def _results(
             members.append(Member(arg, score, stance, negated(arg.text), confidence, sided.get(i, True)))
         # A user's key point is anchored on the argument that matches it best.
         anchor = label_index if label_index is not None else max(found, key=lambda f: f[1])[0]
-        # the heading drops the anchor's spoken frame ("Third, ...", "I think ..."); the judge read
-        # the anchor's own words, as it reads every member's, and they keep the key point's id what
-        # it was when they were its label
-        said = argument_text(items[label_index]) if label_index is not None else label
+        # the heading drops the anchor's spoken frame ("Third, ...", "I think ..."); the key point's
+        # own words keep its id what it was when they were its label
+        said = said_as(items, label, label_index)
         heading = key_point_wording(said) if label_index is not None else label
         results.append(
             key_point_with_relations(

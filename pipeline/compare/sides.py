@@ -138,6 +138,12 @@ def judged(
     ]
 
 
+def said_as(items: list[ArgumentInContext], label: str, index: int | None) -> str:
+    """A key point's own words: its anchor argument's (which its heading rewords) where it has one,
+    else the label given. The judge reads them, and they make the key point's id."""
+    return argument_text(items[index]) if index is not None else label
+
+
 def member_sides(
     items: list[ArgumentInContext],
     labels: list[tuple[str, int | None]],
@@ -153,9 +159,8 @@ def member_sides(
     """
     members = [(k, i, score) for k, found in groups.items() for i, score in found]
     read = judged(items, groups)
-    # a key point anchored on an argument is judged by the argument's words, not its heading's
-    said_as = [argument_text(items[i]) if i is not None else label for label, i in labels]
-    said = judge.judge([(argument_text(items[i]), said_as[k]) for k, i, _ in read]) if read else []
+    words = [said_as(items, label, i) for label, i in labels]
+    said = judge.judge([(argument_text(items[i]), words[k]) for k, i, _ in read]) if read else []
     said = [("agrees", 0.5) if r == "contrasts" and c < judge.contrast_at else (r, c) for r, c in said]
     verdicts = {(k, i): v for (k, i, _), v in zip(read, said, strict=True)}
     sides: dict[tuple[int, str], list[tuple[str, float]]] = {}
