@@ -78,9 +78,11 @@ def unset_filler(text: str) -> str:
     return _SET_OFF.sub(keep, text)
 
 
+#: how a speaker names what they just said when closing on it: "that's my take", "that's my two cents"
+MY_VIEW = r"my (?:take|two cents|view|opinion|verdict|rant)"
 _SIGN_OFF = re.compile(
     r"(?:[,;:]?\s+|\s*[-–—]\s*)(?:(?:and|but|so)\s+)?(?:(?:anyway|anyways|so yeah|but yeah|yeah)[,.]?\s+)?"
-    r"(?:(?:that's|that is)\s+(?:my (?:take|two cents|view|opinion|verdict|rant)|what i think|"
+    rf"(?:(?:that's|that is)\s+(?:{MY_VIEW}|what i think|"
     r"(?:it|all|everything)(?: i've got)? (?:from me|for (?:me|today|now|this week|this one|this video))|"
     r"all i(?:'ve| have) got)|"
     r"(?:thanks?|cheers) (?:you )?(?:so much |very much )?for (?:watching|listening)|"

@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 
 from argmap.pipeline.extract import rules
+from argmap.pipeline.extract.restarts import MY_VIEW
 from argmap.pipeline.extract.title import TITLE_IMPERATIVES
 from argmap.pipeline.text import CLAUSE_MARKS
 
@@ -166,7 +167,7 @@ _SIGNPOST = re.compile(
     r"(?:is|are|was) (?:the |this |that |their |our )?(?:[\w'’-]+ ){0,2}[\w'’-]+[.!]?$|"
     r"^(?:i think )?(?:that's|that is|that was) (?:everything|all|it)(?: (?:from me|for me|for now|i've got|"
     r"i have|i wanted to say|really))?[.!]?$|"
-    r"^(?:that's|that is|and that's) my (?:take|two cents|view|rant|verdict|opinion)(?: on (?:it|this|that))?"
+    rf"^(?:that's|that is|and that's) {MY_VIEW}(?: on (?:it|this|that))?"
     r"(?: for (?:now|today|this week))?[.!]?$|"
     r"^(?:so,? )?here(?:'s| is) (?:what (?:i'd|i would|i want|i need|i'm asking|we need)(?: [\w']+){0,4}|"
     r"my (?:ask|advice|plan|take|suggestion)|the (?:thing|deal|plan))[.!:]?$|"
