@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from argmap.pipeline.extract import rules
+from argmap.pipeline.extract.judgement_words import negative
 from argmap.pipeline.text import NUMBER_WORDS
 
 # -- praise -------------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ def praises(text: str) -> bool:
         plain = not _TURN.search(core) and not _MADE_LIGHT.search(core) and len(core.split()) >= 4
     else:
         plain = bool(_PRAISE.search(text)) and not _NOT_PLAIN_PRAISE.search(text)
-    return plain and rules._negative(text)[0] == 0
+    return plain and negative(text)[0] == 0
 
 
 # -- a bare figure is no critique ----------------------------------------------------------------
@@ -152,7 +153,7 @@ def withholds(text: str) -> bool:
         return False
     if re.match(r"(?i)(?:i|we|i'm|we're|i'll|we'll)\b", core) or _COMMENTED.search(core):
         return False
-    return rules._negative(text)[0] == 0
+    return negative(text)[0] == 0
 
 
 __all__ = ["praises", "tallies", "withholds"]

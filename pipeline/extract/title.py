@@ -21,6 +21,7 @@ import re
 from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.extract import rules
 from argmap.pipeline.extract.base import make_argument
+from argmap.pipeline.extract.judgement_words import negative as judged_negative
 from argmap.pipeline.text import capitalised
 from argmap.store import Argument
 
@@ -82,14 +83,14 @@ def position(part: str) -> str | None:
         return None
     if _EXPLAINER.match(text) and not _WHY.match(text):
         # "How the canal was built" explains; "How Ofwat Failed Us" accuses
-        accuses = rules._negative(text)[0] or _TITLE_CRITIQUE.search(text)
+        accuses = judged_negative(text)[0] or _TITLE_CRITIQUE.search(text)
         return "critique" if accuses else None
     if _MODAL.search(text) or _HAVE_YOUR_SAY.search(text):
         return "call_to_action"
     nxt = words[1].lower() if len(words) > 1 else ""
     if words[0].lower().strip(",!") in TITLE_IMPERATIVES and nxt not in _NOT_AN_OBJECT:
         return "call_to_action"
-    negative, _ = rules._negative(text)
+    negative, _ = judged_negative(text)
     if negative or _TITLE_CRITIQUE.search(text):
         return "critique"
     if _PREDICTION.search(text) or _COPULA.match(text):

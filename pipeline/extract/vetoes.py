@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 
 from argmap.pipeline.extract import rules
+from argmap.pipeline.extract.judgement_words import negative
 from argmap.pipeline.extract.restarts import MY_VIEW
 from argmap.pipeline.extract.title import TITLE_IMPERATIVES
 from argmap.pipeline.text import CLAUSE_MARKS
@@ -218,7 +219,7 @@ def announces(text: str) -> bool:
     short = len(head.split()) <= AGENDA_WORDS and not re.search(r"[,;—–]", head)
     # "I'll show you why / how the council wasted four million" states the thesis it announces, as
     # does a verdict ("the biggest con", "the truth: the council lied")
-    judges = re.search(r"(?i)\b(?:why|how|truth|con|lie|lies|lied)\b", core) or rules._negative(core)[0]
+    judges = re.search(r"(?i)\b(?:why|how|truth|con|lie|lies|lied)\b", core) or negative(core)[0]
     return bool(_AGENDA.match(core)) and short and not judges
 
 
