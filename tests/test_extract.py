@@ -468,7 +468,7 @@ def test_the_host_steering_the_show_is_not_a_call_to_action() -> None:
      "Let me be clear: you must vote no on Measure B."],
 )  # fmt: skip
 def test_a_call_that_opens_with_lets_is_not_housekeeping(text: str) -> None:
-    from argmap.pipeline.extract.vetoes import channel_housekeeping
+    from argmap.pipeline.extract.channel_talk import channel_housekeeping
 
     assert not channel_housekeeping(text)
 

@@ -177,7 +177,8 @@ def test_an_aside_about_the_recording_is_not_an_argument(text: str, is_aside: bo
     ],
 )
 def test_lead_ins_closings_and_channel_asks_are_not_arguments(text: str, kind: str | None) -> None:
-    from argmap.pipeline.extract.vetoes import announces, channel_housekeeping, signposts
+    from argmap.pipeline.extract.channel_talk import channel_housekeeping
+    from argmap.pipeline.extract.vetoes import announces, signposts
 
     found = {
         "signpost": signposts(text),
@@ -269,7 +270,7 @@ def test_the_steps_of_a_method_are_not_calls_to_action() -> None:
     ],
 )  # fmt: skip
 def test_a_sponsor_read_or_the_close_of_a_segment_is_not_an_argument(text: str, vetoed: bool) -> None:
-    from argmap.pipeline.extract.vetoes import advertises_or_closes
+    from argmap.pipeline.extract.channel_talk import advertises_or_closes
 
     assert advertises_or_closes(text) is vetoed
 

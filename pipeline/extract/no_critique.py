@@ -98,7 +98,7 @@ def praises(text: str) -> bool:
 
 # -- a bare figure is no critique ----------------------------------------------------------------
 
-_NUMBER = rf"(?:\d[\d,.]*%?|zero|nil|none|one|{NUMBER_WORDS}|half|a third|a quarter|a half)"
+_NUMBER = rf"(?:[£$€]?\d[\d,.]*%?|zero|nil|none|one|{NUMBER_WORDS}|half|a third|a quarter|a half)"
 # What may follow a figure in a plain count: units, sides of a vote, more figures.
 _COUNTED = (
     rf"(?:{_NUMBER}|to|and|a|per\s*cent|percent|votes?|in favou?r|against|with|abstentions?|abstaining|"
@@ -109,8 +109,8 @@ _COUNTED = (
 # result as news. The classifier read such short sentences, put after the story's critiques, as
 # critiques; "only 12 percent" or "a shocking 40 million" carry a judgement and stay the model's.
 _TALLY = re.compile(
-    rf"^(?:[\w'’-]+\s+){{1,4}}?(?:was|were|is|are|stood at|ended|finished|came in at|came to|"
-    rf"totall?ed|passed)\s+(?:by\s+)?(?:about|around|roughly|some|exactly)?\s*{_NUMBER}"
+    rf"^(?:(?:it|that|this)['’]s|(?:[\w'’-]+\s+){{1,4}}?(?:was|were|is|are|stood at|ended|finished|"
+    rf"came in at|came to|totall?ed|passed))\s+(?:by\s+)?(?:about|around|roughly|some|exactly)?\s*{_NUMBER}"
     rf"(?:[\s-]+{_COUNTED})*\s*[.!]?$",
     re.I,
 )

@@ -18,16 +18,15 @@ from argmap.pipeline.document import Sentence, TranscriptDoc
 from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import classifier, rules
 from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
+from argmap.pipeline.extract.channel_talk import advertises_or_closes, channel_housekeeping, sponsor_reads
 from argmap.pipeline.extract.no_critique import praises, tallies, withholds
 from argmap.pipeline.extract.targets import proper_noun
 from argmap.pipeline.extract.title import title_argument
 from argmap.pipeline.extract.vetoes import (
-    advertises_or_closes,
     announces,
     aside,
     asks,
     asks_a_body,
-    channel_housekeeping,
     complains,
     hearsay,
     how_to_steps,
@@ -358,7 +357,12 @@ class ClassifierExtractor:
     # 20: an order on a verb that is also a noun, with what it acts on ("file a complaint", "test your
     # alarm", "object to the sale"); a sign-off in the same breath ("anyway that's my take") is no
     # part of an argument's text
-    version = "20"
+    # 21: a statement with a tag ("..., right?", "..., isn't it?") is no question; a few words that
+    # only turn to the next topic ("Same with the fan advisory board.", "What about the petition?")
+    # are no argument; a count before an ask needs no comma ("second thing the board needs to ...");
+    # "let's say" asks nothing; a sponsor read runs from its opening to its offer; a price alone
+    # ("It's £640 to £730.") is a figure, no critique
+    version = "21"
 
     def __init__(
         self,
@@ -397,7 +401,7 @@ class ClassifierExtractor:
         vectors = (self._embed or classifier.embed)(texts) if model.uses_embedding else None
         probs = model.probabilities(classifier.features(texts, commentator, vectors, model.mode))
         unhedged = self._unhedged_calls(texts, ruled, commentator)
-        steps = how_to_steps(texts)
+        steps = how_to_steps(texts) | sponsor_reads(texts)
         out = []
         for i, (text, rule, p) in enumerate(zip(texts, ruled, probs, strict=True)):
             label = classifier.LABELS[int(p.argmax())]

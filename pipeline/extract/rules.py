@@ -180,9 +180,13 @@ AUDIENCE = (
     # "the water board", "our local councillors": an institution or office named by its kind
     rf"(?:the|our|your|their|this|that|every|each|all) (?:[\w'-]+ ){{0,3}}?(?:{AGENTS}))"
 )
+# a count before an ask, unset-off in captions: "second thing the board needs to freeze prices"
+COUNTED_THING = r"\b(?:first|second|third|fourth|fifth|next|last|final|another|one more) thing,?\s+"
 CTA_MODAL = re.compile(
     # after a hedge too: "I think the council should ..."
-    rf"(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+)(?P<who>{AUDIENCE})\s+"
+    rf"(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+|"
+    rf"{COUNTED_THING})"
+    rf"(?P<who>{AUDIENCE})\s+"
     r"(?:really\s+|just\s+|all\s+|absolutely\s+|seriously\s+|definitely\s+|honestly\s+|still\s+|also\s+|"
     r"actually\s+|probably\s+)?"
     r"(?:should(?:n't| not)?|must(?:n't| not)?|need to|needs to|have to|has to|ought to|gotta|got to|"
@@ -196,7 +200,9 @@ CTA_FIRST_PERSON = re.compile(
     r"suggest|advise|ask)|i want you to|i need you to|please\b|make sure (?:you|to)|don't forget|"
     r"do not forget|"
     r"(?:let's|lets|let us) (?!get (?:into|started)|dive|jump|start|begin|move on|take a look|talk|look at|"
-    r"go\b|be honest|be clear|be real|face it|see|(?:just )?call (?:it|this|that) (?:a|an|the|what)\b)|"
+    r"go\b|be honest|be clear|be real|face it|see|(?:just )?call (?:it|this|that) (?:a|an|the|what)\b|"
+    # "Let's just say it's bold", "let's say you earn 30k": a verdict or a supposition, no ask
+    r"(?:just )?say (?!no\b|yes\b|enough\b|thank))|"
     r"why don't (?:you|we)|how about (?:you|we)|it's time (?:for|to)|"
     r"time to (?:act|stop|start|wake up)|we (?:can't|cannot) (?:let|allow|wait))",
     re.I,
@@ -377,6 +383,21 @@ def is_summary(sentences: list[str], commentator: str | None) -> bool:
     return hits >= 1
 
 
+# A statement with a tag ("..., right?", "..., isn't it?") asserts it; only the tag asks.
+TAG_QUESTION = re.compile(
+    r"(?i),\s*(?:right|yeah|no|eh|innit|correct|surely|agreed|am i right|you know|don't you think|"
+    r"wouldn't you say|(?:isn't|wasn't|aren't|weren't|don't|doesn't|didn't|hasn't|haven't|hadn't|can't|"
+    r"couldn't|won't|wouldn't|shouldn't) (?:it|that|he|she|they|we|you|there|i))\s*\?$"
+)
+
+
+def untagged(text: str) -> str:
+    """``text`` without a question tag after a statement of four words or more ("..., right?"
+    becomes "..."), which is how a listener takes it; any other text as it is."""
+    tag = TAG_QUESTION.search(text)
+    return text[: tag.start()] + "." if tag and len(text[: tag.start()].split()) >= 4 else text
+
+
 def classify_all(sentences: list[str], commentator: str | None = None) -> list[Verdict]:
     """Type every sentence of one transcript, third-person reports read as :func:`is_summary` says."""
     summary = is_summary(sentences, commentator)
@@ -390,6 +411,8 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
     words = text.split()
     if not words:
         return Verdict("other", 0.9, rule="empty")
+    text = untagged(text)
+    words = text.split()
     low = text.lower()
 
     if CTA_HOUSEKEEPING.search(low) and not NOT_CALL.search(low):

@@ -7,7 +7,7 @@ a host's "Let me ask you about fairness" typed a call, "The second thing is safe
 These checks encode the definition itself, so they veto such readings rather than weigh in:
 
 - a call to action must **ask** something (:func:`asks`), must not be someone else's plan relayed
-  as news (:func:`relays`) and must not serve the channel (:func:`channel_housekeeping`);
+  as news (:func:`relays`) and must not serve the channel (:mod:`.channel_talk`);
 - a critique must be the speaker's own: one relayed as news or hearsay and not endorsed is the
   story's fact that it was said, a claim (:func:`hearsay`); and it must judge negatively: praise
   with no negative word, negation or "but" in it ("the council made the right call") is an
@@ -28,76 +28,11 @@ import re
 from collections.abc import Sequence
 
 from argmap.pipeline.extract import rules
+from argmap.pipeline.extract.channel_talk import WORLD_ASK
 from argmap.pipeline.extract.judgement_words import negative
 from argmap.pipeline.extract.restarts import MY_VIEW
 from argmap.pipeline.extract.title import TITLE_IMPERATIVES
 from argmap.pipeline.text import CLAUSE_MARKS
-
-# -- asks that serve the channel ---------------------------------------------------------------
-
-# Asks that serve the channel rather than the world: housekeeping, not calls to action (v3's
-# definition; the frozen cues the classifier reads still call them calls, and a dozen relabelled
-# examples do not always outweigh that).
-_CHANNEL_ASK = re.compile(
-    r"\b(?:subscrib\w*|hit (?:that |the )?(?:like|bell|subscribe)|smash (?:that |the )?like|"
-    r"like (?:this|the) video|(?:leave|drop) (?:a|your) (?:comment|question)s?|comment below|in the comments|"
-    r"let me know|"
-    r"share (?:this|the) (?:video|clip|episode)|share this with|"
-    r"share it with (?:someone|somebody|a friend|your friends)|patreon|channel members?|become a member|"
-    r"use (?:the )?code|"
-    r"link (?:is )?(?:in the description|down below)|watch-along|"
-    r"(?:see|catch) you (?:next|in the|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|soon))\b",
-    re.I,
-)
-_WORLD_ASK = re.compile(
-    r"\b(?:vote|petition|sign (?:it|the|up to)|call your|write to|contact your|donat\w+|consultation|"
-    r"representatives?|council\w*|mp\b|senator|boycott|volunteer|protest|register)",
-    re.I,
-)
-# The host steering their own show ("Let me ask you about ...", "Let's jump into ...", "We'll
-# have to leave it there") asks nothing of the audience or the world.
-_STEERING = re.compile(
-    r"^(?:let me (?:ask|show|bring|read|put|pull|explain|walk|turn|play|share|tell you|say)|"
-    r"let's (?:jump|talk|look|turn|move on|dive|break|recap|discuss|begin|pull|take a look|switch|head over|"
-    r"wrap|come back|get back|get into|get started|start with|go through|go over|see what|see how)|"
-    r"(?:we'll|we will|we're going to|i'm going to|let's) (?:have to )?leave it there)\b",
-    re.I,
-)
-
-
-def channel_housekeeping(text: str) -> bool:
-    """An ask for the channel ("hit subscribe") or the host steering the show."""
-    if _WORLD_ASK.search(text):
-        return False  # "Let me be clear: vote no" still asks something of the world
-    return bool(_STEERING.match(rules.strip_filler(text) or text) or _CHANNEL_ASK.search(text))
-
-
-# A sponsor read or the host closing the segment is no argument whatever the model reads in it:
-# "Shellguard cases are drop-tested to three metres, forty percent off with the link below."
-_ADVERT_OR_CLOSE = re.compile(
-    r"\b(?:(?:this|today's|the) (?:video|episode|show|podcast|stream) (?:is|was) "
-    r"(?:sponsored|brought to you) by|today's sponsor|thanks to \S+(?: \S+)? for sponsoring|"
-    r"(?:promo|discount|my) code|use (?:the |my )?code \w+|code \w+ (?:for|at checkout|to get))\b|"
-    r"^brought to you by\b|"
-    r"^(?:well,? |okay,? |ok,? |and |so )?(?:we'll|we will|we're going to|i'm going to|i'll|let's) "
-    r"(?:have to )?(?:leave it|stop|wrap it up) there[.!]?$",
-    re.I,
-)
-# A price cut beside a link or a shop is a sponsor's offer; "shares are 60 percent off their peak" is news,
-# and "The audit, link in the description, shows ..." cites a source.
-_OFFER = re.compile(r"\b(?:percent|%) off\b(?!\s+(?:the|their|its|our|a) (?:peak|high|top|record))", re.I)
-_SHOP = re.compile(
-    r"\b(?:link (?:is )?(?:in the description|(?:down )?below)|code|sponsor\w*|shop|store|discount|deal)\b",
-    re.I,
-)
-
-
-def advertises_or_closes(text: str) -> bool:
-    """A sponsor read or the host ending the segment (see :data:`_ADVERT_OR_CLOSE`)."""
-    core = (rules.strip_filler(text) or text).replace("’", "'")
-    advert = bool(_ADVERT_OR_CLOSE.search(core)) or bool(_OFFER.search(core) and _SHOP.search(core))
-    return advert and not _WORLD_ASK.search(core)
-
 
 # -- replies and signposts ---------------------------------------------------------------------
 
@@ -155,6 +90,23 @@ def says_nothing(text: str) -> bool:
     return content == 0 or (content == 1 and any(w in _ACKNOWLEDGING for w in words))
 
 
+# Words that only turn to a topic, and the few words of a topic named after them: no verb (a
+# finite one, or a past tense that tells what happened).
+_TOPIC_TURN = (
+    r"same (?:thing |goes |deal |story )?(?:with|for)|(?:and )?what about|how about|as for|moving on to|"
+    r"(?:which|that|this) brings (?:us|me) to|on to|onto"
+)
+_DETERMINER = r"(?:the|my|our|this|that|these|those|their|his|her|its|your)"
+_NOT_NOUN = (
+    r"(?!(?:is|are|was|were|be|been|has|have|had|do|does|did|can|could|will|would|should|must|may|might|"
+    r"won|lost|left|fell|went|came|said|says|quit|broke|paid|sold|ran|gave|took|made|got|knew|hit|lied|"
+    r"began|wants|needs|isn't|wasn't|won't|can't|doesn't|didn't)\b)"
+)
+_NOUN_PHRASE = rf"{_DETERMINER} (?:{_NOT_NOUN}[\w'’£$%-]+ ){{0,3}}{_NOT_NOUN}[\w'’£$%-]+"
+_SHORT_WORD = rf"{_NOT_NOUN}(?![\w'’-]+ed\b)[\w'’-]+"
+_SHORT_NOUN_PHRASE = rf"{_DETERMINER} (?:{_SHORT_WORD} )?{_SHORT_WORD}"
+
+
 # Signposts name what comes next ("The second thing is safety.", "My last point is about the
 # money.", a list's "Under the plan:") or close ("I think that's everything."): the argument is in
 # the sentences they announce. Only counted or ordered heads: "The problem is greed." argues.
@@ -173,7 +125,16 @@ _SIGNPOST = re.compile(
     r"^(?:so,? )?here(?:'s| is) (?:what (?:i'd|i would|i want|i need|i'm asking|we need)(?: [\w']+){0,4}|"
     r"my (?:ask|advice|plan|take|suggestion)|the (?:thing|deal|plan))[.!:]?$|"
     # a turn to the next topic, in one word: "Now the money.", "Next, the transport."
-    r"^(?:(?:now|next|then|finally|and now|so now)[,:]? )?(?:on to |onto )?(?:the|my|our) [\w'-]+[.!:]?$",
+    r"^(?:(?:now|next|then|finally|and now|so now)[,:]? )?(?:on to |onto )?(?:the|my|our) [\w'-]+[.!:]?$|"
+    # ... or in a few, after words that only turn: "Same with the fan advisory board.", "What about
+    # the petition?", "And then the advisory board." ("And then the club folded." says what happened)
+    rf"^(?:(?:and|so|but|now|okay|right|well)[,]? )*(?:{_TOPIC_TURN}) {_NOUN_PHRASE}[.!?:]?$",
+    re.I,
+)
+# ... and after "and then", "now", "next": read on the words as said, which filler-stripping would cut
+_TURNS_TO = re.compile(
+    rf"^(?:and then|and now|so now|and|now|next|then|finally)[,:]? (?:on to |onto )?"
+    rf"{_SHORT_NOUN_PHRASE}[.!:]?$",
     re.I,
 )
 #: a line this short that ends on a colon leads in to what follows ("Under the plan, ...:")
@@ -186,7 +147,7 @@ def signposts(text: str) -> bool:
     if stripped.endswith(":") and len(stripped.split()) <= LEAD_IN_WORDS:
         return True  # a lead-in: what it announces follows
     core = re.sub(r"^(?:i think,?\s*)+", "I think ", rules.strip_filler(text), flags=re.I)
-    return bool(_SIGNPOST.match(core.strip()))
+    return bool(_SIGNPOST.match(core.strip()) or _TURNS_TO.match(text.strip()))
 
 
 # The show announcing its own topic: "Today we're talking about the entry fee." Only a short line
@@ -254,7 +215,8 @@ _ASKING = re.compile(
     r"\b(?:i(?:'d| would)(?: really| just| strongly)? (?:say|ask|urge|encourage|recommend|suggest)|"
     r"i(?:'m| am) asking|we(?:'re| are) asking|(?:i|we) (?:ask|urge|call on|beg)|"
     r"i'd like (?:you|everyone|people|us)|it's time|time (?:for|to)|we need|let us|please|"
-    r"let's(?! (?:just )?call (?:it|this|that) (?:a|an|the|what)\b)|"
+    r"let's(?! (?:just )?call (?:it|this|that) (?:a|an|the|what)\b|"
+    r" (?:just )?say (?!no\b|yes\b|enough\b|thank))|"
     r"come (?:down|along|and|to|out)|turn up|show up|get involved|get in touch|make sure|don't|do not|"
     r"never|should|shouldn't|must|ought|need to|needs to|have to|has to|got to|gotta|had better|"
     r"have your say|urges?|urged|calls? (?:on|for)|called (?:on|for)|demands?|demanded|encourages?|"
@@ -402,7 +364,7 @@ _ASKED_AFTER = r"\s+(?:really\s+|just\s+|also\s+|now\s+|urgently\s+|simply\s+)?"
 _ASKED_TO = rf"\s+(?!(?:be|have|{_OUTCOMES})\b)[a-z]"
 _ASKED_MODAL = r"(?:should(?:n't| not)?|must(?:n't| not)?|needs? to|has to|have to|ought to)"
 _BODY_ASKED = re.compile(
-    rf"(?:(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+)"
+    rf"(?:(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+|{rules.COUNTED_THING})"
     rf"(?:the|our|your|their|this|that|every|each|all|other|every other|all the)\s+(?:[\w'-]+\s+){{0,3}}?"
     rf"(?:{rules.AGENTS}){_ASKED_AFTER}{_ASKED_MODAL}"
     rf"|(?:^|\b(?:think|say|believe|reckon|feel|guess)\s+)(?:{rules.AGENTS}){_ASKED_AFTER}"
@@ -562,18 +524,16 @@ def how_to_steps(texts: Sequence[str]) -> set[int]:
         for i, text in enumerate(texts)
         if _STEP.match(core := rules.strip_filler(text) or text)
         and not _NOT_A_STEP.search(core)
-        and not _WORLD_ASK.search(core)
+        and not WORLD_ASK.search(core)
     }
     return steps if len(steps) >= MIN_STEPS else set()
 
 
 __all__ = [
     "ORDER_VERBS",
-    "advertises_or_closes",
     "announces",
     "aside",
     "asks",
-    "channel_housekeeping",
     "hearsay",
     "how_to_steps",
     "opens_with_order",

@@ -1,0 +1,151 @@
+"""Spoken forms the default extractor must read as a listener does (extractor v21): a statement with
+a tag ("..., right?") asserts it; a few words that only turn to the next topic ("Same with the fan
+advisory board.") argue nothing; a count before an ask ("second thing the board needs to ...") still
+asks; "let's say" supposes and asks nothing; a sponsor read runs over several sentences; a price
+alone ("It's £640 to £730.") is a figure, not a complaint."""
+
+from __future__ import annotations
+
+import pytest
+from test_vetoes import types_by_quote
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("But you're still paying less than the league average of £765, right?", False),
+        ("It's going to be the people using the stadium, isn't it?", False),
+        ("The council knew about the cracks in 2019, didn't they?", False),
+        ("That was a mess from start to finish, wasn't it?", False),
+        ("Is it fair, right?", True),  # too short to assert anything before its tag
+        ("Who signed that off?", True),
+        ("Have you seen your own energy bill?", True),
+    ],
+)
+def test_a_tag_question_asserts_what_comes_before_its_tag(text: str, question: bool) -> None:
+    from argmap.pipeline.extract.rules import classify
+
+    assert (classify(text).rule in ("question", "question-cta")) is question
+
+
+def test_a_tag_question_stays_an_argument() -> None:
+    line = "But you're still paying less than the Albion League average of £765, right?"
+    lines = ["Look, the club has done its sums on this one.", line]
+    assert types_by_quote(lines, "Marcus Hale").get(line) == "claim"
+
+
+@pytest.mark.parametrize(
+    ("text", "turns"),
+    [
+        ("Same with the fan advisory board.", True),
+        ("What about the petition?", True),
+        ("And then the advisory board.", True),
+        ("And the petition.", True),
+        ("As for the away fee.", True),
+        ("Moving on to the stadium plans.", True),
+        # what happened, or a question with a clause, says something
+        ("And then the club folded.", False),
+        ("And then the council lied.", False),
+        ("Then the money ran out.", False),
+        ("What about the families who lose their homes?", False),
+        ("Same with the board, they never listen.", False),
+        ("The council lied.", False),
+    ],
+)
+def test_a_few_words_that_only_turn_to_the_next_topic_are_a_signpost(text: str, turns: bool) -> None:
+    from argmap.pipeline.extract.vetoes import signposts
+
+    assert signposts(text) is turns
+
+
+def test_a_turn_to_the_next_topic_is_not_an_argument() -> None:
+    lines = [
+        "The away fee is a booking fee and every club charges one.",
+        "Same with the fan advisory board.",
+        "They were briefed in April and they knew the price was going up.",
+    ]
+    quotes = types_by_quote(lines, "Marcus Hale")
+    assert "Same with the fan advisory board." not in quotes
+    assert lines[0] in quotes and lines[2] in quotes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Second thing the board needs to freeze prices for one season.",
+        "And one more thing the government should scrap this tax.",
+        "next thing the league needs to enforce the cap",
+    ],
+)
+def test_a_count_before_an_ask_without_a_comma_still_asks(text: str) -> None:
+    from argmap.pipeline.extract.rules import classify
+
+    verdict = classify(text)
+    assert (verdict.type, verdict.rule) == ("call_to_action", "modal")
+
+
+def test_a_count_before_an_ask_is_a_call_to_action_in_captions() -> None:
+    lines = [
+        "first thing go and sign the supporters trust petition",
+        "second thing the board needs to freeze prices for one season",
+    ]
+    assert types_by_quote(lines, "Dev") == dict.fromkeys(lines, "call_to_action")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Let's just say it's bold.", False),
+        ("Let's say you earn thirty thousand a year.", False),
+        ("Let's say no to this scheme.", True),
+        ("Let's get it to twenty thousand signatures before the meeting.", True),
+    ],
+)
+def test_lets_say_supposes_and_asks_nothing(text: str, asks: bool) -> None:
+    from argmap.pipeline.extract.rules import classify
+    from argmap.pipeline.extract.vetoes import asks as asks_anything
+
+    rule = classify(text)
+    assert (rule.type == "call_to_action") is asks
+    assert asks_anything(text, rule) is asks
+
+
+def test_a_sponsor_read_over_several_sentences_is_not_an_argument() -> None:
+    read = [
+        "today's video is sponsored by tacklo grip socks",
+        "if you play sunday league like me and you're sick of sliding around in your boots",
+        "tacklo have got you covered use code millfield for 15 percent off",
+    ]
+    after = "the club has put season tickets up fourteen percent and that is just greedy"
+    quotes = types_by_quote([*read, after], "Dev")
+    assert list(quotes) == [after]
+
+
+def test_a_sponsor_read_ends_at_its_offer_or_at_its_opening() -> None:
+    from argmap.pipeline.extract.channel_talk import sponsor_reads
+
+    texts = [
+        "This video is sponsored by Shellguard.",
+        "Their cases are drop-tested to three metres.",
+        "Use code NATE for 20 percent off.",
+        "Now, the council's plan is a disaster.",
+    ]
+    assert sponsor_reads(texts) == {0, 1, 2}
+    # no offer within reach: only the opening, the show goes on
+    no_offer = [texts[0], *[f"The council's plan fails on point {n}." for n in range(8)], texts[2]]
+    assert sponsor_reads(no_offer) == {0}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("It's £640 to £730.", True),
+        ("That's 4,000 pounds.", True),
+        ("It's only £640 to £730.", False),  # "only" judges
+        ("It's £640 to £730, which is outrageous.", False),
+    ],
+)
+def test_a_price_alone_is_a_figure(text: str, figure: bool) -> None:
+    from argmap.pipeline.extract.no_critique import tallies
+
+    assert tallies(text) is figure
