@@ -369,6 +369,12 @@ def test_a_one_voice_video_is_summarised_under_its_commentator_not_its_unnamed_s
     assert gist.startswith(doc.commentator) and "Speaker 1" not in gist, gist
     two_voices = replace(one_voice, speakers={"s1": unnamed, "s2": "Speaker 2 of the same"})
     assert default_summary(two_voices).gist.startswith(unnamed)
+    # one voice: its key points need no name; two whose arguments both count: each is named
+    assert all("speaker" not in kp for kp in default_summary(one_voice).key_points)
+    second = "Speaker 2 of the same"
+    half = [replace(a, speaker=second if n % 2 else unnamed) for n, a in enumerate(doc.arguments)]
+    key_points = default_summary(replace(two_voices, arguments=half)).key_points
+    assert {kp["speaker"] for kp in key_points} == {unnamed, second}
 
 
 def test_a_first_person_gist_is_quoted_not_put_in_the_readers_mouth():
@@ -547,3 +553,31 @@ def test_a_news_report_with_only_its_titles_thesis_still_has_a_main_point():
 
     points = [Point("claim", "Rovers must stay at Castle Lane.", 0, 0, None, "title")]
     assert cover(points, 3, lead=True) == ([0], 0)
+
+
+def test_key_points_hear_each_voice_of_a_debate(monkeypatch: pytest.MonkeyPatch):
+    from argmap.pipeline.summarise import default
+    from argmap.pipeline.summarise.default import Point, cover, voices_heard
+
+    # one host argues every type, the other only claims: a type's place alone never reaches her
+    kofi = [
+        Point("critique", "The trust's petition is a waste of everybody's time.", 0, 0, "Kofi"),
+        Point("call_to_action", "Renew your season ticket before the deadline.", 1, 1, "Kofi"),
+        *[
+            Point("claim", f"The rise is defensible because {t} went up this year.", i, i, "Kofi")
+            for i, t in enumerate(["energy", "stewarding", "policing", "insurance"], start=2)
+        ],
+    ]
+    lena = [
+        Point("claim", "The away fee gets round the league's cap on away tickets.", 10, 10, "Lena"),
+        Point("claim", "The advisory board saw the final price two days before.", 11, 11, "Lena"),
+    ]
+    points = [*kofi, *lena]
+    assert voices_heard(points) == ["Kofi", "Lena"]
+    assert "Lena" in {points[i].who for i in cover(points, 3, host="Kofi")[0]}
+    monkeypatch.setattr(default, "VOICE_SHARE", 1.0)  # without it, only Kofi is heard
+    assert {points[i].who for i in cover(points, 3, host="Kofi")[0]} == {"Kofi"}
+    monkeypatch.undo()
+    # a voice with one passing remark is not a side of the debate
+    assert voices_heard([*kofi, *lena[:1]]) == ["Kofi"]
+    assert voices_heard(kofi) == []

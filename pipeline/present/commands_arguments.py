@@ -261,7 +261,8 @@ def summary(
     click.echo()
     for kp in data["key_points"]:
         minutes, seconds = divmod(int(kp["start"] or 0), 60)
-        click.echo(f"  [{minutes:02d}:{seconds:02d}] {kp['text']}")
+        who = f"{kp['speaker']}: " if kp.get("speaker") else ""
+        click.echo(f"  [{minutes:02d}:{seconds:02d}] {who}{kp['text']}")
         click.echo(f"          {kp['url']}")
 
 

@@ -4,7 +4,8 @@ The offline default is extractive and built on the video's arguments (the ones t
 stored; when there are none yet, the cue rules type the sentences instead):
 
 - **Key points** are chosen for *coverage*: the arguments are compared by TF-IDF cosine
-  similarity (numpy only, milliseconds); after the main point, one argument of each type present
+  similarity (numpy only, milliseconds); after the main point, one argument of each voice that
+  makes a fair share of them (a two-host debate is heard from both hosts), one of each type present
   (critique, call to action, claim), then more while they cover arguments not yet represented
   (facility location), each gain weighted by how much the argument reads as a position, so the
   speaker's verdict beats a relayed fact on the same words. Version 1 ranked sentences by
@@ -64,13 +65,18 @@ from argmap.store import Summary
 # opening on "If ..." is quoted; a question with its answer after it is one sentence of a gist, quoted.
 # 10: in captions, names the store knows are written with their capitals ("Marcus Byrne", not
 # "Marcus byrne"; argmap.pipeline.name_casing).
-VERSION = "11"
+# 12: every voice with a fair share of a video's points (VOICE_SHARE) has one among the key points: a
+# two-host debate had been summarised from one host's points alone; where a video has several voices
+# each key point names its speaker.
+VERSION = "12"
 #: a critique or a call to action is more of a position than a relayed fact
 _TYPE_WEIGHT = {"critique": 1.3, "call_to_action": 1.2, "claim": 1.0, "other": 0.8}
 _TYPE_ORDER = ("critique", "call_to_action", "claim")
 #: how much a key point's main-point score weighs on its coverage gain: exp(weight * score); 0.2-0.5
 #: gave the same figures on the labelled sets (README, "Key points")
 _POSITION_WEIGHT = 0.3
+#: a voice making at least this share of a video's points (and two of them) is heard in its key points
+VOICE_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -177,17 +183,18 @@ def cover(
 ) -> tuple[list[int], int]:
     """Indices of up to ``k`` points that together cover the others best, and the main one.
 
-    After the main point, one point of each type present is taken (so a video's one critique is
-    never crowded out by its claims; a title's thesis fills no type's place), then points are added
-    greedily; every pick is the one that most raises the sum over all points of their similarity
-    to the closest chosen one (facility location), each gain weighted by how much the point reads
-    as a position (:func:`.main_point.scores`), so a relayed fact covering the same words loses.
-    The main point is the title's thesis when there is one, else the likeliest main position by
-    :mod:`.main_point` (where it stands, and whether it is said as the speaker's own verdict, not
-    by sharing the most words with the others, which is the topic, not the position);
-    of the points ``host`` (the channel's commentator) makes where a video has several voices,
-    and of those that stand alone (:func:`stands_alone`) and are not someone else's words
-    passed on (:func:`~argmap.pipeline.extract.vetoes.hearsay`).
+    After the main point, one point of each voice with a fair share of the points that has none yet
+    (:func:`voices_heard`: a debate is heard from both sides), then one of each type present (so a
+    video's one critique is never crowded out by its claims; a title's thesis fills no type's place),
+    then points are added greedily; every pick is the one that most raises the sum over all points of
+    their similarity to the closest chosen one (facility location), each gain weighted by how much the
+    point reads as a position (:func:`.main_point.scores`), so a relayed fact covering the same words
+    loses. The main point is the title's thesis when there is one, else the likeliest main position by
+    :mod:`.main_point` (where it stands, and whether it is said as the speaker's own verdict, not by
+    sharing the most words with the others, which is the topic, not the position); of the points
+    ``host`` (the channel's commentator) makes where a video has several voices, and of those that stand
+    alone (:func:`stands_alone`) and are not someone else's words passed on
+    (:func:`~argmap.pipeline.extract.vetoes.hearsay`).
     """
     import numpy as np
 
@@ -217,6 +224,13 @@ def cover(
         g[chosen] = -1.0
         return g
 
+    for voice in voices_heard(points):
+        # a debate summarised from one side's points hides the other: each main voice is heard
+        theirs = [i for i, p in enumerate(points) if p.who == voice and i not in chosen]
+        if theirs and len(chosen) < k and all(points[i].who != voice for i in chosen):
+            g = gains()
+            chosen.append(max(theirs, key=lambda i: (g[i], -i)))
+            best = np.maximum(best, sim[:, chosen[-1]])
     for kind in _TYPE_ORDER:
         # A title is not said in the video: it fills no type's place.
         spoken = [points[i].type for i in chosen if points[i].origin != "title"]
@@ -233,6 +247,16 @@ def cover(
         chosen.append(pick)
         best = np.maximum(best, sim[:, pick])
     return chosen, main
+
+
+def voices_heard(points: Sequence[Point]) -> list[str]:
+    """The voices that make at least :data:`VOICE_SHARE` of ``points`` (and two), most points first;
+    none where only one voice speaks."""
+    counts = Counter(p.who for p in points if p.who)
+    if len(counts) < 2:
+        return []
+    least = max(2.0, VOICE_SHARE * len(points))
+    return [who for who, n in counts.most_common() if n >= least]
 
 
 # -- the summary -------------------------------------------------------------------------------
@@ -290,6 +314,9 @@ def _extract_summary(
     key_points: list[dict[str, Any]] = [
         {"text": _point_text(points[i]), "start": points[i].start, "end": points[i].end} for i in in_time
     ]
+    if len({p.who for p in points}) > 1:  # several voices: each key point says whose it is
+        for kp, i in zip(key_points, in_time, strict=True):
+            kp["speaker"] = points[i].who
     said = [i for i in in_time if points[i].origin != "title"] or in_time
     paragraph = " ".join(full_sentence(points[i].text) for i in said[:4])
     return gist, paragraph, key_points

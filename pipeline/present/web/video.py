@@ -89,7 +89,8 @@ def _summary(store: Store, play: Playback) -> str:
     if summary.key_points:
         out.append('<ul class="key-moments">')
         for kp in summary.key_points:
-            out.append(f"<li>{play.link(kp.get('start'), None, here=True)} {esc(kp.get('text'))}</li>")
+            who = f"<strong>{esc(kp['speaker'])}:</strong> " if kp.get("speaker") else ""
+            out.append(f"<li>{play.link(kp.get('start'), None, here=True)} {who}{esc(kp.get('text'))}</li>")
         out.append("</ul>")
     out.append("</section>")
     return "".join(out)
