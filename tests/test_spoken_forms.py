@@ -18,6 +18,10 @@ from test_vetoes import types_by_quote
         ("The council knew about the cracks in 2019, didn't they?", False),
         ("That was a mess from start to finish, wasn't it?", False),
         ("Is it fair, right?", True),  # too short to assert anything before its tag
+        # a question already, before its tag
+        ("Why should fans pay more for less, eh?", True),
+        ("Is that really fair to the fans, right?", True),
+        ("Isn't it the fans who pay the wages, right?", True),
         ("Who signed that off?", True),
         ("Have you seen your own energy bill?", True),
     ],
@@ -39,7 +43,7 @@ def test_a_tag_question_stays_an_argument() -> None:
     [
         ("Same with the fan advisory board.", True),
         ("What about the petition?", True),
-        ("And then the advisory board.", True),
+        ("And then the petition.", True),
         ("And the petition.", True),
         ("As for the away fee.", True),
         ("Moving on to the stadium plans.", True),
@@ -49,6 +53,14 @@ def test_a_tag_question_stays_an_argument() -> None:
         ("Then the money ran out.", False),
         ("What about the families who lose their homes?", False),
         ("Same with the board, they never listen.", False),
+        ("same with the council they never listen", False),  # captions: no comma before the clause
+        ("What about the money they promised?", False),
+        ("How about the owners pay up?", False),  # a suggestion
+        ("So what about the council's lies?", False),  # judges on its way
+        ("Same goes for the club's greedy owners.", False),
+        ("And the council lies.", False),
+        ("And the fans pay.", False),
+        ("And then the advisory board.", False),  # two words after "and then" may say what happens
         ("The council lied.", False),
     ],
 )
@@ -84,6 +96,19 @@ def test_a_count_before_an_ask_without_a_comma_still_asks(text: str) -> None:
     assert (verdict.type, verdict.rule) == ("call_to_action", "modal")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One more thing you should know is that the club is broke.",
+        "Another thing we have to remember is that the council lied to us.",
+    ],
+)
+def test_a_count_before_what_the_listener_should_know_asks_nothing(text: str) -> None:
+    from argmap.pipeline.extract.rules import classify
+
+    assert classify(text).rule != "modal"
+
+
 def test_a_count_before_an_ask_is_a_call_to_action_in_captions() -> None:
     lines = [
         "first thing go and sign the supporters trust petition",
@@ -98,6 +123,8 @@ def test_a_count_before_an_ask_is_a_call_to_action_in_captions() -> None:
         ("Let's just say it's bold.", False),
         ("Let's say you earn thirty thousand a year.", False),
         ("Let's say no to this scheme.", True),
+        ("Let's say goodbye to this government at the next election.", True),
+        ("Let's say sorry to the fans.", True),
         ("Let's get it to twenty thousand signatures before the meeting.", True),
     ],
 )
@@ -134,6 +161,15 @@ def test_a_sponsor_read_ends_at_its_offer_or_at_its_opening() -> None:
     # no offer within reach: only the opening, the show goes on
     no_offer = [texts[0], *[f"The council's plan fails on point {n}." for n in range(8)], texts[2]]
     assert sponsor_reads(no_offer) == {0}
+    # the host back on the story, a figure from the news, an ask of the world: the read is over
+    back = [texts[0], "Anyway, back to the club.", "The owners are greedy.", texts[2]]
+    assert sponsor_reads(back) == {0}
+    peak = [texts[0], "The council's plan is a disgrace.", "Shares are now 20 percent off their peak."]
+    assert sponsor_reads(peak) == {0}
+    asked = [texts[0], "Residents should vote them out.", texts[2]]
+    assert sponsor_reads(asked) == {0}
+    # a curly apostrophe opens one too
+    assert sponsor_reads(["Today’s video is sponsored by Tacklo.", *texts[1:3]]) == {0, 1, 2}
 
 
 @pytest.mark.parametrize(

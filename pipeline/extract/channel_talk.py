@@ -90,24 +90,40 @@ _SPONSOR_OPENS = re.compile(
 )
 _SPONSOR_OFFER = re.compile(
     r"\b(?:use (?:the |my )?code|(?:promo|discount|coupon) code|code \w+ (?:for|at checkout|to get)|"
-    r"\d+ ?(?:percent|per cent|%) off|free trial|first (?:month|box|order) free)\b",
+    r"\d+ ?(?:percent|per cent|%) off(?!\s+(?:the|their|its|our|a) (?:peak|high|top|record))|"
+    r"first (?:month|box|order) free)\b",
+    re.I,
+)
+# The host back on the story before any offer: what follows is the show, not the read.
+_BACK_TO_THE_SHOW = re.compile(
+    r"^(?:(?:so|okay|ok|right|now|alright)[,.]?\s+)*(?:anyway|back to|on to|let's get (?:into|back)|"
+    r"with that (?:out of the way|said)|now,? (?:the|back|on))\b",
     re.I,
 )
 #: how many sentences after its opening a sponsor read may run before its offer
-AD_SENTENCES = 6
+AD_SENTENCES = 4
 
 
 def sponsor_reads(texts: Sequence[str]) -> set[int]:
     """Indices of the sentences of each sponsor read in ``texts``: from a sentence that opens one
-    (see :data:`_SPONSOR_OPENS`) to the first offer within :data:`AD_SENTENCES` after it; with no
-    offer that near, only the opening (the show may go straight on)."""
+    (see :data:`_SPONSOR_OPENS`, and read as an advert by :func:`advertises_or_closes`) to the first
+    offer within :data:`AD_SENTENCES` after it. The opening alone where no offer is that near, where
+    the host is back on the story first, or where a sentence before the offer asks something of the
+    world ("Residents should vote them out.")."""
     out: set[int] = set()
-    for i, text in enumerate(texts):
-        if not _SPONSOR_OPENS.search(text):
+    plain = [t.replace("’", "'") for t in texts]
+    for i, text in enumerate(plain):
+        if not (_SPONSOR_OPENS.search(text) and advertises_or_closes(text)):
             continue
-        ends = (j for j in range(i, min(len(texts), i + AD_SENTENCES + 1)) if _SPONSOR_OFFER.search(texts[j]))
-        out.update(range(i, next(ends, i) + 1))
+        end = i
+        for j in range(i + 1, min(len(plain), i + AD_SENTENCES + 1)):
+            if _BACK_TO_THE_SHOW.match(plain[j].strip()) or WORLD_ASK.search(plain[j]):
+                break
+            if _SPONSOR_OFFER.search(plain[j]):
+                end = j
+                break
+        out.update(range(i, end + 1))
     return out
 
 
-__all__ = ["WORLD_ASK", "advertises_or_closes", "channel_housekeeping", "sponsor_reads"]
+__all__ = ["AD_SENTENCES", "WORLD_ASK", "advertises_or_closes", "channel_housekeeping", "sponsor_reads"]

@@ -58,3 +58,6 @@ def negative(text: str) -> tuple[int, int]:
         else:
             hits += 1
     return hits, cancelled
+
+
+__all__ = ["NEGATED_POSITIVE", "NEGATION_BEFORE", "NEGATIVE", "SHOULD_HAVE", "negative"]

@@ -359,9 +359,9 @@ class ClassifierExtractor:
     # part of an argument's text
     # 21: a statement with a tag ("..., right?", "..., isn't it?") is no question; a few words that
     # only turn to the next topic ("Same with the fan advisory board.", "What about the petition?")
-    # are no argument; a count before an ask needs no comma ("second thing the board needs to ...");
-    # "let's say" asks nothing; a sponsor read runs from its opening to its offer; a price alone
-    # ("It's £640 to £730.") is a figure, no critique
+    # are no argument; a count before an ask of a body needs no comma ("second thing the board needs
+    # to ..."); "let's say it's ..." supposes and asks nothing; a sponsor read runs from its opening to
+    # its offer; a price alone ("It's £640 to £730.") is a figure, no critique
     version = "21"
 
     def __init__(
@@ -401,7 +401,7 @@ class ClassifierExtractor:
         vectors = (self._embed or classifier.embed)(texts) if model.uses_embedding else None
         probs = model.probabilities(classifier.features(texts, commentator, vectors, model.mode))
         unhedged = self._unhedged_calls(texts, ruled, commentator)
-        steps = how_to_steps(texts) | sponsor_reads(texts)
+        no_argument = how_to_steps(texts) | sponsor_reads(texts)  # a method's steps, an advert's lines
         out = []
         for i, (text, rule, p) in enumerate(zip(texts, ruled, probs, strict=True)):
             label = classifier.LABELS[int(p.argmax())]
@@ -458,7 +458,7 @@ class ClassifierExtractor:
             if rule.rule == "addressed":
                 conf = max(conf, rule.confidence)
             if (
-                i in steps
+                i in no_argument
                 or advertises_or_closes(text)
                 or says_nothing(text)
                 or signposts(text)

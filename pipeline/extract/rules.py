@@ -181,7 +181,11 @@ AUDIENCE = (
     rf"(?:the|our|your|their|this|that|every|each|all) (?:[\w'-]+ ){{0,3}}?(?:{AGENTS}))"
 )
 # a count before an ask, unset-off in captions: "second thing the board needs to freeze prices"
-COUNTED_THING = r"\b(?:first|second|third|fourth|fifth|next|last|final|another|one more) thing,?\s+"
+COUNTED_THING = (
+    r"\b(?:first|second|third|fourth|fifth|next|last|final|another|one more) thing,?\s+"
+    # told to a body ("the board needs to"), not "one more thing you should know is ..."
+    r"(?=(?:the|our|your|their|this|that|every|all)\s)"
+)
 CTA_MODAL = re.compile(
     # after a hedge too: "I think the council should ..."
     rf"(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+|"
@@ -202,7 +206,7 @@ CTA_FIRST_PERSON = re.compile(
     r"(?:let's|lets|let us) (?!get (?:into|started)|dive|jump|start|begin|move on|take a look|talk|look at|"
     r"go\b|be honest|be clear|be real|face it|see|(?:just )?call (?:it|this|that) (?:a|an|the|what)\b|"
     # "Let's just say it's bold", "let's say you earn 30k": a verdict or a supposition, no ask
-    r"(?:just )?say (?!no\b|yes\b|enough\b|thank))|"
+    r"(?:just )?say (?=(?:it|it's|that|that's|you|we|they|he|she|i|this|there|the|a|an)\b))|"
     r"why don't (?:you|we)|how about (?:you|we)|it's time (?:for|to)|"
     r"time to (?:act|stop|start|wake up)|we (?:can't|cannot) (?:let|allow|wait))",
     re.I,
@@ -384,6 +388,11 @@ def is_summary(sentences: list[str], commentator: str | None) -> bool:
 
 
 # A statement with a tag ("..., right?", "..., isn't it?") asserts it; only the tag asks.
+# ... unless it was a question already: opening on a question word or an inverted auxiliary.
+_ASKED_FIRST = re.compile(
+    r"(?i)(?:who|whom|whose|what|when|where|why|how|which|is|are|was|were|am|do|does|did|can|could|will|"
+    r"would|should|shall|has|have|had|must|may|might|\w+n['’]t)\b"
+)
 TAG_QUESTION = re.compile(
     r"(?i),\s*(?:right|yeah|no|eh|innit|correct|surely|agreed|am i right|you know|don't you think|"
     r"wouldn't you say|(?:isn't|wasn't|aren't|weren't|don't|doesn't|didn't|hasn't|haven't|hadn't|can't|"
@@ -393,9 +402,12 @@ TAG_QUESTION = re.compile(
 
 def untagged(text: str) -> str:
     """``text`` without a question tag after a statement of four words or more ("..., right?"
-    becomes "..."), which is how a listener takes it; any other text as it is."""
+    becomes "..."), which is how a listener takes it; a question with a tag ("Why should fans pay
+    more, eh?") and any other text as they are."""
     tag = TAG_QUESTION.search(text)
-    return text[: tag.start()] + "." if tag and len(text[: tag.start()].split()) >= 4 else text
+    if not tag or len(text[: tag.start()].split()) < 4 or _ASKED_FIRST.match(strip_filler(text)):
+        return text
+    return text[: tag.start()] + "."
 
 
 def classify_all(sentences: list[str], commentator: str | None = None) -> list[Verdict]:

@@ -12,9 +12,9 @@ These checks encode the definition itself, so they veto such readings rather tha
   story's fact that it was said, a claim (:func:`hearsay`); and it must judge negatively: praise
   with no negative word, negation or "but" in it ("the council made the right call") is an
   evaluation the speaker stands behind, a claim (:mod:`.no_critique`);
-- a reply that only agrees or disagrees (:func:`says_nothing`), a signpost or closing line
-  (:func:`signposts`), the show announcing its topic (:func:`announces`) and an aside about the
-  recording (:func:`aside`) are not arguments;
+- a reply that only agrees or disagrees (:func:`says_nothing`), a signpost, a closing line or a
+  few words that only turn to the next topic (:func:`signposts`), the show announcing its topic
+  (:func:`announces`) and an aside about the recording (:func:`aside`) are not arguments;
 - the one reading added rather than vetoed: a body named by its kind and told what to do ("the
   information commissioner needs to stop this") is asked (:func:`asks_a_body`), a call to action.
 
@@ -91,20 +91,20 @@ def says_nothing(text: str) -> bool:
 
 
 # Words that only turn to a topic, and the few words of a topic named after them: no verb (a
-# finite one, or a past tense that tells what happened).
+# finite one, or a past tense that tells what happened), no pronoun or relative word that starts a
+# clause ("What about the money they promised?"), and no judgement ("Same goes for the greedy owners.").
 _TOPIC_TURN = (
-    r"same (?:thing |goes |deal |story )?(?:with|for)|(?:and )?what about|how about|as for|moving on to|"
+    r"same (?:thing |goes |deal |story )?(?:with|for)|(?:and )?what about|as for|moving on to|"
     r"(?:which|that|this) brings (?:us|me) to|on to|onto"
 )
 _DETERMINER = r"(?:the|my|our|this|that|these|those|their|his|her|its|your)"
 _NOT_NOUN = (
     r"(?!(?:is|are|was|were|be|been|has|have|had|do|does|did|can|could|will|would|should|must|may|might|"
     r"won|lost|left|fell|went|came|said|says|quit|broke|paid|sold|ran|gave|took|made|got|knew|hit|lied|"
-    r"began|wants|needs|isn't|wasn't|won't|can't|doesn't|didn't)\b)"
+    r"began|wants|needs|i|you|we|they|he|she|it|who|which|that|whose|whom|where|when|"
+    r"\w+n['’]t)\b)"
 )
 _NOUN_PHRASE = rf"{_DETERMINER} (?:{_NOT_NOUN}[\w'’£$%-]+ ){{0,3}}{_NOT_NOUN}[\w'’£$%-]+"
-_SHORT_WORD = rf"{_NOT_NOUN}(?![\w'’-]+ed\b)[\w'’-]+"
-_SHORT_NOUN_PHRASE = rf"{_DETERMINER} (?:{_SHORT_WORD} )?{_SHORT_WORD}"
 
 
 # Signposts name what comes next ("The second thing is safety.", "My last point is about the
@@ -125,18 +125,17 @@ _SIGNPOST = re.compile(
     r"^(?:so,? )?here(?:'s| is) (?:what (?:i'd|i would|i want|i need|i'm asking|we need)(?: [\w']+){0,4}|"
     r"my (?:ask|advice|plan|take|suggestion)|the (?:thing|deal|plan))[.!:]?$|"
     # a turn to the next topic, in one word: "Now the money.", "Next, the transport."
-    r"^(?:(?:now|next|then|finally|and now|so now)[,:]? )?(?:on to |onto )?(?:the|my|our) [\w'-]+[.!:]?$|"
-    # ... or in a few, after words that only turn: "Same with the fan advisory board.", "What about
-    # the petition?", "And then the advisory board." ("And then the club folded." says what happened)
-    rf"^(?:(?:and|so|but|now|okay|right|well)[,]? )*(?:{_TOPIC_TURN}) {_NOUN_PHRASE}[.!?:]?$",
+    r"^(?:(?:now|next|then|finally|and now|so now)[,:]? )?(?:on to |onto )?(?:the|my|our) [\w'-]+[.!:]?$",
     re.I,
 )
-# ... and after "and then", "now", "next": read on the words as said, which filler-stripping would cut
-_TURNS_TO = re.compile(
-    rf"^(?:and then|and now|so now|and|now|next|then|finally)[,:]? (?:on to |onto )?"
-    rf"{_SHORT_NOUN_PHRASE}[.!:]?$",
-    re.I,
+# ... or in a few, after words that only turn: "Same with the fan advisory board.", "What about the
+# petition?" ("What about the families who lose their homes?" asks on behalf of someone)
+_TOPIC_TURNED = re.compile(
+    rf"^(?:(?:and|so|but|now|okay|right|well)[,]? )*(?:{_TOPIC_TURN}) {_NOUN_PHRASE}[.!?:]?$", re.I
 )
+# ... and after "and then", "and": one word, read on the words as said (which filler-stripping would
+# cut); "And the council lies." and "And the fans pay." are two, and say what happens
+_TURNS_TO = re.compile(rf"^(?:and then|and)[,:]? {_DETERMINER} {_NOT_NOUN}[\w'’-]+[.!:]?$", re.I)
 #: a line this short that ends on a colon leads in to what follows ("Under the plan, ...:")
 LEAD_IN_WORDS = 20
 
@@ -147,7 +146,10 @@ def signposts(text: str) -> bool:
     if stripped.endswith(":") and len(stripped.split()) <= LEAD_IN_WORDS:
         return True  # a lead-in: what it announces follows
     core = re.sub(r"^(?:i think,?\s*)+", "I think ", rules.strip_filler(text), flags=re.I)
-    return bool(_SIGNPOST.match(core.strip()) or _TURNS_TO.match(text.strip()))
+    if _SIGNPOST.match(core.strip()):
+        return True
+    # a turn that judges on its way ("So what about the council's lies?") still argues
+    return bool(_TURNS_TO.match(text.strip()) or _TOPIC_TURNED.match(core.strip())) and not negative(text)[0]
 
 
 # The show announcing its own topic: "Today we're talking about the entry fee." Only a short line
@@ -216,7 +218,7 @@ _ASKING = re.compile(
     r"i(?:'m| am) asking|we(?:'re| are) asking|(?:i|we) (?:ask|urge|call on|beg)|"
     r"i'd like (?:you|everyone|people|us)|it's time|time (?:for|to)|we need|let us|please|"
     r"let's(?! (?:just )?call (?:it|this|that) (?:a|an|the|what)\b|"
-    r" (?:just )?say (?!no\b|yes\b|enough\b|thank))|"
+    r" (?:just )?say (?=(?:it|it's|that|that's|you|we|they|he|she|i|this|there|the|a|an)\b))|"
     r"come (?:down|along|and|to|out)|turn up|show up|get involved|get in touch|make sure|don't|do not|"
     r"never|should|shouldn't|must|ought|need to|needs to|have to|has to|got to|gotta|had better|"
     r"have your say|urges?|urged|calls? (?:on|for)|called (?:on|for)|demands?|demanded|encourages?|"
