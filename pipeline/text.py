@@ -39,6 +39,17 @@ NUMBER_WORDS = (
 )
 #: a dash and a name (up to four capitalised words), then a comma or the end: who said the quote
 #: before it ('"..." — Cllr Ruth Adeyemi, council leader')
+# A count that opens a point: "First, ...", "And third, ...", "Last but not least, ...", "Number
+# two: ...", and as captions say it, "second thing the board needs to ..."; not "First, second and
+# third place went to ...", which counts nothing. A heading or a gist states the point without it.
+COUNT_LEAD = re.compile(
+    r"^(?:(?:and|so)\s+)?(?:(?:first(?:ly| of all)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|last(?:ly)?|"
+    r"last,? but not least|finally|next|number (?:one|two|three|four|five))\s*[:,]"
+    r"(?!\s*(?:second|third|fourth|and|or|but)\b)|"
+    r"(?:first|second|third|fourth|fifth|next|last|final|another|one more) thing,?"
+    r"(?=\s+(?:the|our|your|their|this|that|every|all)\s))\s*",
+    re.I,
+)
 DASH_ATTRIBUTION = re.compile(r"\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|\s*$)")
 
 

@@ -12,6 +12,8 @@ from argmap.pipeline.compare.wording import key_point_wording
     [
         ("Third, don't buy the Gen 4 just because they're rushing you.",
          "Don't buy the Gen 4 just because they're rushing you."),
+        ("second thing the board needs to freeze prices for one season",
+         "The board needs to freeze prices for one season"),
         ("Here's what really bugs me: their own product page said it was built to last a decade.",
          "Their own product page said it was built to last a decade."),
         ("So, my verdict: I think the council is treating tenants like a revenue stream.",

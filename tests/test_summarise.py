@@ -286,6 +286,11 @@ def test_nothing_argued_is_said_plainly(store: Store):
          "Dana Reyes argues that Harbour City will reopen the footbridge on Friday."),
         ("claim", "Harbour City will close two depots, and I said that was a mistake.", None,
          "Dana Reyes argues: “Harbour City will close two depots, and I said that was a mistake.”"),
+        # a count is the point's place, not the point (captions say it without a comma)
+        ("call_to_action", "second thing the board needs to freeze prices for one season", None,
+         "Dana Reyes argues that the board needs to freeze prices for one season."),
+        ("critique", "First of all, the council lied about the budget.", None,
+         "Dana Reyes objects that the council lied about the budget."),
     ],
 )  # fmt: skip
 def test_gist_sentences(kind: str, text: str, origin: str | None, gist: str):

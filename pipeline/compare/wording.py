@@ -14,16 +14,8 @@ from __future__ import annotations
 import re
 
 from argmap.pipeline.extract import rules
-from argmap.pipeline.text import capitalised, content_tokens
+from argmap.pipeline.text import COUNT_LEAD, capitalised, content_tokens
 
-# "First, ...", "And third, ...", "Last but not least, ...", "Number two: ..."
-_COUNT = re.compile(
-    r"^(?:(?:and|so)\s+)?(?:first(?:ly| of all)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|last(?:ly)?|"
-    # not "First, second and third place went to ...", which counts nothing
-    r"last,? but not least|finally|next|number (?:one|two|three|four|five))\s*[:,]"
-    r"(?!\s*(?:second|third|fourth|and|or|but)\b)\s*",
-    re.I,
-)
 # A lead-in that only points at what follows, closed by a colon: "Here's what really bugs me:", "My
 # verdict:", "Bottom line:". A closed list: a lead-in that says something ("I disagree with people who
 # say:", "My problem is not the price:", "Their CEO told me:") is part of the statement.
@@ -53,7 +45,7 @@ def key_point_wording(text: str) -> str:
         before = plain
         plain = rules.strip_filler(plain)
         plain = _FRAME.sub("", plain)
-        plain = _COUNT.sub("", plain)
+        plain = COUNT_LEAD.sub("", plain)
         plain = _HEDGE.sub("", plain).strip()
         if plain == before:
             break

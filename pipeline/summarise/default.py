@@ -67,7 +67,8 @@ from argmap.store import Summary
 # "Marcus byrne"; argmap.pipeline.name_casing).
 # 12: every voice with a fair share of a video's points (VOICE_SHARE) has one among the key points: a
 # two-host debate had been summarised from one host's points alone; where a video has several voices
-# each key point names its speaker.
+# each key point names its speaker; a count before the point ("second thing the board needs to ...")
+# is no part of the gist.
 VERSION = "12"
 #: a critique or a call to action is more of a position than a relayed fact
 _TYPE_WEIGHT = {"critique": 1.3, "call_to_action": 1.2, "claim": 1.0, "other": 0.8}

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from argmap.pipeline.document import Sentence
 from argmap.pipeline.extract import rules
-from argmap.pipeline.text import capitalised, content_tokens, may_open_name
+from argmap.pipeline.text import COUNT_LEAD, capitalised, content_tokens, may_open_name
 
 
 class Stated(Protocol):
@@ -184,6 +184,7 @@ def _as_clause(sentence: str, names: frozenset[str] = frozenset()) -> str:
     """A sentence made to follow "argues that": filler and hedging openers dropped, the first
     word lower-cased unless it is "I", an acronym or a name the transcript capitalises."""
     body = rules.strip_filler(_HEDGES.sub("", rules.strip_filler(sentence))) or sentence
+    body = COUNT_LEAD.sub("", body) or body  # "second thing the board needs to ...": the point, not its place
     body = re.sub(r"^(?:but|and|so|now|yet)\b,?\s+", "", body, flags=re.IGNORECASE) or body
     first = body.split(" ", 1)[0]
     if first == "I" or first.startswith("I'") or (len(first) > 1 and first[1:2].isupper()):
