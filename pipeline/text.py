@@ -37,19 +37,21 @@ NUMBER_WORDS = (
     "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
     "thousand|million|billion"
 )
-#: a dash and a name (up to four capitalised words), then a comma or the end: who said the quote
-#: before it ('"..." — Cllr Ruth Adeyemi, council leader')
 # A count that opens a point: "First, ...", "And third, ...", "Last but not least, ...", "Number
-# two: ...", and as captions say it, "second thing the board needs to ..."; not "First, second and
-# third place went to ...", which counts nothing. A heading or a gist states the point without it.
+# two: ...", and as captions say it, before an ask of a body, "second thing the board needs to ...";
+# not "First, second and third place went to ...", which counts nothing, nor "Last thing the fans
+# need is ...", whose count is its subject. A heading or a gist states the point without it.
 COUNT_LEAD = re.compile(
     r"^(?:(?:and|so)\s+)?(?:(?:first(?:ly| of all)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|last(?:ly)?|"
     r"last,? but not least|finally|next|number (?:one|two|three|four|five))\s*[:,]"
     r"(?!\s*(?:second|third|fourth|and|or|but)\b)|"
     r"(?:first|second|third|fourth|fifth|next|last|final|another|one more) thing,?"
-    r"(?=\s+(?:the|our|your|their|this|that|every|all)\s))\s*",
+    r"(?=\s+(?:the|our|your|their|every|all)\s+(?:[\w'’-]+\s+){0,3}?(?:should|must|needs? to|has to|"
+    r"have to|ought to|had better)\s+(?!do\b|be\b)(?!.*\b(?:is|was)\b)))\s*",
     re.I,
 )
+#: a dash and a name (up to four capitalised words), then a comma or the end: who said the quote
+#: before it ('"..." — Cllr Ruth Adeyemi, council leader')
 DASH_ATTRIBUTION = re.compile(r"\s*[—–-]{1,2}\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:,|\s*$)")
 
 

@@ -199,7 +199,7 @@ class Summary:
     extractor_version: str
     gist: str
     paragraph: str
-    key_points: list[dict[str, Any]] = field(default_factory=list)  # [{text, start, end}]
+    key_points: list[dict[str, Any]] = field(default_factory=list)  # [{text, start, end, speaker?}]
     prompt_hash: str | None = None
     sentence_ends: str | None = None  # the model that restored the text's missing sentence ends (m012)
 

@@ -35,6 +35,9 @@ def test_the_frame_goes_and_the_statement_stays(said: str, heading: str) -> None
     "said",
     [
         "Hearthly made one mistake: it chose a cheap chip.",  # a claim's colon, not a frame
+        # a count that is the subject, not a place in a list
+        "Last thing the fans need is another price rise.",
+        "Next thing the council does is raise rents.",
         # a lead-in that takes a side, or says who said it, is part of the statement
         "I disagree with people who say: the lido is a money pit.",
         "Their CEO told me: the Gen 2 will get updates until 2030.",

@@ -22,6 +22,9 @@ from test_vetoes import types_by_quote
         ("Why should fans pay more for less, eh?", True),
         ("Is that really fair to the fans, right?", True),
         ("Isn't it the fans who pay the wages, right?", True),
+        # ... but a statement that opens like one is still a statement
+        ("What they did to the fans was shameful, wasn't it?", False),
+        ("Will Harding has been a disaster as chairman, hasn't he?", False),
         ("Who signed that off?", True),
         ("Have you seen your own energy bill?", True),
     ],
@@ -106,7 +109,7 @@ def test_a_count_before_an_ask_without_a_comma_still_asks(text: str) -> None:
 def test_a_count_before_what_the_listener_should_know_asks_nothing(text: str) -> None:
     from argmap.pipeline.extract.rules import classify
 
-    assert classify(text).rule != "modal"
+    assert classify(text).type != "call_to_action"
 
 
 def test_a_count_before_an_ask_is_a_call_to_action_in_captions() -> None:
@@ -122,6 +125,8 @@ def test_a_count_before_an_ask_is_a_call_to_action_in_captions() -> None:
     [
         ("Let's just say it's bold.", False),
         ("Let's say you earn thirty thousand a year.", False),
+        ("Let's say Rovers win the league next year.", False),
+        ("Let's say the club sells ten thousand more tickets.", False),
         ("Let's say no to this scheme.", True),
         ("Let's say goodbye to this government at the next election.", True),
         ("Let's say sorry to the fans.", True),
@@ -164,12 +169,17 @@ def test_a_sponsor_read_ends_at_its_offer_or_at_its_opening() -> None:
     # the host back on the story, a figure from the news, an ask of the world: the read is over
     back = [texts[0], "Anyway, back to the club.", "The owners are greedy.", texts[2]]
     assert sponsor_reads(back) == {0}
-    peak = [texts[0], "The council's plan is a disgrace.", "Shares are now 20 percent off their peak."]
+    peak = [texts[0], "The whole plan is a disgrace.", "Shares are now 20 percent off their peak."]
     assert sponsor_reads(peak) == {0}
     asked = [texts[0], "Residents should vote them out.", texts[2]]
     assert sponsor_reads(asked) == {0}
     # a curly apostrophe opens one too
     assert sponsor_reads(["Today’s video is sponsored by Tacklo.", *texts[1:3]]) == {0, 1, 2}
+    # an offer that names a sign-up is still the offer; a free trial is one too
+    signup = [texts[0], "Most news outlets are biased.", "Sign up with my link and get 40 percent off."]
+    assert sponsor_reads(signup) == {0, 1, 2}
+    trial = [texts[0], "Most football books are rubbish but this one is great.", "Start your free trial."]
+    assert sponsor_reads(trial) == {0, 1, 2}
 
 
 @pytest.mark.parametrize(

@@ -580,6 +580,10 @@ def test_key_points_hear_each_voice_of_a_debate(monkeypatch: pytest.MonkeyPatch)
     points = [*kofi, *lena]
     assert voices_heard(points) == ["Kofi", "Lena"]
     assert "Lena" in {points[i].who for i in cover(points, 3, host="Kofi")[0]}
+    # with one place more, not at the cost of a type: the one critique and the one call are there too
+    chosen = cover(points, 4, host="Kofi")[0]
+    assert "Lena" in {points[i].who for i in chosen}
+    assert {points[i].type for i in chosen} == {"claim", "critique", "call_to_action"}
     monkeypatch.setattr(default, "VOICE_SHARE", 1.0)  # without it, only Kofi is heard
     assert {points[i].who for i in cover(points, 3, host="Kofi")[0]} == {"Kofi"}
     monkeypatch.undo()

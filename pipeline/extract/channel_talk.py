@@ -91,17 +91,17 @@ _SPONSOR_OPENS = re.compile(
 _SPONSOR_OFFER = re.compile(
     r"\b(?:use (?:the |my )?code|(?:promo|discount|coupon) code|code \w+ (?:for|at checkout|to get)|"
     r"\d+ ?(?:percent|per cent|%) off(?!\s+(?:the|their|its|our|a) (?:peak|high|top|record))|"
-    r"first (?:month|box|order) free)\b",
+    r"free trial|first (?:month|box|order) free)\b",
     re.I,
 )
 # The host back on the story before any offer: what follows is the show, not the read.
 _BACK_TO_THE_SHOW = re.compile(
     r"^(?:(?:so|okay|ok|right|now|alright)[,.]?\s+)*(?:anyway|back to|on to|let's get (?:into|back)|"
-    r"with that (?:out of the way|said)|now,? (?:the|back|on))\b",
+    r"with that (?:out of the way|said))\b",
     re.I,
 )
 #: how many sentences after its opening a sponsor read may run before its offer
-AD_SENTENCES = 4
+AD_SENTENCES = 6
 
 
 def sponsor_reads(texts: Sequence[str]) -> set[int]:
@@ -117,10 +117,10 @@ def sponsor_reads(texts: Sequence[str]) -> set[int]:
             continue
         end = i
         for j in range(i + 1, min(len(plain), i + AD_SENTENCES + 1)):
-            if _BACK_TO_THE_SHOW.match(plain[j].strip()) or WORLD_ASK.search(plain[j]):
-                break
             if _SPONSOR_OFFER.search(plain[j]):
                 end = j
+                break
+            if _BACK_TO_THE_SHOW.match(plain[j].strip()) or WORLD_ASK.search(plain[j]):
                 break
         out.update(range(i, end + 1))
     return out

@@ -206,7 +206,8 @@ CTA_FIRST_PERSON = re.compile(
     r"(?:let's|lets|let us) (?!get (?:into|started)|dive|jump|start|begin|move on|take a look|talk|look at|"
     r"go\b|be honest|be clear|be real|face it|see|(?:just )?call (?:it|this|that) (?:a|an|the|what)\b|"
     # "Let's just say it's bold", "let's say you earn 30k": a verdict or a supposition, no ask
-    r"(?:just )?say (?=(?:it|it's|that|that's|you|we|they|he|she|i|this|there|the|a|an)\b))|"
+    r"(?:just )?say (?!no\b|yes\b|enough\b|thank|goodbye|good ?bye|sorry|hello|hi\b|bye|cheers|well done|"
+    r"congratulations|a (?:big )?(?:thank|prayer|word)|it (?:loud|proud|again|together|with me)))|"
     r"why don't (?:you|we)|how about (?:you|we)|it's time (?:for|to)|"
     r"time to (?:act|stop|start|wake up)|we (?:can't|cannot) (?:let|allow|wait))",
     re.I,
@@ -389,9 +390,14 @@ def is_summary(sentences: list[str], commentator: str | None) -> bool:
 
 # A statement with a tag ("..., right?", "..., isn't it?") asserts it; only the tag asks.
 # ... unless it was a question already: opening on a question word or an inverted auxiliary.
+_AUX = (
+    r"(?:is|are|was|were|am|do|does|did|can|could|will|would|should|shall|has|have|had|must|isn't|aren't|"
+    r"wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|shouldn't|hasn't|haven't)"
+)
 _ASKED_FIRST = re.compile(
-    r"(?i)(?:who|whom|whose|what|when|where|why|how|which|is|are|was|were|am|do|does|did|can|could|will|"
-    r"would|should|shall|has|have|had|must|may|might|\w+n['’]t)\b"
+    # "Why should fans pay ...", "Is that fair ...", not "What they did was shameful" nor "May was ..."
+    rf"(?i)(?:(?:who|whom|whose|what|when|where|why|how)\s+{_AUX}|{_AUX}\s+(?:i|you|we|they|he|she|it|"
+    r"that|this|there|the|a|an|any|anyone|anybody|everyone|people|our|your|their|his|her))\b"
 )
 TAG_QUESTION = re.compile(
     r"(?i),\s*(?:right|yeah|no|eh|innit|correct|surely|agreed|am i right|you know|don't you think|"

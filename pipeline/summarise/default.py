@@ -185,7 +185,8 @@ def cover(
     """Indices of up to ``k`` points that together cover the others best, and the main one.
 
     After the main point, one point of each voice with a fair share of the points that has none yet
-    (:func:`voices_heard`: a debate is heard from both sides), then one of each type present (so a
+    (:func:`voices_heard`: a debate is heard from both sides; of a type not yet taken where the voice
+    has one, so the type places are not crowded out), then one of each type present (so a
     video's one critique is never crowded out by its claims; a title's thesis fills no type's place),
     then points are added greedily; every pick is the one that most raises the sum over all points of
     their similarity to the closest chosen one (facility location), each gain weighted by how much the
@@ -226,11 +227,15 @@ def cover(
         return g
 
     for voice in voices_heard(points):
-        # a debate summarised from one side's points hides the other: each main voice is heard
-        theirs = [i for i, p in enumerate(points) if p.who == voice and i not in chosen]
-        if theirs and len(chosen) < k and all(points[i].who != voice for i in chosen):
+        # a debate summarised from one side's points hides the other: each main voice is heard, by a
+        # point of a type not yet taken where it has one (so the type places below are not crowded out)
+        said = [i for i, p in enumerate(points) if p.who == voice and p.origin != "title"]
+        theirs = [i for i in said if i not in chosen]
+        if theirs and len(chosen) < k and len(theirs) == len(said):
+            spoken = {points[i].type for i in chosen if points[i].origin != "title"}
             g = gains()
-            chosen.append(max(theirs, key=lambda i: (g[i], -i)))
+            new_kind = [i for i in theirs if points[i].type not in spoken] or theirs
+            chosen.append(max(new_kind, key=lambda i: (g[i], -i)))
             best = np.maximum(best, sim[:, chosen[-1]])
     for kind in _TYPE_ORDER:
         # A title is not said in the video: it fills no type's place.
@@ -315,9 +320,10 @@ def _extract_summary(
     key_points: list[dict[str, Any]] = [
         {"text": _point_text(points[i]), "start": points[i].start, "end": points[i].end} for i in in_time
     ]
-    if len({p.who for p in points}) > 1:  # several voices: each key point says whose it is
+    if len({p.who for p in points if p.origin != "title"}) > 1:  # several voices: each says whose it is
         for kp, i in zip(key_points, in_time, strict=True):
-            kp["speaker"] = points[i].who
+            if points[i].who and points[i].origin != "title":
+                kp["speaker"] = points[i].who
     said = [i for i in in_time if points[i].origin != "title"] or in_time
     paragraph = " ".join(full_sentence(points[i].text) for i in said[:4])
     return gist, paragraph, key_points
