@@ -232,9 +232,9 @@ def cover(
         said = [i for i, p in enumerate(points) if p.who == voice and p.origin != "title"]
         theirs = [i for i in said if i not in chosen]
         if theirs and len(chosen) < k and len(theirs) == len(said):
-            spoken = {points[i].type for i in chosen if points[i].origin != "title"}
+            taken = {points[i].type for i in chosen if points[i].origin != "title"}
             g = gains()
-            new_kind = [i for i in theirs if points[i].type not in spoken] or theirs
+            new_kind = [i for i in theirs if points[i].type not in taken] or theirs
             chosen.append(max(new_kind, key=lambda i: (g[i], -i)))
             best = np.maximum(best, sim[:, chosen[-1]])
     for kind in _TYPE_ORDER:
