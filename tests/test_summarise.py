@@ -587,6 +587,11 @@ def test_key_points_hear_each_voice_of_a_debate(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(default, "VOICE_SHARE", 1.0)  # without it, only Kofi is heard
     assert {points[i].who for i in cover(points, 3, host="Kofi")[0]} == {"Kofi"}
     monkeypatch.undo()
+    # her point is one that stands alone, not a few words turning to the next topic
+    fragment = Point("critique", "And then the advisory board.", 12, 12, "Lena")
+    with_fragment = [*kofi, *lena, fragment]
+    heard = [i for i in cover(with_fragment, 3, host="Kofi")[0] if with_fragment[i].who == "Lena"]
+    assert heard and all(with_fragment[i] is not fragment for i in heard)
     # a voice with one passing remark is not a side of the debate
     assert voices_heard([*kofi, *lena[:1]]) == ["Kofi"]
     assert voices_heard(kofi) == []

@@ -185,8 +185,9 @@ def cover(
     """Indices of up to ``k`` points that together cover the others best, and the main one.
 
     After the main point, one point of each voice with a fair share of the points that has none yet
-    (:func:`voices_heard`: a debate is heard from both sides; of a type not yet taken where the voice
-    has one, so the type places are not crowded out), then one of each type present (so a
+    (:func:`voices_heard`: a debate is heard from both sides; one that stands alone and of a type not
+    yet taken where the voice has one, so the type places are not crowded out), then one of each type
+    present (so a
     video's one critique is never crowded out by its claims; a title's thesis fills no type's place),
     then points are added greedily; every pick is the one that most raises the sum over all points of
     their similarity to the closest chosen one (facility location), each gain weighted by how much the
@@ -234,7 +235,9 @@ def cover(
         if theirs and len(chosen) < k and len(theirs) == len(said):
             taken = {points[i].type for i in chosen if points[i].origin != "title"}
             g = gains()
-            new_kind = [i for i in theirs if points[i].type not in taken] or theirs
+            # a point that stands alone ("The advisory board." does not) and of a type not yet taken
+            alone = [i for i in theirs if stands_alone(points[i].text)] or theirs
+            new_kind = [i for i in alone if points[i].type not in taken] or alone
             chosen.append(max(new_kind, key=lambda i: (g[i], -i)))
             best = np.maximum(best, sim[:, chosen[-1]])
     for kind in _TYPE_ORDER:
