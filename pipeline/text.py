@@ -37,6 +37,8 @@ NUMBER_WORDS = (
     "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
     "thousand|million|billion"
 )
+#: a counted thing that opens a point: "second thing ...", "one more thing ..."
+COUNT_THING = r"(?:first|second|third|fourth|fifth|next|last|final|another|one more) thing"
 # A count that opens a point: "First, ...", "And third, ...", "Last but not least, ...", "Number
 # two: ...", and as captions say it, before an ask of a body, "second thing the board needs to ...";
 # not "First, second and third place went to ...", which counts nothing, nor "Last thing the fans
@@ -45,7 +47,7 @@ COUNT_LEAD = re.compile(
     r"^(?:(?:and|so)\s+)?(?:(?:first(?:ly| of all)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|last(?:ly)?|"
     r"last,? but not least|finally|next|number (?:one|two|three|four|five))\s*[:,]"
     r"(?!\s*(?:second|third|fourth|and|or|but)\b)|"
-    r"(?:first|second|third|fourth|fifth|next|last|final|another|one more) thing,?"
+    rf"{COUNT_THING},?"
     r"(?=\s+(?:the|our|your|their|every|all)\s+(?:[\w'’-]+\s+){0,3}?(?:should|must|needs? to|has to|"
     r"have to|ought to|had better)\s+(?!do\b|be\b)(?!.*\b(?:is|was)\b)))\s*",
     re.I,

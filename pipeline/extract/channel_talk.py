@@ -54,18 +54,24 @@ def channel_housekeeping(text: str) -> bool:
 
 # A sponsor read or the host closing the segment is no argument whatever the model reads in it:
 # "Shellguard cases are drop-tested to three metres, forty percent off with the link below."
-_ADVERT_OR_CLOSE = re.compile(
+#: how a sponsor read opens ("This video is sponsored by ...", "Brought to you by ...")
+_SPONSOR_OPENING = (
     r"\b(?:(?:this|today's|the) (?:video|episode|show|podcast|stream) (?:is|was) "
-    r"(?:sponsored|brought to you) by|today's sponsor|thanks to \S+(?: \S+)? for sponsoring|"
-    r"(?:promo|discount|my) code|use (?:the |my )?code \w+|code \w+ (?:for|at checkout|to get))\b|"
-    r"^brought to you by\b|"
+    r"(?:sponsored|brought to you) by|today's sponsor|thanks to \S+(?: \S+)? for sponsoring)\b|"
+    r"^brought to you by\b"
+)
+#: "60 percent off their peak" is news, no offer
+_NOT_A_PEAK = r"(?!\s+(?:the|their|its|our|a) (?:peak|high|top|record))"
+_ADVERT_OR_CLOSE = re.compile(
+    rf"{_SPONSOR_OPENING}|"
+    r"\b(?:(?:promo|discount|my) code|use (?:the |my )?code \w+|code \w+ (?:for|at checkout|to get))\b|"
     r"^(?:well,? |okay,? |ok,? |and |so )?(?:we'll|we will|we're going to|i'm going to|i'll|let's) "
     r"(?:have to )?(?:leave it|stop|wrap it up) there[.!]?$",
     re.I,
 )
 # A price cut beside a link or a shop is a sponsor's offer; "shares are 60 percent off their peak" is news,
 # and "The audit, link in the description, shows ..." cites a source.
-_OFFER = re.compile(r"\b(?:percent|%) off\b(?!\s+(?:the|their|its|our|a) (?:peak|high|top|record))", re.I)
+_OFFER = re.compile(rf"\b(?:percent|%) off\b{_NOT_A_PEAK}", re.I)
 _SHOP = re.compile(
     r"\b(?:link (?:is )?(?:in the description|(?:down )?below)|code|sponsor\w*|shop|store|discount|deal)\b",
     re.I,
@@ -82,15 +88,10 @@ def advertises_or_closes(text: str) -> bool:
 # A sponsor read runs over several sentences ("This video is sponsored by Tacklo. If you play Sunday
 # league and you're sick of sliding around, Tacklo have got you covered. Use code MILL for 15 percent
 # off."): the sentences between its opening and its offer sell the product, whatever they say.
-_SPONSOR_OPENS = re.compile(
-    r"\b(?:(?:this|today's|the) (?:video|episode|show|podcast|stream) (?:is|was) "
-    r"(?:sponsored|brought to you) by|today's sponsor|thanks to \S+(?: \S+)? for sponsoring)\b|"
-    r"^brought to you by\b",
-    re.I,
-)
+_SPONSOR_OPENS = re.compile(_SPONSOR_OPENING, re.I)
 _SPONSOR_OFFER = re.compile(
     r"\b(?:use (?:the |my )?code|(?:promo|discount|coupon) code|code \w+ (?:for|at checkout|to get)|"
-    r"\d+ ?(?:percent|per cent|%) off(?!\s+(?:the|their|its|our|a) (?:peak|high|top|record))|"
+    rf"\d+ ?(?:percent|per cent|%) off{_NOT_A_PEAK}|"
     r"free trial|first (?:month|box|order) free)\b",
     re.I,
 )

@@ -21,7 +21,7 @@ from argmap.pipeline.extract.judgement_words import NEGATED_POSITIVE, SHOULD_HAV
 from argmap.pipeline.extract.judgement_words import negative as _negative
 from argmap.pipeline.extract.restarts import unset_filler, unstutter, without_sign_off
 from argmap.pipeline.extract.targets import proper_noun
-from argmap.pipeline.text import capitalised
+from argmap.pipeline.text import COUNT_THING, capitalised
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ AUDIENCE = (
 )
 # a count before an ask, unset-off in captions: "second thing the board needs to freeze prices"
 COUNTED_THING = (
-    r"\b(?:first|second|third|fourth|fifth|next|last|final|another|one more) thing,?\s+"
+    rf"\b{COUNT_THING},?\s+"
     # told to a body ("the board needs to"), not "one more thing you should know is ..."
     r"(?=(?:the|our|your|their|this|that|every|all)\s)"
 )
@@ -198,16 +198,20 @@ CTA_MODAL = re.compile(
     r"expect|see\b)",
     re.I,
 )
+#: what after "let's" asks nothing: naming ("let's call it a ..."), and a verdict or a supposition
+#: ("Let's just say it's bold", "let's say you earn 30k"), unless a speech act follows ("let's say no")
+LETS_NO_ASK = (
+    r"(?:just )?call (?:it|this|that) (?:a|an|the|what)\b|"
+    r"(?:just )?say (?!no\b|yes\b|enough\b|thank|goodbye|good ?bye|sorry|hello|hi\b|bye|cheers|well done|"
+    r"congratulations|a (?:big )?(?:thank|prayer|word)|it (?:loud|proud|again|together|with me))"
+)
 CTA_FIRST_PERSON = re.compile(
     r"\b(?:i (?:urge|encourage|recommend|suggest|invite|challenge|beg|implore|ask|want|need) (?:you|everyone|"
     r"everybody|all of you|viewers|people|listeners|folks|the)|i(?:'d| would) (?:urge|encourage|recommend|"
     r"suggest|advise|ask)|i want you to|i need you to|please\b|make sure (?:you|to)|don't forget|"
     r"do not forget|"
     r"(?:let's|lets|let us) (?!get (?:into|started)|dive|jump|start|begin|move on|take a look|talk|look at|"
-    r"go\b|be honest|be clear|be real|face it|see|(?:just )?call (?:it|this|that) (?:a|an|the|what)\b|"
-    # "Let's just say it's bold", "let's say you earn 30k": a verdict or a supposition, no ask
-    r"(?:just )?say (?!no\b|yes\b|enough\b|thank|goodbye|good ?bye|sorry|hello|hi\b|bye|cheers|well done|"
-    r"congratulations|a (?:big )?(?:thank|prayer|word)|it (?:loud|proud|again|together|with me)))|"
+    rf"go\b|be honest|be clear|be real|face it|see|{LETS_NO_ASK})|"
     r"why don't (?:you|we)|how about (?:you|we)|it's time (?:for|to)|"
     r"time to (?:act|stop|start|wake up)|we (?:can't|cannot) (?:let|allow|wait))",
     re.I,
