@@ -165,7 +165,7 @@ def test_default_extractor_quality_floor(split: str, detection: float, typed: fl
 
     get_embedder(EMBED_MODEL).load()  # once per process, not part of extraction time
     report = evaluate_file(DATA / f"{split}.jsonl")
-    assert report["extractor"] == "default v21"
+    assert report["extractor"] == "default v22"
     assert report["detection"]["f1"] >= detection
     assert report["typed"]["f1"] >= typed
 

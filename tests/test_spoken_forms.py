@@ -1,8 +1,10 @@
-"""Spoken forms the default extractor must read as a listener does (extractor v21): a statement with
-a tag ("..., right?") asserts it; a few words that only turn to the next topic ("Same with the fan
-advisory board.") argue nothing; a count before an ask ("second thing the board needs to ...") still
-asks; "let's say" supposes and asks nothing; a sponsor read runs over several sentences; a price
-alone ("It's £640 to £730.") is a figure, not a complaint."""
+"""Spoken forms the default extractor must read as a listener does. v21: a statement with a tag
+("..., right?") asserts it; a few words that only turn to the next topic ("Same with the fan advisory
+board.") argue nothing; a count before an ask ("second thing the board needs to ...") still asks;
+"let's say" supposes and asks nothing; a sponsor read runs over several sentences; a price alone
+("It's £640 to £730.") is a figure, not a complaint. v22: framing ("let's be honest") and rebukes
+("you don't get to ...") ask nothing; "grab a drink" is the channel's talk; "X is fine" praises; "they've
+said" passes words on, "they announced it" does not."""
 
 from __future__ import annotations
 
@@ -195,3 +197,108 @@ def test_a_price_alone_is_a_figure(text: str, figure: bool) -> None:
     from argmap.pipeline.extract.no_critique import tallies
 
     assert tallies(text) is figure
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Let's not pretend everyone's building a museum.", False),
+        ("Let's be honest, nobody reads the terms.", False),
+        ("Let's face it, the price was always going up.", False),
+        ("Let's not forget that they promised a freeze.", False),
+        ("You don't get to post record profits and then tell 900 people you can't afford them.", False),
+        ("but you don't get to charge us more and give us less", False),
+        ("I don't want a government office deciding how games get built.", False),
+        # ... still asks
+        ("Let's not give up on the petition.", True),
+        ("Let's not forget to vote on Thursday.", True),
+        ("I don't want anyone pre-ordering this game.", True),
+        ("I don't want a single one of you pre-ordering this.", True),
+        ("You don't get to charge us more, so boycott the game until they reverse it.", True),
+        ("Let's remember that when we vote in May.", True),
+        ("Don't pre-order.", True),
+    ],
+)
+def test_framing_and_rebukes_ask_nothing(text: str, asks: bool) -> None:
+    from argmap.pipeline.extract.rules import classify
+    from argmap.pipeline.extract.vetoes import asks as asks_anything
+
+    assert asks_anything(text, classify(text)) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("Grab a drink, because we're going to go through this calmly.", True),
+        ("So grab yourself a coffee, this one is long.", True),
+        ("Buckle up.", True),
+        ("Get a coffee, get your veg, get your keys cut.", False),  # the high street, not the show
+    ],
+)
+def test_settling_the_audience_in_is_the_channels_talk(text: str, channel: bool) -> None:
+    from argmap.pipeline.extract.channel_talk import channel_housekeeping
+
+    assert channel_housekeeping(text) is channel
+
+
+@pytest.mark.parametrize(
+    ("text", "praise"),
+    [
+        ("Eighty dollars is fine.", True),
+        ("So the brief was reasonable.", True),
+        ("The price is perfectly fair.", True),
+        ("That is fine.", False),  # a reply
+        ("The price is not fair.", False),
+        ("The price is fine, but the fee is a scam.", False),
+        ("Nothing about this price is fair.", False),
+        ("Nobody thinks the price is reasonable.", False),
+    ],
+)
+def test_a_price_called_fine_is_no_complaint(text: str, praise: bool) -> None:
+    from argmap.pipeline.extract.no_critique import praises
+
+    assert praises(text) is praise
+
+
+def test_not_innocent_complains() -> None:
+    from argmap.pipeline.extract.vetoes import complains
+
+    assert complains("And Halcyon are not innocent here either.")
+    assert complains("and the league isn't entirely blameless")
+    assert not complains("The jury found him innocent.")
+
+
+@pytest.mark.parametrize(
+    ("text", "passed_on"),
+    [
+        ("They've said it's for the shared-world events and anti-cheat.", True),
+        ("They said the online rule is there to stop piracy.", True),
+        ("They reported, using public records, that the developer had received permission.", True),
+        # "he" and "she" may be the commentator of a summary not known for one (captions)
+        ("She said minimum pricing for alcohol is a tax on the poor.", False),
+        # what they did, judged, is no one's words passed on
+        ("And they announced it on a bank holiday, hoping nobody would notice, classic.", False),
+        ("They posted it on social media with no explanation.", False),
+        ("They wrote every episode themselves.", False),
+        # ... nor where the speaker adds a verdict or an ask of their own
+        ("They said it's for anti-cheat, which is a lie.", False),
+        ("They told us nothing for months.", False),
+        ("They told us to wait, but don't wait, refund it today.", False),
+    ],
+)
+def test_a_pronoun_passes_on_words_not_deeds(text: str, passed_on: bool) -> None:
+    from argmap.pipeline.extract.vetoes import hearsay
+
+    assert hearsay(text, "Dana Reyes", False) is passed_on
+    assert not hearsay(text, "Dana Reyes", True)  # a summary's "She said" is the commentator
+
+
+@pytest.mark.parametrize(
+    ("text", "nothing"),
+    [("None.", True), ("Maybe.", True), ("Eighty dollars.", True), ("Theft.", False), ("Rigged.", False)],
+)
+def test_a_hedge_or_a_figure_alone_is_no_argument(text: str, nothing: bool) -> None:
+    from argmap.pipeline.extract.no_critique import bare_figure
+    from argmap.pipeline.extract.vetoes import says_nothing
+
+    assert (says_nothing(text) or bare_figure(text)) is nothing

@@ -40,6 +40,10 @@ _STEERING = re.compile(
     r"^(?:let me (?:ask|show|bring|read|put|pull|explain|walk|turn|play|share|tell you|say)|"
     r"let's (?:jump|talk|look|turn|move on|dive|break|recap|discuss|begin|pull|take a look|switch|head over|"
     r"wrap|come back|get back|get into|get started|start with|go through|go over|see what|see how)|"
+    # settling the audience in: "Grab a drink, because we're going through this calmly"
+    r"(?:grab|pour) (?:yourself |yourselves )?(?:a|an|some|your) (?:\w+ )?"
+    r"(?:drink|coffee|tea|cuppa|brew|snack|snacks|popcorn|beer)|"
+    r"buckle up|strap in|settle in|get comfy|get comfortable|stick around|"
     r"(?:we'll|we will|we're going to|i'm going to|let's) (?:have to )?leave it there)\b",
     re.I,
 )

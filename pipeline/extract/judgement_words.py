@@ -18,7 +18,7 @@ NEGATIVE = re.compile(
     r"mistakes?|blunders?|failures?|failed|fails|failing|disasters?|disastrous|mess|messy|fiasco|joke|"
     r"laughable|scams?|garbage|trash|rubbish|nonsense|bs|bullshit|rip-?off|overpriced|overrated|overhyped|"
     r"useless|pointless|worthless|waste|wasted|wasting|wasteful|lazy|greedy|greed|cynical|broken|flawed|"
-    r"bad|worst|poorly|sloppy|unacceptable|outrageous|deceptive|misleading|lies|lying|liars?|propaganda|"
+    r"bad|ugly|worst|poorly|sloppy|unacceptable|outrageous|deceptive|misleading|lies|lying|liars?|propaganda|"
     r"gaslighting|cowardly|cowards?|bloated|out of touch|dropped the ball|blew it|screwed up|messed up|"
     r"sold out to\b|sold (?:us|them|you|fans|voters|workers) out|sell-?outs?|"  # not "tickets sold out"
     r"cash grab|tone-deaf|tone deaf|let(?:s)? down|letdown|disappointing|disappointed|"

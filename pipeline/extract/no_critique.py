@@ -35,12 +35,16 @@ _PRAISE = re.compile(
     r"(?:good|great|smart|sensible|brave|wise) (?:call|decision|move|choice|idea|step|job)|well done|"
     r"(?:did|does|done|doing) (?:a )?(?:good|great|brilliant|fantastic|solid|decent) job|credit (?:to|where)|"
     r"deserves? (?:credit|praise)|(?:big|huge|real|genuine|welcome|massive) improvement|"
-    r"step in the right direction|hats off|kudos|fair play to|applaud|commend)\b",
+    r"step in the right direction|hats off|kudos|fair play to|applaud|commend|"
+    # "Eighty dollars is fine.", "The price is perfectly reasonable." (not the reply "That is fine.")
+    r"(?<!\bthat )(?<!\bit )(?<!\bthis )(?:is|was|are|were) (?:perfectly |absolutely |totally |completely )?"
+    r"(?:fine|fair|reasonable|justified|defensible)(?=\s*(?:[,.!;]|$)))\b",
     re.I,
 )
 # Anything that could make it a complaint after all: a negative word, a negation, a turn.
 _NOT_PLAIN_PRAISE = re.compile(
-    r"\b(?:not|no|never|nor|n't|\w+n['’]t|but|however|although|though|yet|except|only|if only|"
+    r"\b(?:not|no|never|nor|nothing|nobody|none|neither|no one|n't|\w+n['’]t|but|however|although|though|"
+    r"yet|except|only|if only|"
     r"should have|shouldn't|too late|finally|at last|for once|oh|sure|supposedly|apparently)\b|\?",
     re.I,
 )
@@ -119,6 +123,16 @@ _TALLY = re.compile(
 def tallies(text: str) -> bool:
     """Whether ``text`` only states a figure (see :data:`_TALLY`), which judges nobody."""
     return bool(_TALLY.match(rules.strip_filler(text) or text))
+
+
+# "Eighty dollars.", "Fourteen percent.": a figure alone names the topic the speaker turns to (or
+# repeats one for effect); what is argued about it is in the sentences around it.
+_BARE_FIGURE = re.compile(rf"^{_NUMBER}(?:[\s-]+{_COUNTED})*\s*[.!]*$", re.I)
+
+
+def bare_figure(text: str) -> bool:
+    """Whether ``text`` is a figure and nothing else (see :data:`_BARE_FIGURE`)."""
+    return bool(_BARE_FIGURE.match(rules.strip_filler(text) or text))
 
 
 # -- news that someone would not say ---------------------------------------------------------------

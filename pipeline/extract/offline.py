@@ -19,7 +19,7 @@ from argmap.pipeline.errors import ConfigError
 from argmap.pipeline.extract import classifier, rules
 from argmap.pipeline.extract.base import ExtractionResult, dedupe, make_argument
 from argmap.pipeline.extract.channel_talk import advertises_or_closes, channel_housekeeping, sponsor_reads
-from argmap.pipeline.extract.no_critique import praises, tallies, withholds
+from argmap.pipeline.extract.no_critique import bare_figure, praises, tallies, withholds
 from argmap.pipeline.extract.targets import proper_noun
 from argmap.pipeline.extract.title import title_argument
 from argmap.pipeline.extract.vetoes import (
@@ -362,7 +362,14 @@ class ClassifierExtractor:
     # are no argument; a count before an ask of a body needs no comma ("second thing the board needs
     # to ..."); "let's say it's ..." supposes and asks nothing; a sponsor read runs from its opening to
     # its offer; a price alone ("It's £640 to £730.") is a figure, no critique
-    version = "21"
+    # 22: a conjunction, a question word or a bare "this" before a should is nobody asked ("This
+    # should worry everyone"); a body named "if you're watching" is told what follows ("Brasswing,
+    # if you're watching, patch in an offline mode"); "That's why X should" asks; "let's be honest",
+    # "let's not pretend", "you don't get to ..." and "I don't want a regulator deciding ..." ask
+    # nothing; "grab a drink" settles the audience in; "they've said ..." passes words on (not "they
+    # announced it on a bank holiday"); "X is fine" is no complaint, "not innocent" is one; a figure
+    # alone or one word that judges nothing ("Eighty dollars.", "None.") is no argument
+    version = "22"
 
     def __init__(
         self,
@@ -461,6 +468,7 @@ class ClassifierExtractor:
                 i in no_argument
                 or advertises_or_closes(text)
                 or says_nothing(text)
+                or bare_figure(text)
                 or signposts(text)
                 or announces(text)
                 or aside(text)

@@ -17,11 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from argmap.pipeline.extract.addressees import AUDIENCE, COUNTED_THING, IF_WATCHING_ORDER
+from argmap.pipeline.extract.addressees import one_of as _words
 from argmap.pipeline.extract.judgement_words import NEGATED_POSITIVE, SHOULD_HAVE
 from argmap.pipeline.extract.judgement_words import negative as _negative
 from argmap.pipeline.extract.restarts import unset_filler, unstutter, without_sign_off
 from argmap.pipeline.extract.targets import proper_noun
-from argmap.pipeline.text import COUNT_THING, capitalised
+from argmap.pipeline.text import capitalised
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,6 @@ class Verdict:
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
-
-
-def _words(items: str) -> str:
-    return "|".join(sorted({w.strip() for w in items.split(",") if w.strip()}, key=len, reverse=True))
 
 
 # Words that open a spoken sentence without adding to it. Those that can also start one ("Look at
@@ -153,43 +151,15 @@ CTA_HOUSEKEEPING = re.compile(
     r"write to your|contact your)\b",
     re.I,
 )
-#: nouns for those who can be asked to act: institutions, offices, their people
-AGENTS = _words(
-    "board, boards, council, councils, councillors, councilors, councillor, councilor, government,"
-    " governments, ministry, minister, ministers, mayor, company, companies, club, clubs, league,"
-    " authority, authorities, agency, agencies, regulator, regulators, department, committee,"
-    " commission, police, court, courts, university, school, schools, hospital, union, unions, party,"
-    " state, city, administration, owner, owners, management, manager, managers, operator, operators,"
-    " utility, trust, firm, firms, bank, banks, landlord, landlords, employer, employers, officials,"
-    " leaders, politicians, lawmakers, legislature, congress, parliament, senate, president, governor,"
-    " executives, bosses, federation, association, network, platform, studio, manufacturers,"
-    " retailers, service, services, providers, cabinet, chancellor, secretary, team, teams,"
-    # businesses and watchdogs by their kind: "every other supermarket should follow", "the
-    # information commissioner needs to stop this"
-    " supermarket, supermarkets, chain, chains, brand, brands, business, businesses, airport, airports,"
-    " airline, airlines, broadcaster, broadcasters, insurer, insurers, publisher, publishers, charity,"
-    " charities, commissioner, commissioners, watchdog, watchdogs, ombudsman, inspectorate, developer,"
-    " developers, organisers, organizers, industry"
-)
-AUDIENCE = (
-    r"(?:you|you guys|y'all|we|we all|all of us|everyone|everybody|people|folks|viewers|listeners|voters|"
-    r"parents|fans|readers|consumers|citizens|americans|developers|the government|the city|the council|"
-    r"the company|the league|the administration|the state|the board|the school|the club|the team|"
-    r"the fed|the president|the mayor|congress|parliament|lawmakers|regulators|politicians|leaders|"
-    r"companies|governments|schools|cities|[A-Z][\w.]+(?: [A-Z][\w.]+)?|"
-    # "the water board", "our local councillors": an institution or office named by its kind
-    rf"(?:the|our|your|their|this|that|every|each|all) (?:[\w'-]+ ){{0,3}}?(?:{AGENTS}))"
-)
-# a count before an ask, unset-off in captions: "second thing the board needs to freeze prices"
-COUNTED_THING = (
-    rf"\b{COUNT_THING},?\s+"
-    # told to a body ("the board needs to"), not "one more thing you should know is ..."
-    r"(?=(?:the|our|your|their|this|that|every|all)\s)"
-)
 CTA_MODAL = re.compile(
     # after a hedge too: "I think the council should ..."
-    rf"(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+|"
-    rf"{COUNTED_THING})"
+    rf"(?:(?:^|[,;]\s*)(?:(?:now|honestly|frankly|surely|clearly|obviously|seriously|maybe|perhaps|also|"
+    rf"still|even|certainly|then),?\s+)?|"
+    rf"\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess|"
+    rf"(?:that's|that is|which is|this is) why)\s+|"
+    rf"{COUNTED_THING}|"
+    # "what congress should do is set a clear list": the ask, cleft
+    r"\bwhat\s+(?=(?:\S+\s+){1,3}(?:should|needs? to|has to|have to|must|ought to)\s+do\s+is\b))"
     rf"(?P<who>{AUDIENCE})\s+"
     r"(?:really\s+|just\s+|all\s+|absolutely\s+|seriously\s+|definitely\s+|honestly\s+|still\s+|also\s+|"
     r"actually\s+|probably\s+)?"
@@ -202,6 +172,9 @@ CTA_MODAL = re.compile(
 #: ("Let's just say it's bold", "let's say you earn 30k"), unless a speech act follows ("let's say no")
 LETS_NO_ASK = (
     r"(?:just )?call (?:it|this|that) (?:a|an|the|what)\b|"
+    # "let's be honest, ...", "let's not pretend ...", "let's not forget that ...": the speaker's framing
+    r"be (?:honest|clear|real|fair|frank)\b|face it\b|(?:not )?pretend\b|not kid ourselves\b|"
+    r"(?:not forget|remember),? that\b(?!\s+(?:when|at|in|on|next|before|after|tomorrow|today)\b)|"
     r"(?:just )?say (?!no\b|yes\b|enough\b|thank|goodbye|good ?bye|sorry|hello|hi\b|bye|cheers|well done|"
     r"congratulations|a (?:big )?(?:thank|prayer|word)|it (?:loud|proud|again|together|with me))"
 )
@@ -211,7 +184,7 @@ CTA_FIRST_PERSON = re.compile(
     r"suggest|advise|ask)|i want you to|i need you to|please\b|make sure (?:you|to)|don't forget|"
     r"do not forget|"
     r"(?:let's|lets|let us) (?!get (?:into|started)|dive|jump|start|begin|move on|take a look|talk|look at|"
-    rf"go\b|be honest|be clear|be real|face it|see|{LETS_NO_ASK})|"
+    rf"go\b|see|{LETS_NO_ASK})|"
     r"why don't (?:you|we)|how about (?:you|we)|it's time (?:for|to)|"
     r"time to (?:act|stop|start|wake up)|we (?:can't|cannot) (?:let|allow|wait))",
     re.I,
@@ -456,6 +429,8 @@ def classify(sentence: str, commentator: str | None = None, *, summary: bool = F
             target=(addressed.group("who") or addressed.group("who2")).strip(),
             rule="addressed",
         )
+    if watching := IF_WATCHING_ORDER.match(text):
+        return Verdict("call_to_action", 0.8, target=watching.group("who"), rule="addressed")
 
     report = REPORT.match(text)
     if report:

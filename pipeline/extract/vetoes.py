@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 
 from argmap.pipeline.extract import rules
+from argmap.pipeline.extract.addressees import AGENTS, COUNTED_THING
 from argmap.pipeline.extract.channel_talk import WORLD_ASK
 from argmap.pipeline.extract.judgement_words import negative
 from argmap.pipeline.extract.restarts import MY_VIEW
@@ -43,6 +44,11 @@ _REPLY_TEXT = """a an the and or but so it it's that that's this is was does do 
     definitely indeed me too fair enough point good great actually really just on there completely quite
     disagree disagreed don't buy think where we'll have one at all"""
 _REPLY_WORDS = frozenset(_REPLY_TEXT.split())
+_HEDGE_TEXT = (
+    "none maybe perhaps possibly probably potentially exactly wow yikes indeed seriously honestly anyway"
+    " whatever simple easy why how what really nope yep right"
+)
+_HEDGE_WORDS = frozenset(_HEDGE_TEXT.split())
 _ACK_TEXT = "agree agreed exactly yeah yes yep right true sure indeed fair okay ok absolutely"
 _ACKNOWLEDGING = frozenset(_ACK_TEXT.split())
 
@@ -86,6 +92,8 @@ def says_nothing(text: str) -> bool:
     words = re.findall(r"[\w'’]+", rules.strip_filler(text).lower().replace("’", "'"))
     if len(words) > 8 or (words and words[0] in rules.IMPERATIVE_VERBS):
         return False
+    if len(words) == 1 and words[0] in _HEDGE_WORDS:
+        return True  # "None.", "Maybe.": a word of emphasis or hedge; "Theft." still judges
     content = sum(w not in _REPLY_WORDS for w in words)
     return content == 0 or (content == 1 and any(w in _ACKNOWLEDGING for w in words))
 
@@ -303,7 +311,9 @@ _COMPLAINS = re.compile(
     r"i(?:'m| am| was) (?:really |very |a bit |quite |so )?(?:disappointed|annoyed|frustrated|gutted)|"
     r"i (?:was|am|'m)(?:n't| not) (?:\w+ )?(?:impressed|convinced|a fan)|"
     # a verdict that something falls short: "the brakes are not good enough for a bike this heavy"
-    r"(?:not|never|\w+n['’]t) (?:\w+ )?good enough)\b",
+    r"(?:not|never|\w+n['’]t) (?:\w+ )?good enough|"
+    # "the league aren't innocent here either"
+    r"(?:not|\w+n['’]t) (?:entirely |completely |exactly |totally )?(?:innocent|blameless))\b",
     re.I,
 )
 
@@ -315,7 +325,16 @@ def complains(text: str) -> bool:
 
 
 # "I read the papers so you don't have to": a favour done, nothing asked
-_SPARED = re.compile(r"\b(?:so|and) (?:that )?you (?:don't|do not|won't|will not) (?:have|need) to\b", re.I)
+# and "You don't get to charge us more and then tell ...": a rebuke, to its clause's end, told to
+# nobody who will act on it; "I don't want a government office deciding how games get built": a
+# stance, unless it is told to someone ("I don't want anyone pre-ordering this")
+_SPARED = re.compile(
+    r"\b(?:(?:so|and) (?:that )?you (?:don't|do not|won't|will not) (?:have|need) to|"
+    r"you (?:don't|do not|can't|cannot) get to\b(?:(?!\b(?:so|but)\b)[^.;!?,])*|"
+    r"i (?:don't|do not) want(?!(?: [\w'’-]+){0,4}? (?:you|your|viewers|listeners|anyone|anybody|people|"
+    r"everyone|everybody|us|them|fans)\b))\b",
+    re.I,
+)
 
 
 def asks(text: str, rule: rules.Verdict) -> bool:
@@ -365,10 +384,10 @@ _ASKED_AFTER = r"\s+(?:really\s+|just\s+|also\s+|now\s+|urgently\s+|simply\s+)?"
 _ASKED_TO = rf"\s+(?!(?:be|have|{_OUTCOMES})\b)[a-z]"
 _ASKED_MODAL = r"(?:should(?:n't| not)?|must(?:n't| not)?|needs? to|has to|have to|ought to)"
 _BODY_ASKED = re.compile(
-    rf"(?:(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+|{rules.COUNTED_THING})"
+    rf"(?:(?:^|[,;]\s*|\b(?:and|so|that|then|but|think|say|believe|reckon|feel|guess)\s+|{COUNTED_THING})"
     rf"(?:the|our|your|their|this|that|every|each|all|other|every other|all the)\s+(?:[\w'-]+\s+){{0,3}}?"
-    rf"(?:{rules.AGENTS}){_ASKED_AFTER}{_ASKED_MODAL}"
-    rf"|(?:^|\b(?:think|say|believe|reckon|feel|guess)\s+)(?:{rules.AGENTS}){_ASKED_AFTER}"
+    rf"(?:{AGENTS}){_ASKED_AFTER}{_ASKED_MODAL}"
+    rf"|(?:^|\b(?:think|say|believe|reckon|feel|guess)\s+)(?:{AGENTS}){_ASKED_AFTER}"
     rf"(?:should(?:n't| not)?|must(?:n't| not)?|ought to)){_ASKED_TO}",
     re.I,
 )
@@ -410,15 +429,23 @@ _NAME_FROM = (
     r"(?: (?:of|for|the|and|[A-Z][\w'’.-]*)){0,5}"
 )
 _RELAYED = re.compile(
-    rf"^(?P<subj>{_NAME_FROM}|{_TITLED_NAME}|{rules.REPORT_SUBJECT}|{_OFFICE})(?:,[^,]{{1,40}},)?"
+    rf"^(?P<subj>{_NAME_FROM}|{_TITLED_NAME}|{rules.REPORT_SUBJECT}|{_OFFICE})(?:['’](?:ve|s|d)(?=\s))?"
+    r"(?:,[^,]{1,40},)?"
     # "the councillor who called riders a menace was being silly": the verb of a relative clause
     r"(?<!\bwho)(?<!\bthat)(?<!\bwhich)\s+"
-    r"(?i:(?:has |have |had )?(?:already |also |just )?"
+    r"(?i:(?:has |have |had )?(?:already |also |just )?(?P<verb>"
     r"(?:said|says|told|tells|announced|stated|confirmed|promised|pledged|vowed|wrote|tweeted|posted|"
     r"reported|claimed|argued|insisted|suggested|proposed|warned|warns|described|describes|disputes|"
     r"disputed|denied|denies|accused|accuses|criticised|criticized|criticises|criticizes|"
     # "called the vote a betrayal", "calls for a review"; not "an app called ValleyHop"
-    r"(?:called|calls)(?= (?:the|it|them|him|her|this|that|these|those|for|on|their|his|its|a|an)\b)))\b"
+    r"(?:called|calls)(?= (?:the|it|them|him|her|this|that|these|those|for|on|their|his|its|a|an)\b))))\b"
+)
+_PRONOUN_TURN = re.compile(r",\s*(?:but|which|and that's|that's)\b", re.I)
+#: verbs that pass on words, not deeds ("announced it", "posted it" report what was done)
+_SAYING = re.compile(
+    r"(?i)(?:said|says|told|tells|claimed|argued|insisted|suggested|warned|warns|described|describes|"
+    r"denied|denies|promised|stated|reported|proposed|vowed|pledged|disputes|disputed|accused|accuses|"
+    r"criticised|criticized|criticises|criticizes|called|calls)$"
 )
 # A subject with the speaker or the audience in it is not someone else ("I've said it before",
 # "This is what I told the council").
@@ -456,7 +483,8 @@ def hearsay(text: str, commentator: str | None, summary: bool) -> bool:
     if _ENDORSED.search(text):
         return False
     said = _RELAYED.match(core)
-    if said and re.match(r"\s*(?:nothing|anything|no\b|little\b)", core[said.end() :], re.I):
+    told = r"\s*(?:(?:us|them|me|you|him|her|fans|anyone|people)\s+)?(?:nothing|anything|no\b|little\b)"
+    if said and re.match(told, core[said.end() :], re.I):
         return False  # "Ministers announced nothing for months" judges their silence
     return relays(text, commentator, summary) or bool(_HEARSAY.match(core))
 
@@ -469,8 +497,15 @@ def relays(text: str, commentator: str | None, summary: bool) -> bool:
     subject = m.group("subj")
     if _OWN.search(subject) or re.match(r"(?i)(?:this|that)\b", subject):
         return False
-    if summary and rules.PRONOUN_START.match(subject):
-        return False  # a summary's "He said ..." is the commentator
+    if rules.PRONOUN_START.match(subject):
+        # a summary's "He said ..." is the commentator; in the commentary itself "They've said it's
+        # for anti-cheat" is the publisher, passed on, but "They announced it on a bank holiday,
+        # classic" judges what they did, not what they said, and "They said it's for anti-cheat,
+        # which is a lie" or "..., but don't wait" adds the speaker's own verdict or ask. Only "they":
+        # a summary in captions is not known for one, and its "he says" is the commentator.
+        own = negative(text)[0] or _PRONOUN_TURN.search(text)
+        plural = subject.lower() == "they"
+        return plural and not summary and bool(_SAYING.match(m.group("verb"))) and not own
     return not rules._is_commentator(subject, commentator)
 
 
